@@ -1,0 +1,227 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// MaxBodyBytes bounds request bodies; larger ones get 413.
+const MaxBodyBytes = 2 << 20
+
+// Server holds the API's dependencies.
+type Server struct {
+	Store  *corpus.Store
+	Index  *index.Index
+	Logger *slog.Logger
+	// Version is reported by /healthz.
+	Version string
+	// PageError, when set, renders errors for non-API paths as HTML pages.
+	PageError func(c echo.Context, status int, body ErrorBody) error
+}
+
+// Echo builds the echo instance with the API routes, the error handler and
+// the request middleware. Pages are registered on it by package ui.
+func (s *Server) Echo() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	jsonErrors := ErrorHandler(s.Logger)
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if s.PageError != nil && !strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().URL.Path != "/healthz" && !c.Response().Committed {
+			status, body := Status(err)
+			if status >= 500 {
+				s.Logger.Error("page failed", "path", c.Request().URL.Path, "err", err)
+			}
+			if perr := s.PageError(c, status, body); perr == nil {
+				return
+			}
+		}
+		jsonErrors(err, c)
+	}
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.Logger.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.BodyLimit(strconv.Itoa(MaxBodyBytes/1024) + "K"))
+	e.Use(securityHeaders)
+
+	e.GET("/healthz", s.healthz)
+	v1 := e.Group("/api/v1")
+	v1.GET("/search", s.search)
+	v1.GET("/cases/:id", s.getCase)
+	v1.GET("/taxonomy", s.taxonomy)
+	v1.GET("/banks", s.banks)
+	v1.GET("/banks/:id", s.bank)
+	v1.Any("/*", func(c echo.Context) error {
+		return corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s", c.Request().Method, c.Request().URL.Path)
+	})
+	return e
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	n, err := s.Index.DocCount()
+	if err != nil {
+		return err
+	}
+	seq, err := s.Store.LastSeq()
+	if err != nil {
+		return err
+	}
+	applied, err := s.Index.AppliedSeq()
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"status": "ok", "version": s.Version, "cases": n, "log_seq": seq, "index_seq": applied,
+	})
+}
+
+// ParseSearch reads a search request from URL parameters; ui uses it too so
+// that a page URL and an API URL mean the same thing.
+func ParseSearch(c echo.Context) (index.Request, error) {
+	qp := c.QueryParams()
+	req := index.Request{
+		Text: qp.Get("q"),
+		Filter: corpus.Filter{
+			Dimensions: splitValues(qp["dimension"]),
+			BankTypes:  splitValues(qp["bank_type"]),
+			Themes:     splitValues(qp["theme"]),
+			Regions:    splitValues(qp["region"]),
+			Banks:      splitValues(qp["bank"]),
+		},
+	}
+	if len(qp["q"]) > 1 {
+		return req, corpus.Errorf(corpus.EINVALID, "give q once")
+	}
+	for _, y := range splitValues(qp["year"]) {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < corpus.MinYear || n > corpus.MaxYear {
+			return req, corpus.Errorf(corpus.EINVALID, "year %q must be a year between %d and %d", y, corpus.MinYear, corpus.MaxYear)
+		}
+		req.Filter.Years = append(req.Filter.Years, n)
+	}
+	var err error
+	if req.Page, err = intParam(c, "page"); err != nil {
+		return req, err
+	}
+	if req.Size, err = intParam(c, "size"); err != nil {
+		return req, err
+	}
+	return req, nil
+}
+
+// splitValues accepts repeated parameters and comma-separated lists alike.
+func splitValues(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func intParam(c echo.Context, name string) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, corpus.Errorf(corpus.EINVALID, "%s must be a whole number, not %q", name, v)
+	}
+	return n, nil
+}
+
+func (s *Server) search(c echo.Context) error {
+	req, err := ParseSearch(c)
+	if err != nil {
+		return err
+	}
+	res, err := s.Index.Search(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, SearchResponse(res))
+}
+
+func (s *Server) getCase(c echo.Context) error {
+	cs, err := s.Store.FindCaseByID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cs)
+}
+
+func (s *Server) taxonomy(c echo.Context) error {
+	t, err := s.Store.Taxonomy()
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+func (s *Server) banks(c echo.Context) error {
+	banks, err := s.Store.FindBanks(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	counts, err := s.caseCounts(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]BankJSON, len(banks))
+	for i, b := range banks {
+		out[i] = BankJSON{Bank: *b, Cases: counts[b.ID]}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"banks": out, "total": len(out)})
+}
+
+func (s *Server) bank(c echo.Context) error {
+	ctx := c.Request().Context()
+	b, err := s.Store.FindBankByID(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	cases, err := s.Store.FindCases(ctx, corpus.Filter{Banks: []string{b.ID}})
+	if err != nil {
+		return err
+	}
+	summaries := make([]HitJSON, len(cases))
+	for i, cs := range cases {
+		summaries[i] = hitJSON(cs)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"bank": b, "cases": summaries})
+}
+
+func (s *Server) caseCounts(ctx context.Context) (map[string]int, error) {
+	cases, err := s.Store.FindCases(ctx, corpus.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, c := range cases {
+		counts[c.Bank.ID]++
+	}
+	return counts, nil
+}

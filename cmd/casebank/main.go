@@ -1,0 +1,141 @@
+// Command casebank serves and maintains the casebank knowledge base.
+//
+//	casebank [serve] [--addr 127.0.0.1:8080] [--data casebank-data]
+//	casebank search [--data DIR] "query"
+//	casebank reindex [--data DIR]
+//	casebank version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Main runs one subcommand and returns the process exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = (&serveCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "search":
+		err = (&searchCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "reindex":
+		err = (&reindexCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "version":
+		fmt.Fprintln(stdout, "casebank", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "casebank: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case err != nil:
+		fmt.Fprintln(stderr, "casebank:", err)
+		return 1
+	}
+	return 0
+}
+
+const usage = `usage: casebank <command> [flags]
+
+commands:
+  serve     run the web server (default); an empty --data directory is seeded
+            with the embedded 2025 report corpus
+  search    search from the terminal: casebank search "城商行 DeepSeek"
+  reindex   rebuild the search index from the store
+  version   print the version
+
+Run "casebank <command> -h" for a command's flags.
+`
+
+var errUsage = errors.New("usage")
+
+// dataFlags are the flags every data-touching command shares.
+type dataFlags struct {
+	dir string
+}
+
+func (d *dataFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&d.dir, "data", "casebank-data", "data directory (store and index)")
+}
+
+// data is an opened store and index.
+type data struct {
+	store *corpus.Store
+	index *index.Index
+}
+
+func (d *data) Close() error {
+	var errs []error
+	if d.index != nil {
+		errs = append(errs, d.index.Close())
+	}
+	if d.store != nil {
+		errs = append(errs, d.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// openData opens the store in dir, seeding it from the embedded corpus when
+// it is empty (never otherwise), and opens and catches up the index.
+func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	store, err := corpus.Open(filepath.Join(dir, "casebank.db"), corpus.Options{})
+	if err != nil {
+		return nil, err
+	}
+	d := &data{store: store}
+	empty, err := store.IsEmpty()
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if empty {
+		if err := store.SeedDefault(ctx); err != nil {
+			d.Close()
+			return nil, err
+		}
+		n, _ := store.CountCases()
+		logger.Info("seeded an empty store with the embedded corpus", "cases", n, "dir", dir)
+	}
+	if d.index, err = index.Open(ctx, dir, store, logger); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+)
+
+type reindexCommand struct {
+	stdout, stderr io.Writer
+}
+
+func (c *reindexCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var df dataFlags
+	df.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	start := time.Now()
+	d, err := openData(ctx, df.dir, newLogger(c.stderr))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.index.Rebuild(ctx); err != nil {
+		return err
+	}
+	n, err := d.index.DocCount()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "reindexed %d cases in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}

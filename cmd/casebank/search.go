@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"casebank/index"
+)
+
+type searchCommand struct {
+	stdout, stderr io.Writer
+}
+
+func (c *searchCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var df dataFlags
+	df.register(fs)
+	size := fs.Int("n", 10, "number of hits to print")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(c.stderr, `usage: casebank search [--data DIR] [-n 10] "query"`)
+		return errUsage
+	}
+	d, err := openData(ctx, df.dir, newLogger(io.Discard))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	res, err := d.index.Search(ctx, index.Request{Text: strings.Join(fs.Args(), " "), Size: *size})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "%d cases", res.Total)
+	if res.Query.Relaxed {
+		fmt.Fprint(c.stdout, " (no case matched every word; showing cases that match some)")
+	}
+	fmt.Fprintln(c.stdout)
+	for i, h := range res.Hits {
+		cs := h.Case
+		fmt.Fprintf(c.stdout, "\n%2d. %s  [%s]\n    %s · %s %s · score %.2f\n", i+1, cs.Title.ZH, cs.ID,
+			cs.Bank.Name, cs.Source.Section, cs.Source.Table, h.Score)
+		if cs.Title.EN != "" {
+			fmt.Fprintf(c.stdout, "    %s\n", cs.Title.EN)
+		}
+		for _, frag := range firstHighlights(h.Highlights, 1) {
+			fmt.Fprintf(c.stdout, "    … %s\n", terminalMarks(frag))
+		}
+	}
+	return nil
+}
+
+func firstHighlights(hl map[string][]string, n int) []string {
+	var out []string
+	for _, f := range []string{"summary.zh", "body", "products", "outcome", "summary.en", "title.zh", "title.en"} {
+		for _, frag := range hl[f] {
+			if len(out) < n {
+				out = append(out, frag)
+			}
+		}
+	}
+	return out
+}
+
+// terminalMarks shows <mark> as bold and unescapes the rest for the terminal.
+func terminalMarks(s string) string {
+	r := strings.NewReplacer("<mark>", "\x1b[1m", "</mark>", "\x1b[0m", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
+	return r.Replace(s)
+}

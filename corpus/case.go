@@ -1,0 +1,90 @@
+package corpus
+
+import "time"
+
+// ReportTitle is the title of the report the default corpus comes from.
+const ReportTitle = "中小银行数字金融发展研究报告（2025）"
+
+// Text is a string in Chinese and English.
+type Text struct {
+	ZH string `json:"zh"`
+	EN string `json:"en"`
+}
+
+// Bank is a bank (or alliance or other organisation) that cases belong to.
+// An anonymised bank has a descriptive name, a type and a region.
+type Bank struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name,omitempty"`
+	Aliases   []string `json:"aliases,omitempty"`
+	NameEN    string   `json:"name_en,omitempty"`
+	Type      string   `json:"type,omitempty"`
+	Region    string   `json:"region,omitempty"`
+	City      string   `json:"city,omitempty"`
+	Anonymous bool     `json:"anonymous,omitempty"`
+}
+
+// Figure is one number the report gives for a case, with its unit in Value.
+type Figure struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Source says where in which report a case comes from.
+type Source struct {
+	Report  string `json:"report"`
+	Year    int    `json:"year"`
+	Section string `json:"section"`
+	Table   string `json:"table,omitempty"`
+	Heading string `json:"heading,omitempty"`
+	// Excerpt is the report's original text, attached only when imported
+	// from a report file the user supplied.
+	Excerpt string `json:"excerpt,omitempty"`
+}
+
+// Stamp records who did something and when.
+type Stamp struct {
+	At time.Time `json:"at"`
+	By string    `json:"by"`
+}
+
+// Case is one bank's practice as a structured record.
+type Case struct {
+	ID           string   `json:"id"`
+	Kind         string   `json:"kind"`
+	Year         int      `json:"year"`
+	Version      int      `json:"version"`
+	Bank         Bank     `json:"bank"`
+	Title        Text     `json:"title"`
+	Summary      Text     `json:"summary"`
+	Body         string   `json:"body"`
+	Outcome      string   `json:"outcome,omitempty"`
+	Products     []string `json:"products,omitempty"`
+	Figures      []Figure `json:"figures,omitempty"`
+	Partners     []string `json:"partners,omitempty"`
+	Technologies []string `json:"technologies,omitempty"`
+	Pattern      string   `json:"pattern,omitempty"`
+	Dimensions   []string `json:"dimensions"`
+	Themes       []string `json:"themes"`
+	Source       Source   `json:"source"`
+	Created      *Stamp   `json:"created,omitempty"`
+	Updated      *Stamp   `json:"updated,omitempty"`
+}
+
+// KindCase is the only record kind stored as a case today; policies follow.
+const KindCase = "case"
+
+// Filter selects cases: values OR within a field, fields AND across.
+type Filter struct {
+	Dimensions []string `json:"dimension,omitempty"`
+	BankTypes  []string `json:"bank_type,omitempty"`
+	Themes     []string `json:"theme,omitempty"`
+	Regions    []string `json:"region,omitempty"`
+	Years      []int    `json:"year,omitempty"`
+	Banks      []string `json:"bank,omitempty"`
+}
+
+// IsEmpty reports whether the filter selects everything.
+func (f Filter) IsEmpty() bool {
+	return len(f.Dimensions)+len(f.BankTypes)+len(f.Themes)+len(f.Regions)+len(f.Years)+len(f.Banks) == 0
+}

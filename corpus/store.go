@@ -1,0 +1,561 @@
+package corpus
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout of the store's buckets and values. A store
+// written with another version is refused rather than misread.
+const SchemaVersion = "1"
+
+var (
+	bucketCases    = []byte("cases")
+	bucketBanks    = []byte("banks")
+	bucketTaxonomy = []byte("taxonomy")
+	bucketLog      = []byte("log")
+	bucketMeta     = []byte("meta")
+
+	keySchema   = []byte("schema")
+	keyTaxonomy = []byte("current")
+)
+
+// Change operations recorded in the log.
+const (
+	OpCasePut     = "case.put"
+	OpCaseDelete  = "case.delete"
+	OpBankPut     = "bank.put"
+	OpTaxonomyPut = "taxonomy.put"
+)
+
+// Change is one entry of the store's change log. Entries have gap-free,
+// strictly increasing sequence numbers; the index replays them to catch up.
+type Change struct {
+	Seq uint64    `json:"seq"`
+	Op  string    `json:"op"`
+	ID  string    `json:"id"`
+	At  time.Time `json:"at"`
+	By  string    `json:"by,omitempty"`
+}
+
+// Options configure Open.
+type Options struct {
+	// Timeout bounds the wait for the file lock held by another process.
+	Timeout time.Duration
+	// Now returns the current time; tests may pin it.
+	Now func() time.Time
+}
+
+// Store is the bbolt-backed source of truth for cases, banks and the taxonomy.
+type Store struct {
+	db  *bolt.DB
+	now func() time.Time
+}
+
+// Open opens (creating if needed) the store file at path.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout == 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	switch {
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, fmt.Errorf("store: %s is locked by another casebank process (gave up after %s)", path, opts.Timeout)
+	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+		return nil, fmt.Errorf("store: %s is damaged (%v); restore it from a backup with `casebank restore`", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{db: db, now: opts.Now}
+	if err := s.init(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketCases, bucketBanks, bucketTaxonomy, bucketLog, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("store: create bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		switch v := meta.Get(keySchema); {
+		case v == nil:
+			return meta.Put(keySchema, []byte(SchemaVersion))
+		case string(v) != SchemaVersion:
+			return fmt.Errorf("store: %s has schema version %s, this casebank reads version %s", s.db.Path(), v, SchemaVersion)
+		}
+		return nil
+	})
+}
+
+// Close closes the file; pending reads finish first.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the store's file path.
+func (s *Store) Path() string { return s.db.Path() }
+
+// IsEmpty reports whether the store holds no cases and no banks.
+func (s *Store) IsEmpty() (bool, error) {
+	empty := true
+	err := s.db.View(func(tx *bolt.Tx) error {
+		k1, _ := tx.Bucket(bucketCases).Cursor().First()
+		k2, _ := tx.Bucket(bucketBanks).Cursor().First()
+		empty = k1 == nil && k2 == nil
+		return nil
+	})
+	return empty, err
+}
+
+// appendChange writes the next log entry inside tx.
+func (s *Store) appendChange(tx *bolt.Tx, op, id, by string) (uint64, error) {
+	log := tx.Bucket(bucketLog)
+	seq, err := log.NextSequence()
+	if err != nil {
+		return 0, fmt.Errorf("store: log sequence: %w", err)
+	}
+	ch := Change{Seq: seq, Op: op, ID: id, At: s.now().UTC(), By: by}
+	if err := putJSON(log, seqKey(seq), ch); err != nil {
+		return 0, fmt.Errorf("store: append log: %w", err)
+	}
+	return seq, nil
+}
+
+func seqKey(seq uint64) []byte {
+	k := make([]byte, 8)
+	binary.BigEndian.PutUint64(k, seq)
+	return k
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+// LastSeq returns the sequence number of the newest log entry (0 if none).
+func (s *Store) LastSeq() (uint64, error) {
+	var seq uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		seq = tx.Bucket(bucketLog).Sequence()
+		return nil
+	})
+	return seq, err
+}
+
+// ChangesSince returns up to limit log entries with Seq > after, oldest first.
+func (s *Store) ChangesSince(after uint64, limit int) ([]Change, error) {
+	var out []Change
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketLog).Cursor()
+		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
+			var ch Change
+			if err := json.Unmarshal(v, &ch); err != nil {
+				return fmt.Errorf("store: log entry %x: %w", k, err)
+			}
+			out = append(out, ch)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Taxonomy returns the stored taxonomy, or the embedded default if none was stored.
+func (s *Store) Taxonomy() (*Taxonomy, error) {
+	var t *Taxonomy
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		t, err = getTaxonomy(tx)
+		return err
+	})
+	return t, err
+}
+
+func getTaxonomy(tx *bolt.Tx) (*Taxonomy, error) {
+	v := tx.Bucket(bucketTaxonomy).Get(keyTaxonomy)
+	if v == nil {
+		return DefaultTaxonomy(), nil
+	}
+	var t Taxonomy
+	if err := json.Unmarshal(v, &t); err != nil {
+		return nil, fmt.Errorf("store: taxonomy: %w", err)
+	}
+	return &t, nil
+}
+
+// PutTaxonomy replaces the taxonomy. Codes still used by a case cannot be removed.
+func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		err := forEachCase(tx, func(c *Case) error {
+			if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
+				return Errorf(ECONFLICT, "dimension %s is still used by case %s", quoteAll(u), c.ID)
+			}
+			if u := t.unknownCodes(KindTheme, c.Themes); len(u) > 0 {
+				return Errorf(ECONFLICT, "theme %s is still used by case %s", quoteAll(u), c.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := putJSON(tx.Bucket(bucketTaxonomy), keyTaxonomy, t); err != nil {
+			return fmt.Errorf("store: put taxonomy: %w", err)
+		}
+		_, err = s.appendChange(tx, OpTaxonomyPut, "taxonomy", by)
+		return err
+	})
+}
+
+// PutBank creates or replaces a bank.
+func (s *Store) PutBank(ctx context.Context, b *Bank, by string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return s.putBank(tx, b, by)
+	})
+}
+
+func (s *Store) putBank(tx *bolt.Tx, b *Bank, by string) error {
+	t, err := getTaxonomy(tx)
+	if err != nil {
+		return err
+	}
+	b.Aliases = dedupe(b.Aliases)
+	if err := b.Validate(t); err != nil {
+		return err
+	}
+	if err := putJSON(tx.Bucket(bucketBanks), []byte(b.ID), b); err != nil {
+		return fmt.Errorf("store: put bank %s: %w", b.ID, err)
+	}
+	_, err = s.appendChange(tx, OpBankPut, b.ID, by)
+	return err
+}
+
+// FindBankByID returns one bank or an ENOTFOUND error.
+func (s *Store) FindBankByID(ctx context.Context, id string) (*Bank, error) {
+	var b *Bank
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		b, err = getBank(tx, id)
+		return err
+	})
+	return b, err
+}
+
+func getBank(tx *bolt.Tx, id string) (*Bank, error) {
+	v := tx.Bucket(bucketBanks).Get([]byte(id))
+	if v == nil {
+		return nil, Errorf(ENOTFOUND, "bank %q not found", id)
+	}
+	var b Bank
+	if err := json.Unmarshal(v, &b); err != nil {
+		return nil, fmt.Errorf("store: bank %s: %w", id, err)
+	}
+	return &b, nil
+}
+
+// FindBanks returns every bank in id order.
+func (s *Store) FindBanks(ctx context.Context) ([]*Bank, error) {
+	var out []*Bank
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketBanks).ForEach(func(k, v []byte) error {
+			var b Bank
+			if err := json.Unmarshal(v, &b); err != nil {
+				return fmt.Errorf("store: bank %s: %w", k, err)
+			}
+			out = append(out, &b)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// FindCaseByID returns one case with its bank filled in, or an ENOTFOUND error.
+func (s *Store) FindCaseByID(ctx context.Context, id string) (*Case, error) {
+	var c *Case
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		c, err = getCase(tx, id)
+		return err
+	})
+	return c, err
+}
+
+func getCase(tx *bolt.Tx, id string) (*Case, error) {
+	v := tx.Bucket(bucketCases).Get([]byte(id))
+	if v == nil {
+		return nil, Errorf(ENOTFOUND, "case %q not found", id)
+	}
+	return decodeCase(tx, v)
+}
+
+func decodeCase(tx *bolt.Tx, v []byte) (*Case, error) {
+	var c Case
+	if err := json.Unmarshal(v, &c); err != nil {
+		return nil, fmt.Errorf("store: decode case: %w", err)
+	}
+	if b, err := getBank(tx, c.Bank.ID); err == nil {
+		c.Bank = *b
+	}
+	return &c, nil
+}
+
+func forEachCase(tx *bolt.Tx, fn func(*Case) error) error {
+	return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		c, err := decodeCase(tx, v)
+		if err != nil {
+			return fmt.Errorf("store: case %s: %w", k, err)
+		}
+		return fn(c)
+	})
+}
+
+// FindCases returns every case matching f (all cases for an empty filter) in id order.
+func (s *Store) FindCases(ctx context.Context, f Filter) ([]*Case, error) {
+	var out []*Case
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return forEachCase(tx, func(c *Case) error {
+			if f.Matches(c) {
+				out = append(out, c)
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// CountCases returns the number of stored cases.
+func (s *Store) CountCases() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketCases).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// CreateCase validates and stores a new case. A missing id is derived from the
+// bank; a bank not in the registry is created when the case carries its name,
+// type and region. The case's version starts at 1.
+func (s *Store) CreateCase(ctx context.Context, c *Case, by string) (*Case, error) {
+	var out *Case
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		out, err = s.createCase(tx, c, by)
+		return err
+	})
+	return out, err
+}
+
+func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+	cs := *c
+	cs.Normalize()
+	t, err := getTaxonomy(tx)
+	if err != nil {
+		return nil, err
+	}
+	if err := cs.Validate(t); err != nil {
+		return nil, err
+	}
+	if err := s.ensureBank(tx, &cs.Bank, by); err != nil {
+		return nil, err
+	}
+	cases := tx.Bucket(bucketCases)
+	if cs.ID == "" {
+		cs.ID = nextFreeID(cases, fmt.Sprintf("c%d-%s", cs.Year, cs.Bank.ID))
+	} else if cases.Get([]byte(cs.ID)) != nil {
+		return nil, Errorf(ECONFLICT, "case %q already exists", cs.ID)
+	}
+	now := Stamp{At: s.now().UTC(), By: by}
+	cs.Version = 1
+	if cs.Created == nil {
+		cs.Created = &now
+	}
+	cs.Updated = &now
+	return s.writeCase(tx, &cs, by)
+}
+
+// UpdateCase replaces a stored case. ifVersion, when non-zero, must equal the
+// stored version, so that two editors cannot silently overwrite each other.
+func (s *Store) UpdateCase(ctx context.Context, c *Case, ifVersion int, by string) (*Case, error) {
+	var out *Case
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		old, err := getCase(tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if ifVersion != 0 && ifVersion != old.Version {
+			return Errorf(ECONFLICT, "case %q is at version %d, not %d: reload it and apply your change again", c.ID, old.Version, ifVersion)
+		}
+		cs := *c
+		cs.Normalize()
+		t, err := getTaxonomy(tx)
+		if err != nil {
+			return err
+		}
+		if err := cs.Validate(t); err != nil {
+			return err
+		}
+		if err := s.ensureBank(tx, &cs.Bank, by); err != nil {
+			return err
+		}
+		cs.Version = old.Version + 1
+		cs.Created = old.Created
+		cs.Updated = &Stamp{At: s.now().UTC(), By: by}
+		out, err = s.writeCase(tx, &cs, by)
+		return err
+	})
+	return out, err
+}
+
+// DeleteCase removes a case.
+func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		cases := tx.Bucket(bucketCases)
+		if cases.Get([]byte(id)) == nil {
+			return Errorf(ENOTFOUND, "case %q not found", id)
+		}
+		if err := cases.Delete([]byte(id)); err != nil {
+			return fmt.Errorf("store: delete case %s: %w", id, err)
+		}
+		_, err := s.appendChange(tx, OpCaseDelete, id, by)
+		return err
+	})
+}
+
+// ensureBank checks that b exists, creating it from the case's inline bank
+// when it carries a name, type and region; it then fills b from the registry.
+func (s *Store) ensureBank(tx *bolt.Tx, b *Bank, by string) error {
+	stored, err := getBank(tx, b.ID)
+	if err == nil {
+		*b = *stored
+		return nil
+	}
+	if ErrorCode(err) != ENOTFOUND {
+		return err
+	}
+	if b.Name == "" && b.Type == "" && b.Region == "" {
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid case: bank %q is not in the registry; give its name, type and region to create it", b.ID),
+			Fields: []FieldError{{Field: "bank.id", Message: "unknown bank"}}}
+	}
+	return s.putBank(tx, b, by)
+}
+
+func (s *Store) writeCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+	stored := *c
+	stored.Bank = Bank{ID: c.Bank.ID} // the registry holds the bank; reads join it
+	if err := putJSON(tx.Bucket(bucketCases), []byte(c.ID), &stored); err != nil {
+		return nil, fmt.Errorf("store: put case %s: %w", c.ID, err)
+	}
+	if _, err := s.appendChange(tx, OpCasePut, c.ID, by); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func nextFreeID(b *bolt.Bucket, base string) string {
+	id := base
+	for n := 2; b.Get([]byte(id)) != nil; n++ {
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	return id
+}
+
+// Seed loads banks and cases into the store in one transaction, one log entry
+// per record. It refuses a store that already holds data.
+func (s *Store) Seed(ctx context.Context, banks []*Bank, cases []*Case, by string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if k, _ := tx.Bucket(bucketCases).Cursor().First(); k != nil {
+			return Errorf(ECONFLICT, "store already holds cases; seeding only fills an empty store")
+		}
+		for _, b := range banks {
+			if err := s.putBank(tx, b, by); err != nil {
+				return fmt.Errorf("seed bank %s: %w", b.ID, err)
+			}
+		}
+		for _, c := range cases {
+			if _, err := s.createCase(tx, c, by); err != nil {
+				return fmt.Errorf("seed case %s: %w", c.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Matches reports whether c passes the filter.
+func (f Filter) Matches(c *Case) bool {
+	anyOf := func(want []string, have ...string) bool {
+		if len(want) == 0 {
+			return true
+		}
+		for _, w := range want {
+			for _, h := range have {
+				if w == h {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	yearOK := len(f.Years) == 0
+	for _, y := range f.Years {
+		yearOK = yearOK || y == c.Year
+	}
+	return yearOK && anyOf(f.Dimensions, c.Dimensions...) && anyOf(f.Themes, c.Themes...) &&
+		anyOf(f.BankTypes, c.Bank.Type) && anyOf(f.Regions, c.Bank.Region) && anyOf(f.Banks, c.Bank.ID)
+}
+
+// Snapshot is every case together with the log sequence it reflects.
+type Snapshot struct {
+	Seq   uint64
+	Cases []*Case
+}
+
+// Snapshot reads all cases and the current log sequence in one transaction,
+// so that a rebuilt index can resume catching up from exactly that point.
+func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	snap := &Snapshot{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		snap.Seq = tx.Bucket(bucketLog).Sequence()
+		return forEachCase(tx, func(c *Case) error {
+			snap.Cases = append(snap.Cases, c)
+			return nil
+		})
+	})
+	return snap, err
+}
+
+// FindCasesByIDs returns the cases with the given ids in that order, skipping
+// ids that no longer exist.
+func (s *Store) FindCasesByIDs(ctx context.Context, ids []string) ([]*Case, error) {
+	out := make([]*Case, 0, len(ids))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			c, err := getCase(tx, id)
+			if ErrorCode(err) == ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}

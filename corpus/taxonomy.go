@@ -1,0 +1,136 @@
+package corpus
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// Taxonomy kinds: the facet fields whose values are codes.
+const (
+	KindDimension = "dimension"
+	KindBankType  = "bank_type"
+	KindTheme     = "theme"
+	KindRegion    = "region"
+)
+
+// TaxonomyKinds lists the taxonomy kinds in display order.
+var TaxonomyKinds = []string{KindDimension, KindBankType, KindTheme, KindRegion}
+
+// Value is one taxonomy entry: a stable code, labels and aliases in both languages.
+type Value struct {
+	Code      string   `json:"code"`
+	ZH        string   `json:"zh"`
+	EN        string   `json:"en"`
+	AliasesZH []string `json:"aliases_zh,omitempty"`
+	AliasesEN []string `json:"aliases_en,omitempty"`
+}
+
+// Taxonomy holds the codes that tags, bank types and regions may take.
+// It is data: the default comes from the embedded seed, admins may edit it.
+type Taxonomy struct {
+	Dimensions []Value `json:"dimensions"`
+	BankTypes  []Value `json:"bank_types"`
+	Themes     []Value `json:"themes"`
+	Regions    []Value `json:"regions"`
+}
+
+// Values returns the entries of one kind, nil for an unknown kind.
+func (t *Taxonomy) Values(kind string) []Value {
+	switch kind {
+	case KindDimension:
+		return t.Dimensions
+	case KindBankType:
+		return t.BankTypes
+	case KindTheme:
+		return t.Themes
+	case KindRegion:
+		return t.Regions
+	}
+	return nil
+}
+
+// Codes returns the codes of one kind in taxonomy order.
+func (t *Taxonomy) Codes(kind string) []string {
+	vals := t.Values(kind)
+	codes := make([]string, len(vals))
+	for i, v := range vals {
+		codes[i] = v.Code
+	}
+	return codes
+}
+
+// Lookup finds the entry with the given code.
+func (t *Taxonomy) Lookup(kind, code string) (Value, bool) {
+	for _, v := range t.Values(kind) {
+		if v.Code == code {
+			return v, true
+		}
+	}
+	return Value{}, false
+}
+
+// Has reports whether code is a known value of kind.
+func (t *Taxonomy) Has(kind, code string) bool {
+	_, ok := t.Lookup(kind, code)
+	return ok
+}
+
+// Validate checks that every kind has entries and that codes are unique and labelled.
+func (t *Taxonomy) Validate() error {
+	for _, kind := range TaxonomyKinds {
+		vals := t.Values(kind)
+		if len(vals) == 0 {
+			return Errorf(EINVALID, "taxonomy: %s has no values", kind)
+		}
+		seen := map[string]bool{}
+		for _, v := range vals {
+			if !codePattern(v.Code) {
+				return Errorf(EINVALID, "taxonomy: %s code %q must be lowercase ascii with _", kind, v.Code)
+			}
+			if seen[v.Code] {
+				return Errorf(EINVALID, "taxonomy: %s code %q appears twice", kind, v.Code)
+			}
+			if v.ZH == "" || v.EN == "" {
+				return Errorf(EINVALID, "taxonomy: %s code %q needs zh and en labels", kind, v.Code)
+			}
+			seen[v.Code] = true
+		}
+	}
+	return nil
+}
+
+func codePattern(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// DefaultTaxonomy returns a fresh copy of the embedded default taxonomy.
+func DefaultTaxonomy() *Taxonomy {
+	var t Taxonomy
+	if err := json.Unmarshal(seedTaxonomy, &t); err != nil {
+		panic(fmt.Sprintf("corpus: embedded taxonomy: %v", err))
+	}
+	if err := t.Validate(); err != nil {
+		panic(fmt.Sprintf("corpus: embedded taxonomy: %v", err))
+	}
+	return &t
+}
+
+// unknownCodes returns the codes not in kind, in input order.
+func (t *Taxonomy) unknownCodes(kind string, codes []string) []string {
+	var bad []string
+	for _, c := range codes {
+		if !t.Has(kind, c) && !slices.Contains(bad, c) {
+			bad = append(bad, c)
+		}
+	}
+	return bad
+}

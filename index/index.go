@@ -1,0 +1,263 @@
+package index
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"casebank/corpus"
+)
+
+var (
+	keyAppliedSeq     = []byte("casebank.applied_seq")
+	keyMappingVersion = []byte("casebank.mapping_version")
+)
+
+// batchSize bounds the documents per bleve batch during rebuild and catch-up.
+const batchSize = 500
+
+// Index is the bleve index of a store's cases.
+type Index struct {
+	store *corpus.Store
+	log   *slog.Logger
+	path  string
+
+	mu    sync.Mutex // serialises catch-up so that batches apply in log order
+	bleve bleve.Index
+}
+
+// Open opens the index under dir, rebuilding it from the store when it is
+// missing, unreadable or of another mapping version, then catches it up.
+func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Logger) (*Index, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	ix := &Index{store: store, log: logger, path: filepath.Join(dir, "index.bleve")}
+	b, err := bleve.Open(ix.path)
+	switch {
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		logger.Info("index missing; building it from the store", "path", ix.path)
+		err = ix.rebuild(ctx)
+	case err != nil:
+		logger.Warn("index unreadable; rebuilding it from the store", "path", ix.path, "err", err)
+		err = ix.rebuild(ctx)
+	default:
+		ix.bleve = b
+		if v, _ := b.GetInternal(keyMappingVersion); string(v) != MappingVersion {
+			logger.Info("index mapping changed; rebuilding it from the store", "have", string(v), "want", MappingVersion)
+			b.Close()
+			ix.bleve = nil
+			err = ix.rebuild(ctx)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		ix.bleve.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Close closes the bleve index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.bleve.Close()
+}
+
+// Rebuild discards the index and builds it again from the store.
+func (ix *Index) Rebuild(ctx context.Context) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.bleve != nil {
+		ix.bleve.Close()
+		ix.bleve = nil
+	}
+	return ix.rebuild(ctx)
+}
+
+func (ix *Index) rebuild(ctx context.Context) error {
+	if err := os.RemoveAll(ix.path); err != nil {
+		return fmt.Errorf("index: remove %s: %w", ix.path, err)
+	}
+	b, err := bleve.New(ix.path, buildMapping())
+	if err != nil {
+		return fmt.Errorf("index: create %s: %w", ix.path, err)
+	}
+	snap, err := ix.store.Snapshot(ctx)
+	if err != nil {
+		b.Close()
+		return err
+	}
+	tax, err := ix.store.Taxonomy()
+	if err != nil {
+		b.Close()
+		return err
+	}
+	batch := b.NewBatch()
+	for i, c := range snap.Cases {
+		if err := batch.Index(c.ID, document(c, tax)); err != nil {
+			b.Close()
+			return fmt.Errorf("index: case %s: %w", c.ID, err)
+		}
+		if batch.Size() >= batchSize || i == len(snap.Cases)-1 {
+			if err := b.Batch(batch); err != nil {
+				b.Close()
+				return fmt.Errorf("index: rebuild batch: %w", err)
+			}
+			batch.Reset()
+		}
+	}
+	// The version and the sequence go in last: a rebuild cut short leaves an
+	// index without them, which the next Open rebuilds again.
+	batch.SetInternal(keyAppliedSeq, seqBytes(snap.Seq))
+	batch.SetInternal(keyMappingVersion, []byte(MappingVersion))
+	if err := b.Batch(batch); err != nil {
+		b.Close()
+		return fmt.Errorf("index: rebuild: %w", err)
+	}
+	ix.bleve = b
+	ix.log.Info("index built", "cases", len(snap.Cases), "seq", snap.Seq)
+	return nil
+}
+
+// AppliedSeq returns the last change-log sequence the index has applied.
+func (ix *Index) AppliedSeq() (uint64, error) {
+	v, err := ix.bleve.GetInternal(keyAppliedSeq)
+	if err != nil {
+		return 0, fmt.Errorf("index: applied seq: %w", err)
+	}
+	if len(v) != 8 {
+		return 0, nil
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+func seqBytes(seq uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, seq)
+	return b
+}
+
+// CatchUp applies every change-log entry after the index's applied sequence.
+// Each batch carries its documents and the new applied sequence together, so
+// a crash leaves the index at a consistent point of the log.
+func (ix *Index) CatchUp(ctx context.Context) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	applied, err := ix.AppliedSeq()
+	if err != nil {
+		return err
+	}
+	for {
+		changes, err := ix.store.ChangesSince(applied, batchSize)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		ids := map[string]bool{}
+		for _, ch := range changes {
+			switch ch.Op {
+			case corpus.OpCasePut, corpus.OpCaseDelete:
+				ids[ch.ID] = true
+			case corpus.OpBankPut, corpus.OpTaxonomyPut:
+				// Bank names and tag labels are indexed with each case.
+				f := corpus.Filter{}
+				if ch.Op == corpus.OpBankPut {
+					f.Banks = []string{ch.ID}
+				}
+				cases, err := ix.store.FindCases(ctx, f)
+				if err != nil {
+					return err
+				}
+				for _, c := range cases {
+					ids[c.ID] = true
+				}
+			}
+		}
+		tax, err := ix.store.Taxonomy()
+		if err != nil {
+			return err
+		}
+		batch := ix.bleve.NewBatch()
+		for id := range ids {
+			c, err := ix.store.FindCaseByID(ctx, id)
+			switch {
+			case corpus.ErrorCode(err) == corpus.ENOTFOUND:
+				batch.Delete(id)
+			case err != nil:
+				return err
+			default:
+				if err := batch.Index(id, document(c, tax)); err != nil {
+					return fmt.Errorf("index: case %s: %w", id, err)
+				}
+			}
+		}
+		applied = changes[len(changes)-1].Seq
+		batch.SetInternal(keyAppliedSeq, seqBytes(applied))
+		if err := ix.bleve.Batch(batch); err != nil {
+			return fmt.Errorf("index: apply changes up to %d: %w", applied, err)
+		}
+	}
+}
+
+// DocCount returns the number of indexed cases.
+func (ix *Index) DocCount() (uint64, error) { return ix.bleve.DocCount() }
+
+// document flattens a case into the indexed fields.
+func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
+	names := append(append(append([]string{}, c.Products...), c.Partners...), c.Technologies...)
+	figures := make([]string, len(c.Figures))
+	for i, f := range c.Figures {
+		figures[i] = f.Label + " " + f.Value
+	}
+	bankZH := append([]string{c.Bank.Name}, c.Bank.Aliases...)
+	var tagsZH, tagsEN []string
+	addTags := func(kind string, codes ...string) {
+		for _, code := range codes {
+			if v, ok := tax.Lookup(kind, code); ok {
+				tagsZH = append(append(tagsZH, v.ZH), v.AliasesZH...)
+				tagsEN = append(append(tagsEN, v.EN), v.AliasesEN...)
+			}
+		}
+	}
+	addTags(corpus.KindDimension, c.Dimensions...)
+	addTags(corpus.KindTheme, c.Themes...)
+	addTags(corpus.KindBankType, c.Bank.Type)
+	addTags(corpus.KindRegion, c.Bank.Region)
+	return map[string]any{
+		fieldKind:      c.Kind,
+		fieldTitleZH:   c.Title.ZH,
+		fieldTitleEN:   c.Title.EN,
+		fieldSummaryZH: c.Summary.ZH,
+		fieldSummaryEN: c.Summary.EN,
+		fieldBody:      c.Body,
+		fieldOutcome:   c.Outcome,
+		fieldPattern:   c.Pattern,
+		fieldNames:     strings.Join(names, "；"),
+		fieldBankZH:    strings.Join(bankZH, "；"),
+		fieldBankEN:    c.Bank.NameEN,
+		fieldFigures:   strings.Join(figures, "；"),
+		fieldTagsZH:    strings.Join(tagsZH, "；"),
+		fieldTagsEN:    strings.Join(tagsEN, "; "),
+		FacetDimension: c.Dimensions,
+		FacetBankType:  c.Bank.Type,
+		FacetTheme:     c.Themes,
+		FacetRegion:    c.Bank.Region,
+		FacetYear:      strconv.Itoa(c.Year),
+		FacetBank:      c.Bank.ID,
+	}
+}

@@ -1,0 +1,93 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// MappingVersion changes whenever the mapping or the document shape changes;
+// an index built with another version is rebuilt on open.
+const MappingVersion = "4"
+
+// Document field names.
+const (
+	fieldKind      = "kind"
+	fieldTitleZH   = "title_zh"
+	fieldTitleEN   = "title_en"
+	fieldSummaryZH = "summary_zh"
+	fieldSummaryEN = "summary_en"
+	fieldBody      = "body"
+	fieldOutcome   = "outcome"
+	fieldPattern   = "pattern"
+	fieldNames     = "names" // products, systems, partners, technologies
+	fieldBankZH    = "bank_zh"
+	fieldBankEN    = "bank_en"
+	fieldFigures   = "figures"
+	fieldTagsZH    = "tags_zh" // labels and aliases of the case's codes
+	fieldTagsEN    = "tags_en"
+
+	FacetDimension = "dimension"
+	FacetBankType  = "bank_type"
+	FacetTheme     = "theme"
+	FacetRegion    = "region"
+	FacetYear      = "year"
+	FacetBank      = "bank"
+)
+
+// FacetFields lists the keyword fields that searches facet on, in display order.
+var FacetFields = []string{FacetDimension, FacetBankType, FacetTheme, FacetRegion, FacetYear, FacetBank}
+
+// textField describes a searched text field: its analyzer and its weight.
+type textField struct {
+	name     string
+	analyzer string
+	boost    float64
+}
+
+// textFields are searched for every query word. Titles, names of products and
+// banks outweigh the body, so a case about DeepSeek beats one that mentions it.
+var textFields = []textField{
+	{fieldTitleZH, cjk.AnalyzerName, 4},
+	{fieldTitleEN, en.AnalyzerName, 4},
+	{fieldNames, cjk.AnalyzerName, 3},
+	{fieldBankZH, cjk.AnalyzerName, 3},
+	{fieldBankEN, en.AnalyzerName, 3},
+	{fieldTagsZH, cjk.AnalyzerName, 2},
+	{fieldTagsEN, en.AnalyzerName, 2},
+	{fieldSummaryZH, cjk.AnalyzerName, 2},
+	{fieldSummaryEN, en.AnalyzerName, 2},
+	{fieldPattern, cjk.AnalyzerName, 1.5},
+	{fieldBody, cjk.AnalyzerName, 1},
+	{fieldOutcome, cjk.AnalyzerName, 1},
+	{fieldFigures, cjk.AnalyzerName, 0.5},
+}
+
+// highlightFields are the fields whose matches are shown as evidence.
+var highlightFields = []string{fieldTitleZH, fieldTitleEN, fieldSummaryZH, fieldSummaryEN, fieldBody, fieldOutcome, fieldNames}
+
+func buildMapping() mapping.IndexMapping {
+	doc := mapping.NewDocumentStaticMapping()
+	for _, f := range textFields {
+		fm := mapping.NewTextFieldMapping()
+		fm.Analyzer = f.analyzer
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		// Stored with term vectors so that highlights can be cut from it.
+		fm.Store, fm.IncludeTermVectors = true, true
+		doc.AddFieldMappingsAt(f.name, fm)
+	}
+	for _, name := range append([]string{fieldKind}, FacetFields...) {
+		fm := mapping.NewKeywordFieldMapping()
+		fm.Analyzer = keyword.Name
+		fm.Store, fm.IncludeTermVectors, fm.IncludeInAll = false, false, false
+		fm.DocValues = true
+		doc.AddFieldMappingsAt(name, fm)
+	}
+	im := mapping.NewIndexMapping()
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = cjk.AnalyzerName
+	im.StoreDynamic, im.IndexDynamic, im.DocValuesDynamic = false, false, false
+	return im
+}

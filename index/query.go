@@ -1,0 +1,181 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"casebank/corpus"
+)
+
+// MaxQueryLength bounds a query in characters; longer ones are refused
+// rather than expanded into thousands of clauses.
+const MaxQueryLength = 500
+
+// Term is one unit of a parsed query.
+type Term struct {
+	Text   string `json:"text"`
+	Phrase bool   `json:"phrase,omitempty"`
+	Negate bool   `json:"negate,omitempty"`
+	// Field restricts a text term to one group of fields (title, body, ...).
+	Field string `json:"field,omitempty"`
+}
+
+// Parsed is a query split into text terms and field:value filters.
+type Parsed struct {
+	Terms   []Term
+	Filters map[string][]string // facet field → raw values as typed
+}
+
+// textScopes maps the field names users may type to the indexed fields.
+var textScopes = map[string][]string{
+	"title":   {fieldTitleZH, fieldTitleEN},
+	"summary": {fieldSummaryZH, fieldSummaryEN},
+	"body":    {fieldBody},
+	"outcome": {fieldOutcome},
+	"product": {fieldNames},
+	"pattern": {fieldPattern},
+}
+
+// filterAliases maps the field names users may type to facet fields.
+var filterAliases = map[string]string{
+	"dimension": FacetDimension, "dim": FacetDimension,
+	"bank_type": FacetBankType, "type": FacetBankType,
+	"theme": FacetTheme, "region": FacetRegion, "year": FacetYear, "bank": FacetBank,
+}
+
+// Parse splits q into terms: words, "quoted phrases", -exclusions and
+// field:value pairs. Malformed syntax is an EINVALID error saying what is wrong.
+func Parse(q string) (*Parsed, error) {
+	p := &Parsed{Filters: map[string][]string{}}
+	if !utf8.ValidString(q) || strings.ContainsRune(q, 0) {
+		return nil, corpus.Errorf(corpus.EINVALID, "query must be valid UTF-8 without NUL bytes")
+	}
+	if n := utf8.RuneCountInString(q); n > MaxQueryLength {
+		return nil, corpus.Errorf(corpus.EINVALID, "query is %d characters long; the limit is %d", n, MaxQueryLength)
+	}
+	if err := checkParens(q); err != nil {
+		return nil, err
+	}
+	rs := []rune(q)
+	for i := 0; i < len(rs); {
+		if isSpace(rs[i]) || rs[i] == '(' || rs[i] == ')' {
+			i++
+			continue
+		}
+		var t Term
+		if rs[i] == '-' {
+			t.Negate = true
+			i++
+			if i == len(rs) || isSpace(rs[i]) {
+				continue // a lone dash excludes nothing
+			}
+		}
+		// field:value — the field is ASCII letters and underscores.
+		j := i
+		for j < len(rs) && (rs[j] == '_' || rs[j] < utf8.RuneSelf && unicode.IsLetter(rs[j])) {
+			j++
+		}
+		if j > i && j < len(rs) && rs[j] == ':' {
+			name := strings.ToLower(string(rs[i:j]))
+			_, isFilter := filterAliases[name]
+			_, isText := textScopes[name]
+			if !isFilter && !isText {
+				return nil, corpus.Errorf(corpus.EINVALID, "unknown field %q before ':'; fields are dimension, bank_type, theme, region, year, bank, title, summary, body, outcome, product, pattern", name)
+			}
+			t.Field = name
+			i = j + 1
+			if i == len(rs) || isSpace(rs[i]) {
+				return nil, corpus.Errorf(corpus.EINVALID, "field %q needs a value after ':'", name)
+			}
+		}
+		var text string
+		if open, ok := quoteClose[rs[i]]; ok {
+			end := indexRune(rs, i+1, open)
+			if end < 0 {
+				return nil, corpus.Errorf(corpus.EINVALID, "unterminated quote at character %d: add the closing %c", i+1, open)
+			}
+			text, t.Phrase = string(rs[i+1:end]), true
+			i = end + 1
+		} else {
+			j := i
+			for j < len(rs) && !isSpace(rs[j]) && rs[j] != '(' && rs[j] != ')' {
+				j++
+			}
+			text = string(rs[i:j])
+			i = j
+		}
+		if len(text) > 1 && text[0] == '/' && text[len(text)-1] == '/' {
+			return nil, corpus.Errorf(corpus.EINVALID, "regular expressions (%s) are not supported; search for words or \"phrases\"", text)
+		}
+		t.Text = strings.TrimSpace(text)
+		if t.Text == "" {
+			continue
+		}
+		if f, ok := filterAliases[t.Field]; ok && !t.Negate {
+			p.Filters[f] = append(p.Filters[f], t.Text)
+			continue
+		}
+		if _, ok := filterAliases[t.Field]; ok {
+			return nil, corpus.Errorf(corpus.EINVALID, "excluding a %s (-%s:) is not supported; filter on the values you want instead", t.Field, t.Field)
+		}
+		p.Terms = append(p.Terms, t)
+	}
+	return p, nil
+}
+
+// quoteClose maps each opening quote to its closing quote; Chinese input
+// methods type “…” and 「…」.
+var quoteClose = map[rune]rune{'"': '"', '“': '”', '「': '」'}
+
+func indexRune(rs []rune, from int, r rune) int {
+	for i := from; i < len(rs); i++ {
+		if rs[i] == r {
+			return i
+		}
+	}
+	return -1
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }
+
+func checkParens(q string) error {
+	depth, inQuote := 0, false
+	for i, r := range []rune(q) {
+		switch {
+		case r == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case r == '(':
+			depth++
+		case r == ')':
+			depth--
+			if depth < 0 {
+				return corpus.Errorf(corpus.EINVALID, "unmatched ')' at character %d", i+1)
+			}
+		}
+	}
+	if depth > 0 {
+		return corpus.Errorf(corpus.EINVALID, "unmatched '(': add the closing ')'")
+	}
+	return nil
+}
+
+// String renders the terms back into query syntax.
+func (p *Parsed) String() string {
+	var parts []string
+	for _, t := range p.Terms {
+		s := t.Text
+		if t.Phrase {
+			s = `"` + s + `"`
+		}
+		if t.Field != "" {
+			s = t.Field + ":" + s
+		}
+		if t.Negate {
+			s = "-" + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,417 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"casebank/corpus"
+)
+
+// Page size bounds.
+const (
+	DefaultSize = 10
+	MaxSize     = 100
+	maxWindow   = 10000 // deepest result a page may reach
+)
+
+// Request is a search: text in query syntax plus explicit filters.
+type Request struct {
+	Text   string
+	Filter corpus.Filter
+	Page   int // 1-based; 0 means 1
+	Size   int // 0 means DefaultSize
+}
+
+// Result is one page of hits with facet counts and how the query was read.
+type Result struct {
+	Query  QueryInfo     `json:"query"`
+	Total  uint64        `json:"total"`
+	Page   int           `json:"page"`
+	Size   int           `json:"size"`
+	Hits   []Hit         `json:"hits"`
+	Facets []Facet       `json:"facets"`
+	Took   time.Duration `json:"-"`
+}
+
+// QueryInfo echoes what was searched: the text terms, the filters applied,
+// and whether the strict query found nothing and a relaxed one was used.
+type QueryInfo struct {
+	Raw     string        `json:"raw"`
+	Text    string        `json:"text"`
+	Terms   []Term        `json:"terms"`
+	Filters corpus.Filter `json:"filters"`
+	Relaxed bool          `json:"relaxed"`
+}
+
+// Hit is one matching case with its score and highlighted evidence.
+type Hit struct {
+	Case       *corpus.Case        `json:"-"`
+	Score      float64             `json:"score"`
+	Highlights map[string][]string `json:"highlights"`
+}
+
+// Facet is the counts of one facet field over the whole result set.
+type Facet struct {
+	Field  string       `json:"field"`
+	Values []FacetValue `json:"values"`
+}
+
+// FacetValue is one code of a facet with its labels and count.
+type FacetValue struct {
+	Code     string      `json:"code"`
+	Label    corpus.Text `json:"label"`
+	Count    int         `json:"count"`
+	Selected bool        `json:"selected"`
+}
+
+// facetSizes bounds the values returned per facet.
+var facetSizes = map[string]int{FacetDimension: 10, FacetBankType: 20, FacetTheme: 50, FacetRegion: 50, FacetYear: 30, FacetBank: 200}
+
+// highlightNames maps indexed fields to the names hits report them under.
+var highlightNames = map[string]string{
+	fieldTitleZH: "title.zh", fieldTitleEN: "title.en", fieldSummaryZH: "summary.zh", fieldSummaryEN: "summary.en",
+	fieldBody: "body", fieldOutcome: "outcome", fieldNames: "products",
+}
+
+// Search runs req. Bad syntax, unknown filter codes and bad paging are
+// EINVALID errors; nothing a user types turns into an internal error.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	page, size := req.Page, req.Size
+	if page == 0 {
+		page = 1
+	}
+	if size == 0 {
+		size = DefaultSize
+	}
+	if page < 1 || size < 1 || size > MaxSize {
+		return nil, corpus.Errorf(corpus.EINVALID, "page must be ≥ 1 and size between 1 and %d", MaxSize)
+	}
+	if page*size > maxWindow {
+		return nil, corpus.Errorf(corpus.EINVALID, "page %d of size %d is beyond the first %d results; narrow the search", page, size, maxWindow)
+	}
+	parsed, err := Parse(req.Text)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := ix.resolveFilter(ctx, req.Filter, parsed.Filters)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{
+		Query: QueryInfo{Raw: req.Text, Text: parsed.String(), Terms: parsed.Terms, Filters: filter},
+		Page:  page, Size: size, Hits: []Hit{},
+	}
+	if res.Query.Terms == nil {
+		res.Query.Terms = []Term{}
+	}
+	sr, err := ix.run(ctx, buildQuery(parsed.Terms, filter, false), page, size)
+	if err != nil {
+		return nil, err
+	}
+	if sr.Total == 0 && positiveTerms(parsed.Terms) > 1 {
+		if sr, err = ix.run(ctx, buildQuery(parsed.Terms, filter, true), page, size); err != nil {
+			return nil, err
+		}
+		res.Query.Relaxed = true
+	}
+	if err := ix.fill(ctx, res, sr, filter); err != nil {
+		return nil, err
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+func positiveTerms(ts []Term) int {
+	n := 0
+	for _, t := range ts {
+		if !t.Negate {
+			n++
+		}
+	}
+	return n
+}
+
+func (ix *Index) run(ctx context.Context, q query.Query, page, size int) (*bleve.SearchResult, error) {
+	sr := bleve.NewSearchRequestOptions(q, size, (page-1)*size, false)
+	sr.SortBy([]string{"-_score", "_id"})
+	sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
+	sr.Highlight.Fields = highlightFields
+	for _, f := range FacetFields {
+		sr.AddFacet(f, bleve.NewFacetRequest(f, facetSizes[f]))
+	}
+	if err := sr.Validate(); err != nil {
+		return nil, corpus.Errorf(corpus.EINVALID, "query: %v", err)
+	}
+	res, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil {
+		// Query errors (a bad regexp, say) surface only here; everything
+		// we build is checked above, so anything left is ours.
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("index: search: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	return res, nil
+}
+
+// buildQuery turns terms and filters into a bleve query. Strict: every
+// positive term must match some field. Relaxed: any one is enough.
+func buildQuery(terms []Term, f corpus.Filter, relaxed bool) query.Query {
+	var must, should, mustNot []query.Query
+	for _, t := range terms {
+		q := termQuery(t)
+		switch {
+		case t.Negate:
+			mustNot = append(mustNot, q)
+		case relaxed:
+			should = append(should, q)
+		default:
+			must = append(must, q)
+		}
+	}
+	kind := bleve.NewTermQuery(corpus.KindCase)
+	kind.SetField(fieldKind)
+	must = append(must, kind)
+	for field, values := range filterTerms(f) {
+		must = append(must, anyTerm(field, values))
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(must...)
+	if len(should) > 0 {
+		bq.AddShould(should...)
+		bq.SetMinShould(1)
+	}
+	if len(mustNot) > 0 {
+		bq.AddMustNot(mustNot...)
+	}
+	return bq
+}
+
+// termQuery matches one term in any of its fields, each with its weight.
+// Every token of the term must occur in the same field (operator AND), so
+// that "DeepSeek-R1" does not match a field that only says R1.
+func termQuery(t Term) query.Query {
+	scope := textScopes[t.Field]
+	var alts []query.Query
+	for _, f := range textFields {
+		if t.Field != "" && !slices.Contains(scope, f.name) {
+			continue
+		}
+		if t.Phrase {
+			q := bleve.NewMatchPhraseQuery(t.Text)
+			q.SetField(f.name)
+			q.SetBoost(f.boost)
+			alts = append(alts, q)
+			continue
+		}
+		q := bleve.NewMatchQuery(t.Text)
+		q.SetField(f.name)
+		q.SetBoost(f.boost)
+		q.SetOperator(query.MatchQueryOperatorAnd)
+		alts = append(alts, q)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func anyTerm(field string, values []string) query.Query {
+	alts := make([]query.Query, len(values))
+	for i, v := range values {
+		q := bleve.NewTermQuery(v)
+		q.SetField(field)
+		alts[i] = q
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func filterTerms(f corpus.Filter) map[string][]string {
+	out := map[string][]string{}
+	add := func(field string, vals []string) {
+		if len(vals) > 0 {
+			out[field] = vals
+		}
+	}
+	add(FacetDimension, f.Dimensions)
+	add(FacetBankType, f.BankTypes)
+	add(FacetTheme, f.Themes)
+	add(FacetRegion, f.Regions)
+	add(FacetBank, f.Banks)
+	years := make([]string, len(f.Years))
+	for i, y := range f.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	add(FacetYear, years)
+	return out
+}
+
+// resolveFilter merges the request's filters with field:value terms typed in
+// the query, turning labels and bank names into codes and refusing unknowns.
+func (ix *Index) resolveFilter(ctx context.Context, f corpus.Filter, typed map[string][]string) (corpus.Filter, error) {
+	tax, err := ix.store.Taxonomy()
+	if err != nil {
+		return f, err
+	}
+	banks, err := ix.store.FindBanks(ctx)
+	if err != nil {
+		return f, err
+	}
+	out := corpus.Filter{}
+	codes := func(kind string, given, typedVals []string) ([]string, error) {
+		var res []string
+		for _, v := range append(slices.Clone(given), typedVals...) {
+			code, ok := lookupCode(tax, kind, v)
+			if !ok {
+				return nil, &corpus.Error{Code: corpus.EINVALID,
+					Message: fmt.Sprintf("unknown %s %q", kind, v),
+					Fields:  []corpus.FieldError{{Field: kind, Message: "unknown value " + strconv.Quote(v), Allowed: tax.Codes(kind)}}}
+			}
+			if !slices.Contains(res, code) {
+				res = append(res, code)
+			}
+		}
+		return res, nil
+	}
+	if out.Dimensions, err = codes(corpus.KindDimension, f.Dimensions, typed[FacetDimension]); err != nil {
+		return out, err
+	}
+	if out.BankTypes, err = codes(corpus.KindBankType, f.BankTypes, typed[FacetBankType]); err != nil {
+		return out, err
+	}
+	if out.Themes, err = codes(corpus.KindTheme, f.Themes, typed[FacetTheme]); err != nil {
+		return out, err
+	}
+	if out.Regions, err = codes(corpus.KindRegion, f.Regions, typed[FacetRegion]); err != nil {
+		return out, err
+	}
+	for _, v := range append(slices.Clone(f.Banks), typed[FacetBank]...) {
+		id, ok := lookupBank(banks, v)
+		if !ok {
+			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown bank %q; see /api/v1/banks", v),
+				Fields: []corpus.FieldError{{Field: "bank", Message: "unknown bank " + strconv.Quote(v)}}}
+		}
+		if !slices.Contains(out.Banks, id) {
+			out.Banks = append(out.Banks, id)
+		}
+	}
+	out.Years = slices.Clone(f.Years)
+	for _, v := range typed[FacetYear] {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < corpus.MinYear || y > corpus.MaxYear {
+			return out, corpus.Errorf(corpus.EINVALID, "year %q must be a year between %d and %d", v, corpus.MinYear, corpus.MaxYear)
+		}
+		if !slices.Contains(out.Years, y) {
+			out.Years = append(out.Years, y)
+		}
+	}
+	return out, nil
+}
+
+// lookupCode accepts a code, a label or an alias, in either language.
+func lookupCode(t *corpus.Taxonomy, kind, v string) (string, bool) {
+	for _, val := range t.Values(kind) {
+		if val.Code == v {
+			return val.Code, true
+		}
+	}
+	for _, val := range t.Values(kind) {
+		names := append(append([]string{val.ZH, val.EN}, val.AliasesZH...), val.AliasesEN...)
+		for _, n := range names {
+			if strings.EqualFold(n, v) {
+				return val.Code, true
+			}
+		}
+	}
+	return "", false
+}
+
+func lookupBank(banks []*corpus.Bank, v string) (string, bool) {
+	for _, b := range banks {
+		if b.ID == v {
+			return b.ID, true
+		}
+	}
+	for _, b := range banks {
+		if b.Name == v || strings.EqualFold(b.NameEN, v) || slices.Contains(b.Aliases, v) {
+			return b.ID, true
+		}
+	}
+	return "", false
+}
+
+// fill turns a bleve result into hits with their cases and labelled facets.
+func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, f corpus.Filter) error {
+	res.Total = sr.Total
+	ids := make([]string, len(sr.Hits))
+	for i, h := range sr.Hits {
+		ids[i] = h.ID
+	}
+	cases, err := ix.store.FindCasesByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*corpus.Case, len(cases))
+	for _, c := range cases {
+		byID[c.ID] = c
+	}
+	for _, h := range sr.Hits {
+		c, ok := byID[h.ID]
+		if !ok {
+			continue // deleted between search and read
+		}
+		hl := map[string][]string{}
+		for field, frags := range h.Fragments {
+			if name, ok := highlightNames[field]; ok && len(frags) > 0 {
+				hl[name] = frags
+			}
+		}
+		res.Hits = append(res.Hits, Hit{Case: c, Score: h.Score, Highlights: hl})
+	}
+	tax, err := ix.store.Taxonomy()
+	if err != nil {
+		return err
+	}
+	banks, err := ix.store.FindBanks(ctx)
+	if err != nil {
+		return err
+	}
+	selected := filterTerms(f)
+	for _, field := range FacetFields {
+		fr := sr.Facets[field]
+		facet := Facet{Field: field, Values: []FacetValue{}}
+		if fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				facet.Values = append(facet.Values, FacetValue{
+					Code: t.Term, Count: t.Count, Label: facetLabel(tax, banks, field, t.Term),
+					Selected: slices.Contains(selected[field], t.Term),
+				})
+			}
+		}
+		res.Facets = append(res.Facets, facet)
+	}
+	return nil
+}
+
+func facetLabel(t *corpus.Taxonomy, banks []*corpus.Bank, field, code string) corpus.Text {
+	switch field {
+	case FacetBank:
+		for _, b := range banks {
+			if b.ID == code {
+				return corpus.Text{ZH: b.Name, EN: b.NameEN}
+			}
+		}
+	case FacetYear:
+		return corpus.Text{ZH: code + "年", EN: code}
+	default:
+		if v, ok := t.Lookup(field, code); ok {
+			return corpus.Text{ZH: v.ZH, EN: v.EN}
+		}
+	}
+	return corpus.Text{ZH: code, EN: code}
+}
