@@ -225,19 +225,25 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 		figures[i] = f.Label + " " + f.Value
 	}
 	bankZH := append([]string{c.Bank.Name}, c.Bank.Aliases...)
+	// Bank types and regions are indexed with their aliases, which are
+	// synonyms (城市商业银行 = 城商行). Dimensions and themes get their labels
+	// only: their aliases are narrower terms (数字人 under AI), and indexing
+	// them would make every AI case match 数字人.
 	var tagsZH, tagsEN []string
-	addTags := func(kind string, codes ...string) {
+	addTags := func(withAliases bool, kind string, codes ...string) {
 		for _, code := range codes {
 			if v, ok := tax.Lookup(kind, code); ok {
-				tagsZH = append(append(tagsZH, v.ZH), v.AliasesZH...)
-				tagsEN = append(append(tagsEN, v.EN), v.AliasesEN...)
+				tagsZH, tagsEN = append(tagsZH, v.ZH), append(tagsEN, v.EN)
+				if withAliases {
+					tagsZH, tagsEN = append(tagsZH, v.AliasesZH...), append(tagsEN, v.AliasesEN...)
+				}
 			}
 		}
 	}
-	addTags(corpus.KindDimension, c.Dimensions...)
-	addTags(corpus.KindTheme, c.Themes...)
-	addTags(corpus.KindBankType, c.Bank.Type)
-	addTags(corpus.KindRegion, c.Bank.Region)
+	addTags(false, corpus.KindDimension, c.Dimensions...)
+	addTags(false, corpus.KindTheme, c.Themes...)
+	addTags(true, corpus.KindBankType, c.Bank.Type)
+	addTags(true, corpus.KindRegion, c.Bank.Region)
 	return map[string]any{
 		fieldKind:      c.Kind,
 		fieldTitleZH:   c.Title.ZH,

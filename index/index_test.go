@@ -1,0 +1,307 @@
+package index
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"casebank/corpus"
+	"casebank/corpus/corpustest"
+)
+
+var ctx = context.Background()
+
+// openAt opens an index under dir for store; the caller closes it.
+func openAt(t *testing.T, dir string, store *corpus.Store) *Index {
+	t.Helper()
+	ix, err := Open(ctx, dir, store, nil)
+	if err != nil {
+		t.Fatalf("open index: %v", err)
+	}
+	return ix
+}
+
+func search(t *testing.T, ix *Index, req Request) *Result {
+	t.Helper()
+	res, err := ix.Search(ctx, req)
+	if err != nil {
+		t.Fatalf("search %+v: %v", req, err)
+	}
+	return res
+}
+
+func hitIDs(res *Result) []string {
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.Case.ID)
+	}
+	return ids
+}
+
+func facetCount(res *Result, field, code string) int {
+	for _, f := range res.Facets {
+		if f.Field != field {
+			continue
+		}
+		for _, v := range f.Values {
+			if v.Code == code {
+				return v.Count
+			}
+		}
+	}
+	return 0
+}
+
+func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+
+	res := search(t, ix, Request{Text: "DeepSeek"})
+	if res.Total != 7 {
+		t.Fatalf("total %d, want the 7 cases of table 1-4: %v", res.Total, hitIDs(res))
+	}
+	for _, h := range res.Hits {
+		joined := ""
+		for _, frags := range h.Highlights {
+			joined += strings.Join(frags, " ")
+		}
+		if !strings.Contains(joined, "<mark>DeepSeek</mark>") {
+			t.Errorf("hit %s highlights %v lack <mark>DeepSeek</mark>", h.Case.ID, h.Highlights)
+		}
+		if h.Case.Bank.Name == "" {
+			t.Errorf("hit %s has no bank name", h.Case.ID)
+		}
+	}
+	for code, want := range map[string]int{"city_commercial": 4, "private": 2, "rural_commercial": 1} {
+		if got := facetCount(res, FacetBankType, code); got != want {
+			t.Errorf("bank_type %s count %d, want %d", code, got, want)
+		}
+	}
+	if got := facetCount(res, FacetTheme, "ai"); got != 7 {
+		t.Errorf("theme ai count %d, want 7", got)
+	}
+	if res.Query.Relaxed {
+		t.Error("a one-word query was relaxed")
+	}
+}
+
+func TestFiltersORWithinANDAcross(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+
+	res := search(t, ix, Request{Filter: corpus.Filter{BankTypes: []string{"private", "rural_commercial"}}})
+	if res.Total != 3 {
+		t.Fatalf("private OR rural: %d hits %v, want 3", res.Total, hitIDs(res))
+	}
+	res = search(t, ix, Request{Filter: corpus.Filter{BankTypes: []string{"private", "rural_commercial"}, Regions: []string{"jiangsu"}}})
+	if ids := hitIDs(res); !slices.Equal(ids, []string{"r2025-t1-4-sushang-bank"}) {
+		t.Fatalf("(private OR rural) AND jiangsu: %v", ids)
+	}
+	// Labels typed in the query resolve to codes, like the parameters.
+	res = search(t, ix, Request{Text: "bank_type:民营银行 DeepSeek"})
+	if res.Total != 2 || !slices.Equal(res.Query.Filters.BankTypes, []string{"private"}) {
+		t.Fatalf("bank_type:民营银行 → %d hits, filters %+v", res.Total, res.Query.Filters)
+	}
+}
+
+func TestChineseBankTypeMatchesTagsNotSharedBigrams(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	res := search(t, ix, Request{Text: "城商行 DeepSeek"})
+	if res.Query.Relaxed {
+		t.Fatal("strict query found nothing")
+	}
+	for _, h := range res.Hits {
+		if h.Case.Bank.Type != "city_commercial" {
+			t.Errorf("hit %s is a %s", h.Case.ID, h.Case.Bank.Type)
+		}
+	}
+	if res.Total != 4 {
+		t.Fatalf("%d hits %v, want the 4 city commercial banks", res.Total, hitIDs(res))
+	}
+}
+
+func TestRelaxedRetryWhenStrictFindsNothing(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	res := search(t, ix, Request{Text: "DeepSeek 区块链"})
+	if !res.Query.Relaxed || res.Total != 7 {
+		t.Fatalf("relaxed=%v total=%d, want a relaxed search with the 7 DeepSeek cases", res.Query.Relaxed, res.Total)
+	}
+}
+
+func TestExcludeAndPhrase(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	res := search(t, ix, Request{Text: "DeepSeek -数字人"})
+	if res.Total != 6 || slices.Contains(hitIDs(res), "r2025-t1-4-qingdao-rcb") {
+		t.Fatalf("exclusion: %v", hitIDs(res))
+	}
+	res = search(t, ix, Request{Text: `"智能代码助手"`})
+	if ids := hitIDs(res); !slices.Equal(ids, []string{"r2025-t1-4-zhongxin-baixin-bank"}) {
+		t.Fatalf("phrase: %v", ids)
+	}
+}
+
+func TestBadInputIsInvalidNotInternal(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	tests := []Request{
+		{Text: `"DeepSeek`},
+		{Text: `(DeepSeek`},
+		{Text: `DeepSeek)`},
+		{Text: `colour:red`},
+		{Text: `theme:`},
+		{Text: `/[/`},
+		{Text: strings.Repeat("银", MaxQueryLength+1)},
+		{Text: "a\x00b"},
+		{Text: "\xff\xfe"},
+		{Text: "year:abc"},
+		{Text: "-theme:ai"},
+		{Filter: corpus.Filter{Themes: []string{"nonsense"}}},
+		{Filter: corpus.Filter{Banks: []string{"no-such-bank"}}},
+		{Page: -1},
+		{Size: MaxSize + 1},
+		{Page: 100000, Size: 100},
+	}
+	for _, req := range tests {
+		_, err := ix.Search(ctx, req)
+		if corpus.ErrorCode(err) != corpus.EINVALID {
+			t.Errorf("%+q: err %v, want invalid", req.Text, err)
+		}
+	}
+}
+
+func TestHighlightsEscapeHostileText(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	c := corpustest.NewCase("hostile", "jiangsu-bank", "恶意文本", `<script>alert(1)</script> 防火墙 <img src=x onerror=alert(2)>`)
+	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, Request{Text: "防火墙"})
+	if res.Total != 1 {
+		t.Fatalf("total %d", res.Total)
+	}
+	body := strings.Join(res.Hits[0].Highlights["body"], "")
+	if strings.Contains(body, "<script") || strings.Contains(body, "<img") || !strings.Contains(body, "&lt;script&gt;") || !strings.Contains(body, "<mark>防火墙</mark>") {
+		t.Fatalf("highlight not escaped: %q", body)
+	}
+}
+
+// A write that reached the store but not the index (the process died in
+// between) is applied when the index is next opened.
+func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	dir := t.TempDir()
+	ix := openAt(t, dir, store)
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := corpustest.NewCase("written-not-indexed", "chongqing-bank", "断电前写入的案例", "联邦学习 反洗钱")
+	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", "tester"); err != nil {
+		t.Fatal(err)
+	}
+	ix = openAt(t, dir, store)
+	defer ix.Close()
+	if ids := hitIDs(search(t, ix, Request{Text: "联邦学习"})); !slices.Equal(ids, []string{"written-not-indexed"}) {
+		t.Fatalf("after catch-up: %v", ids)
+	}
+	if res := search(t, ix, Request{Text: "DeepSeek"}); res.Total != 6 {
+		t.Fatalf("deleted case still indexed: %v", hitIDs(res))
+	}
+	applied, _ := ix.AppliedSeq()
+	last, _ := store.LastSeq()
+	if applied != last {
+		t.Fatalf("applied seq %d, store seq %d", applied, last)
+	}
+}
+
+func TestBankRenameReindexesItsCases(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	b, _ := store.FindBankByID(ctx, "chengdu-bank")
+	b.Aliases = append(b.Aliases, "蓉城银行测试别名")
+	if err := store.PutBank(ctx, b, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ids := hitIDs(search(t, ix, Request{Text: "蓉城银行测试别名"})); !slices.Equal(ids, []string{"r2025-t1-4-chengdu-bank"}) {
+		t.Fatalf("alias search: %v", ids)
+	}
+}
+
+func TestMappingVersionChangeRebuilds(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	dir := t.TempDir()
+	ix := openAt(t, dir, store)
+	// A document only the old index has, and an old mapping version.
+	if err := ix.bleve.Index("ghost", map[string]any{fieldKind: "case", fieldTitleZH: "幽灵文档"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.bleve.SetInternal(keyMappingVersion, []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	ix = openAt(t, dir, store)
+	defer ix.Close()
+	if res := search(t, ix, Request{Text: "幽灵文档"}); res.Total != 0 {
+		t.Fatal("index was not rebuilt: the ghost document survived")
+	}
+	if n, _ := ix.DocCount(); n != 7 {
+		t.Fatalf("rebuilt index has %d docs, want 7", n)
+	}
+	if v, _ := ix.bleve.GetInternal(keyMappingVersion); string(v) != MappingVersion {
+		t.Fatalf("mapping version %q", v)
+	}
+}
+
+func TestCorruptIndexIsRebuilt(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	dir := t.TempDir()
+	ix := openAt(t, dir, store)
+	ix.Close()
+	meta := filepath.Join(dir, "index.bleve", "index_meta.json")
+	if err := os.WriteFile(meta, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix = openAt(t, dir, store)
+	defer ix.Close()
+	if res := search(t, ix, Request{Text: "DeepSeek"}); res.Total != 7 {
+		t.Fatalf("after rebuild: %d hits", res.Total)
+	}
+}
+
+func TestParse(t *testing.T) {
+	p, err := Parse(`城商行 "智能 客服" -数字人 theme:ai title:DeepSeek`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Term{{Text: "城商行"}, {Text: "智能 客服", Phrase: true}, {Text: "数字人", Negate: true}, {Text: "DeepSeek", Field: "title"}}
+	if !slices.Equal(p.Terms, want) {
+		t.Fatalf("terms %+v, want %+v", p.Terms, want)
+	}
+	if !slices.Equal(p.Filters[FacetTheme], []string{"ai"}) {
+		t.Fatalf("filters %+v", p.Filters)
+	}
+}
