@@ -69,11 +69,16 @@ func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Log
 	return ix, nil
 }
 
-// Close closes the bleve index.
+// Close closes the bleve index; a second call does nothing.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	return ix.bleve.Close()
+	if ix.bleve == nil {
+		return nil
+	}
+	err := ix.bleve.Close()
+	ix.bleve = nil
+	return err
 }
 
 // Rebuild discards the index and builds it again from the store.

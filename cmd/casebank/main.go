@@ -94,13 +94,16 @@ type data struct {
 	index *index.Index
 }
 
+// Close closes the index, then the store; a second call does nothing.
 func (d *data) Close() error {
 	var errs []error
 	if d.index != nil {
 		errs = append(errs, d.index.Close())
+		d.index = nil
 	}
 	if d.store != nil {
 		errs = append(errs, d.store.Close())
+		d.store = nil
 	}
 	return errors.Join(errs...)
 }

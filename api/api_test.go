@@ -1,0 +1,183 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"casebank/api"
+	"casebank/index/indextest"
+)
+
+// newServer runs the real API over a real store and index.
+func newServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	store, ix := indextest.MustOpen(t)
+	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), Version: "test"}
+	ts := httptest.NewServer(s.Echo())
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func get(t *testing.T, ts *httptest.Server, path string, out any) int {
+	t.Helper()
+	res, err := http.Get(ts.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("GET %s: content type %q, body %s", path, ct, body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(body, out); err != nil {
+			t.Fatalf("GET %s: decode %s: %v", path, body, err)
+		}
+	}
+	return res.StatusCode
+}
+
+func TestSearchReturnsDeepSeekCases(t *testing.T) {
+	ts := newServer(t)
+	var res api.SearchJSON
+	if code := get(t, ts, "/api/v1/search?q=DeepSeek", &res); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	if res.Total != 7 || len(res.Hits) != 7 {
+		t.Fatalf("total %d, hits %d", res.Total, len(res.Hits))
+	}
+	h := res.Hits[0]
+	if h.ID == "" || h.Title.ZH == "" || h.Title.EN == "" || h.Bank.Name == "" || h.Bank.Type == "" || h.Bank.Region == "" ||
+		h.Source.Section != "1.2.1" || h.Source.Table != "表1-4" || h.Year != 2025 || h.Score <= 0 || len(h.Dimensions) == 0 {
+		t.Fatalf("hit lacks fields: %+v", h)
+	}
+	marked := false
+	for _, frags := range h.Highlights {
+		for _, f := range frags {
+			marked = marked || strings.Contains(f, "<mark>DeepSeek</mark>")
+		}
+	}
+	if !marked {
+		t.Fatalf("no <mark>DeepSeek</mark> in %v", h.Highlights)
+	}
+	fields := map[string]bool{}
+	for _, f := range res.Facets {
+		fields[f.Field] = true
+		if f.Field == "bank_type" {
+			for _, v := range f.Values {
+				if v.Code == "city_commercial" && (v.Count != 4 || v.Label.ZH != "城商行" || v.Label.EN == "") {
+					t.Fatalf("city_commercial facet %+v", v)
+				}
+			}
+		}
+	}
+	for _, want := range []string{"dimension", "bank_type", "theme", "region", "year", "bank"} {
+		if !fields[want] {
+			t.Errorf("no %s facet", want)
+		}
+	}
+	if res.Query.Raw != "DeepSeek" {
+		t.Errorf("query echo %+v", res.Query)
+	}
+}
+
+func TestSearchFiltersEchoed(t *testing.T) {
+	ts := newServer(t)
+	var res api.SearchJSON
+	code := get(t, ts, "/api/v1/search?q=DeepSeek&bank_type=private&bank_type=rural_commercial&region=jiangsu", &res)
+	if code != 200 || res.Total != 1 || res.Hits[0].Bank.ID != "sushang-bank" {
+		t.Fatalf("status %d, %d hits", code, res.Total)
+	}
+	if got := res.Query.Filters.BankTypes; len(got) != 2 {
+		t.Fatalf("filters echoed %+v", res.Query.Filters)
+	}
+}
+
+func TestErrorsArePreciseJSON(t *testing.T) {
+	ts := newServer(t)
+	tests := []struct {
+		path string
+		code int
+		want string // error code
+	}{
+		{"/api/v1/search?q=" + url.QueryEscape(`"DeepSeek`), 400, "invalid"},
+		{"/api/v1/search?q=" + url.QueryEscape(`foo:bar`), 400, "invalid"},
+		{"/api/v1/search?q=" + url.QueryEscape(`(`), 400, "invalid"},
+		{"/api/v1/search?q=" + url.QueryEscape(`/[/`), 400, "invalid"},
+		{"/api/v1/search?q=" + strings.Repeat("x", 10000), 400, "invalid"},
+		{"/api/v1/search?theme=nonsense", 400, "invalid"},
+		{"/api/v1/search?page=-1", 400, "invalid"},
+		{"/api/v1/search?page=abc", 400, "invalid"},
+		{"/api/v1/search?size=100000", 400, "invalid"},
+		{"/api/v1/search?year=20x5", 400, "invalid"},
+		{"/api/v1/search?q=a&q=b", 400, "invalid"},
+		{"/api/v1/cases/no-such-case", 404, "not_found"},
+		{"/api/v1/cases/..%2F..%2Fetc", 404, "not_found"},
+		{"/api/v1/banks/no-such-bank", 404, "not_found"},
+		{"/api/v1/nothing-here", 404, "not_found"},
+	}
+	for _, tt := range tests {
+		var body api.ErrorBody
+		code := get(t, ts, tt.path, &body)
+		if code != tt.code || body.Error.Code != tt.want || body.Error.Message == "" {
+			t.Errorf("GET %.80s: %d %+v, want %d %s", tt.path, code, body.Error, tt.code, tt.want)
+		}
+	}
+	// Unknown codes say which codes exist.
+	var body api.ErrorBody
+	get(t, ts, "/api/v1/search?theme=nonsense", &body)
+	if len(body.Error.Fields) != 1 || !strings.Contains(strings.Join(body.Error.Fields[0].Allowed, ","), "xinchuang") {
+		t.Fatalf("unknown theme error %+v", body.Error)
+	}
+	// The server is still healthy afterwards.
+	if code := get(t, ts, "/healthz", nil); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+}
+
+func TestCaseBanksTaxonomyHealth(t *testing.T) {
+	ts := newServer(t)
+	var c struct {
+		ID   string
+		Bank struct{ Name, Type, Region string }
+		Figures []struct{ Label, Value string }
+		Source  struct{ Report, Section, Table string }
+	}
+	if code := get(t, ts, "/api/v1/cases/r2025-t1-4-jiangsu-bank", &c); code != 200 {
+		t.Fatalf("case status %d", code)
+	}
+	if c.Bank.Name != "江苏银行" || c.Bank.Type != "city_commercial" || c.Source.Table != "表1-4" || len(c.Figures) == 0 {
+		t.Fatalf("case %+v", c)
+	}
+	var banks struct {
+		Banks []struct {
+			ID    string
+			Cases int
+		}
+		Total int
+	}
+	if code := get(t, ts, "/api/v1/banks", &banks); code != 200 || banks.Total != len(banks.Banks) || banks.Total < 7 {
+		t.Fatalf("banks %d %+v", code, banks)
+	}
+	var tax struct {
+		Themes []struct{ Code, ZH, EN string } `json:"themes"`
+	}
+	if code := get(t, ts, "/api/v1/taxonomy", &tax); code != 200 || len(tax.Themes) < 14 {
+		t.Fatalf("taxonomy %d, %d themes", code, len(tax.Themes))
+	}
+	var health struct {
+		Status   string
+		Cases    int
+		LogSeq   uint64 `json:"log_seq"`
+		IndexSeq uint64 `json:"index_seq"`
+	}
+	if code := get(t, ts, "/healthz", &health); code != 200 || health.Status != "ok" || health.Cases != 7 || health.LogSeq != health.IndexSeq {
+		t.Fatalf("healthz %d %+v", code, health)
+	}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var readyLine = regexp.MustCompile(`at (http://\S+/)`)
+
+// searchIDs asks a running server for q and returns the hit ids in order.
+func searchIDs(t *testing.T, base, q string) []string {
+	t.Helper()
+	res, err := http.Get(base + "api/v1/search?q=" + q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Total int
+		Hits  []struct {
+			ID         string
+			Highlights map[string][]string
+		}
+		Facets []struct{ Field string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 200 {
+		t.Fatalf("search %s: status %d, %v", q, res.StatusCode, err)
+	}
+	if len(body.Facets) == 0 {
+		t.Fatal("no facets")
+	}
+	var ids []string
+	for _, h := range body.Hits {
+		if len(h.Highlights) == 0 {
+			t.Fatalf("hit %s without highlights", h.ID)
+		}
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+// serveInProcess runs Main's serve on :0 and returns its base URL and a
+// function that stops it (like SIGTERM) and returns the exit code.
+func serveInProcess(t *testing.T, dir string) (string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, pw, &stderr)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	m := readyLine.FindStringSubmatch(line)
+	if err != nil || m == nil {
+		cancel()
+		t.Fatalf("no ready line: %q %v; stderr: %s", line, err, stderr.String())
+	}
+	go io.Copy(io.Discard, pr)
+	return m[1], func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not stop")
+			return -1
+		}
+	}
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	base, stop := serveInProcess(t, dir)
+	first := searchIDs(t, base, "DeepSeek")
+	if len(first) != 7 {
+		t.Fatalf("first run: %d hits", len(first))
+	}
+	res, err := http.Get(base + "?q=DeepSeek")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("search page: %v %v", res, err)
+	}
+	res.Body.Close()
+	if code := stop(); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	info, err := os.Stat(filepath.Join(dir, "casebank.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	base, stop = serveInProcess(t, dir)
+	defer stop()
+	if again := searchIDs(t, base, "DeepSeek"); !slices.Equal(again, first) {
+		t.Fatalf("after restart %v, before %v", again, first)
+	}
+	info2, _ := os.Stat(filepath.Join(dir, "casebank.db"))
+	if info2.Size() != info.Size() {
+		t.Fatalf("store changed size on restart (%d → %d): was it seeded again?", info.Size(), info2.Size())
+	}
+}
+
+func TestSearchAndVersionCommands(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), []string{"search", "--data", dir, "城商行 DeepSeek"}, &out, &errb); code != 0 {
+		t.Fatalf("search exit %d: %s", code, errb.String())
+	}
+	if !strings.HasPrefix(out.String(), "4 cases") || !strings.Contains(out.String(), "江苏银行") {
+		t.Fatalf("search output:\n%s", out.String())
+	}
+	out.Reset()
+	if code := Main(context.Background(), []string{"reindex", "--data", dir}, &out, &errb); code != 0 || !strings.Contains(out.String(), "reindexed 7 cases") {
+		t.Fatalf("reindex exit %d: %s", code, out.String())
+	}
+	out.Reset()
+	if code := Main(context.Background(), []string{"version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "casebank ") {
+		t.Fatalf("version: %d %q", code, out.String())
+	}
+	if code := Main(context.Background(), []string{"frobnicate"}, &out, &errb); code != 2 {
+		t.Fatalf("unknown command exit %d", code)
+	}
+	errb.Reset()
+	if code := Main(context.Background(), []string{"search", "--data", dir, `"open`}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "unterminated quote") {
+		t.Fatalf("bad query: exit %d, %q", code, errb.String())
+	}
+}
+
+// The real binary, killed with SIGKILL, starts again without repair and
+// answers the same.
+func TestKill9AndRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "casebank")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	start := func() (*exec.Cmd, string) {
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+		stdout, _ := cmd.StdoutPipe()
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		m := readyLine.FindStringSubmatch(line)
+		if err != nil || m == nil {
+			cmd.Process.Kill()
+			t.Fatalf("no ready line: %q %v", line, err)
+		}
+		return cmd, m[1]
+	}
+	cmd, base := start()
+	first := searchIDs(t, base, "DeepSeek")
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	cmd, base = start()
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	if again := searchIDs(t, base, "DeepSeek"); len(first) != 7 || !slices.Equal(again, first) {
+		t.Fatalf("after kill -9: %v, before: %v", again, first)
+	}
+}
