@@ -66,7 +66,12 @@ func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
 	}
 	for _, h := range res.Hits {
 		joined := ""
-		for _, frags := range h.Highlights {
+		for field, frags := range h.Highlights {
+			for _, f := range frags {
+				if !strings.Contains(f, "<mark>") {
+					t.Errorf("hit %s: %s fragment without a match: %q", h.Case.ID, field, f)
+				}
+			}
 			joined += strings.Join(frags, " ")
 		}
 		if !strings.Contains(joined, "<mark>DeepSeek</mark>") {

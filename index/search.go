@@ -367,8 +367,16 @@ func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, 
 		}
 		hl := map[string][]string{}
 		for field, frags := range h.Fragments {
-			if name, ok := highlightNames[field]; ok && len(frags) > 0 {
-				hl[name] = frags
+			name, ok := highlightNames[field]
+			if !ok {
+				continue
+			}
+			// bleve returns a field's opening text even when nothing in it
+			// matched; only fragments with a match are evidence.
+			for _, f := range frags {
+				if strings.Contains(f, "<mark>") {
+					hl[name] = append(hl[name], f)
+				}
 			}
 		}
 		res.Hits = append(res.Hits, Hit{Case: c, Score: h.Score, Highlights: hl})
