@@ -144,8 +144,8 @@ func TestErrorsArePreciseJSON(t *testing.T) {
 func TestCaseBanksTaxonomyHealth(t *testing.T) {
 	ts := newServer(t)
 	var c struct {
-		ID   string
-		Bank struct{ Name, Type, Region string }
+		ID      string
+		Bank    struct{ Name, Type, Region string }
 		Figures []struct{ Label, Value string }
 		Source  struct{ Report, Section, Table string }
 	}
