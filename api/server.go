@@ -60,6 +60,9 @@ func (s *Server) Echo() *echo.Echo {
 	v1.GET("/taxonomy", s.taxonomy)
 	v1.GET("/banks", s.banks)
 	v1.GET("/banks/:id", s.bank)
+	v1.GET("/policies", s.policies)
+	v1.GET("/policies/:id", s.policy)
+	v1.GET("/stats", s.stats)
 	v1.Any("/*", func(c echo.Context) error {
 		return corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s", c.Request().Method, c.Request().URL.Path)
 	})
@@ -101,6 +104,7 @@ func ParseSearch(c echo.Context) (index.Request, error) {
 	req := index.Request{
 		Text: qp.Get("q"),
 		Filter: corpus.Filter{
+			Kinds:      splitValues(qp["kind"]),
 			Dimensions: splitValues(qp["dimension"]),
 			BankTypes:  splitValues(qp["bank_type"]),
 			Themes:     splitValues(qp["theme"]),
@@ -224,4 +228,55 @@ func (s *Server) caseCounts(ctx context.Context) (map[string]int, error) {
 		counts[c.Bank.ID]++
 	}
 	return counts, nil
+}
+
+func (s *Server) policies(c echo.Context) error {
+	ps, err := s.Store.FindPolicies(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"policies": ps, "total": len(ps)})
+}
+
+func (s *Server) policy(c echo.Context) error {
+	p, err := s.Store.FindPolicyByID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// stats reports the honeycomb index scores and case counts by dimension ×
+// bank type and by theme.
+func (s *Server) stats(c echo.Context) error {
+	h, err := corpus.DefaultHoneycomb()
+	if err != nil {
+		return err
+	}
+	cases, err := s.Store.FindCases(c.Request().Context(), corpus.Filter{})
+	if err != nil {
+		return err
+	}
+	byDimType := map[string]map[string]int{}
+	byTheme := map[string]int{}
+	byType := map[string]int{}
+	for _, cs := range cases {
+		byType[cs.Bank.Type]++
+		for _, d := range cs.Dimensions {
+			if byDimType[d] == nil {
+				byDimType[d] = map[string]int{}
+			}
+			byDimType[d][cs.Bank.Type]++
+		}
+		for _, t := range cs.Themes {
+			byTheme[t]++
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"cases":                  len(cases),
+		"honeycomb":              h,
+		"by_dimension_bank_type": byDimType,
+		"by_bank_type":           byType,
+		"by_theme":               byTheme,
+	})
 }

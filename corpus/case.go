@@ -1,6 +1,9 @@
 package corpus
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // ReportTitle is the title of the report the default corpus comes from.
 const ReportTitle = "中小银行数字金融发展研究报告（2025）"
@@ -37,9 +40,32 @@ type Source struct {
 	Section string `json:"section"`
 	Table   string `json:"table,omitempty"`
 	Heading string `json:"heading,omitempty"`
+	// Part tells apart several cases of one bank from one table or section
+	// (the dimensions of section 2.4.1, say).
+	Part string `json:"part,omitempty"`
 	// Excerpt is the report's original text, attached only when imported
 	// from a report file the user supplied.
 	Excerpt string `json:"excerpt,omitempty"`
+}
+
+// SourceKey identifies where in which report a case of a bank comes from:
+// year/table-or-section/bank[/part]. An import merges into the case with the
+// same key, so re-importing a report changes nothing.
+func SourceKey(year int, tableOrSection, bankID, part string) string {
+	k := fmt.Sprintf("%d/%s/%s", year, tableOrSection, bankID)
+	if part != "" {
+		k += "/" + part
+	}
+	return k
+}
+
+// SourceKey returns the case's source key.
+func (c *Case) SourceKey() string {
+	where := c.Source.Table
+	if where == "" {
+		where = c.Source.Section
+	}
+	return SourceKey(c.Source.Year, where, c.Bank.ID, c.Source.Part)
 }
 
 // Stamp records who did something and when.
@@ -76,6 +102,7 @@ const KindCase = "case"
 
 // Filter selects cases: values OR within a field, fields AND across.
 type Filter struct {
+	Kinds      []string `json:"kind,omitempty"`
 	Dimensions []string `json:"dimension,omitempty"`
 	BankTypes  []string `json:"bank_type,omitempty"`
 	Themes     []string `json:"theme,omitempty"`
@@ -86,5 +113,5 @@ type Filter struct {
 
 // IsEmpty reports whether the filter selects everything.
 func (f Filter) IsEmpty() bool {
-	return len(f.Dimensions)+len(f.BankTypes)+len(f.Themes)+len(f.Regions)+len(f.Years)+len(f.Banks) == 0
+	return len(f.Kinds)+len(f.Dimensions)+len(f.BankTypes)+len(f.Themes)+len(f.Regions)+len(f.Years)+len(f.Banks) == 0
 }

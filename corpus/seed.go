@@ -17,49 +17,90 @@ import (
 //go:embed seed/taxonomy.json
 var seedTaxonomy []byte
 
-//go:embed seed/banks.jsonl seed/cases
+//go:embed seed/banks.jsonl seed/policies.jsonl seed/honeycomb.json seed/cases
 var seedFS embed.FS
 
 // SeedUser is the name recorded as the author of the embedded corpus.
 const SeedUser = "casebank-seed"
 
-// DefaultCorpus returns fresh copies of the embedded banks and cases.
-func DefaultCorpus() ([]*Bank, []*Case, error) {
-	data, err := seedFS.ReadFile("seed/banks.jsonl")
-	if err != nil {
-		return nil, nil, err
+// Corpus is a set of records to load into a store.
+type Corpus struct {
+	Banks    []*Bank
+	Cases    []*Case
+	Policies []*Policy
+}
+
+// DefaultCorpus returns fresh copies of the embedded banks, cases and policies.
+func DefaultCorpus() (*Corpus, error) {
+	var c Corpus
+	var err error
+	if c.Banks, err = readSeed[Bank]("seed/banks.jsonl"); err != nil {
+		return nil, err
 	}
-	banks, err := DecodeJSONL[Bank](bytes.NewReader(data))
-	if err != nil {
-		return nil, nil, fmt.Errorf("seed/banks.jsonl: %w", err)
+	if c.Policies, err = readSeed[Policy]("seed/policies.jsonl"); err != nil {
+		return nil, err
 	}
 	files, err := fs.Glob(seedFS, "seed/cases/*.jsonl")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	sort.Strings(files)
-	var cases []*Case
 	for _, name := range files {
-		data, err := seedFS.ReadFile(name)
+		cs, err := readSeed[Case](name)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		cs, err := DecodeJSONL[Case](bytes.NewReader(data))
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path.Base(name), err)
-		}
-		cases = append(cases, cs...)
+		c.Cases = append(c.Cases, cs...)
 	}
-	return banks, cases, nil
+	return &c, nil
+}
+
+func readSeed[T any](name string) ([]*T, error) {
+	data, err := seedFS.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	out, err := DecodeJSONL[T](bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path.Base(name), err)
+	}
+	return out, nil
 }
 
 // SeedDefault fills an empty store with the embedded corpus.
 func (s *Store) SeedDefault(ctx context.Context) error {
-	banks, cases, err := DefaultCorpus()
+	c, err := DefaultCorpus()
 	if err != nil {
 		return fmt.Errorf("default corpus: %w", err)
 	}
-	return s.Seed(ctx, banks, cases, SeedUser)
+	return s.Seed(ctx, c, SeedUser)
+}
+
+// HoneycombScore is one cell of the report's honeycomb index (table 2-2).
+type HoneycombScore struct {
+	BankType  string  `json:"bank_type"`
+	Dimension string  `json:"dimension"`
+	Year      int     `json:"year"`
+	Score     float64 `json:"score"`
+}
+
+// Honeycomb is the report's honeycomb index by bank type, dimension and year.
+type Honeycomb struct {
+	Source Source           `json:"source"`
+	Scores []HoneycombScore `json:"scores"`
+}
+
+// DefaultHoneycomb returns the embedded honeycomb index scores.
+func DefaultHoneycomb() (*Honeycomb, error) {
+	data, err := seedFS.ReadFile("seed/honeycomb.json")
+	if err != nil {
+		return nil, err
+	}
+	var h Honeycomb
+	if err := json.Unmarshal(data, &h); err != nil {
+		return nil, fmt.Errorf("honeycomb.json: %w", err)
+	}
+	return &h, nil
 }
 
 // DecodeJSONL reads one JSON object per non-blank line, rejecting unknown

@@ -7,69 +7,93 @@ import (
 	"casebank/corpus"
 )
 
-// The default corpus must load into a store as it is, and table 1-4 must
-// carry its seven banks with the facts the report gives.
-func TestDefaultCorpus(t *testing.T) {
-	banks, cases, err := corpus.DefaultCorpus()
+func defaultCorpus(t *testing.T) *corpus.Corpus {
+	t.Helper()
+	c, err := corpus.DefaultCorpus()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// Every curated record validates, names a known bank, cites the report, and
+// has its own source key.
+func TestDefaultCorpusIsValid(t *testing.T) {
+	c := defaultCorpus(t)
 	tax := corpus.DefaultTaxonomy()
-	bankIDs := map[string]bool{}
-	for _, b := range banks {
+	banks := map[string]*corpus.Bank{}
+	names := map[string]string{}
+	for _, b := range c.Banks {
 		if err := b.Validate(tax); err != nil {
 			t.Errorf("bank %s: %v", b.ID, err)
 		}
-		bankIDs[b.ID] = true
+		banks[b.ID] = b
+		for _, n := range append([]string{b.Name}, b.Aliases...) {
+			if other, ok := names[n]; ok && other != b.ID {
+				t.Errorf("name %q belongs to %s and %s", n, other, b.ID)
+			}
+			names[n] = b.ID
+		}
 	}
 	ids := map[string]bool{}
-	var table14 []string
-	for _, c := range cases {
-		c.Normalize()
-		if err := c.Validate(tax); err != nil {
-			t.Errorf("case %s: %v", c.ID, err)
+	keys := map[string]string{}
+	for _, cs := range c.Cases {
+		cs.Normalize()
+		if err := cs.Validate(tax); err != nil {
+			t.Errorf("case %s: %v", cs.ID, err)
 		}
-		if ids[c.ID] {
-			t.Errorf("duplicate case id %s", c.ID)
+		if ids[cs.ID] {
+			t.Errorf("duplicate case id %s", cs.ID)
 		}
-		ids[c.ID] = true
-		if !bankIDs[c.Bank.ID] {
-			t.Errorf("case %s: bank %s not in banks.jsonl", c.ID, c.Bank.ID)
+		ids[cs.ID] = true
+		b, ok := banks[cs.Bank.ID]
+		if !ok {
+			t.Errorf("case %s: bank %s not in banks.jsonl", cs.ID, cs.Bank.ID)
+			continue
 		}
-		if c.Source.Report != corpus.ReportTitle || c.Source.Year != 2025 || c.Source.Section == "" {
-			t.Errorf("case %s: source %+v", c.ID, c.Source)
+		if !tax.Has(corpus.KindBankType, b.Type) {
+			t.Errorf("case %s: bank type %q", cs.ID, b.Type)
 		}
-		if c.Title.ZH == "" || c.Title.EN == "" || c.Summary.ZH == "" || c.Summary.EN == "" {
-			t.Errorf("case %s: needs zh and en title and summary", c.ID)
+		if cs.Source.Report != corpus.ReportTitle || cs.Source.Year != 2025 || cs.Source.Section == "" {
+			t.Errorf("case %s: source %+v", cs.ID, cs.Source)
 		}
-		if c.Source.Table == "表1-4" {
-			table14 = append(table14, c.Bank.ID)
-			if !slices.Contains(c.Themes, "ai") {
-				t.Errorf("case %s: a table 1-4 case without the ai theme", c.ID)
-			}
+		if cs.Source.Excerpt != "" {
+			t.Errorf("case %s: committed records carry no excerpt of the report", cs.ID)
 		}
+		if cs.Title.ZH == "" || cs.Title.EN == "" || cs.Summary.ZH == "" || cs.Summary.EN == "" || cs.Body == "" {
+			t.Errorf("case %s: needs zh and en title and summary and a body", cs.ID)
+		}
+		if other, ok := keys[cs.SourceKey()]; ok {
+			t.Errorf("cases %s and %s share source key %s", other, cs.ID, cs.SourceKey())
+		}
+		keys[cs.SourceKey()] = cs.ID
 	}
-	slices.Sort(table14)
-	want := []string{"beijing-bank", "chengdu-bank", "chongqing-bank", "jiangsu-bank", "qingdao-rcb", "sushang-bank", "zhongxin-baixin-bank"}
-	if !slices.Equal(table14, want) {
-		t.Fatalf("table 1-4 banks %v, want %v", table14, want)
+	for _, p := range c.Policies {
+		if err := p.Validate(tax); err != nil {
+			t.Errorf("policy %s: %v", p.ID, err)
+		}
 	}
 }
 
-// 成都银行's row in table 1-4 names no model; the paragraph above it says the
-// bank deployed DeepSeek, and the record must say so too.
-func TestChengduCarriesDeepSeek(t *testing.T) {
-	_, cases, err := corpus.DefaultCorpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
-		if c.ID == "r2025-t1-4-chengdu-bank" {
-			if !slices.Contains(c.Technologies, "DeepSeek") {
-				t.Fatalf("technologies %v lack DeepSeek", c.Technologies)
-			}
-			return
+// Table 1-4's seven banks, each with the ai theme; 成都银行's row names no
+// model, but the paragraph above the table says it deployed DeepSeek.
+func TestTable14(t *testing.T) {
+	var banks []string
+	for _, cs := range defaultCorpus(t).Cases {
+		if cs.Source.Table != "表1-4" {
+			continue
+		}
+		banks = append(banks, cs.Bank.ID)
+		if !slices.Contains(cs.Themes, "ai") {
+			t.Errorf("case %s: a table 1-4 case without the ai theme", cs.ID)
+		}
+		if cs.Bank.ID == "chengdu-bank" && !slices.Contains(cs.Technologies, "DeepSeek") {
+			t.Errorf("成都银行's technologies %v lack DeepSeek", cs.Technologies)
 		}
 	}
-	t.Fatal("no 成都银行 case from table 1-4")
+	slices.Sort(banks)
+	want := []string{"beijing-bank", "chengdu-bank", "chongqing-bank", "jiangsu-bank", "qingdao-rcb", "sushang-bank", "zhongxin-baixin-bank"}
+	if !slices.Equal(banks, want) {
+		t.Fatalf("table 1-4 banks %v, want %v", banks, want)
+	}
 }

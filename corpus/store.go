@@ -21,6 +21,7 @@ var (
 	bucketTaxonomy = []byte("taxonomy")
 	bucketLog      = []byte("log")
 	bucketMeta     = []byte("meta")
+	bucketPolicies = []byte("policies")
 
 	keySchema   = []byte("schema")
 	keyTaxonomy = []byte("current")
@@ -32,6 +33,7 @@ const (
 	OpCaseDelete  = "case.delete"
 	OpBankPut     = "bank.put"
 	OpTaxonomyPut = "taxonomy.put"
+	OpPolicyPut   = "policy.put"
 )
 
 // Change is one entry of the store's change log. Entries have gap-free,
@@ -85,7 +87,7 @@ func Open(path string, opts Options) (*Store, error) {
 
 func (s *Store) init() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketCases, bucketBanks, bucketTaxonomy, bucketLog, bucketMeta} {
+		for _, name := range [][]byte{bucketCases, bucketBanks, bucketTaxonomy, bucketLog, bucketMeta, bucketPolicies} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("store: create bucket %s: %w", name, err)
 			}
@@ -476,21 +478,26 @@ func nextFreeID(b *bolt.Bucket, base string) string {
 	return id
 }
 
-// Seed loads banks and cases into the store in one transaction, one log entry
-// per record. It refuses a store that already holds data.
-func (s *Store) Seed(ctx context.Context, banks []*Bank, cases []*Case, by string) error {
+// Seed loads a corpus into the store in one transaction, one log entry per
+// record. It refuses a store that already holds cases.
+func (s *Store) Seed(ctx context.Context, c *Corpus, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bucketCases).Cursor().First(); k != nil {
 			return Errorf(ECONFLICT, "store already holds cases; seeding only fills an empty store")
 		}
-		for _, b := range banks {
+		for _, b := range c.Banks {
 			if err := s.putBank(tx, b, by); err != nil {
 				return fmt.Errorf("seed bank %s: %w", b.ID, err)
 			}
 		}
-		for _, c := range cases {
-			if _, err := s.createCase(tx, c, by); err != nil {
-				return fmt.Errorf("seed case %s: %w", c.ID, err)
+		for _, cs := range c.Cases {
+			if _, err := s.createCase(tx, cs, by); err != nil {
+				return fmt.Errorf("seed case %s: %w", cs.ID, err)
+			}
+		}
+		for _, p := range c.Policies {
+			if err := s.putPolicy(tx, p, by); err != nil {
+				return fmt.Errorf("seed policy %s: %w", p.ID, err)
 			}
 		}
 		return nil
@@ -516,14 +523,15 @@ func (f Filter) Matches(c *Case) bool {
 	for _, y := range f.Years {
 		yearOK = yearOK || y == c.Year
 	}
-	return yearOK && anyOf(f.Dimensions, c.Dimensions...) && anyOf(f.Themes, c.Themes...) &&
+	return yearOK && anyOf(f.Kinds, c.Kind) && anyOf(f.Dimensions, c.Dimensions...) && anyOf(f.Themes, c.Themes...) &&
 		anyOf(f.BankTypes, c.Bank.Type) && anyOf(f.Regions, c.Bank.Region) && anyOf(f.Banks, c.Bank.ID)
 }
 
-// Snapshot is every case together with the log sequence it reflects.
+// Snapshot is every record together with the log sequence it reflects.
 type Snapshot struct {
-	Seq   uint64
-	Cases []*Case
+	Seq      uint64
+	Cases    []*Case
+	Policies []*Policy
 }
 
 // Snapshot reads all cases and the current log sequence in one transaction,
@@ -532,6 +540,17 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 	snap := &Snapshot{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		snap.Seq = tx.Bucket(bucketLog).Sequence()
+		err := tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
+			var p Policy
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("store: policy %s: %w", k, err)
+			}
+			snap.Policies = append(snap.Policies, &p)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		return forEachCase(tx, func(c *Case) error {
 			snap.Cases = append(snap.Cases, c)
 			return nil

@@ -111,17 +111,29 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		return err
 	}
 	batch := b.NewBatch()
-	for i, c := range snap.Cases {
+	flush := func() error {
+		if err := b.Batch(batch); err != nil {
+			return fmt.Errorf("index: rebuild batch: %w", err)
+		}
+		batch.Reset()
+		return nil
+	}
+	for _, p := range snap.Policies {
+		if err := batch.Index(p.ID, policyDocument(p)); err != nil {
+			b.Close()
+			return fmt.Errorf("index: policy %s: %w", p.ID, err)
+		}
+	}
+	for _, c := range snap.Cases {
 		if err := batch.Index(c.ID, document(c, tax)); err != nil {
 			b.Close()
 			return fmt.Errorf("index: case %s: %w", c.ID, err)
 		}
-		if batch.Size() >= batchSize || i == len(snap.Cases)-1 {
-			if err := b.Batch(batch); err != nil {
+		if batch.Size() >= batchSize {
+			if err := flush(); err != nil {
 				b.Close()
-				return fmt.Errorf("index: rebuild batch: %w", err)
+				return err
 			}
-			batch.Reset()
 		}
 	}
 	// The version and the sequence go in last: a rebuild cut short leaves an
@@ -133,7 +145,7 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		return fmt.Errorf("index: rebuild: %w", err)
 	}
 	ix.bleve = b
-	ix.log.Info("index built", "cases", len(snap.Cases), "seq", snap.Seq)
+	ix.log.Info("index built", "cases", len(snap.Cases), "policies", len(snap.Policies), "seq", snap.Seq)
 	return nil
 }
 
@@ -174,8 +186,11 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 			return nil
 		}
 		ids := map[string]bool{}
+		policies := map[string]bool{}
 		for _, ch := range changes {
 			switch ch.Op {
+			case corpus.OpPolicyPut:
+				policies[ch.ID] = true
 			case corpus.OpCasePut, corpus.OpCaseDelete:
 				ids[ch.ID] = true
 			case corpus.OpBankPut, corpus.OpTaxonomyPut:
@@ -208,6 +223,19 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 			default:
 				if err := batch.Index(id, document(c, tax)); err != nil {
 					return fmt.Errorf("index: case %s: %w", id, err)
+				}
+			}
+		}
+		for id := range policies {
+			p, err := ix.store.FindPolicyByID(ctx, id)
+			switch {
+			case corpus.ErrorCode(err) == corpus.ENOTFOUND:
+				batch.Delete(id)
+			case err != nil:
+				return err
+			default:
+				if err := batch.Index(id, policyDocument(p)); err != nil {
+					return fmt.Errorf("index: policy %s: %w", id, err)
 				}
 			}
 		}
@@ -250,7 +278,7 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 	addTags(true, corpus.KindBankType, c.Bank.Type)
 	addTags(true, corpus.KindRegion, c.Bank.Region)
 	return map[string]any{
-		fieldKind:      c.Kind,
+		FacetKind:      c.Kind,
 		fieldTitleZH:   c.Title.ZH,
 		fieldTitleEN:   c.Title.EN,
 		fieldSummaryZH: c.Summary.ZH,
@@ -270,5 +298,21 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 		FacetRegion:    c.Bank.Region,
 		FacetYear:      strconv.Itoa(c.Year),
 		FacetBank:      c.Bank.ID,
+	}
+}
+
+// policyDocument flattens a policy into the same fields as a case: its name
+// is the title, its points the summary, its issuer a name.
+func policyDocument(p *corpus.Policy) map[string]any {
+	return map[string]any{
+		FacetKind:      p.Kind,
+		fieldTitleZH:   p.Name,
+		fieldTitleEN:   p.NameEN,
+		fieldSummaryZH: p.Points.ZH,
+		fieldSummaryEN: p.Points.EN,
+		fieldNames:     p.Issuer,
+		FacetTheme:     p.Themes,
+		FacetRegion:    p.Region,
+		FacetYear:      strconv.Itoa(p.Year()),
 	}
 }

@@ -9,11 +9,10 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "5"
+const MappingVersion = "6"
 
 // Document field names.
 const (
-	fieldKind      = "kind"
 	fieldTitleZH   = "title_zh"
 	fieldTitleEN   = "title_en"
 	fieldSummaryZH = "summary_zh"
@@ -28,6 +27,7 @@ const (
 	fieldTagsZH    = "tags_zh" // labels and aliases of the case's codes
 	fieldTagsEN    = "tags_en"
 
+	FacetKind      = "kind"
 	FacetDimension = "dimension"
 	FacetBankType  = "bank_type"
 	FacetTheme     = "theme"
@@ -37,7 +37,7 @@ const (
 )
 
 // FacetFields lists the keyword fields that searches facet on, in display order.
-var FacetFields = []string{FacetDimension, FacetBankType, FacetTheme, FacetRegion, FacetYear, FacetBank}
+var FacetFields = []string{FacetKind, FacetDimension, FacetBankType, FacetTheme, FacetRegion, FacetYear, FacetBank}
 
 // textField describes a searched text field: its analyzer and its weight.
 type textField struct {
@@ -78,10 +78,11 @@ func buildMapping() mapping.IndexMapping {
 		fm.Store, fm.IncludeTermVectors = true, true
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
-	for _, name := range append([]string{fieldKind}, FacetFields...) {
+	for _, name := range FacetFields {
 		fm := mapping.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
-		fm.Store, fm.IncludeTermVectors, fm.IncludeInAll = false, false, false
+		// Only the kind is stored: hits need it to know where to read the record.
+		fm.Store, fm.IncludeTermVectors, fm.IncludeInAll = name == FacetKind, false, false
 		fm.DocValues = true
 		doc.AddFieldMappingsAt(name, fm)
 	}

@@ -50,9 +50,10 @@ type QueryInfo struct {
 	Relaxed bool          `json:"relaxed"`
 }
 
-// Hit is one matching case with its score and highlighted evidence.
+// Hit is one matching case or policy with its score and highlighted evidence.
 type Hit struct {
-	Case       *corpus.Case        `json:"-"`
+	Case       *corpus.Case        `json:"-"` // nil for a policy
+	Policy     *corpus.Policy      `json:"-"` // nil for a case
 	Score      float64             `json:"score"`
 	Highlights map[string][]string `json:"highlights"`
 }
@@ -72,7 +73,7 @@ type FacetValue struct {
 }
 
 // facetSizes bounds the values returned per facet.
-var facetSizes = map[string]int{FacetDimension: 10, FacetBankType: 20, FacetTheme: 50, FacetRegion: 50, FacetYear: 30, FacetBank: 200}
+var facetSizes = map[string]int{FacetKind: 5, FacetDimension: 10, FacetBankType: 20, FacetTheme: 50, FacetRegion: 50, FacetYear: 30, FacetBank: 200}
 
 // highlightNames maps indexed fields to the names hits report them under.
 var highlightNames = map[string]string{
@@ -141,6 +142,7 @@ func positiveTerms(ts []Term) int {
 
 func (ix *Index) run(ctx context.Context, q query.Query, page, size int) (*bleve.SearchResult, error) {
 	sr := bleve.NewSearchRequestOptions(q, size, (page-1)*size, false)
+	sr.Fields = []string{FacetKind}
 	sr.SortBy([]string{"-_score", "_id"})
 	sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
 	sr.Highlight.Fields = highlightFields
@@ -177,9 +179,6 @@ func buildQuery(terms []Term, f corpus.Filter, relaxed bool) query.Query {
 			must = append(must, q)
 		}
 	}
-	kind := bleve.NewTermQuery(corpus.KindCase)
-	kind.SetField(fieldKind)
-	must = append(must, kind)
 	for field, values := range filterTerms(f) {
 		must = append(must, anyTerm(field, values))
 	}
@@ -238,6 +237,7 @@ func filterTerms(f corpus.Filter) map[string][]string {
 			out[field] = vals
 		}
 	}
+	add(FacetKind, f.Kinds)
 	add(FacetDimension, f.Dimensions)
 	add(FacetBankType, f.BankTypes)
 	add(FacetTheme, f.Themes)
@@ -300,6 +300,15 @@ func (ix *Index) resolveFilter(ctx context.Context, f corpus.Filter, typed map[s
 			out.Banks = append(out.Banks, id)
 		}
 	}
+	for _, k := range f.Kinds {
+		if k != corpus.KindCase && k != corpus.KindPolicy {
+			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown kind %q", k),
+				Fields: []corpus.FieldError{{Field: "kind", Message: "unknown kind " + strconv.Quote(k), Allowed: []string{corpus.KindCase, corpus.KindPolicy}}}}
+		}
+		if !slices.Contains(out.Kinds, k) {
+			out.Kinds = append(out.Kinds, k)
+		}
+	}
 	out.Years = slices.Clone(f.Years)
 	for _, v := range typed[FacetYear] {
 		y, err := strconv.Atoi(v)
@@ -348,11 +357,13 @@ func lookupBank(banks []*corpus.Bank, v string) (string, bool) {
 // fill turns a bleve result into hits with their cases and labelled facets.
 func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, f corpus.Filter) error {
 	res.Total = sr.Total
-	ids := make([]string, len(sr.Hits))
-	for i, h := range sr.Hits {
-		ids[i] = h.ID
+	var caseIDs []string
+	for _, h := range sr.Hits {
+		if h.Fields[FacetKind] != corpus.KindPolicy {
+			caseIDs = append(caseIDs, h.ID)
+		}
 	}
-	cases, err := ix.store.FindCasesByIDs(ctx, ids)
+	cases, err := ix.store.FindCasesByIDs(ctx, caseIDs)
 	if err != nil {
 		return err
 	}
@@ -361,9 +372,17 @@ func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, 
 		byID[c.ID] = c
 	}
 	for _, h := range sr.Hits {
-		c, ok := byID[h.ID]
-		if !ok {
-			continue // deleted between search and read
+		hit := Hit{Score: h.Score}
+		if h.Fields[FacetKind] == corpus.KindPolicy {
+			p, err := ix.store.FindPolicyByID(ctx, h.ID)
+			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
+				continue // deleted between search and read
+			} else if err != nil {
+				return err
+			}
+			hit.Policy = p
+		} else if hit.Case = byID[h.ID]; hit.Case == nil {
+			continue
 		}
 		hl := map[string][]string{}
 		for field, frags := range h.Fragments {
@@ -379,7 +398,8 @@ func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, 
 				}
 			}
 		}
-		res.Hits = append(res.Hits, Hit{Case: c, Score: h.Score, Highlights: hl})
+		hit.Highlights = hl
+		res.Hits = append(res.Hits, hit)
 	}
 	tax, err := ix.store.Taxonomy()
 	if err != nil {
@@ -416,6 +436,11 @@ func facetLabel(t *corpus.Taxonomy, banks []*corpus.Bank, field, code string) co
 		}
 	case FacetYear:
 		return corpus.Text{ZH: code + "年", EN: code}
+	case FacetKind:
+		if code == corpus.KindPolicy {
+			return corpus.Text{ZH: "政策", EN: "policy"}
+		}
+		return corpus.Text{ZH: "案例", EN: "case"}
 	default:
 		if v, ok := t.Lookup(field, code); ok {
 			return corpus.Text{ZH: v.ZH, EN: v.EN}

@@ -137,18 +137,13 @@ func (l labels) of(kind, code string) string {
 }
 
 func (l labels) tags(c *corpus.Case) []string {
-	var out []string
-	for _, d := range c.Dimensions {
-		out = append(out, l.of(corpus.KindDimension, d))
-	}
-	for _, t := range c.Themes {
-		out = append(out, l.of(corpus.KindTheme, t))
-	}
-	return out
+	return append(labelsOf(l, corpus.KindDimension, c.Dimensions), labelsOf(l, corpus.KindTheme, c.Themes)...)
 }
 
 func facetName(field string) string {
 	switch field {
+	case index.FacetKind:
+		return "类型 Kind"
 	case index.FacetDimension:
 		return "维度 Dimension"
 	case index.FacetBankType:
@@ -180,6 +175,7 @@ type facetView struct {
 }
 
 type hitView struct {
+	Policy                     bool
 	ID                         string
 	Title                      corpus.Text
 	BankName, BankType, Region string
@@ -234,18 +230,18 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 	v := &resultView{Total: res.Total, Relaxed: res.Query.Relaxed, Page: res.Page}
 	for _, h := range res.Hits {
 		c := h.Case
+		if c == nil {
+			p := h.Policy
+			v.Hits = append(v.Hits, hitView{ID: p.ID, Policy: true, Title: corpus.Text{ZH: p.Name, EN: p.NameEN},
+				BankName: p.Issuer, BankType: "政策", Region: l.of(corpus.KindRegion, p.Region), Year: p.Year(),
+				Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(h.Highlights),
+				Tags: labelsOf(l, corpus.KindTheme, p.Themes)})
+			continue
+		}
 		hv := hitView{ID: c.ID, Title: c.Title, BankName: c.Bank.Name, Year: c.Year,
 			BankType: l.of(corpus.KindBankType, c.Bank.Type), Region: l.of(corpus.KindRegion, c.Bank.Region),
 			Source: strings.TrimSpace(c.Source.Section + " " + c.Source.Table), Tags: l.tags(c)}
-		for _, field := range []string{"title.zh", "summary.zh", "body", "products", "outcome", "summary.en", "title.en"} {
-			for _, frag := range h.Highlights[field] {
-				// The index escaped every character except its own <mark> tags.
-				hv.Evidence = append(hv.Evidence, template.HTML(frag))
-			}
-			if len(hv.Evidence) >= 2 {
-				break
-			}
-		}
+		hv.Evidence = evidence(h.Highlights)
 		v.Hits = append(v.Hits, hv)
 	}
 	for _, f := range res.Facets {
@@ -263,6 +259,29 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 		v.Next = withParam(params, "page", strconv.Itoa(res.Page+1))
 	}
 	return v
+}
+
+// evidence picks up to two highlighted fragments, most telling field first.
+func evidence(hl map[string][]string) []template.HTML {
+	var out []template.HTML
+	for _, field := range []string{"title.zh", "summary.zh", "body", "products", "outcome", "summary.en", "title.en"} {
+		for _, frag := range hl[field] {
+			// The index escaped every character except its own <mark> tags.
+			out = append(out, template.HTML(frag))
+		}
+		if len(out) >= 2 {
+			return out[:2]
+		}
+	}
+	return out
+}
+
+func labelsOf(l labels, kind string, codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = l.of(kind, c)
+	}
+	return out
 }
 
 // toggleParam returns the search URL with value added to or removed from key,

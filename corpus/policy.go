@@ -1,0 +1,148 @@
+package corpus
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// KindPolicy is the record kind of a policy document.
+const KindPolicy = "policy"
+
+// Policy is a government or regulatory policy the report lists, searchable
+// beside cases.
+type Policy struct {
+	ID      string   `json:"id"`
+	Kind    string   `json:"kind"`
+	Name    string   `json:"name"`
+	NameEN  string   `json:"name_en,omitempty"`
+	Issuer  string   `json:"issuer,omitempty"`
+	Date    string   `json:"date"` // YYYY, YYYY-MM or YYYY-MM-DD
+	Region  string   `json:"region"`
+	Points  Text     `json:"points"`
+	Themes  []string `json:"themes"`
+	Source  Source   `json:"source"`
+	Version int      `json:"version"`
+	Created *Stamp   `json:"created,omitempty"`
+	Updated *Stamp   `json:"updated,omitempty"`
+}
+
+var datePattern = regexp.MustCompile(`^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$`)
+
+// Year returns the year the policy was issued.
+func (p *Policy) Year() int {
+	var y int
+	fmt.Sscanf(p.Date, "%4d", &y)
+	return y
+}
+
+// Validate checks a policy against the taxonomy.
+func (p *Policy) Validate(t *Taxonomy) error {
+	var fields []FieldError
+	bad := func(field, msg string, allowed ...string) {
+		fields = append(fields, FieldError{Field: field, Message: msg, Allowed: allowed})
+	}
+	if !ValidID(p.ID) {
+		bad("id", "must be lowercase ASCII words joined by '-'")
+	}
+	if p.Kind != KindPolicy {
+		bad("kind", fmt.Sprintf("unknown kind %q", p.Kind), KindPolicy)
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		bad("name", "a policy needs its name")
+	}
+	if !datePattern.MatchString(p.Date) {
+		bad("date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
+	}
+	if !t.Has(KindRegion, p.Region) {
+		bad("region", fmt.Sprintf("unknown region %q", p.Region), t.Codes(KindRegion)...)
+	}
+	if u := t.unknownCodes(KindTheme, p.Themes); len(u) > 0 {
+		bad("themes", "unknown theme "+quoteAll(u), t.Codes(KindTheme)...)
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: summarize("policy", fields), Fields: fields}
+}
+
+// PutPolicy creates or replaces a policy.
+func (s *Store) PutPolicy(ctx context.Context, p *Policy, by string) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return s.putPolicy(tx, p, by) })
+}
+
+func (s *Store) putPolicy(tx *bolt.Tx, p *Policy, by string) error {
+	t, err := getTaxonomy(tx)
+	if err != nil {
+		return err
+	}
+	p.Themes = dedupe(p.Themes)
+	if p.Themes == nil {
+		p.Themes = []string{}
+	}
+	if err := p.Validate(t); err != nil {
+		return err
+	}
+	b := tx.Bucket(bucketPolicies)
+	now := Stamp{At: s.now().UTC(), By: by}
+	p.Version = 1
+	if old := b.Get([]byte(p.ID)); old != nil {
+		var o Policy
+		if err := json.Unmarshal(old, &o); err != nil {
+			return fmt.Errorf("store: policy %s: %w", p.ID, err)
+		}
+		p.Version, p.Created = o.Version+1, o.Created
+	}
+	if p.Created == nil {
+		p.Created = &now
+	}
+	p.Updated = &now
+	if err := putJSON(b, []byte(p.ID), p); err != nil {
+		return fmt.Errorf("store: put policy %s: %w", p.ID, err)
+	}
+	_, err = s.appendChange(tx, OpPolicyPut, p.ID, by)
+	return err
+}
+
+// FindPolicyByID returns one policy or an ENOTFOUND error.
+func (s *Store) FindPolicyByID(ctx context.Context, id string) (*Policy, error) {
+	var p *Policy
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		p, err = getPolicy(tx, id)
+		return err
+	})
+	return p, err
+}
+
+func getPolicy(tx *bolt.Tx, id string) (*Policy, error) {
+	v := tx.Bucket(bucketPolicies).Get([]byte(id))
+	if v == nil {
+		return nil, Errorf(ENOTFOUND, "policy %q not found", id)
+	}
+	var p Policy
+	if err := json.Unmarshal(v, &p); err != nil {
+		return nil, fmt.Errorf("store: policy %s: %w", id, err)
+	}
+	return &p, nil
+}
+
+// FindPolicies returns every policy in id order.
+func (s *Store) FindPolicies(ctx context.Context) ([]*Policy, error) {
+	var out []*Policy
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
+			var p Policy
+			if err := json.Unmarshal(v, &p); err != nil {
+				return fmt.Errorf("store: policy %s: %w", k, err)
+			}
+			out = append(out, &p)
+			return nil
+		})
+	})
+	return out, err
+}
