@@ -2,6 +2,8 @@
 //
 //	casebank [serve] [--addr 127.0.0.1:8080] [--data casebank-data]
 //	casebank search [--data DIR] "query"
+//	casebank import [--data DIR] FILE
+//	casebank export [--data DIR] [--format jsonl|csv] [-o FILE]
 //	casebank reindex [--data DIR]
 //	casebank version
 package main
@@ -43,6 +45,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = (&serveCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "search":
 		err = (&searchCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "import":
+		err = (&importCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "export":
+		err = (&exportCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "reindex":
 		err = (&reindexCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "version":
@@ -71,6 +77,9 @@ commands:
   serve     run the web server (default); an empty --data directory is seeded
             with the embedded 2025 report corpus
   search    search from the terminal: casebank search "城商行 DeepSeek"
+  import    import a report's text (merging into curated cases by source key)
+            or a JSONL export: casebank import report.txt
+  export    print every record: casebank export --format jsonl|csv [-o FILE]
   reindex   rebuild the search index from the store
   version   print the version
 

@@ -33,6 +33,6 @@ func (c *reindexCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "reindexed %d cases in %s\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(c.stdout, "reindexed %d records in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"casebank/corpus"
+)
+
+type importCommand struct {
+	stdout, stderr io.Writer
+}
+
+func (c *importCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var df dataFlags
+	df.register(fs)
+	by := fs.String("by", "casebank-import", "name recorded as the author of the imported changes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(c.stderr, "usage: casebank import [--data DIR] [--by NAME] FILE   (report text or JSONL export)")
+		return errUsage
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	d, err := openData(ctx, df.dir, newLogger(c.stderr))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	opts := corpus.ImportOptions{By: *by, Progress: progressBar(c.stderr)}
+	var res *corpus.ImportResult
+	if corpus.IsJSONL(data) {
+		res, err = d.store.ImportJSONL(ctx, bytes.NewReader(data), opts)
+	} else {
+		res, err = d.store.ImportReport(ctx, bytes.NewReader(data), opts)
+	}
+	if opts.Progress != nil {
+		fmt.Fprintln(c.stderr)
+	}
+	if res != nil {
+		printImport(c.stdout, res)
+	}
+	if err != nil {
+		return err
+	}
+	// Searchable before the command returns, like every other write.
+	return d.index.CatchUp(ctx)
+}
+
+func printImport(w io.Writer, res *corpus.ImportResult) {
+	res.SortSources()
+	fmt.Fprintf(w, "%-10s %6s %7s %8s %10s\n", "source", "found", "merged", "created", "unchanged")
+	total := corpus.SourceCount{}
+	for _, s := range res.Sources {
+		fmt.Fprintf(w, "%-10s %6d %7d %8d %10d\n", s.Where, s.Found, s.Merged, s.Created, s.Same)
+		total.Found += s.Found
+	}
+	fmt.Fprintf(w, "%-10s %6d %7d %8d %10d\n", "total", total.Found, res.Merged, res.Created, res.Same)
+	for _, b := range res.NewBanks {
+		fmt.Fprintf(w, "new bank %q (%s): type %s and region %s are guesses; correct them in the registry\n", b.Name, b.ID, b.Type, b.Region)
+	}
+	if !res.Changed() {
+		fmt.Fprintln(w, "no changes")
+	}
+}
+
+// progressBar draws on a terminal only; redirected output stays clean.
+func progressBar(w io.Writer) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return func(done, total int) {
+		const width = 30
+		n := width * done / max(total, 1)
+		fmt.Fprintf(w, "\r[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(" ", width-n), done, total)
+	}
+}
+
+type exportCommand struct {
+	stdout, stderr io.Writer
+}
+
+func (c *exportCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var df dataFlags
+	df.register(fs)
+	format := fs.String("format", "jsonl", "jsonl (cases and policies, re-importable) or csv (cases)")
+	out := fs.String("o", "", "write to this file instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format != "jsonl" && *format != "csv" {
+		fmt.Fprintf(c.stderr, "export: unknown format %q (jsonl or csv)\n", *format)
+		return errUsage
+	}
+	d, err := openData(ctx, df.dir, newLogger(io.Discard))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	w := c.stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if *format == "csv" {
+		return d.store.ExportCSV(ctx, w)
+	}
+	return d.store.ExportJSONL(ctx, w)
+}

@@ -1,0 +1,379 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// ImportResult counts what an import did, per table or section.
+type ImportResult struct {
+	Sources  []SourceCount `json:"sources"`
+	Merged   int           `json:"merged"`    // existing records that took the report's excerpt or the line's content
+	Created  int           `json:"created"`   // new records
+	Same     int           `json:"unchanged"` // records already as imported
+	NewBanks []Bank        `json:"new_banks"` // banks not in the registry, created with guessed type and region
+}
+
+// SourceCount is one table's or section's line of an import report.
+type SourceCount struct {
+	Where   string `json:"where"`
+	Found   int    `json:"found"`
+	Merged  int    `json:"merged"`
+	Created int    `json:"created"`
+	Same    int    `json:"unchanged"`
+}
+
+// Changed reports whether the import wrote anything.
+func (r *ImportResult) Changed() bool { return r.Merged+r.Created > 0 || len(r.NewBanks) > 0 }
+
+func (r *ImportResult) count(where string, f func(*SourceCount)) {
+	for i := range r.Sources {
+		if r.Sources[i].Where == where {
+			f(&r.Sources[i])
+			return
+		}
+	}
+	r.Sources = append(r.Sources, SourceCount{Where: where})
+	f(&r.Sources[len(r.Sources)-1])
+}
+
+// ImportOptions configure an import.
+type ImportOptions struct {
+	By       string                // recorded as the author of every change
+	Progress func(done, total int) // called after each record, if set
+}
+
+// IsJSONL reports whether data looks like JSON Lines rather than report text.
+func IsJSONL(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n\ufeff"), []byte("{"))
+}
+
+// ImportReport parses report text and merges each case-shaped item into the
+// case with the same source key, attaching the report's text as the excerpt;
+// items without a curated case become new cases. Importing the same report
+// again changes nothing.
+func (s *Store) ImportReport(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
+	rep, err := ParseReport(r)
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{}
+	banks, err := s.FindBanks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := bankNameIndex(banks)
+	existing, err := s.FindCases(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]*Case{}
+	for _, c := range existing {
+		byKey[c.SourceKey()] = c
+	}
+	title := rep.Title
+	if title == "" {
+		title = fmt.Sprintf("研究报告（%d）", rep.Year)
+	}
+	for i, it := range rep.Items {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		where := it.Where()
+		res.count(where, func(sc *SourceCount) { sc.Found++ })
+		bank, known := names[normalizeBankName(it.Bank)]
+		if !known {
+			b := guessBank(it.Bank, banks)
+			if err := s.PutBank(ctx, &b, opts.By); err != nil {
+				return res, fmt.Errorf("import: line %d: new bank %s: %w", it.Line, it.Bank, err)
+			}
+			bank = &b
+			banks = append(banks, bank)
+			names = bankNameIndex(banks)
+			res.NewBanks = append(res.NewBanks, b)
+		}
+		key := SourceKey(it.Year, where, bank.ID, it.Part)
+		if c, ok := byKey[key]; ok {
+			if c.Source.Excerpt == it.Text {
+				res.Same++
+				res.count(where, func(sc *SourceCount) { sc.Same++ })
+			} else {
+				c.Source.Excerpt = it.Text
+				updated, err := s.UpdateCase(ctx, c, c.Version, opts.By)
+				if err != nil {
+					return res, fmt.Errorf("import: line %d: %w", it.Line, err)
+				}
+				byKey[key] = updated
+				res.Merged++
+				res.count(where, func(sc *SourceCount) { sc.Merged++ })
+			}
+		} else {
+			c := caseFromItem(it, bank, title)
+			created, err := s.CreateCase(ctx, c, opts.By)
+			if err != nil {
+				return res, fmt.Errorf("import: line %d: %w", it.Line, err)
+			}
+			byKey[key] = created
+			res.Created++
+			res.count(where, func(sc *SourceCount) { sc.Created++ })
+		}
+		if opts.Progress != nil {
+			opts.Progress(i+1, len(rep.Items))
+		}
+	}
+	return res, nil
+}
+
+// Dimensions of the chapter-5 tables, one table per dimension.
+var tableDimension = map[string]string{
+	"表5-1": "strategy", "表5-2": "organization", "表5-3": "technology",
+	"表5-4": "application", "表5-5": "data", "表5-6": "ecosystem",
+}
+
+// caseFromItem drafts a case for an item no curated case covers. Its text is
+// the report's own: the user supplied the file, nothing of it is committed.
+func caseFromItem(it ReportItem, bank *Bank, report string) *Case {
+	c := &Case{
+		ID:   importedID(it, bank.ID),
+		Kind: KindCase, Year: it.Year, Bank: *bank,
+		Body: it.Text, Pattern: it.Pattern, Themes: []string{},
+		Source: Source{Report: report, Year: it.Year, Section: it.Section, Table: it.Table,
+			Heading: it.Heading, Part: it.Part, Excerpt: it.Text},
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(it.Text), "\n")
+	sentence, _, _ := strings.Cut(first, "。")
+	if it.Pattern != "" {
+		c.Title.ZH = bank.Name + "：" + it.Pattern
+	} else {
+		c.Title.ZH = bank.Name + "：" + truncate(strings.TrimPrefix(sentence, "应用情况："), 40)
+	}
+	c.Summary.ZH = truncate(sentence, 120)
+	switch {
+	case tableDimension[it.Table] != "":
+		c.Dimensions = []string{tableDimension[it.Table]}
+	case it.Part != "":
+		c.Dimensions = []string{it.Part}
+	default:
+		c.Dimensions = []string{"application"}
+	}
+	if strings.HasPrefix(it.Section, "专题") {
+		c.Themes = []string{"tech_finance"}
+	}
+	return c
+}
+
+var reIDUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
+
+func importedID(it ReportItem, bankID string) string {
+	where := it.Where()
+	switch {
+	case strings.HasPrefix(where, "表"):
+		where = "t" + strings.TrimPrefix(where, "表")
+	case strings.HasPrefix(where, "专题-"):
+		where = "topic-" + fmt.Sprint(strings.Index("一二三四五六七八九十", strings.TrimPrefix(where, "专题-"))/3+1)
+	default:
+		where = "s" + where
+	}
+	id := fmt.Sprintf("r%d-%s-%s", it.Year, where, bankID)
+	if it.Part != "" {
+		id += "-" + it.Part
+	}
+	return strings.Trim(reIDUnsafe.ReplaceAllString(strings.ToLower(id), "-"), "-")
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// normalizeBankName folds the variants a report uses for one name.
+func normalizeBankName(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer(" ", "", "(", "（", ")", "）", "股份有限公司", "").Replace(s)
+	return s
+}
+
+func bankNameIndex(banks []*Bank) map[string]*Bank {
+	m := map[string]*Bank{}
+	for _, b := range banks {
+		for _, n := range append([]string{b.Name}, b.Aliases...) {
+			m[normalizeBankName(n)] = b
+		}
+	}
+	return m
+}
+
+// guessBank makes a registry entry for a bank the registry lacks: type from
+// the name's suffix, region from a province or a known city in the name.
+func guessBank(name string, known []*Bank) Bank {
+	sum := sha256.Sum256([]byte(name))
+	b := Bank{ID: "bank-" + hex.EncodeToString(sum[:4]), Name: strings.TrimSpace(name), Type: "city_commercial", Region: "national"}
+	switch {
+	case strings.Contains(name, "村镇银行"):
+		b.Type = "village"
+	case strings.ContainsAny(name, "农") && (strings.Contains(name, "商") || strings.Contains(name, "信")):
+		b.Type = "rural_commercial"
+	case strings.Contains(name, "联盟") || strings.Contains(name, "协会"):
+		b.Type = "org"
+	case !strings.Contains(name, "银行"):
+		b.Type = "org"
+	}
+	tax := DefaultTaxonomy()
+	for _, r := range tax.Regions {
+		if strings.Contains(name, r.ZH) {
+			b.Region = r.Code
+			return b
+		}
+	}
+	for _, k := range known {
+		if k.City != "" && strings.HasPrefix(name, k.City) {
+			b.Region = k.Region
+			break
+		}
+	}
+	return b
+}
+
+// ImportJSONL reads records in the export format (cases and policies, one
+// per line) and creates or replaces them by id; lines equal to the stored
+// record change nothing.
+func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("import: read: %w", err)
+	}
+	lines := bytes.Split(bytes.TrimPrefix(data, []byte("\ufeff")), []byte("\n"))
+	res := &ImportResult{}
+	for n, line := range lines {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		var head struct {
+			Kind string `json:"kind"`
+		}
+		if err := json.Unmarshal(line, &head); err != nil {
+			return res, Errorf(EINVALID, "line %d: %v", n+1, err)
+		}
+		where := head.Kind
+		switch head.Kind {
+		case KindCase, "":
+			where = KindCase
+			err = s.importCaseLine(ctx, line, opts.By, res)
+		case KindPolicy:
+			err = s.importPolicyLine(ctx, line, opts.By, res)
+		default:
+			err = Errorf(EINVALID, "unknown kind %q (case or policy)", head.Kind)
+		}
+		if err != nil {
+			return res, fmt.Errorf("line %d: %w", n+1, err)
+		}
+		res.count(where, func(sc *SourceCount) { sc.Found++ })
+		if opts.Progress != nil {
+			opts.Progress(n+1, len(lines))
+		}
+	}
+	return res, nil
+}
+
+func decodeStrict(line []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return Errorf(EINVALID, "%v", err)
+	}
+	return nil
+}
+
+func (s *Store) importCaseLine(ctx context.Context, line []byte, by string, res *ImportResult) error {
+	var c Case
+	if err := decodeStrict(line, &c); err != nil {
+		return err
+	}
+	old, err := s.FindCaseByID(ctx, c.ID)
+	switch {
+	case c.ID != "" && ErrorCode(err) == ENOTFOUND || c.ID == "":
+		if _, err := s.CreateCase(ctx, &c, by); err != nil {
+			return err
+		}
+		res.Created++
+		res.count(KindCase, func(sc *SourceCount) { sc.Created++ })
+	case err != nil:
+		return err
+	case sameCase(old, &c):
+		res.Same++
+		res.count(KindCase, func(sc *SourceCount) { sc.Same++ })
+	default:
+		if _, err := s.UpdateCase(ctx, &c, 0, by); err != nil {
+			return err
+		}
+		res.Merged++
+		res.count(KindCase, func(sc *SourceCount) { sc.Merged++ })
+	}
+	return nil
+}
+
+// sameCase compares the content of two cases, ignoring the bookkeeping
+// fields that a store sets.
+func sameCase(a, b *Case) bool {
+	x, y := *a, *b
+	x.Normalize()
+	y.Normalize()
+	x.Version, y.Version = 0, 0
+	x.Created, y.Created, x.Updated, y.Updated = nil, nil, nil, nil
+	x.Bank, y.Bank = Bank{ID: x.Bank.ID}, Bank{ID: y.Bank.ID}
+	return reflect.DeepEqual(x, y)
+}
+
+func (s *Store) importPolicyLine(ctx context.Context, line []byte, by string, res *ImportResult) error {
+	var p Policy
+	if err := decodeStrict(line, &p); err != nil {
+		return err
+	}
+	old, err := s.FindPolicyByID(ctx, p.ID)
+	if err == nil {
+		x, y := *old, p
+		x.Version, y.Version, x.Created, y.Created, x.Updated, y.Updated = 0, 0, nil, nil, nil, nil
+		if len(y.Themes) == 0 {
+			y.Themes = []string{}
+		}
+		if reflect.DeepEqual(x, y) {
+			res.Same++
+			res.count(KindPolicy, func(sc *SourceCount) { sc.Same++ })
+			return nil
+		}
+	} else if ErrorCode(err) != ENOTFOUND {
+		return err
+	}
+	if err := s.PutPolicy(ctx, &p, by); err != nil {
+		return err
+	}
+	if old != nil {
+		res.Merged++
+		res.count(KindPolicy, func(sc *SourceCount) { sc.Merged++ })
+	} else {
+		res.Created++
+		res.count(KindPolicy, func(sc *SourceCount) { sc.Created++ })
+	}
+	return nil
+}
+
+// SortSources orders the per-source lines by where they come from.
+func (r *ImportResult) SortSources() {
+	sort.SliceStable(r.Sources, func(i, j int) bool { return r.Sources[i].Where < r.Sources[j].Where })
+}
