@@ -578,3 +578,16 @@ func (s *Store) FindCasesByIDs(ctx context.Context, ids []string) ([]*Case, erro
 	})
 	return out, err
 }
+
+// FindBankByName finds a bank by its name or any alias (ignoring spaces,
+// bracket width and a 股份有限公司 suffix), or returns ENOTFOUND.
+func (s *Store) FindBankByName(ctx context.Context, name string) (*Bank, error) {
+	banks, err := s.FindBanks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if b, ok := bankNameIndex(banks)[normalizeBankName(name)]; ok {
+		return b, nil
+	}
+	return nil, Errorf(ENOTFOUND, "no bank named %q", name)
+}
