@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -218,4 +219,52 @@ func TestCaseBanksTaxonomyHealth(t *testing.T) {
 	if code := get(t, ts, "/healthz", &health); code != 200 || health.Status != "ok" || health.Cases < 79 || health.LogSeq != health.IndexSeq {
 		t.Fatalf("healthz %d %+v", code, health)
 	}
+}
+
+func TestExport(t *testing.T) {
+	ts := newServer(t)
+	res, err := http.Get(ts.URL + "/api/v1/export?format=jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	kinds := map[string]int{}
+	for _, l := range lines {
+		var rec struct{ ID, Kind string }
+		if err := json.Unmarshal([]byte(l), &rec); err != nil || rec.ID == "" {
+			t.Fatalf("bad line %q: %v", l, err)
+		}
+		kinds[rec.Kind]++
+	}
+	if res.StatusCode != 200 || kinds["case"] < 79 || kinds["policy"] != 32 {
+		t.Fatalf("jsonl export: %d, %v", res.StatusCode, kinds)
+	}
+
+	res, err = http.Get(ts.URL + "/api/v1/export?format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(readAll(t, res), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0][0] != "id" || len(rows)-1 != kinds["case"] {
+		t.Fatalf("csv: header %v, %d rows for %d cases", rows[0][:3], len(rows)-1, kinds["case"])
+	}
+	var body2 api.ErrorBody
+	if code := get(t, ts, "/api/v1/export?format=xml", &body2); code != 400 {
+		t.Fatalf("unknown format: %d", code)
+	}
+}
+
+func readAll(t *testing.T, res *http.Response) string {
+	t.Helper()
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -63,6 +64,7 @@ func (s *Server) Echo() *echo.Echo {
 	v1.GET("/policies", s.policies)
 	v1.GET("/policies/:id", s.policy)
 	v1.GET("/stats", s.stats)
+	v1.GET("/export", s.export)
 	v1.Any("/*", func(c echo.Context) error {
 		return corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s", c.Request().Method, c.Request().URL.Path)
 	})
@@ -279,4 +281,28 @@ func (s *Server) stats(c echo.Context) error {
 		"by_bank_type":           byType,
 		"by_theme":               byTheme,
 	})
+}
+
+// export streams the whole corpus: JSONL (cases and policies, re-importable)
+// or CSV (cases, one row each).
+func (s *Server) export(c echo.Context) error {
+	format := c.QueryParam("format")
+	if format == "" {
+		format = "jsonl"
+	}
+	h := c.Response().Header()
+	switch format {
+	case "jsonl":
+		h.Set(echo.HeaderContentType, "application/x-ndjson; charset=utf-8")
+		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
+		c.Response().WriteHeader(http.StatusOK)
+		return s.Store.ExportJSONL(c.Request().Context(), c.Response())
+	case "csv":
+		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.csv"`)
+		c.Response().WriteHeader(http.StatusOK)
+		return s.Store.ExportCSV(c.Request().Context(), c.Response())
+	}
+	return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
+		Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{"jsonl", "csv"}}}}
 }

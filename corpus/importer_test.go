@@ -202,3 +202,36 @@ func TestBankAliasesResolve(t *testing.T) {
 		t.Fatalf("unknown name: %v", err)
 	}
 }
+
+// Curated records describe cases in their own words: no run of 14 or more
+// characters of the report's text (containing Chinese) appears in a Chinese
+// title, summary, body or outcome. Product names live in their own fields.
+func TestCuratedTextIsOwnWords(t *testing.T) {
+	data, err := os.ReadFile(reportPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := string(data)
+	const run = 14
+	for _, c := range defaultCorpus(t).Cases {
+		for field, text := range map[string]string{"title.zh": c.Title.ZH, "summary.zh": c.Summary.ZH, "body": c.Body, "outcome": c.Outcome} {
+			r := []rune(text)
+			for i := 0; i+run <= len(r); i++ {
+				chunk := string(r[i : i+run])
+				if hasHan(chunk) && strings.Contains(report, chunk) {
+					t.Errorf("%s %s copies the report: %q", c.ID, field, chunk)
+					break
+				}
+			}
+		}
+	}
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}

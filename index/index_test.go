@@ -36,7 +36,11 @@ func search(t *testing.T, ix *Index, req Request) *Result {
 func hitIDs(res *Result) []string {
 	var ids []string
 	for _, h := range res.Hits {
-		ids = append(ids, h.Case.ID)
+		if h.Policy != nil {
+			ids = append(ids, h.Policy.ID)
+		} else {
+			ids = append(ids, h.Case.ID)
+		}
 	}
 	return ids
 }
@@ -365,5 +369,28 @@ func TestParse(t *testing.T) {
 	}
 	if !slices.Equal(p.Filters[FacetTheme], []string{"ai"}) {
 		t.Fatalf("filters %+v", p.Filters)
+	}
+}
+
+// A product name from each part of the report finds its case first.
+func TestReportKeyPhrasesFindTheirCase(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	for q, want := range map[string]string{
+		"智慧Gini":  "r2025-t1-4-qingdao-rcb",                             // chapter 1, table 1-4
+		"智慧Qimi":  "r2025-s1-2-2-qingdao-rcb",                           // chapter 1 text
+		"个体深信贷":   "r2025-s2-4-2-anon-south-rural-commercial-ecosystem", // chapter 2 case study
+		"数智杭银":    "r2025-t5-1-hangzhou-bank",                           // table 5-1
+		"徽之道":     "r2025-t5-3-huishang-bank",                           // table 5-3
+		"青银出海通":   "r2025-t5-4-qingdao-bank",                            // table 5-4
+		"唐山市中小企业": "r2025-t5-6-tangshan-bank",                           // table 5-6
+		"科创雷达":    "r2025-topic-3-jiangsu-bank",                         // special topic
+		"鑫e科企":    "r2025-topic-2-nanjing-bank",                         // topic overview
+	} {
+		res := search(t, ix, Request{Text: q})
+		if len(res.Hits) == 0 || res.Hits[0].Case == nil || res.Hits[0].Case.ID != want {
+			t.Errorf("%s: first hits %v, want %s", q, hitIDs(res), want)
+		}
 	}
 }

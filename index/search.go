@@ -258,10 +258,6 @@ func (ix *Index) resolveFilter(ctx context.Context, f corpus.Filter, typed map[s
 	if err != nil {
 		return f, err
 	}
-	banks, err := ix.store.FindBanks(ctx)
-	if err != nil {
-		return f, err
-	}
 	out := corpus.Filter{}
 	codes := func(kind string, given, typedVals []string) ([]string, error) {
 		var res []string
@@ -291,8 +287,20 @@ func (ix *Index) resolveFilter(ctx context.Context, f corpus.Filter, typed map[s
 		return out, err
 	}
 	for _, v := range append(slices.Clone(f.Banks), typed[FacetBank]...) {
-		id, ok := lookupBank(banks, v)
-		if !ok {
+		id := v
+		if _, err := ix.store.FindBankByID(ctx, v); corpus.ErrorCode(err) == corpus.ENOTFOUND {
+			b, err := ix.store.FindBankByName(ctx, v)
+			if err == nil {
+				id = b.ID
+			} else if corpus.ErrorCode(err) != corpus.ENOTFOUND {
+				return out, err
+			} else {
+				id = ""
+			}
+		} else if err != nil {
+			return out, err
+		}
+		if id == "" {
 			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown bank %q; see /api/v1/banks", v),
 				Fields: []corpus.FieldError{{Field: "bank", Message: "unknown bank " + strconv.Quote(v)}}}
 		}
@@ -335,20 +343,6 @@ func lookupCode(t *corpus.Taxonomy, kind, v string) (string, bool) {
 			if strings.EqualFold(n, v) {
 				return val.Code, true
 			}
-		}
-	}
-	return "", false
-}
-
-func lookupBank(banks []*corpus.Bank, v string) (string, bool) {
-	for _, b := range banks {
-		if b.ID == v {
-			return b.ID, true
-		}
-	}
-	for _, b := range banks {
-		if b.Name == v || strings.EqualFold(b.NameEN, v) || slices.Contains(b.Aliases, v) {
-			return b.ID, true
 		}
 	}
 	return "", false
