@@ -10,7 +10,6 @@ import (
 	"io"
 	"reflect"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -23,7 +22,8 @@ type ImportResult struct {
 	NewBanks []Bank        `json:"new_banks"` // banks not in the registry, created with guessed type and region
 }
 
-// SourceCount is one table's or section's line of an import report.
+// SourceCount is one table's or section's line of an import report; lines
+// keep the order in which the report presents them.
 type SourceCount struct {
 	Where   string `json:"where"`
 	Found   int    `json:"found"`
@@ -371,9 +371,4 @@ func (s *Store) importPolicyLine(ctx context.Context, line []byte, by string, re
 		res.count(KindPolicy, func(sc *SourceCount) { sc.Created++ })
 	}
 	return nil
-}
-
-// SortSources orders the per-source lines by where they come from.
-func (r *ImportResult) SortSources() {
-	sort.SliceStable(r.Sources, func(i, j int) bool { return r.Sources[i].Where < r.Sources[j].Where })
 }

@@ -211,14 +211,19 @@ func TestCuratedTextIsOwnWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	report := string(data)
 	const run = 14
+	// Every run of the report, looked up in constant time.
+	runs := map[string]bool{}
+	rr := []rune(string(data))
+	for i := 0; i+run <= len(rr); i++ {
+		runs[string(rr[i:i+run])] = true
+	}
 	for _, c := range defaultCorpus(t).Cases {
 		for field, text := range map[string]string{"title.zh": c.Title.ZH, "summary.zh": c.Summary.ZH, "body": c.Body, "outcome": c.Outcome} {
 			r := []rune(text)
 			for i := 0; i+run <= len(r); i++ {
 				chunk := string(r[i : i+run])
-				if hasHan(chunk) && strings.Contains(report, chunk) {
+				if runs[chunk] && hasHan(chunk) {
 					t.Errorf("%s %s copies the report: %q", c.ID, field, chunk)
 					break
 				}

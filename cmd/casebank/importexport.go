@@ -59,14 +59,13 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 }
 
 func printImport(w io.Writer, res *corpus.ImportResult) {
-	res.SortSources()
-	fmt.Fprintf(w, "%-10s %6s %7s %8s %10s\n", "source", "found", "merged", "created", "unchanged")
-	total := corpus.SourceCount{}
+	fmt.Fprintf(w, "%s %6s %7s %8s %10s\n", pad("source", 10), "found", "merged", "created", "unchanged")
+	found := 0
 	for _, s := range res.Sources {
-		fmt.Fprintf(w, "%-10s %6d %7d %8d %10d\n", s.Where, s.Found, s.Merged, s.Created, s.Same)
-		total.Found += s.Found
+		fmt.Fprintf(w, "%s %6d %7d %8d %10d\n", pad(s.Where, 10), s.Found, s.Merged, s.Created, s.Same)
+		found += s.Found
 	}
-	fmt.Fprintf(w, "%-10s %6d %7d %8d %10d\n", "total", total.Found, res.Merged, res.Created, res.Same)
+	fmt.Fprintf(w, "%s %6d %7d %8d %10d\n", pad("total", 10), found, res.Merged, res.Created, res.Same)
 	for _, b := range res.NewBanks {
 		fmt.Fprintf(w, "new bank %q (%s): type %s and region %s are guesses; correct them in the registry\n", b.Name, b.ID, b.Type, b.Region)
 	}
@@ -127,4 +126,17 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 		return d.store.ExportCSV(ctx, w)
 	}
 	return d.store.ExportJSONL(ctx, w)
+}
+
+// pad fills s to width terminal columns; CJK characters take two.
+func pad(s string, width int) string {
+	w := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || r >= 0x2e80) {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return s + strings.Repeat(" ", max(width-w, 0))
 }
