@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"slices"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -123,6 +124,20 @@ func ParseSearch(c echo.Context) (index.Request, error) {
 			return req, corpus.Errorf(corpus.EINVALID, "year %q must be a year between %d and %d", y, corpus.MinYear, corpus.MaxYear)
 		}
 		req.Filter.Years = append(req.Filter.Years, n)
+	}
+	switch qp.Get("infer") {
+	case "", "true", "1":
+	case "false", "0":
+		req.NoInfer = true
+	default:
+		return req, corpus.Errorf(corpus.EINVALID, "infer must be true or false, not %q", qp.Get("infer"))
+	}
+	for _, f := range splitValues(qp["noinfer"]) {
+		if !slices.Contains(index.FacetFields, f) {
+			return req, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("noinfer: unknown field %q", f),
+				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: index.FacetFields}}}
+		}
+		req.NoInferFields = append(req.NoInferFields, f)
 	}
 	var err error
 	if req.Page, err = intParam(c, "page"); err != nil {

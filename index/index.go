@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -33,6 +34,11 @@ type Index struct {
 
 	mu    sync.Mutex // serialises catch-up so that batches apply in log order
 	bleve bleve.Index
+
+	// vocab is the query-understanding vocabulary; nil until first needed
+	// and again after a change to banks, taxonomy or glossary.
+	vocab    atomic.Pointer[vocabulary]
+	vocabGen atomic.Uint64 // bumped on every invalidation
 }
 
 // Open opens the index under dir, rebuilding it from the store when it is
@@ -193,7 +199,10 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 				policies[ch.ID] = true
 			case corpus.OpCasePut, corpus.OpCaseDelete:
 				ids[ch.ID] = true
+			case corpus.OpGlossaryPut:
+				ix.invalidateVocabulary()
 			case corpus.OpBankPut, corpus.OpTaxonomyPut:
+				ix.invalidateVocabulary()
 				// Bank names and tag labels are indexed with each case.
 				f := corpus.Filter{}
 				if ch.Op == corpus.OpBankPut {
@@ -315,4 +324,37 @@ func policyDocument(p *corpus.Policy) map[string]any {
 		FacetRegion:    p.Region,
 		FacetYear:      strconv.Itoa(p.Year()),
 	}
+}
+
+// vocabulary returns the query-understanding vocabulary, building it from
+// the store when a bank, the taxonomy or the glossary has changed.
+func (ix *Index) vocabulary(ctx context.Context) (*vocabulary, error) {
+	if v := ix.vocab.Load(); v != nil {
+		return v, nil
+	}
+	tax, err := ix.store.Taxonomy()
+	if err != nil {
+		return nil, err
+	}
+	banks, err := ix.store.FindBanks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gloss, err := ix.store.Glossary()
+	if err != nil {
+		return nil, err
+	}
+	gen := ix.vocabGen.Load()
+	v := buildVocabulary(tax, banks, gloss)
+	// Publish unless the store changed while we read it; then the next
+	// search builds again.
+	if ix.vocab.CompareAndSwap(nil, v) && ix.vocabGen.Load() != gen {
+		ix.vocab.Store(nil)
+	}
+	return v, nil
+}
+
+func (ix *Index) invalidateVocabulary() {
+	ix.vocabGen.Add(1)
+	ix.vocab.Store(nil)
 }

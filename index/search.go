@@ -27,6 +27,10 @@ type Request struct {
 	Filter corpus.Filter
 	Page   int // 1-based; 0 means 1
 	Size   int // 0 means DefaultSize
+	// NoInfer turns query understanding's filters off; NoInferFields turns
+	// them off for single fields (a chip the user removed).
+	NoInfer       bool
+	NoInferFields []string
 }
 
 // Result is one page of hits with facet counts and how the query was read.
@@ -43,11 +47,13 @@ type Result struct {
 // QueryInfo echoes what was searched: the text terms, the filters applied,
 // and whether the strict query found nothing and a relaxed one was used.
 type QueryInfo struct {
-	Raw     string        `json:"raw"`
-	Text    string        `json:"text"`
-	Terms   []Term        `json:"terms"`
-	Filters corpus.Filter `json:"filters"`
-	Relaxed bool          `json:"relaxed"`
+	Raw      string        `json:"raw"`
+	Text     string        `json:"text"` // what is searched as text once filters are taken out
+	Terms    []Term        `json:"terms"`
+	Filters  corpus.Filter `json:"filters"`  // explicit: parameters and field:value
+	Inferred []Inferred    `json:"inferred"` // read from the words; applied
+	Expanded []Expansion   `json:"expanded"` // how each part of the text is searched
+	Relaxed  bool          `json:"relaxed"`
 }
 
 // Hit is one matching case or policy with its score and highlighted evidence.
@@ -106,38 +112,34 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	voc, err := ix.vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := plan(voc, parsed.Terms, filter, req)
 	res := &Result{
-		Query: QueryInfo{Raw: req.Text, Text: parsed.String(), Terms: parsed.Terms, Filters: filter},
-		Page:  page, Size: size, Hits: []Hit{},
+		Query: QueryInfo{Raw: req.Text, Text: p.text, Terms: parsed.Terms, Filters: filter,
+			Inferred: p.inferred, Expanded: p.expanded},
+		Page: page, Size: size, Hits: []Hit{},
 	}
 	if res.Query.Terms == nil {
 		res.Query.Terms = []Term{}
 	}
-	sr, err := ix.run(ctx, buildQuery(parsed.Terms, filter, false), page, size)
+	sr, err := ix.run(ctx, p.query(false), page, size)
 	if err != nil {
 		return nil, err
 	}
-	if sr.Total == 0 && positiveTerms(parsed.Terms) > 1 {
-		if sr, err = ix.run(ctx, buildQuery(parsed.Terms, filter, true), page, size); err != nil {
+	if sr.Total == 0 && p.required > 1 {
+		if sr, err = ix.run(ctx, p.query(true), page, size); err != nil {
 			return nil, err
 		}
 		res.Query.Relaxed = true
 	}
-	if err := ix.fill(ctx, res, sr, filter); err != nil {
+	if err := ix.fill(ctx, res, sr, p.allFilters()); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)
 	return res, nil
-}
-
-func positiveTerms(ts []Term) int {
-	n := 0
-	for _, t := range ts {
-		if !t.Negate {
-			n++
-		}
-	}
-	return n
 }
 
 func (ix *Index) run(ctx context.Context, q query.Query, page, size int) (*bleve.SearchResult, error) {
@@ -162,36 +164,6 @@ func (ix *Index) run(ctx context.Context, q query.Query, page, size int) (*bleve
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
 	return res, nil
-}
-
-// buildQuery turns terms and filters into a bleve query. Strict: every
-// positive term must match some field. Relaxed: any one is enough.
-func buildQuery(terms []Term, f corpus.Filter, relaxed bool) query.Query {
-	var must, should, mustNot []query.Query
-	for _, t := range terms {
-		q := termQuery(t)
-		switch {
-		case t.Negate:
-			mustNot = append(mustNot, q)
-		case relaxed:
-			should = append(should, q)
-		default:
-			must = append(must, q)
-		}
-	}
-	for field, values := range filterTerms(f) {
-		must = append(must, anyTerm(field, values))
-	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(must...)
-	if len(should) > 0 {
-		bq.AddShould(should...)
-		bq.SetMinShould(1)
-	}
-	if len(mustNot) > 0 {
-		bq.AddMustNot(mustNot...)
-	}
-	return bq
 }
 
 // termQuery matches one term in any of its fields, each with its weight.

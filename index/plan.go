@@ -1,0 +1,229 @@
+package index
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"casebank/corpus"
+)
+
+// searchPlan is a query turned into required and optional clauses.
+type searchPlan struct {
+	filter   corpus.Filter // explicit filters: OR within a field
+	inferred []Inferred    // each one required (AND)
+	units    []query.Query // required text clauses (strict) or alternatives (relaxed)
+	soft     []query.Query // optional clauses that only rank
+	special  []Term        // phrases, field: terms, exclusions, as typed
+	expanded []Expansion
+	text     string
+	required int // clauses a strict search requires
+}
+
+// plan reads the plain terms through the vocabulary: filters it recognises
+// become inferred filters (unless turned off or given explicitly), glossary
+// terms are searched with their translations and synonyms, and the rest is
+// searched as typed. Chinese text is matched as phrases, so that 农商行 does
+// not match 城商行 through their shared 商行.
+func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan {
+	p := &searchPlan{filter: f, inferred: []Inferred{}, expanded: []Expansion{}}
+	var plain []Term
+	for _, t := range terms {
+		if t.Phrase || t.Field != "" || t.Negate {
+			p.special = append(p.special, t)
+		} else {
+			plain = append(plain, t)
+		}
+	}
+	explicit := filterTerms(f)
+	var text []string
+	for _, u := range v.understand(plain).units {
+		m := u.meaning
+		switch {
+		case m != nil && m.stop:
+			continue
+		case m != nil && m.field != "":
+			if !req.NoInfer && !slices.Contains(req.NoInferFields, m.field) && len(explicit[m.field]) == 0 {
+				p.addInferred(Inferred{Field: m.field, Code: m.code, Label: m.label, Words: u.words})
+				if m.field == FacetTheme || m.field == FacetDimension {
+					// The words still rank: a case that says 信创 beats one only tagged so.
+					p.soft = append(p.soft, wordsQuery(u))
+				}
+				continue
+			}
+			p.soft = append(p.soft, wordsQuery(u))
+			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}, Soft: true})
+			text = append(text, u.words)
+		case m != nil:
+			q, searched := glossaryQuery(u, m)
+			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: searched, Soft: m.soft})
+			text = append(text, u.words)
+			if m.soft {
+				p.soft = append(p.soft, q)
+			} else {
+				p.units = append(p.units, q)
+			}
+		default:
+			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}})
+			text = append(text, u.words)
+			p.units = append(p.units, wordsQuery(u))
+		}
+	}
+	for _, t := range p.special {
+		if !t.Negate {
+			p.required++
+		}
+		text = append(text, (&Parsed{Terms: []Term{t}}).String())
+	}
+	p.required += len(p.units)
+	p.text = strings.Join(text, " ")
+	return p
+}
+
+func (p *searchPlan) addInferred(in Inferred) {
+	for _, have := range p.inferred {
+		if have.Field == in.Field && have.Code == in.Code {
+			return
+		}
+	}
+	p.inferred = append(p.inferred, in)
+}
+
+// allFilters merges explicit and inferred filters, for marking facets selected.
+func (p *searchPlan) allFilters() corpus.Filter {
+	f := p.filter
+	for _, in := range p.inferred {
+		switch in.Field {
+		case FacetBankType:
+			f.BankTypes = appendNew(f.BankTypes, in.Code)
+		case FacetRegion:
+			f.Regions = appendNew(f.Regions, in.Code)
+		case FacetTheme:
+			f.Themes = appendNew(f.Themes, in.Code)
+		case FacetBank:
+			f.Banks = appendNew(f.Banks, in.Code)
+		case FacetDimension:
+			f.Dimensions = appendNew(f.Dimensions, in.Code)
+		}
+	}
+	return f
+}
+
+func appendNew(xs []string, x string) []string {
+	if slices.Contains(xs, x) {
+		return xs
+	}
+	return append(slices.Clone(xs), x)
+}
+
+// query builds the bleve query. Strict: every text unit and special term is
+// required. Relaxed: any one of them is enough. Filters always apply.
+func (p *searchPlan) query(relaxed bool) query.Query {
+	var must, should, mustNot []query.Query
+	for field, values := range filterTerms(p.filter) {
+		must = append(must, anyTerm(field, values))
+	}
+	for _, in := range p.inferred {
+		must = append(must, anyTerm(in.Field, []string{in.Code}))
+	}
+	var required []query.Query
+	for _, t := range p.special {
+		if t.Negate {
+			mustNot = append(mustNot, termQuery(t))
+		} else {
+			required = append(required, termQuery(t))
+		}
+	}
+	required = append(required, p.units...)
+	if relaxed {
+		should = append(should, required...)
+	} else {
+		must = append(must, required...)
+	}
+	bq := bleve.NewBooleanQuery()
+	if len(must) == 0 && !relaxed {
+		must = append(must, bleve.NewMatchAllQuery())
+	}
+	bq.AddMust(must...)
+	if relaxed && len(should) > 0 {
+		// At least one of the text clauses; the soft ones only rank.
+		alt := bleve.NewDisjunctionQuery(should...)
+		bq.AddMust(alt)
+	}
+	if len(p.soft) > 0 {
+		bq.AddShould(p.soft...)
+	}
+	if len(mustNot) > 0 {
+		bq.AddMustNot(mustNot...)
+	}
+	return bq
+}
+
+// wordsQuery searches words as typed: Chinese as a phrase in the Chinese
+// fields, other words with every word required in some field.
+func wordsQuery(u unit) query.Query {
+	if u.han {
+		return phraseAnywhere(u.words, 1)
+	}
+	return termQuery(Term{Text: u.words})
+}
+
+// phraseAnywhere matches a Chinese phrase in any Chinese field.
+func phraseAnywhere(text string, weight float64) query.Query {
+	var alts []query.Query
+	for _, f := range textFields {
+		if f.analyzer != cjk.AnalyzerName {
+			continue
+		}
+		q := bleve.NewMatchPhraseQuery(text)
+		q.SetField(f.name)
+		q.SetBoost(f.boost * weight)
+		alts = append(alts, q)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// englishAnywhere matches an English phrase (all its words) in the English
+// fields and, for names and acronyms, in the Chinese fields too.
+func englishAnywhere(text string, weight float64) query.Query {
+	var alts []query.Query
+	for _, f := range textFields {
+		q := bleve.NewMatchQuery(text)
+		q.SetField(f.name)
+		q.SetBoost(f.boost * weight)
+		q.SetOperator(query.MatchQueryOperatorAnd)
+		alts = append(alts, q)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// glossaryQuery matches a glossary term through all its equivalents: the
+// words typed, the entry's Chinese terms and its English phrases.
+func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
+	var alts []query.Query
+	var searched []string
+	seen := map[string]bool{}
+	add := func(term string, q query.Query) {
+		if seen[term] {
+			return
+		}
+		seen[term] = true
+		searched = append(searched, term)
+		alts = append(alts, q)
+	}
+	if u.han {
+		add(u.words, phraseAnywhere(u.words, 1))
+	} else {
+		add(strings.ToLower(u.words), englishAnywhere(u.words, 1))
+	}
+	for _, zh := range m.zh {
+		add(zh, phraseAnywhere(zh, 0.8))
+	}
+	for _, en := range m.en {
+		add(strings.ToLower(en), englishAnywhere(en, 0.8))
+	}
+	return bleve.NewDisjunctionQuery(alts...), searched
+}

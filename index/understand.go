@@ -1,0 +1,291 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+
+	"casebank/corpus"
+)
+
+// Inferred is a filter that query understanding read from the query's words.
+type Inferred struct {
+	Field string      `json:"field"` // bank_type, region, theme, bank or dimension
+	Code  string      `json:"code"`
+	Label corpus.Text `json:"label"`
+	Words string      `json:"words"` // the words it came from, as typed
+}
+
+// Expansion shows how one part of the query is searched: the words typed
+// and the terms searched for them (glossary translations and synonyms).
+type Expansion struct {
+	Words string   `json:"words"`
+	Terms []string `json:"terms"`
+	Soft  bool     `json:"soft,omitempty"` // ranks but is not required
+}
+
+// meaning is what a vocabulary entry stands for: a filter, a glossary group,
+// or a stop word.
+type meaning struct {
+	field, code string // a filter when field != ""
+	label       corpus.Text
+	zh, en      []string // glossary terms to search
+	stop        bool
+	soft        bool
+}
+
+// vocabulary is built from the taxonomy, the bank registry and the glossary.
+type vocabulary struct {
+	zh    map[string]*meaning
+	en    map[string]*meaning // key: normalised English phrase
+	maxZH int                 // longest Chinese term, in runes
+	maxEN int                 // longest English phrase, in words
+}
+
+// Words too common to search on or to require.
+var (
+	enStop = set("a", "an", "the", "at", "in", "on", "of", "for", "with", "by", "to", "from", "and", "or", "about",
+		"how", "what", "which", "who", "do", "does", "did", "is", "are", "was", "were", "be", "their", "its", "my", "our",
+		"any", "all", "some", "case", "example", "bank", "banking", "china", "chinese", "small", "medium", "sized", "smb", "show", "me", "find")
+	zhStop = set("的", "和", "与", "及", "在", "中", "之", "有哪些", "哪些", "如何", "怎么", "怎样", "案例", "做法", "银行", "中小银行", "情况", "相关")
+	// Verbs and nouns that describe any practice: they rank, they do not filter.
+	softWords = set("deployment", "deploy", "use", "usage", "application", "adoption", "implementation", "practice",
+		"initiative", "project", "solution", "experience", "launch", "build", "development", "develop", "improve",
+		"部署", "应用", "实践", "探索", "推进", "建设", "打造", "搭建", "推出", "上线", "落地", "提升", "运用")
+)
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// buildVocabulary indexes every label, alias, bank name and glossary term.
+// Filters are registered first, so a glossary entry never shadows one.
+func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.Glossary) *vocabulary {
+	v := &vocabulary{zh: map[string]*meaning{}, en: map[string]*meaning{}}
+	add := func(term string, m *meaning) {
+		term = strings.TrimSpace(term)
+		if term == "" {
+			return
+		}
+		if hasHan(term) {
+			if _, ok := v.zh[term]; !ok {
+				v.zh[term] = m
+				v.maxZH = max(v.maxZH, len([]rune(term)))
+			}
+			return
+		}
+		words := enWords(term)
+		if len(words) == 0 {
+			return
+		}
+		key := strings.Join(words, " ")
+		if _, ok := v.en[key]; !ok {
+			v.en[key] = m
+			v.maxEN = max(v.maxEN, len(words))
+		}
+	}
+	for _, b := range banks {
+		if b.Anonymous {
+			continue
+		}
+		m := &meaning{field: FacetBank, code: b.ID, label: corpus.Text{ZH: b.Name, EN: b.NameEN}}
+		for _, n := range append([]string{b.Name, b.NameEN}, b.Aliases...) {
+			add(n, m)
+		}
+	}
+	for _, kind := range []string{corpus.KindBankType, corpus.KindRegion, corpus.KindTheme, corpus.KindDimension} {
+		for _, val := range tax.Values(kind) {
+			m := &meaning{field: kind, code: val.Code, label: corpus.Text{ZH: val.ZH, EN: val.EN}}
+			names := append(append([]string{}, val.AliasesZH...), val.AliasesEN...)
+			if kind != corpus.KindDimension { // bare 数据/技术 are too common to filter on
+				names = append(names, val.ZH, val.EN)
+			}
+			for _, n := range names {
+				add(n, m)
+			}
+		}
+	}
+	for _, e := range gloss.Entries {
+		m := &meaning{zh: e.ZH, en: e.EN}
+		for _, t := range append(append([]string{}, e.EN...), e.ZH...) {
+			m.soft = m.soft || softWords[t] || softWords[singular(strings.ToLower(t))]
+		}
+		for _, t := range append(append([]string{}, e.EN...), e.ZH...) {
+			add(t, m)
+		}
+	}
+	for w := range zhStop {
+		add(w, &meaning{stop: true})
+	}
+	for w := range enStop {
+		if _, ok := v.en[w]; !ok {
+			v.en[w] = &meaning{stop: true}
+		}
+	}
+	return v
+}
+
+// unit is a piece of the query after understanding.
+type unit struct {
+	words   string   // as typed
+	han     bool     // Chinese text
+	meaning *meaning // nil for words the vocabulary does not know
+}
+
+// understanding is a query read against the vocabulary.
+type understanding struct {
+	units    []unit
+	inferred []Inferred
+}
+
+// understand splits plain terms into known terms, filters and leftover text.
+// Longest match wins; English matching ignores case and plural endings.
+func (v *vocabulary) understand(terms []Term) *understanding {
+	u := &understanding{}
+	for _, t := range terms {
+		for _, run := range scriptRuns(t.Text) {
+			if run.han {
+				u.units = append(u.units, v.segmentHan(run.text)...)
+			} else {
+				u.units = append(u.units, v.matchLatin(run.text)...)
+			}
+		}
+	}
+	return u
+}
+
+type run struct {
+	text string
+	han  bool
+}
+
+// scriptRuns splits s into runs of Chinese and of other characters.
+func scriptRuns(s string) []run {
+	var out []run
+	for _, r := range s {
+		h := unicode.Is(unicode.Han, r)
+		if n := len(out); n > 0 && out[n-1].han == h {
+			out[n-1].text += string(r)
+		} else {
+			out = append(out, run{string(r), h})
+		}
+	}
+	return out
+}
+
+// segmentHan cuts a Chinese run into the longest known terms, leaving the
+// unknown stretches between them as text.
+func (v *vocabulary) segmentHan(s string) []unit {
+	rs := []rune(s)
+	var out []unit
+	unknown := ""
+	flush := func() {
+		switch {
+		case unknown == "":
+		case zhStop[unknown]:
+			out = append(out, unit{words: unknown, han: true, meaning: &meaning{stop: true}})
+		default:
+			out = append(out, unit{words: unknown, han: true})
+		}
+		unknown = ""
+	}
+	for i := 0; i < len(rs); {
+		found := 0
+		// Single characters are never terms: 之 in 徽之道 is part of a name.
+		for n := min(v.maxZH, len(rs)-i); n >= 2; n-- {
+			if _, ok := v.zh[string(rs[i:i+n])]; ok {
+				found = n
+				break
+			}
+		}
+		if found == 0 {
+			unknown += string(rs[i])
+			i++
+			continue
+		}
+		flush()
+		out = append(out, unit{words: string(rs[i : i+found]), han: true, meaning: v.zh[string(rs[i:i+found])]})
+		i += found
+	}
+	flush()
+	return out
+}
+
+// matchLatin matches a non-Chinese run word by word, longest phrase first.
+// Words of one token that the vocabulary does not know stay together
+// ("DeepSeek-R1" is searched as typed).
+func (v *vocabulary) matchLatin(s string) []unit {
+	var tokens []string // words with their original spelling
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) }) {
+		tokens = append(tokens, f)
+	}
+	norm := make([]string, len(tokens))
+	for i, t := range tokens {
+		norm[i] = singular(strings.ToLower(t))
+	}
+	var out []unit
+	var unknown []string
+	flush := func() {
+		if len(unknown) > 0 {
+			out = append(out, unit{words: strings.Join(unknown, " ")})
+			unknown = nil
+		}
+	}
+	for i := 0; i < len(tokens); {
+		found := 0
+		for n := min(v.maxEN, len(tokens)-i); n >= 1; n-- {
+			if _, ok := v.en[strings.Join(norm[i:i+n], " ")]; ok {
+				found = n
+				break
+			}
+		}
+		if found == 0 {
+			unknown = append(unknown, tokens[i])
+			i++
+			continue
+		}
+		flush()
+		out = append(out, unit{words: strings.Join(tokens[i:i+found], " "), meaning: v.en[strings.Join(norm[i:i+found], " ")]})
+		i += found
+	}
+	flush()
+	return out
+}
+
+// enWords normalises an English phrase into lowercase singular words.
+func enWords(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) }) {
+		out = append(out, singular(f))
+	}
+	return out
+}
+
+// singular strips common English plural endings.
+func singular(w string) string {
+	switch {
+	case len(w) <= 3:
+		return w
+	case strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"), strings.HasSuffix(w, "xes"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
+		return w
+	case strings.HasSuffix(w, "s"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
