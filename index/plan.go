@@ -46,17 +46,24 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 		case m != nil && m.stop:
 			continue
 		case m != nil && m.field != "":
-			if !req.NoInfer && !slices.Contains(req.NoInferFields, m.field) && len(explicit[m.field]) == 0 {
+			switch {
+			case req.NoInfer || slices.Contains(req.NoInferFields, m.field):
+				// The user turned inference off: the words are plain text again.
+				p.units = append(p.units, wordsQuery(u))
+				p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}})
+				text = append(text, u.words)
+			case len(explicit[m.field]) > 0:
+				// An explicit filter on the field wins; the words only rank.
+				p.soft = append(p.soft, wordsQuery(u))
+				p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}, Soft: true})
+				text = append(text, u.words)
+			default:
 				p.addInferred(Inferred{Field: m.field, Code: m.code, Label: m.label, Words: u.words})
 				if m.field == FacetTheme || m.field == FacetDimension {
 					// The words still rank: a case that says 信创 beats one only tagged so.
 					p.soft = append(p.soft, wordsQuery(u))
 				}
-				continue
 			}
-			p.soft = append(p.soft, wordsQuery(u))
-			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}, Soft: true})
-			text = append(text, u.words)
 		case m != nil:
 			q, searched := glossaryQuery(u, m)
 			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: searched, Soft: m.soft})

@@ -145,13 +145,16 @@ type understanding struct {
 // Longest match wins; English matching ignores case and plural endings.
 func (v *vocabulary) understand(terms []Term) *understanding {
 	u := &understanding{}
-	for _, t := range terms {
-		for _, run := range scriptRuns(t.Text) {
-			if run.han {
-				u.units = append(u.units, v.segmentHan(run.text)...)
-			} else {
-				u.units = append(u.units, v.matchLatin(run.text)...)
-			}
+	// Joined, so that "city commercial banks" typed as three words matches.
+	texts := make([]string, len(terms))
+	for i, t := range terms {
+		texts[i] = t.Text
+	}
+	for _, run := range scriptRuns(strings.Join(texts, " ")) {
+		if run.han {
+			u.units = append(u.units, v.segmentHan(run.text)...)
+		} else {
+			u.units = append(u.units, v.matchLatin(run.text)...)
 		}
 	}
 	return u

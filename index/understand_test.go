@@ -1,0 +1,141 @@
+package index
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"casebank/corpus"
+	"casebank/corpus/corpustest"
+)
+
+func inferredPairs(res *Result) []string {
+	var out []string
+	for _, in := range res.Query.Inferred {
+		out = append(out, in.Field+"="+in.Code)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestQueryUnderstandingExamples(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	tests := []struct {
+		q        string
+		inferred []string
+		text     string
+		mustHit  []string
+	}{
+		{"DeepSeek deployments at city commercial banks", []string{"bank_type=city_commercial"}, "DeepSeek deployments",
+			[]string{"r2025-t1-4-jiangsu-bank", "r2025-t1-4-beijing-bank", "r2025-t1-4-chengdu-bank", "r2025-t1-4-chongqing-bank"}},
+		{"城商行 DeepSeek", []string{"bank_type=city_commercial"}, "DeepSeek",
+			[]string{"r2025-t1-4-jiangsu-bank", "r2025-t1-4-beijing-bank", "r2025-t1-4-chengdu-bank", "r2025-t1-4-chongqing-bank"}},
+		{"City Commercial Bank DEEPSEEK", []string{"bank_type=city_commercial"}, "DEEPSEEK", []string{"r2025-t1-4-jiangsu-bank"}},
+		{"tech finance at rural commercial banks", []string{"bank_type=rural_commercial", "theme=tech_finance"}, "",
+			[]string{"r2025-topic-4-chongqing-rcb", "r2025-topic-4-guangzhou-rcb"}},
+		{"四川 农商行", []string{"bank_type=rural_commercial", "region=sichuan"}, "", []string{"r2025-t5-5-chengdu-rcb"}},
+		{"杭州银行 信创", []string{"bank=hangzhou-bank", "theme=xinchuang"}, "", []string{"r2025-t5-3-hangzhou-bank"}},
+		{"rural banks in Zhejiang", []string{"bank_type=rural_commercial", "region=zhejiang"}, "", []string{"r2025-topic-4-zhejiang-rural-union-bank"}},
+	}
+	for _, tt := range tests {
+		res := search(t, ix, Request{Text: tt.q, Size: MaxSize})
+		if got := inferredPairs(res); !slices.Equal(got, tt.inferred) {
+			t.Errorf("%q: inferred %v, want %v", tt.q, got, tt.inferred)
+		}
+		if res.Query.Text != tt.text {
+			t.Errorf("%q: text %q, want %q", tt.q, res.Query.Text, tt.text)
+		}
+		if !containsAll(hitIDs(res), tt.mustHit) {
+			t.Errorf("%q: hits %v lack %v", tt.q, hitIDs(res), tt.mustHit)
+		}
+		for _, h := range res.Hits {
+			if h.Case == nil {
+				t.Errorf("%q: policy %s passed a bank filter", tt.q, h.Policy.ID)
+				continue
+			}
+			for _, in := range res.Query.Inferred {
+				if in.Field == FacetBankType && h.Case.Bank.Type != in.Code || in.Field == FacetRegion && h.Case.Bank.Region != in.Code ||
+					in.Field == FacetTheme && !slices.Contains(h.Case.Themes, in.Code) || in.Field == FacetBank && h.Case.Bank.ID != in.Code {
+					t.Errorf("%q: hit %s breaks inferred %s=%s", tt.q, h.Case.ID, in.Field, in.Code)
+				}
+			}
+		}
+		for _, in := range res.Query.Inferred {
+			if in.Words == "" || in.Label.ZH == "" || !strings.Contains(strings.ToLower(tt.q), strings.ToLower(strings.Fields(in.Words)[0])) {
+				t.Errorf("%q: inferred %+v does not name its words", tt.q, in)
+			}
+		}
+	}
+}
+
+func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	res := search(t, ix, Request{Text: "城商行 DeepSeek", NoInfer: true, Size: MaxSize})
+	if len(res.Query.Inferred) != 0 {
+		t.Fatalf("infer=false inferred %v", inferredPairs(res))
+	}
+	res = search(t, ix, Request{Text: "城商行 DeepSeek", Filter: corpus.Filter{BankTypes: []string{"private"}}, Size: MaxSize})
+	if len(res.Query.Inferred) != 0 || res.Total == 0 {
+		t.Fatalf("explicit filter: inferred %v, %d hits", inferredPairs(res), res.Total)
+	}
+	for _, h := range res.Hits {
+		if h.Case.Bank.Type != "private" {
+			t.Errorf("hit %s is %s", h.Case.ID, h.Case.Bank.Type)
+		}
+	}
+	res = search(t, ix, Request{Text: "四川 农商行", NoInferFields: []string{FacetRegion}, Size: MaxSize})
+	if got := inferredPairs(res); !slices.Equal(got, []string{"bank_type=rural_commercial"}) {
+		t.Fatalf("noinfer=region: %v", got)
+	}
+}
+
+// 城商行 searched as text must not match a case that only says 农商行: the
+// two share the bigram 商行, and Chinese runs are matched as phrases.
+func TestChineseRunsMatchAsPhrases(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	res := search(t, ix, Request{Text: "城商行", NoInfer: true, Size: MaxSize})
+	if res.Total == 0 {
+		t.Fatal("no hits")
+	}
+	for _, h := range res.Hits {
+		c := h.Case
+		if c == nil {
+			continue // a policy
+		}
+		text := c.Title.ZH + c.Summary.ZH + c.Body + c.Outcome + c.Pattern
+		if c.Bank.Type != "city_commercial" && !strings.Contains(text, "城商行") {
+			t.Errorf("hit %s (%s) does not say 城商行", c.ID, c.Bank.Type)
+		}
+	}
+}
+
+func TestUnderstandSegmentsAndSingularises(t *testing.T) {
+	tax := corpus.DefaultTaxonomy()
+	v := buildVocabulary(tax, []*corpus.Bank{{ID: "hangzhou-bank", Name: "杭州银行", NameEN: "Bank of Hangzhou"}},
+		&corpus.Glossary{Entries: []corpus.GlossaryEntry{{EN: []string{"large model"}, ZH: []string{"大模型"}}}})
+	u := v.understand([]Term{{Text: "杭州银行的大模型代码助手"}, {Text: "Large Models"}})
+	var got []string
+	for _, un := range u.units {
+		kind := "text"
+		switch {
+		case un.meaning == nil:
+		case un.meaning.stop:
+			kind = "stop"
+		case un.meaning.field != "":
+			kind = un.meaning.field
+		default:
+			kind = "glossary"
+		}
+		got = append(got, un.words+":"+kind)
+	}
+	want := []string{"杭州银行:bank", "的:stop", "大模型:theme", "代码助手:text", "Large Models:theme"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("units %v, want %v", got, want)
+	}
+}
