@@ -59,6 +59,8 @@ func (s *Server) Echo() *echo.Echo {
 	v1 := e.Group("/api/v1")
 	v1.GET("/search", s.search)
 	v1.GET("/cases/:id", s.getCase)
+	v1.GET("/cases/:id/similar", s.similar)
+	v1.GET("/suggest", s.suggest)
 	v1.GET("/taxonomy", s.taxonomy)
 	v1.GET("/banks", s.banks)
 	v1.GET("/banks/:id", s.bank)
@@ -232,7 +234,11 @@ func (s *Server) bank(c echo.Context) error {
 	for i, cs := range cases {
 		summaries[i] = hitJSON(cs)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"bank": b, "cases": summaries})
+	peers, err := s.Index.PeerBanks(ctx, b.ID, 8)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"bank": b, "cases": summaries, "peers": peers})
 }
 
 func (s *Server) caseCounts(ctx context.Context) (map[string]int, error) {
@@ -320,4 +326,41 @@ func (s *Server) export(c echo.Context) error {
 	}
 	return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
 		Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{"jsonl", "csv"}}}}
+}
+
+// similarJSON is a similar case with the reasons it is similar.
+type similarJSON struct {
+	HitJSON
+	Reasons []index.Reason `json:"reasons"`
+}
+
+func (s *Server) similar(c echo.Context) error {
+	n, err := intParam(c, "size")
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = 8
+	}
+	if n < 1 || n > index.MaxSize {
+		return corpus.Errorf(corpus.EINVALID, "size must be between 1 and %d", index.MaxSize)
+	}
+	sims, err := s.Index.SimilarCases(c.Request().Context(), c.Param("id"), n)
+	if err != nil {
+		return err
+	}
+	out := make([]similarJSON, len(sims))
+	for i, sm := range sims {
+		out[i] = similarJSON{HitJSON: hitJSON(sm.Case), Reasons: sm.Reasons}
+		out[i].Score = sm.Score
+	}
+	return c.JSON(http.StatusOK, map[string]any{"case": c.Param("id"), "similar": out})
+}
+
+func (s *Server) suggest(c echo.Context) error {
+	sugg, err := s.Index.Suggest(c.Request().Context(), c.QueryParam("q"), 10)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"q": c.QueryParam("q"), "suggestions": sugg})
 }

@@ -300,6 +300,7 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 		fieldBankEN:    c.Bank.NameEN,
 		fieldFigures:   strings.Join(figures, "；"),
 		fieldTagsZH:    strings.Join(tagsZH, "；"),
+		fieldNameKeys:  nameKeys(c.Products, c.Technologies),
 		fieldTagsEN:    strings.Join(tagsEN, "; "),
 		FacetDimension: c.Dimensions,
 		FacetBankType:  c.Bank.Type,
@@ -357,4 +358,14 @@ func (ix *Index) vocabulary(ctx context.Context) (*vocabulary, error) {
 func (ix *Index) invalidateVocabulary() {
 	ix.vocabGen.Add(1)
 	ix.vocab.Store(nil)
+}
+
+func nameKeys(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		for _, s := range l {
+			out = append(out, strings.ToLower(s)+"\x00"+s)
+		}
+	}
+	return out
 }

@@ -9,7 +9,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "6"
+const MappingVersion = "7"
 
 // Document field names.
 const (
@@ -26,6 +26,7 @@ const (
 	fieldFigures   = "figures"
 	fieldTagsZH    = "tags_zh" // labels and aliases of the case's codes
 	fieldTagsEN    = "tags_en"
+	fieldNameKeys  = "name_keys" // "lowercase\x00Original" per product and technology, for autocomplete
 
 	FacetKind      = "kind"
 	FacetDimension = "dimension"
@@ -86,6 +87,9 @@ func buildMapping() mapping.IndexMapping {
 		fm.DocValues = true
 		doc.AddFieldMappingsAt(name, fm)
 	}
+	nk := mapping.NewKeywordFieldMapping()
+	nk.Store, nk.IncludeTermVectors, nk.IncludeInAll, nk.DocValues = false, false, false, false
+	doc.AddFieldMappingsAt(fieldNameKeys, nk)
 	im := mapping.NewIndexMapping()
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = cjk.AnalyzerName

@@ -39,6 +39,8 @@ type vocabulary struct {
 	en    map[string]*meaning // key: normalised English phrase
 	maxZH int                 // longest Chinese term, in runes
 	maxEN int                 // longest English phrase, in words
+
+	completions []completion // sorted, for autocomplete
 }
 
 // Words too common to search on or to require.
@@ -117,6 +119,7 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 			add(t, m)
 		}
 	}
+	v.completions = buildCompletions(tax, banks, gloss)
 	for w := range zhStop {
 		add(w, &meaning{stop: true})
 	}
