@@ -63,3 +63,7 @@ func RegionsNear(a, b string) string {
 	}
 	return ""
 }
+
+// RegionMembers returns the provinces of a broad region (east, south, …),
+// nil for a province.
+func RegionMembers(code string) []string { return macroRegions[code] }

@@ -40,7 +40,29 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 	}
 	explicit := filterTerms(f)
 	var text []string
-	for _, u := range v.understand(plain).units {
+	units := v.understand(plain).units
+	// A Chinese run cut into several pieces ("个体深信贷" → 个体 + 深 + 信贷) is
+	// also tried whole, so that names the vocabulary splits still match exactly.
+	var runText string
+	var runParts []query.Query
+	runStart := -1
+	flushRun := func() {
+		if len(runParts) > 1 {
+			whole := phraseAnywhere(runText, 1.5)
+			p.units = append(p.units[:runStart], bleve.NewDisjunctionQuery(whole, bleve.NewConjunctionQuery(runParts...)))
+		}
+		runText, runParts, runStart = "", nil, -1
+	}
+	for i, u := range units {
+		if i > 0 && units[i-1].run != u.run {
+			flushRun()
+		}
+		if u.han && (u.meaning == nil || u.meaning.field == "" && !u.meaning.stop) {
+			if runStart < 0 {
+				runStart = len(p.units)
+			}
+			runText += u.words
+		}
 		m := u.meaning
 		switch {
 		case m != nil && m.stop:
@@ -58,7 +80,11 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 				p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}, Soft: true})
 				text = append(text, u.words)
 			default:
-				p.addInferred(Inferred{Field: m.field, Code: m.code, Label: m.label, Words: u.words})
+				in := Inferred{Field: m.field, Code: m.code, Label: m.label, Words: u.words, Applied: true}
+				if members := corpus.RegionMembers(m.code); m.field == FacetRegion && members != nil {
+					in.Covers = append([]string{m.code}, members...)
+				}
+				p.addInferred(in)
 				if m.field == FacetTheme || m.field == FacetDimension {
 					// The words still rank: a case that says 信创 beats one only tagged so.
 					p.soft = append(p.soft, wordsQuery(u))
@@ -72,13 +98,23 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 				p.soft = append(p.soft, q)
 			} else {
 				p.units = append(p.units, q)
+				if u.han {
+					runParts = append(runParts, q)
+				}
 			}
 		default:
 			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}})
 			text = append(text, u.words)
+			if u.han && len([]rune(u.words)) == 1 {
+				continue // a lone character matches nothing in a bigram index; the whole run still may
+			}
 			p.units = append(p.units, wordsQuery(u))
+			if u.han {
+				runParts = append(runParts, p.units[len(p.units)-1])
+			}
 		}
 	}
+	flushRun()
 	for _, t := range p.special {
 		if !t.Negate {
 			p.required++
@@ -99,10 +135,20 @@ func (p *searchPlan) addInferred(in Inferred) {
 	p.inferred = append(p.inferred, in)
 }
 
-// allFilters merges explicit and inferred filters, for marking facets selected.
+// dropInferred stops applying the inferred filters; their words still rank.
+func (p *searchPlan) dropInferred() {
+	for i := range p.inferred {
+		p.inferred[i].Applied = false
+	}
+}
+
+// allFilters merges explicit and applied inferred filters, for marking facets selected.
 func (p *searchPlan) allFilters() corpus.Filter {
 	f := p.filter
 	for _, in := range p.inferred {
+		if !in.Applied {
+			continue
+		}
 		switch in.Field {
 		case FacetBankType:
 			f.BankTypes = appendNew(f.BankTypes, in.Code)
@@ -134,7 +180,14 @@ func (p *searchPlan) query(relaxed bool) query.Query {
 		must = append(must, anyTerm(field, values))
 	}
 	for _, in := range p.inferred {
-		must = append(must, anyTerm(in.Field, []string{in.Code}))
+		if !in.Applied {
+			continue
+		}
+		codes := in.Covers
+		if codes == nil {
+			codes = []string{in.Code}
+		}
+		must = append(must, anyTerm(in.Field, codes))
 	}
 	var required []query.Query
 	for _, t := range p.special {
@@ -151,14 +204,14 @@ func (p *searchPlan) query(relaxed bool) query.Query {
 		must = append(must, required...)
 	}
 	bq := bleve.NewBooleanQuery()
-	if len(must) == 0 && !relaxed {
+	if len(must) == 0 && (!relaxed || len(should) == 0) {
 		must = append(must, bleve.NewMatchAllQuery())
 	}
 	bq.AddMust(must...)
 	if relaxed && len(should) > 0 {
-		// At least one of the text clauses; the soft ones only rank.
-		alt := bleve.NewDisjunctionQuery(should...)
-		bq.AddMust(alt)
+		// At least one of the text clauses; bleve's disjunction scores by
+		// coordination, so cases matching more of them rank first.
+		bq.AddMust(bleve.NewDisjunctionQuery(should...))
 	}
 	if len(p.soft) > 0 {
 		bq.AddShould(p.soft...)

@@ -129,11 +129,21 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sr.Total == 0 && p.required > 1 {
+	// When the strict query cannot fill the first page, widen it: cases
+	// matching only some of the words follow those matching all of them.
+	if sr.Total < uint64(size) && p.required > 1 {
 		if sr, err = ix.run(ctx, p.query(true), page, size); err != nil {
 			return nil, err
 		}
 		res.Query.Relaxed = true
+	}
+	// An inferred filter that leaves nothing was probably a misreading.
+	if sr.Total == 0 && len(p.inferred) > 0 {
+		p.dropInferred()
+		if sr, err = ix.run(ctx, p.query(p.required > 1), page, size); err != nil {
+			return nil, err
+		}
+		res.Query.Relaxed = p.required > 1
 	}
 	if err := ix.fill(ctx, res, sr, p.allFilters()); err != nil {
 		return nil, err

@@ -13,6 +13,10 @@ type Inferred struct {
 	Code  string      `json:"code"`
 	Label corpus.Text `json:"label"`
 	Words string      `json:"words"` // the words it came from, as typed
+	// Covers lists the codes the filter matches: a broad region covers its provinces.
+	Covers []string `json:"covers,omitempty"`
+	// Applied is false when the filter left nothing and was dropped.
+	Applied bool `json:"applied"`
 }
 
 // Expansion shows how one part of the query is searched: the words typed
@@ -136,6 +140,7 @@ type unit struct {
 	words   string   // as typed
 	han     bool     // Chinese text
 	meaning *meaning // nil for words the vocabulary does not know
+	run     int      // which run of the query it comes from
 }
 
 // understanding is a query read against the vocabulary.
@@ -153,11 +158,14 @@ func (v *vocabulary) understand(terms []Term) *understanding {
 	for i, t := range terms {
 		texts[i] = t.Text
 	}
-	for _, run := range scriptRuns(strings.Join(texts, " ")) {
+	for i, run := range scriptRuns(strings.Join(texts, " ")) {
+		units := v.matchLatin(run.text)
 		if run.han {
-			u.units = append(u.units, v.segmentHan(run.text)...)
-		} else {
-			u.units = append(u.units, v.matchLatin(run.text)...)
+			units = v.segmentHan(run.text)
+		}
+		for _, un := range units {
+			un.run = i
+			u.units = append(u.units, un)
 		}
 	}
 	return u

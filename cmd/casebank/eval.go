@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+type evalCommand struct {
+	stdout, stderr io.Writer
+}
+
+// Run scores search on the embedded relevance suite against the embedded
+// corpus (in a temporary data directory, so the judgments' ids exist), next
+// to a plain bleve baseline.
+func (c *evalCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	asJSON := fs.Bool("json", false, "print the evaluation as JSON")
+	quiet := fs.Bool("summary", false, "print only the summary table")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "casebank-eval-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	d, err := openData(ctx, filepath.Join(dir, "data"), newLogger(io.Discard))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	queries, err := index.JudgedQueries()
+	if err != nil {
+		return err
+	}
+	ours, err := index.Evaluate(ctx, d.index.Ranker(), queries)
+	if err != nil {
+		return err
+	}
+	cases, err := d.store.FindCases(ctx, corpus.Filter{})
+	if err != nil {
+		return err
+	}
+	baseRank, closeBase, err := index.BaselineRanker(cases)
+	if err != nil {
+		return err
+	}
+	defer closeBase()
+	base, err := index.Evaluate(ctx, baseRank, queries)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"casebank": ours, "baseline": base})
+	}
+	if !*quiet {
+		fmt.Fprintf(c.stdout, "%-6s %-5s %6s %6s %6s  %-44s %s\n", "id", "lang", "nDCG", "recall", "base", "query", "missed filters")
+		for i, q := range ours.Queries {
+			fmt.Fprintf(c.stdout, "%-6s %-5s %6.3f %6.3f %6.3f  %s %s\n", q.ID, q.Lang, q.NDCG, q.Recall, base.Queries[i].NDCG,
+				pad(q.Q, 44), strings.Join(q.MissedFilters, ","))
+		}
+		fmt.Fprintln(c.stdout)
+	}
+	fmt.Fprintf(c.stdout, "%-8s %8s %11s %10s %13s %13s %9s\n", "lang", "queries", "nDCG@10", "recall@10", "base nDCG@10", "base recall", "no hits")
+	for _, lang := range []string{"en", "zh", "mixed", "all"} {
+		m, b := ours.ByLang[lang], base.ByLang[lang]
+		if lang == "all" {
+			m, b = ours.Overall, base.Overall
+		}
+		fmt.Fprintf(c.stdout, "%-8s %8d %11.3f %10.3f %13.3f %13.3f %9d\n", lang, m.Queries, m.NDCG, m.Recall, b.NDCG, b.Recall, m.NoHits)
+	}
+	fmt.Fprintf(c.stdout, "filters inferred: %d of %d queries that imply one\n", ours.Overall.FiltersFound, ours.Overall.FilterQueries)
+	return nil
+}

@@ -1,0 +1,215 @@
+package index
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"casebank/corpus"
+)
+
+//go:embed relevance/queries.json
+var judgedJSON []byte
+
+// JudgedQuery is a query of the relevance suite with graded judgments:
+// 2 = exactly what the user wants, 1 = partly relevant, absent = not relevant.
+type JudgedQuery struct {
+	ID        string              `json:"id"`
+	Lang      string              `json:"lang"` // en, zh or mixed
+	Q         string              `json:"q"`
+	Filters   map[string][]string `json:"filters,omitempty"` // filters the query implies
+	Judgments map[string]int      `json:"judgments"`
+}
+
+// JudgedQueries returns the embedded relevance suite.
+func JudgedQueries() ([]JudgedQuery, error) {
+	var doc struct {
+		Queries []JudgedQuery `json:"queries"`
+	}
+	if err := json.Unmarshal(judgedJSON, &doc); err != nil {
+		return nil, fmt.Errorf("relevance suite: %w", err)
+	}
+	return doc.Queries, nil
+}
+
+// Ranker answers a query with case ids, best first, and the filters it inferred
+// as field=code pairs.
+type Ranker func(ctx context.Context, q string) (ids []string, inferred []string, err error)
+
+// QueryScore is one query's result in an evaluation.
+type QueryScore struct {
+	JudgedQuery
+	NDCG          float64  `json:"ndcg10"`
+	Recall        float64  `json:"recall10"`
+	Hits          int      `json:"hits"`
+	Top           []string `json:"top"`
+	MissedFilters []string `json:"missed_filters"`
+}
+
+// Metrics are averages over a set of queries.
+type Metrics struct {
+	Queries       int     `json:"queries"`
+	NDCG          float64 `json:"ndcg10"`
+	Recall        float64 `json:"recall10"`
+	NoHits        int     `json:"no_hits"`
+	FilterQueries int     `json:"filter_queries"`
+	FiltersFound  int     `json:"filters_inferred"`
+}
+
+// Evaluation is a ranker's score on the suite.
+type Evaluation struct {
+	Queries []QueryScore       `json:"queries"`
+	ByLang  map[string]Metrics `json:"by_lang"`
+	Overall Metrics            `json:"overall"`
+}
+
+// Evaluate runs every judged query through rank and computes nDCG@10 and
+// recall@10 per query, per language and overall.
+func Evaluate(ctx context.Context, rank Ranker, queries []JudgedQuery) (*Evaluation, error) {
+	ev := &Evaluation{ByLang: map[string]Metrics{}}
+	for _, jq := range queries {
+		ids, inferred, err := rank(ctx, jq.Q)
+		if err != nil {
+			return nil, fmt.Errorf("query %s %q: %w", jq.ID, jq.Q, err)
+		}
+		qs := QueryScore{JudgedQuery: jq, Hits: len(ids), MissedFilters: []string{}}
+		qs.Top = ids[:min(10, len(ids))]
+		qs.NDCG, qs.Recall = ndcgRecall(qs.Top, jq.Judgments)
+		for field, codes := range jq.Filters {
+			for _, code := range codes {
+				if !slices.Contains(inferred, field+"="+code) {
+					qs.MissedFilters = append(qs.MissedFilters, field+"="+code)
+				}
+			}
+		}
+		sort.Strings(qs.MissedFilters)
+		ev.Queries = append(ev.Queries, qs)
+		for _, key := range []string{jq.Lang, ""} {
+			m := ev.ByLang[key]
+			m.Queries++
+			m.NDCG += qs.NDCG
+			m.Recall += qs.Recall
+			if qs.Hits == 0 {
+				m.NoHits++
+			}
+			if len(jq.Filters) > 0 {
+				m.FilterQueries++
+				if len(qs.MissedFilters) == 0 {
+					m.FiltersFound++
+				}
+			}
+			ev.ByLang[key] = m
+		}
+	}
+	for key, m := range ev.ByLang {
+		if m.Queries > 0 {
+			m.NDCG /= float64(m.Queries)
+			m.Recall /= float64(m.Queries)
+		}
+		if key == "" {
+			ev.Overall = m
+			delete(ev.ByLang, key)
+		} else {
+			ev.ByLang[key] = m
+		}
+	}
+	return ev, nil
+}
+
+// ndcgRecall scores a top-10 list against graded judgments, with gain
+// 2^grade - 1 and the usual log2 discount.
+func ndcgRecall(top []string, judged map[string]int) (float64, float64) {
+	dcg := 0.0
+	found := 0
+	for i, id := range top {
+		if g := judged[id]; g > 0 {
+			dcg += (math.Pow(2, float64(g)) - 1) / math.Log2(float64(i+2))
+			found++
+		}
+	}
+	grades := make([]int, 0, len(judged))
+	for _, g := range judged {
+		if g > 0 {
+			grades = append(grades, g)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(grades)))
+	idcg := 0.0
+	for i, g := range grades[:min(10, len(grades))] {
+		idcg += (math.Pow(2, float64(g)) - 1) / math.Log2(float64(i+2))
+	}
+	if idcg == 0 || len(grades) == 0 {
+		return 0, 0
+	}
+	return dcg / idcg, float64(found) / float64(len(grades))
+}
+
+// Ranker returns the index as a Ranker: the query as a user types it, with
+// query understanding on, cases only.
+func (ix *Index) Ranker() Ranker {
+	return func(ctx context.Context, q string) ([]string, []string, error) {
+		res, err := ix.Search(ctx, Request{Text: q, Size: 10, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}})
+		if err != nil {
+			return nil, nil, err
+		}
+		ids := make([]string, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			ids = append(ids, h.Case.ID)
+		}
+		var inferred []string
+		for _, in := range res.Query.Inferred {
+			if !in.Applied {
+				continue
+			}
+			inferred = append(inferred, in.Field+"="+in.Code)
+			for _, c := range in.Covers {
+				inferred = append(inferred, in.Field+"="+c)
+			}
+		}
+		return ids, inferred, nil
+	}
+}
+
+// BaselineRanker indexes the cases in a plain in-memory bleve index with
+// default settings (standard analyzer, every field in _all) and answers with
+// a default match query: what bleve does with no understanding.
+func BaselineRanker(cases []*corpus.Case) (Ranker, func() error, error) {
+	b, err := bleve.NewMemOnly(bleve.NewIndexMapping())
+	if err != nil {
+		return nil, nil, err
+	}
+	batch := b.NewBatch()
+	for _, c := range cases {
+		doc := map[string]any{
+			"title_zh": c.Title.ZH, "title_en": c.Title.EN, "summary_zh": c.Summary.ZH, "summary_en": c.Summary.EN,
+			"body": c.Body, "outcome": c.Outcome, "bank": c.Bank.Name, "bank_en": c.Bank.NameEN,
+			"names": strings.Join(slices.Concat(c.Products, c.Technologies, c.Partners), " "),
+		}
+		if err := batch.Index(c.ID, doc); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := b.Batch(batch); err != nil {
+		return nil, nil, err
+	}
+	rank := func(ctx context.Context, q string) ([]string, []string, error) {
+		sr := bleve.NewSearchRequestOptions(bleve.NewMatchQuery(q), 10, 0, false)
+		res, err := b.SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, nil, err
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		return ids, nil, nil
+	}
+	return rank, b.Close, nil
+}
