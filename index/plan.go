@@ -42,26 +42,23 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 	var text []string
 	units := v.understand(plain).units
 	// A Chinese run cut into several pieces ("个体深信贷" → 个体 + 深 + 信贷) is
-	// also tried whole, so that names the vocabulary splits still match exactly.
+	// also matched whole, as a bonus, so that a name the vocabulary splits
+	// still ranks its own case first.
 	var runText string
-	var runParts []query.Query
-	runStart := -1
+	pieces := 0
 	flushRun := func() {
-		if len(runParts) > 1 {
-			whole := phraseAnywhere(runText, 1.5)
-			p.units = append(p.units[:runStart], bleve.NewDisjunctionQuery(whole, bleve.NewConjunctionQuery(runParts...)))
+		if pieces > 1 {
+			p.soft = append(p.soft, phraseAnywhere(runText, 2))
 		}
-		runText, runParts, runStart = "", nil, -1
+		runText, pieces = "", 0
 	}
 	for i, u := range units {
 		if i > 0 && units[i-1].run != u.run {
 			flushRun()
 		}
 		if u.han && (u.meaning == nil || u.meaning.field == "" && !u.meaning.stop) {
-			if runStart < 0 {
-				runStart = len(p.units)
-			}
 			runText += u.words
+			pieces++
 		}
 		m := u.meaning
 		switch {
@@ -98,9 +95,6 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 				p.soft = append(p.soft, q)
 			} else {
 				p.units = append(p.units, q)
-				if u.han {
-					runParts = append(runParts, q)
-				}
 			}
 		default:
 			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}})
@@ -109,9 +103,6 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 				continue // a lone character matches nothing in a bigram index; the whole run still may
 			}
 			p.units = append(p.units, wordsQuery(u))
-			if u.han {
-				runParts = append(runParts, p.units[len(p.units)-1])
-			}
 		}
 	}
 	flushRun()

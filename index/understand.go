@@ -51,7 +51,8 @@ type vocabulary struct {
 var (
 	enStop = set("a", "an", "the", "at", "in", "on", "of", "for", "with", "by", "to", "from", "and", "or", "about",
 		"how", "what", "which", "who", "do", "does", "did", "is", "are", "was", "were", "be", "their", "its", "my", "our",
-		"any", "all", "some", "case", "example", "bank", "banking", "china", "chinese", "small", "medium", "sized", "smb", "show", "me", "find")
+		"any", "all", "some", "case", "example", "bank", "banking", "china", "chinese", "small", "medium", "sized", "smb", "show", "me", "find",
+		"serve", "serving", "support", "supporting", "help", "helping", "provide", "providing", "offer", "offering", "via", "using", "based", "new", "latest")
 	zhStop = set("的", "和", "与", "及", "在", "中", "之", "有哪些", "哪些", "如何", "怎么", "怎样", "案例", "做法", "银行", "中小银行", "情况", "相关")
 	// Verbs and nouns that describe any practice: they rank, they do not filter.
 	softWords = set("deployment", "deploy", "use", "usage", "application", "adoption", "implementation", "practice",
