@@ -164,8 +164,9 @@ type Peer struct {
 	Reasons []Reason     `json:"reasons"`
 }
 
-// PeerBanks returns up to n banks like the given one: same type, same or
-// neighbouring region, and cases on the same themes. Banks that share
+// PeerBanks returns up to n banks like the given one: same type (3 points),
+// same region (4) or a neighbouring one (1.5), and cases on the same themes
+// (3 points shared out over the bank's themes). Banks that share
 // nothing are left out.
 func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, error) {
 	b, err := ix.store.FindBankByID(ctx, bankID)
@@ -208,7 +209,7 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 		}
 		switch corpus.RegionsNear(b.Region, o.Region) {
 		case "same":
-			p.Score += 3
+			p.Score += 4
 			p.Reasons = append(p.Reasons, labelled(tax, FacetRegion, o.Region))
 		case "neighbour":
 			p.Score += 1.5
@@ -217,7 +218,7 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 			p.Reasons = append(p.Reasons, r)
 		}
 		for _, t := range byBank[o.ID] {
-			p.Score += 4 / float64(len(themes))
+			p.Score += 3 / float64(len(themes))
 			p.Reasons = append(p.Reasons, labelled(tax, FacetTheme, t))
 		}
 		if p.Score > 0 {

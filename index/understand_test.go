@@ -139,3 +139,70 @@ func TestUnderstandSegmentsAndSingularises(t *testing.T) {
 		t.Fatalf("units %v, want %v", got, want)
 	}
 }
+
+func TestSimilarCasesAndPeers(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	sims, err := ix.SimilarCases(ctx, "r2025-t5-3-hangzhou-bank", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sims) == 0 {
+		t.Fatal("no similar cases")
+	}
+	for _, s := range sims {
+		if s.Case.ID == "r2025-t5-3-hangzhou-bank" || len(s.Reasons) == 0 {
+			t.Errorf("similar %s: reasons %v", s.Case.ID, s.Reasons)
+		}
+	}
+	// The first shares the case's themes: a xinchuang core system.
+	first := sims[0].Case
+	if !slices.Contains(first.Themes, "xinchuang") {
+		t.Errorf("first similar %s has themes %v", first.ID, first.Themes)
+	}
+	if _, err := ix.SimilarCases(ctx, "no-such-case", 5); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+		t.Fatalf("unknown case: %v", err)
+	}
+
+	peers, err := ix.PeerBanks(ctx, "chengdu-rcb", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range peers {
+		ids = append(ids, p.Bank.ID)
+		if len(p.Reasons) == 0 || p.Bank.ID == "chengdu-rcb" {
+			t.Errorf("peer %s: %v", p.Bank.ID, p.Reasons)
+		}
+	}
+	// A rural bank in Sichuan: the Sichuan rural union bank is its closest peer.
+	if len(ids) == 0 || ids[0] != "sichuan-rural-union-bank" {
+		t.Fatalf("peers %v", ids)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	for prefix, want := range map[string]string{"智慧G": "智慧Gini", "bank of ji": "Bank of Jiangsu", "信创": "信创", "city com": "city commercial"} {
+		got, err := ix.Suggest(ctx, prefix, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range got {
+			found = found || strings.HasPrefix(s.Text, want)
+		}
+		if !found {
+			t.Errorf("%q: %+v lacks %q", prefix, got, want)
+		}
+	}
+	if got, _ := ix.Suggest(ctx, "", 10); len(got) != 0 {
+		t.Errorf("empty prefix: %v", got)
+	}
+	if _, err := ix.Suggest(ctx, strings.Repeat("x", MaxSuggestPrefix+1), 10); corpus.ErrorCode(err) != corpus.EINVALID {
+		t.Errorf("long prefix: %v", err)
+	}
+}

@@ -1,0 +1,96 @@
+package index
+
+import (
+	"context"
+	"testing"
+
+	"casebank/corpus"
+	"casebank/corpus/corpustest"
+)
+
+// Floors set from measurement (see BENCHMARKS.md); raise them as search improves.
+const (
+	floorNDCG      = 0.84
+	floorNDCGEN    = 0.85
+	floorNDCGZH    = 0.85
+	floorNDCGMixed = 0.80
+	floorRecall    = 0.70
+)
+
+func TestRelevanceSuite(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	queries, err := JudgedQueries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queries) < 40 {
+		t.Fatalf("%d judged queries, want at least 40", len(queries))
+	}
+	// Every judged case exists: a renamed id would silently score zero.
+	for _, q := range queries {
+		for id := range q.Judgments {
+			if _, err := store.FindCaseByID(context.Background(), id); err != nil {
+				t.Fatalf("query %s judges %s: %v", q.ID, id, err)
+			}
+		}
+	}
+	ev, err := Evaluate(context.Background(), ix.Ranker(), queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range ev.Queries {
+		if q.Hits == 0 {
+			t.Errorf("%s %q: no hits", q.ID, q.Q)
+		}
+		if len(q.MissedFilters) > 0 {
+			t.Errorf("%s %q: filters not inferred: %v", q.ID, q.Q, q.MissedFilters)
+		}
+	}
+	check := func(name string, got, floor float64) {
+		t.Logf("%s = %.3f (floor %.2f)", name, got, floor)
+		if got < floor {
+			t.Errorf("%s = %.3f, below the floor %.2f", name, got, floor)
+		}
+	}
+	check("nDCG@10 overall", ev.Overall.NDCG, floorNDCG)
+	check("nDCG@10 en", ev.ByLang["en"].NDCG, floorNDCGEN)
+	check("nDCG@10 zh", ev.ByLang["zh"].NDCG, floorNDCGZH)
+	check("nDCG@10 mixed", ev.ByLang["mixed"].NDCG, floorNDCGMixed)
+	check("recall@10 overall", ev.Overall.Recall, floorRecall)
+}
+
+// The metric itself: a perfect ranking scores 1, a reversed one less, none 0.
+func TestNDCG(t *testing.T) {
+	judged := map[string]int{"a": 2, "b": 1}
+	if n, r := ndcgRecall([]string{"a", "b"}, judged); n != 1 || r != 1 {
+		t.Fatalf("perfect: %v %v", n, r)
+	}
+	if n, _ := ndcgRecall([]string{"b", "a"}, judged); n >= 1 || n <= 0.5 {
+		t.Fatalf("reversed: %v", n)
+	}
+	if n, r := ndcgRecall([]string{"x"}, judged); n != 0 || r != 0 {
+		t.Fatalf("none: %v %v", n, r)
+	}
+	if n, r := ndcgRecall([]string{"x", "b"}, judged); r != 0.5 || n <= 0 {
+		t.Fatalf("partial: %v %v", n, r)
+	}
+}
+
+// The plain baseline runs on the same corpus, for the comparison in BENCHMARKS.md.
+func TestBaselineRuns(t *testing.T) {
+	c, err := corpus.DefaultCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank, closeFn, err := BaselineRanker(c.Cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	ids, _, err := rank(context.Background(), "DeepSeek")
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("baseline: %v %v", ids, err)
+	}
+}
