@@ -268,3 +268,51 @@ func readAll(t *testing.T, res *http.Response) string {
 	}
 	return string(b)
 }
+
+func TestUnderstandingSimilarPeersSuggest(t *testing.T) {
+	ts := newServer(t)
+	var res api.SearchJSON
+	get(t, ts, "/api/v1/search?q="+url.QueryEscape("DeepSeek deployments at city commercial banks"), &res)
+	if len(res.Query.Inferred) != 1 || res.Query.Inferred[0].Code != "city_commercial" || res.Query.Inferred[0].Words != "city commercial banks" || res.Query.Text != "DeepSeek deployments" {
+		t.Fatalf("query %+v", res.Query)
+	}
+	get(t, ts, "/api/v1/search?infer=false&q="+url.QueryEscape("城商行 DeepSeek"), &res)
+	if len(res.Query.Inferred) != 0 {
+		t.Fatalf("infer=false: %+v", res.Query.Inferred)
+	}
+	var bad api.ErrorBody
+	if code := get(t, ts, "/api/v1/search?infer=maybe", &bad); code != 400 {
+		t.Fatalf("infer=maybe: %d", code)
+	}
+	if code := get(t, ts, "/api/v1/search?noinfer=colour", &bad); code != 400 {
+		t.Fatalf("noinfer=colour: %d", code)
+	}
+
+	var sim struct {
+		Similar []struct {
+			ID      string
+			Reasons []struct{ Kind string }
+		}
+	}
+	if code := get(t, ts, "/api/v1/cases/r2025-t1-4-jiangsu-bank/similar", &sim); code != 200 || len(sim.Similar) == 0 || len(sim.Similar[0].Reasons) == 0 {
+		t.Fatalf("similar %d %+v", code, sim)
+	}
+	if code := get(t, ts, "/api/v1/cases/nope/similar", &bad); code != 404 {
+		t.Fatalf("similar of unknown case: %d", code)
+	}
+	var bank struct {
+		Peers []struct {
+			Bank    struct{ ID string }
+			Reasons []struct{ Kind string }
+		}
+	}
+	if code := get(t, ts, "/api/v1/banks/chengdu-rcb", &bank); code != 200 || len(bank.Peers) == 0 {
+		t.Fatalf("peers %d %+v", code, bank)
+	}
+	var sug struct {
+		Suggestions []struct{ Text, Kind string }
+	}
+	if code := get(t, ts, "/api/v1/suggest?q="+url.QueryEscape("智慧"), &sug); code != 200 || len(sug.Suggestions) == 0 {
+		t.Fatalf("suggest %d %+v", code, sug)
+	}
+}

@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
-	"slices"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 

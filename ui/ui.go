@@ -185,7 +185,12 @@ type hitView struct {
 	Tags                       []string
 }
 
+type chip struct {
+	Field, Value, Words, RemoveURL string
+}
+
 type resultView struct {
+	Chips      []chip
 	Total      uint64
 	Relaxed    bool
 	Hits       []hitView
@@ -198,7 +203,7 @@ func (u *UI) searchPage(c echo.Context) error {
 	data := map[string]any{"Raw": c.QueryParam("q"), "Report": corpus.ReportTitle}
 	params := c.QueryParams()
 	var hidden []hiddenField
-	for _, k := range []string{"dimension", "bank_type", "theme", "region", "year", "bank"} {
+	for _, k := range []string{"kind", "dimension", "bank_type", "theme", "region", "year", "bank", "noinfer", "infer"} {
 		for _, v := range params[k] {
 			hidden = append(hidden, hiddenField{k, v})
 		}
@@ -228,6 +233,15 @@ func (u *UI) searchPage(c echo.Context) error {
 
 func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultView {
 	v := &resultView{Total: res.Total, Relaxed: res.Query.Relaxed, Page: res.Page}
+	for _, in := range res.Query.Inferred {
+		if !in.Applied {
+			continue
+		}
+		q := cloneValues(params)
+		q.Del("page")
+		q.Add("noinfer", in.Field)
+		v.Chips = append(v.Chips, chip{Field: strings.Fields(facetName(in.Field))[0], Value: in.Label.ZH, Words: in.Words, RemoveURL: "/?" + q.Encode()})
+	}
 	for _, h := range res.Hits {
 		c := h.Case
 		if c == nil {

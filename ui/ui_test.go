@@ -113,3 +113,22 @@ func TestPageErrors(t *testing.T) {
 		t.Fatalf("static: %d", code)
 	}
 }
+
+func TestInferredFiltersShowAsRemovableChips(t *testing.T) {
+	_, get := newSite(t)
+	code, _, body := get("/?q=" + url.QueryEscape("城商行 DeepSeek"))
+	if code != 200 || !strings.Contains(body, `class="chip"`) || !strings.Contains(body, "银行类型：城商行") {
+		t.Fatalf("no bank-type chip (status %d)", code)
+	}
+	i := strings.Index(body, `class="chip"`)
+	j := strings.Index(body[i:], `href="`)
+	k := strings.Index(body[i+j+6:], `"`)
+	removeURL := strings.ReplaceAll(body[i+j+6:i+j+6+k], "&amp;", "&")
+	if !strings.Contains(removeURL, "noinfer=bank_type") {
+		t.Fatalf("chip link %q", removeURL)
+	}
+	code, _, body = get(removeURL)
+	if code != 200 || strings.Contains(body, `class="chip"`) {
+		t.Fatalf("after removing the chip: %d, chip still there", code)
+	}
+}

@@ -120,7 +120,8 @@ func TestSearchAndVersionCommands(t *testing.T) {
 	if code := Main(context.Background(), []string{"search", "--data", dir, "城商行 DeepSeek"}, &out, &errb); code != 0 {
 		t.Fatalf("search exit %d: %s", code, errb.String())
 	}
-	if !regexp.MustCompile(`^\d+ cases\n`).MatchString(out.String()) || !strings.Contains(out.String(), "江苏银行") {
+	if !regexp.MustCompile(`(?m)^\d+ cases`).MatchString(out.String()) || !strings.Contains(out.String(), "江苏银行") ||
+		!strings.Contains(out.String(), `understood "城商行" as bank_type: 城商行`) {
 		t.Fatalf("search output:\n%s", out.String())
 	}
 	out.Reset()

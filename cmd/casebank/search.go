@@ -20,6 +20,7 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 	var df dataFlags
 	df.register(fs)
 	size := fs.Int("n", 10, "number of hits to print")
+	noInfer := fs.Bool("no-infer", false, "do not read filters from the query's words")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,9 +33,16 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	res, err := d.index.Search(ctx, index.Request{Text: strings.Join(fs.Args(), " "), Size: *size})
+	res, err := d.index.Search(ctx, index.Request{Text: strings.Join(fs.Args(), " "), Size: *size, NoInfer: *noInfer})
 	if err != nil {
 		return err
+	}
+	for _, in := range res.Query.Inferred {
+		state := ""
+		if !in.Applied {
+			state = " (dropped: nothing matched it)"
+		}
+		fmt.Fprintf(c.stdout, "understood %q as %s: %s / %s%s\n", in.Words, in.Field, in.Label.ZH, in.Label.EN, state)
 	}
 	fmt.Fprintf(c.stdout, "%d cases", res.Total)
 	if res.Query.Relaxed {
