@@ -87,7 +87,7 @@ func Open(path string, opts Options) (*Store, error) {
 
 func (s *Store) init() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bucketCases, bucketBanks, bucketTaxonomy, bucketLog, bucketMeta, bucketPolicies} {
+		for _, name := range [][]byte{bucketCases, bucketBanks, bucketTaxonomy, bucketLog, bucketMeta, bucketPolicies, bucketHistory, bucketTokens, bucketSessions} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("store: create bucket %s: %w", name, err)
 			}
@@ -389,7 +389,7 @@ func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
 		cs.Created = &now
 	}
 	cs.Updated = &now
-	return s.writeCase(tx, &cs, by)
+	return s.writeCase(tx, nil, &cs, by, writeNote{op: HistCreate})
 }
 
 // UpdateCase replaces a stored case. ifVersion, when non-zero, must equal the
@@ -397,32 +397,40 @@ func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
 func (s *Store) UpdateCase(ctx context.Context, c *Case, ifVersion int, by string) (*Case, error) {
 	var out *Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		old, err := getCase(tx, c.ID)
-		if err != nil {
-			return err
-		}
-		if ifVersion != 0 && ifVersion != old.Version {
-			return Errorf(ECONFLICT, "case %q is at version %d, not %d: reload it and apply your change again", c.ID, old.Version, ifVersion)
-		}
-		cs := *c
-		cs.Normalize()
-		t, err := getTaxonomy(tx)
-		if err != nil {
-			return err
-		}
-		if err := cs.Validate(t); err != nil {
-			return err
-		}
-		if err := s.ensureBank(tx, &cs.Bank, by); err != nil {
-			return err
-		}
-		cs.Version = old.Version + 1
-		cs.Created = old.Created
-		cs.Updated = &Stamp{At: s.now().UTC(), By: by}
-		out, err = s.writeCase(tx, &cs, by)
+		var err error
+		out, err = s.updateCase(tx, c, ifVersion, by, writeNote{op: HistUpdate})
 		return err
 	})
 	return out, err
+}
+
+func (s *Store) updateCase(tx *bolt.Tx, c *Case, ifVersion int, by string, note writeNote) (*Case, error) {
+	old, err := getCase(tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ifVersion != 0 && ifVersion != old.Version {
+		return nil, Errorf(ECONFLICT, "case %q is at version %d, not %d: reload it and apply your change again", c.ID, old.Version, ifVersion)
+	}
+	cs := *c
+	cs.Normalize()
+	t, err := getTaxonomy(tx)
+	if err != nil {
+		return nil, err
+	}
+	if err := cs.Validate(t); err != nil {
+		return nil, err
+	}
+	if err := s.ensureBank(tx, &cs.Bank, by); err != nil {
+		return nil, err
+	}
+	if len(diffCases(old, &cs)) == 0 && note.decisions == nil {
+		return old, nil // nothing changed: no new version, no log entry
+	}
+	cs.Version = old.Version + 1
+	cs.Created = old.Created
+	cs.Updated = &Stamp{At: s.now().UTC(), By: by}
+	return s.writeCase(tx, old, &cs, by, note)
 }
 
 // DeleteCase removes a case.
@@ -432,11 +440,18 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 		if cases.Get([]byte(id)) == nil {
 			return Errorf(ENOTFOUND, "case %q not found", id)
 		}
+		old, err := getCase(tx, id)
+		if err != nil {
+			return err
+		}
 		if err := cases.Delete([]byte(id)); err != nil {
 			return fmt.Errorf("store: delete case %s: %w", id, err)
 		}
-		_, err := s.appendChange(tx, OpCaseDelete, id, by)
-		return err
+		seq, err := s.appendChange(tx, OpCaseDelete, id, by)
+		if err != nil {
+			return err
+		}
+		return appendHistory(tx, id, HistoryEntry{Seq: seq, At: Stamp{At: s.now().UTC(), By: by}, Op: HistDelete, Changes: diffCases(old, nil)})
 	})
 }
 
@@ -458,14 +473,24 @@ func (s *Store) ensureBank(tx *bolt.Tx, b *Bank, by string) error {
 	return s.putBank(tx, b, by)
 }
 
-func (s *Store) writeCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+// writeCase stores c, appends the log entry and the history entry, all in tx.
+func (s *Store) writeCase(tx *bolt.Tx, old, c *Case, by string, note writeNote) (*Case, error) {
 	stored := *c
 	stored.Bank = Bank{ID: c.Bank.ID} // the registry holds the bank; reads join it
 	if err := putJSON(tx.Bucket(bucketCases), []byte(c.ID), &stored); err != nil {
 		return nil, fmt.Errorf("store: put case %s: %w", c.ID, err)
 	}
-	if _, err := s.appendChange(tx, OpCasePut, c.ID, by); err != nil {
+	seq, err := s.appendChange(tx, OpCasePut, c.ID, by)
+	if err != nil {
 		return nil, err
+	}
+	changes := diffCases(old, c)
+	if changes == nil {
+		changes = []FieldChange{}
+	}
+	e := HistoryEntry{Seq: seq, At: *c.Updated, Op: note.op, Changes: changes, Decisions: note.decisions, Note: note.note}
+	if err := appendHistory(tx, c.ID, e); err != nil {
+		return nil, fmt.Errorf("store: history %s: %w", c.ID, err)
 	}
 	return c, nil
 }

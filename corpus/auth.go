@@ -1,0 +1,238 @@
+package corpus
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	bucketTokens   = []byte("tokens")
+	bucketSessions = []byte("sessions")
+)
+
+// Roles. Reading needs none; editors create, edit, tag and import; admins
+// also delete, change the codebook and manage tokens.
+const (
+	RoleEditor = "editor"
+	RoleAdmin  = "admin"
+)
+
+// Can reports whether role may do what needs the role want.
+func Can(role, want string) bool {
+	switch want {
+	case RoleEditor:
+		return role == RoleEditor || role == RoleAdmin
+	case RoleAdmin:
+		return role == RoleAdmin
+	}
+	return false
+}
+
+// Token is an API token as stored: only the hash of the secret is kept.
+type Token struct {
+	ID      string     `json:"id"` // short public id, for listing and revoking
+	Name    string     `json:"name"`
+	Role    string     `json:"role"`
+	Hash    string     `json:"hash"` // hex sha256 of the secret
+	Created time.Time  `json:"created"`
+	Revoked *time.Time `json:"revoked,omitempty"`
+}
+
+// Principal is who is making a request.
+type Principal struct {
+	Name    string
+	Role    string
+	TokenID string
+}
+
+func hashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CreateToken makes a token and returns its secret, which is shown once and
+// never stored.
+func (s *Store) CreateToken(ctx context.Context, name, role string) (secret string, tok *Token, err error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", nil, Errorf(EINVALID, "a token needs a name (who will use it)")
+	}
+	if role != RoleEditor && role != RoleAdmin {
+		return "", nil, &Error{Code: EINVALID, Message: fmt.Sprintf("unknown role %q", role),
+			Fields: []FieldError{{Field: "role", Message: "unknown role", Allowed: []string{RoleEditor, RoleAdmin}}}}
+	}
+	secret = "cb_" + randomString(32)
+	tok = &Token{ID: "t" + randomString(6), Name: name, Role: role, Hash: hashSecret(secret), Created: s.now().UTC()}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketTokens), []byte(tok.ID), tok)
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("store: create token: %w", err)
+	}
+	return secret, tok, nil
+}
+
+// Tokens lists every token, revoked ones included.
+func (s *Store) Tokens(ctx context.Context) ([]*Token, error) {
+	var out []*Token
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+			var t Token
+			if err := json.Unmarshal(v, &t); err != nil {
+				return err
+			}
+			out = append(out, &t)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// RevokeToken revokes a token by id; its sessions end with it.
+func (s *Store) RevokeToken(ctx context.Context, id string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketTokens)
+		v := b.Get([]byte(id))
+		if v == nil {
+			return Errorf(ENOTFOUND, "token %q not found", id)
+		}
+		var t Token
+		if err := json.Unmarshal(v, &t); err != nil {
+			return err
+		}
+		if t.Revoked == nil {
+			now := s.now().UTC()
+			t.Revoked = &now
+		}
+		return putJSON(b, []byte(id), &t)
+	})
+}
+
+// Authenticate finds the live token whose secret this is. Every token's
+// hash is compared in constant time, so timing says nothing about secrets.
+func (s *Store) Authenticate(ctx context.Context, secret string) (*Principal, error) {
+	if secret == "" {
+		return nil, Errorf(EUNAUTHORIZED, "sign in: send Authorization: Bearer <token>")
+	}
+	want := []byte(hashSecret(secret))
+	var found *Token
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
+			var t Token
+			if err := json.Unmarshal(v, &t); err != nil {
+				return err
+			}
+			if subtle.ConstantTimeCompare([]byte(t.Hash), want) == 1 {
+				found = &t
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if found == nil {
+		return nil, Errorf(EUNAUTHORIZED, "unknown token")
+	}
+	if found.Revoked != nil {
+		return nil, Errorf(EUNAUTHORIZED, "token %s was revoked", found.ID)
+	}
+	return &Principal{Name: found.Name, Role: found.Role, TokenID: found.ID}, nil
+}
+
+// Session is a signed-in browser: the cookie holds a random id; the store
+// keeps its hash, the principal, a CSRF token and an expiry.
+type Session struct {
+	Hash    string    `json:"hash"`
+	TokenID string    `json:"token_id"`
+	Name    string    `json:"name"`
+	Role    string    `json:"role"`
+	CSRF    string    `json:"csrf"`
+	Expires time.Time `json:"expires"`
+}
+
+// SessionTTL is how long a browser stays signed in.
+const SessionTTL = 12 * time.Hour
+
+// CreateSession signs a browser in with a token secret and returns the
+// cookie value and the session.
+func (s *Store) CreateSession(ctx context.Context, secret string) (string, *Session, error) {
+	p, err := s.Authenticate(ctx, secret)
+	if err != nil {
+		return "", nil, err
+	}
+	id := randomString(32)
+	sess := &Session{Hash: hashSecret(id), TokenID: p.TokenID, Name: p.Name, Role: p.Role, CSRF: randomString(24), Expires: s.now().UTC().Add(SessionTTL)}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSessions)
+		// Drop expired sessions while we are here.
+		now := s.now()
+		var stale [][]byte
+		b.ForEach(func(k, v []byte) error {
+			var old Session
+			if json.Unmarshal(v, &old) != nil || now.After(old.Expires) {
+				stale = append(stale, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range stale {
+			b.Delete(k)
+		}
+		return putJSON(b, []byte(sess.Hash), sess)
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("store: session: %w", err)
+	}
+	return id, sess, nil
+}
+
+// FindSession returns the live session for a cookie value; a session whose
+// token was revoked has ended.
+func (s *Store) FindSession(ctx context.Context, id string) (*Session, error) {
+	var sess *Session
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketSessions).Get([]byte(hashSecret(id)))
+		if v == nil {
+			return Errorf(EUNAUTHORIZED, "not signed in")
+		}
+		sess = &Session{}
+		if err := json.Unmarshal(v, sess); err != nil {
+			return err
+		}
+		if s.now().After(sess.Expires) {
+			return Errorf(EUNAUTHORIZED, "session expired: sign in again")
+		}
+		tv := tx.Bucket(bucketTokens).Get([]byte(sess.TokenID))
+		var t Token
+		if tv == nil || json.Unmarshal(tv, &t) != nil || t.Revoked != nil {
+			return Errorf(EUNAUTHORIZED, "the token of this session was revoked")
+		}
+		return nil
+	})
+	return sess, err
+}
+
+// DeleteSession signs a browser out.
+func (s *Store) DeleteSession(ctx context.Context, id string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSessions).Delete([]byte(hashSecret(id)))
+	})
+}

@@ -1,0 +1,296 @@
+package corpus
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// TagPatch changes a case's tags: Set* replace a list when non-nil, Add and
+// Remove edit it. Version, when non-zero, must be the stored version.
+type TagPatch struct {
+	Version       int        `json:"version"`
+	SetDimensions []string   `json:"dimensions,omitempty"`
+	SetThemes     []string   `json:"themes,omitempty"`
+	Add           TagLists   `json:"add"`
+	Remove        TagLists   `json:"remove"`
+	Decisions     *Decisions `json:"decisions,omitempty"`
+}
+
+// TagLists are dimension and theme codes.
+type TagLists struct {
+	Dimensions []string `json:"dimensions,omitempty"`
+	Themes     []string `json:"themes,omitempty"`
+}
+
+func (p TagPatch) apply(c *Case) {
+	if p.SetDimensions != nil {
+		c.Dimensions = slices.Clone(p.SetDimensions)
+	}
+	if p.SetThemes != nil {
+		c.Themes = slices.Clone(p.SetThemes)
+	}
+	c.Dimensions = append(c.Dimensions, p.Add.Dimensions...)
+	c.Themes = append(c.Themes, p.Add.Themes...)
+	c.Dimensions = slices.DeleteFunc(c.Dimensions, func(d string) bool { return slices.Contains(p.Remove.Dimensions, d) })
+	c.Themes = slices.DeleteFunc(c.Themes, func(t string) bool { return slices.Contains(p.Remove.Themes, t) })
+}
+
+// PatchTags edits a case's tags, recording the editor's decisions on
+// suggested tags in its history.
+func (s *Store) PatchTags(ctx context.Context, id string, p TagPatch, by string) (*Case, error) {
+	var out *Case
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		c, err := getCase(tx, id)
+		if err != nil {
+			return err
+		}
+		p.apply(c)
+		out, err = s.updateCase(tx, c, p.Version, by, writeNote{op: HistTags, decisions: p.Decisions})
+		return err
+	})
+	return out, err
+}
+
+// BulkTag adds or removes one tag on many cases in one transaction: all of
+// them change or none does. With preview it only counts.
+type BulkTag struct {
+	IDs     []string `json:"ids"`
+	Kind    string   `json:"kind"`   // theme or dimension
+	Code    string   `json:"code"`   // the tag
+	Action  string   `json:"action"` // add or remove
+	Preview bool     `json:"preview"`
+}
+
+// BulkResult says which cases a bulk change touched (or would touch).
+type BulkResult struct {
+	Matched int      `json:"matched"`
+	Changed []string `json:"changed"`
+	Preview bool     `json:"preview"`
+}
+
+// ApplyBulkTag runs a bulk tag change.
+func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkResult, error) {
+	if b.Kind != KindTheme && b.Kind != KindDimension {
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("bulk tagging works on themes and dimensions, not %q", b.Kind),
+			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{KindTheme, KindDimension}}}}
+	}
+	if b.Action != "add" && b.Action != "remove" {
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("unknown action %q", b.Action),
+			Fields: []FieldError{{Field: "action", Message: "unknown action", Allowed: []string{"add", "remove"}}}}
+	}
+	if len(b.IDs) == 0 {
+		return nil, Errorf(EINVALID, "no cases given: pass ids or a search")
+	}
+	res := &BulkResult{Matched: len(b.IDs), Changed: []string{}, Preview: b.Preview}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		t, err := getTaxonomy(tx)
+		if err != nil {
+			return err
+		}
+		if !t.Has(b.Kind, b.Code) {
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %q", b.Kind, b.Code),
+				Fields: []FieldError{{Field: "code", Message: "unknown code", Allowed: t.Codes(b.Kind)}}}
+		}
+		patch := TagPatch{}
+		lists := TagLists{}
+		if b.Kind == KindTheme {
+			lists.Themes = []string{b.Code}
+		} else {
+			lists.Dimensions = []string{b.Code}
+		}
+		if b.Action == "add" {
+			patch.Add = lists
+		} else {
+			patch.Remove = lists
+		}
+		for _, id := range b.IDs {
+			c, err := getCase(tx, id)
+			if err != nil {
+				return err // an unknown id aborts the whole change
+			}
+			before := slices.Clone(append(slices.Clone(c.Dimensions), c.Themes...))
+			patch.apply(c)
+			c.Normalize()
+			if slices.Equal(before, append(slices.Clone(c.Dimensions), c.Themes...)) {
+				continue
+			}
+			res.Changed = append(res.Changed, id)
+			if b.Preview {
+				continue
+			}
+			note := writeNote{op: HistBulk, note: fmt.Sprintf("%s %s %s", b.Action, b.Kind, b.Code)}
+			if _, err := s.updateCase(tx, c, 0, by, note); err != nil {
+				return fmt.Errorf("case %s: %w", id, err)
+			}
+		}
+		if b.Preview {
+			return errPreview
+		}
+		return nil
+	})
+	if err == errPreview {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// errPreview rolls back a transaction that only counted.
+var errPreview = fmt.Errorf("preview")
+
+// CodebookChange is an admin's change to the themes: add one, rename its
+// labels, merge it into another, or retire it.
+type CodebookChange struct {
+	Op      string `json:"op"` // add, rename, merge, retire
+	Code    string `json:"code"`
+	Into    string `json:"into,omitempty"` // merge target
+	ZH      string `json:"zh,omitempty"`
+	EN      string `json:"en,omitempty"`
+	Preview bool   `json:"preview"`
+}
+
+// CodebookResult lists the cases a codebook change touches (or would).
+type CodebookResult struct {
+	Op       string   `json:"op"`
+	Affected []string `json:"affected"`
+	Preview  bool     `json:"preview"`
+}
+
+// ChangeCodebook applies a codebook change to the taxonomy and every case it
+// touches in one transaction, each case change recorded in its history.
+func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string) (*CodebookResult, error) {
+	res := &CodebookResult{Op: ch.Op, Affected: []string{}, Preview: ch.Preview}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		t, err := getTaxonomy(tx)
+		if err != nil {
+			return err
+		}
+		idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
+		unknown := func(field, code string) error {
+			return &Error{Code: ENOTFOUND, Message: fmt.Sprintf("no theme %q", code),
+				Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(KindTheme)}}}
+		}
+		var retag func(c *Case) bool // edits a case; reports whether it changed
+		switch ch.Op {
+		case "add":
+			if idx >= 0 {
+				return Errorf(ECONFLICT, "theme %q already exists", ch.Code)
+			}
+			t.Themes = append(t.Themes, Value{Code: ch.Code, ZH: ch.ZH, EN: ch.EN})
+		case "rename":
+			if idx < 0 {
+				return unknown("code", ch.Code)
+			}
+			v := &t.Themes[idx]
+			if ch.ZH != "" && ch.ZH != v.ZH {
+				v.AliasesZH = append(v.AliasesZH, v.ZH) // the old label still finds it
+				v.ZH = ch.ZH
+			}
+			if ch.EN != "" && ch.EN != v.EN {
+				v.AliasesEN = append(v.AliasesEN, v.EN)
+				v.EN = ch.EN
+			}
+		case "merge":
+			if idx < 0 {
+				return unknown("code", ch.Code)
+			}
+			into := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Into })
+			if into < 0 || ch.Into == ch.Code {
+				return unknown("into", ch.Into)
+			}
+			from := t.Themes[idx]
+			dst := &t.Themes[into]
+			dst.AliasesZH = append(append(dst.AliasesZH, from.ZH), from.AliasesZH...)
+			dst.AliasesEN = append(append(dst.AliasesEN, from.EN), from.AliasesEN...)
+			t.Themes = slices.Delete(t.Themes, idx, idx+1)
+			retag = func(c *Case) bool {
+				if !slices.Contains(c.Themes, ch.Code) {
+					return false
+				}
+				for i, th := range c.Themes {
+					if th == ch.Code {
+						c.Themes[i] = ch.Into
+					}
+				}
+				return true
+			}
+		case "retire":
+			if idx < 0 {
+				return unknown("code", ch.Code)
+			}
+			t.Themes = slices.Delete(t.Themes, idx, idx+1)
+			retag = func(c *Case) bool {
+				n := len(c.Themes)
+				c.Themes = slices.DeleteFunc(c.Themes, func(th string) bool { return th == ch.Code })
+				return len(c.Themes) != n
+			}
+		default:
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown codebook operation %q", ch.Op),
+				Fields: []FieldError{{Field: "op", Message: "unknown operation", Allowed: []string{"add", "rename", "merge", "retire"}}}}
+		}
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		// The new taxonomy goes in first, so that retagged cases validate against it.
+		if err := putJSON(tx.Bucket(bucketTaxonomy), keyTaxonomy, t); err != nil {
+			return err
+		}
+		if _, err := s.appendChange(tx, OpTaxonomyPut, "taxonomy", by); err != nil {
+			return err
+		}
+		if retag != nil {
+			var cases []*Case
+			if err := forEachCase(tx, func(c *Case) error { cases = append(cases, c); return nil }); err != nil {
+				return err
+			}
+			for _, c := range cases {
+				if !retag(c) {
+					continue
+				}
+				res.Affected = append(res.Affected, c.ID)
+				if ch.Preview {
+					continue
+				}
+				note := writeNote{op: HistCodebook, note: fmt.Sprintf("%s theme %s %s", ch.Op, ch.Code, ch.Into)}
+				if _, err := s.updateCase(tx, c, 0, by, note); err != nil {
+					return fmt.Errorf("case %s: %w", c.ID, err)
+				}
+			}
+			// Policies carry themes too.
+			var pols []*Policy
+			tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
+				p, err := getPolicy(tx, string(k))
+				if err == nil {
+					pols = append(pols, p)
+				}
+				return err
+			})
+			for _, p := range pols {
+				pc := &Case{Themes: p.Themes}
+				if !retag(pc) || ch.Preview {
+					continue
+				}
+				p.Themes = pc.Themes
+				if err := s.putPolicy(tx, p, by); err != nil {
+					return fmt.Errorf("policy %s: %w", p.ID, err)
+				}
+			}
+		}
+		if ch.Preview {
+			return errPreview
+		}
+		return nil
+	})
+	if err == errPreview {
+		err = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

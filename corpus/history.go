@@ -1,0 +1,132 @@
+package corpus
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var bucketHistory = []byte("history")
+
+// FieldChange is one field's old and new value.
+type FieldChange struct {
+	Field string `json:"field"`
+	Old   any    `json:"old"`
+	New   any    `json:"new"`
+}
+
+// Decisions records which suggested tags an editor accepted or rejected.
+type Decisions struct {
+	Accepted []string `json:"accepted,omitempty"` // "theme:ai", "dimension:technology", "bank_type:private"
+	Rejected []string `json:"rejected,omitempty"`
+}
+
+// HistoryEntry is one change to a case: who, when, what, old → new. It is
+// written in the transaction that makes the change.
+type HistoryEntry struct {
+	Seq       uint64        `json:"seq"` // the change log entry of the same write
+	At        Stamp         `json:"at"`
+	Op        string        `json:"op"` // create, update, tags, delete, bulk, codebook, import
+	Changes   []FieldChange `json:"changes"`
+	Decisions *Decisions    `json:"decisions,omitempty"`
+	Note      string        `json:"note,omitempty"`
+}
+
+// Change kinds recorded in history.
+const (
+	HistCreate   = "create"
+	HistUpdate   = "update"
+	HistTags     = "tags"
+	HistDelete   = "delete"
+	HistBulk     = "bulk"
+	HistCodebook = "codebook"
+)
+
+// writeNote says why a case is written, for its history entry.
+type writeNote struct {
+	op        string
+	note      string
+	decisions *Decisions
+}
+
+func historyKey(caseID string, seq uint64) []byte {
+	k := make([]byte, len(caseID)+1+8)
+	copy(k, caseID)
+	binary.BigEndian.PutUint64(k[len(caseID)+1:], seq)
+	return k
+}
+
+func appendHistory(tx *bolt.Tx, caseID string, e HistoryEntry) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketHistory).Put(historyKey(caseID, e.Seq), data)
+}
+
+// History returns a case's changes, oldest first. A deleted case keeps its history.
+func (s *Store) History(ctx context.Context, caseID string) ([]HistoryEntry, error) {
+	out := []HistoryEntry{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := append([]byte(caseID), 0)
+		c := tx.Bucket(bucketHistory).Cursor()
+		for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
+			var e HistoryEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("store: history %s: %w", caseID, err)
+			}
+			out = append(out, e)
+		}
+		if len(out) == 0 && tx.Bucket(bucketCases).Get([]byte(caseID)) == nil {
+			return Errorf(ENOTFOUND, "case %q not found", caseID)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// diffCases lists the fields that differ between two versions of a case;
+// old is nil for a new case.
+func diffCases(old, cur *Case) []FieldChange {
+	var o, n Case
+	if old != nil {
+		o = *old
+	}
+	if cur != nil {
+		n = *cur
+	}
+	fields := []struct {
+		name     string
+		old, new any
+	}{
+		{"bank.id", o.Bank.ID, n.Bank.ID}, {"year", o.Year, n.Year},
+		{"title.zh", o.Title.ZH, n.Title.ZH}, {"title.en", o.Title.EN, n.Title.EN},
+		{"summary.zh", o.Summary.ZH, n.Summary.ZH}, {"summary.en", o.Summary.EN, n.Summary.EN},
+		{"body", o.Body, n.Body}, {"outcome", o.Outcome, n.Outcome},
+		{"products", o.Products, n.Products}, {"figures", o.Figures, n.Figures},
+		{"partners", o.Partners, n.Partners}, {"technologies", o.Technologies, n.Technologies},
+		{"pattern", o.Pattern, n.Pattern},
+		{"dimensions", o.Dimensions, n.Dimensions}, {"themes", o.Themes, n.Themes},
+		{"source", o.Source, n.Source},
+	}
+	var out []FieldChange
+	for _, f := range fields {
+		if !reflect.DeepEqual(empty(f.old), empty(f.new)) {
+			out = append(out, FieldChange{Field: f.name, Old: empty(f.old), New: empty(f.new)})
+		}
+	}
+	return out
+}
+
+// empty folds nil and empty lists together so that they do not count as changes.
+func empty(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Slice && rv.Len() == 0 {
+		return nil
+	}
+	return v
+}
