@@ -28,6 +28,8 @@ type Server struct {
 	Version string
 	// PageError, when set, renders errors for non-API paths as HTML pages.
 	PageError func(c echo.Context, status int, body ErrorBody) error
+
+	failed failures // failed sign-ins, for rate limiting
 }
 
 // Echo builds the echo instance with the API routes, the error handler and
@@ -58,7 +60,7 @@ func (s *Server) Echo() *echo.Echo {
 	e.GET("/healthz", s.healthz)
 	v1 := e.Group("/api/v1")
 	v1.GET("/search", s.search)
-	v1.GET("/cases/:id", s.getCase)
+	v1.GET("/cases/:id", s.getCaseWithETag)
 	v1.GET("/cases/:id/similar", s.similar)
 	v1.GET("/suggest", s.suggest)
 	v1.GET("/taxonomy", s.taxonomy)
@@ -68,6 +70,7 @@ func (s *Server) Echo() *echo.Echo {
 	v1.GET("/policies/:id", s.policy)
 	v1.GET("/stats", s.stats)
 	v1.GET("/export", s.export)
+	s.registerWrites(v1)
 	v1.Any("/*", func(c echo.Context) error {
 		return corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s", c.Request().Method, c.Request().URL.Path)
 	})
@@ -188,14 +191,6 @@ func (s *Server) search(c echo.Context) error {
 	return c.JSON(http.StatusOK, SearchResponse(res))
 }
 
-func (s *Server) getCase(c echo.Context) error {
-	cs, err := s.Store.FindCaseByID(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, cs)
-}
-
 func (s *Server) taxonomy(c echo.Context) error {
 	t, err := s.Store.Taxonomy()
 	if err != nil {
@@ -304,28 +299,60 @@ func (s *Server) stats(c echo.Context) error {
 	})
 }
 
-// export streams the whole corpus: JSONL (cases and policies, re-importable)
-// or CSV (cases, one row each).
+// export streams the whole corpus — JSONL (banks, cases and policies,
+// re-importable) or CSV (cases, one row each) — or, given search parameters,
+// the cases of that search.
 func (s *Server) export(c echo.Context) error {
 	format := c.QueryParam("format")
 	if format == "" {
 		format = "jsonl"
 	}
+	if format != "jsonl" && format != "csv" {
+		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
+			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{"jsonl", "csv"}}}}
+	}
+	var subset []*corpus.Case
+	if isSearch(c) {
+		req, err := ParseSearch(c)
+		if err != nil {
+			return err
+		}
+		ids, err := s.searchIDs(c, req)
+		if err != nil {
+			return err
+		}
+		if subset, err = s.Store.FindCasesByIDs(c.Request().Context(), ids); err != nil {
+			return err
+		}
+	}
 	h := c.Response().Header()
-	switch format {
-	case "jsonl":
-		h.Set(echo.HeaderContentType, "application/x-ndjson; charset=utf-8")
-		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
-		c.Response().WriteHeader(http.StatusOK)
-		return s.Store.ExportJSONL(c.Request().Context(), c.Response())
-	case "csv":
+	ctx := c.Request().Context()
+	if format == "csv" {
 		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.csv"`)
 		c.Response().WriteHeader(http.StatusOK)
-		return s.Store.ExportCSV(c.Request().Context(), c.Response())
+		if subset != nil {
+			return corpus.ExportCasesCSV(c.Response(), subset)
+		}
+		return s.Store.ExportCSV(ctx, c.Response())
 	}
-	return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
-		Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{"jsonl", "csv"}}}}
+	h.Set(echo.HeaderContentType, "application/x-ndjson; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
+	c.Response().WriteHeader(http.StatusOK)
+	if subset != nil {
+		return corpus.ExportCasesJSONL(c.Response(), subset)
+	}
+	return s.Store.ExportJSONL(ctx, c.Response())
+}
+
+// isSearch reports whether the request names a search (q or a filter).
+func isSearch(c echo.Context) bool {
+	for _, k := range []string{"q", "dimension", "bank_type", "theme", "region", "year", "bank"} {
+		if c.QueryParam(k) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // similarJSON is a similar case with the reasons it is similar.
@@ -363,4 +390,13 @@ func (s *Server) suggest(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"q": c.QueryParam("q"), "suggestions": sugg})
+}
+
+func (s *Server) getCaseWithETag(c echo.Context) error {
+	cs, err := s.Store.FindCaseByID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag(cs.Version))
+	return c.JSON(http.StatusOK, cs)
 }

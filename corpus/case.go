@@ -17,6 +17,8 @@ type Text struct {
 // Bank is a bank (or alliance or other organisation) that cases belong to.
 // An anonymised bank has a descriptive name, a type and a region.
 type Bank struct {
+	// Kind is "bank" on the lines of a JSONL export, empty elsewhere.
+	Kind      string   `json:"kind,omitempty"`
 	ID        string   `json:"id"`
 	Name      string   `json:"name,omitempty"`
 	Aliases   []string `json:"aliases,omitempty"`
@@ -97,8 +99,11 @@ type Case struct {
 	Updated      *Stamp   `json:"updated,omitempty"`
 }
 
-// KindCase is the only record kind stored as a case today; policies follow.
-const KindCase = "case"
+// Record kinds of the JSONL export.
+const (
+	KindCase = "case"
+	KindBank = "bank"
+)
 
 // Filter selects cases: values OR within a field, fields AND across.
 type Filter struct {

@@ -11,21 +11,44 @@ import (
 	"time"
 )
 
-// ExportJSONL writes every case, then every policy, one JSON object per line
-// in id order: the shape of GET /api/v1/cases/{id}, and what ImportJSONL reads.
+// ExportJSONL writes every bank, case and policy, one JSON object per line in
+// id order: cases in the shape of GET /api/v1/cases/{id}, banks and policies
+// with their kind. ImportJSONL into an empty store gives back the same bytes.
 func (s *Store) ExportJSONL(ctx context.Context, w io.Writer) error {
 	snap, err := s.Snapshot(ctx)
 	if err != nil {
 		return err
 	}
+	banks, err := s.FindBanks(ctx)
+	if err != nil {
+		return err
+	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	for _, c := range snap.Cases {
+	for _, b := range banks {
+		line := *b
+		line.Kind = KindBank
+		if err := enc.Encode(&line); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	return writeRecords(enc, snap.Cases, snap.Policies)
+}
+
+// ExportCasesJSONL writes the given cases only (a search result).
+func ExportCasesJSONL(w io.Writer, cases []*Case) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return writeRecords(enc, cases, nil)
+}
+
+func writeRecords(enc *json.Encoder, cases []*Case, policies []*Policy) error {
+	for _, c := range cases {
 		if err := enc.Encode(c); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
 	}
-	for _, p := range snap.Policies {
+	for _, p := range policies {
 		if err := enc.Encode(p); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
@@ -50,6 +73,11 @@ func (s *Store) ExportCSV(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return ExportCasesCSV(w, cases)
+}
+
+// ExportCasesCSV writes the given cases as CSV (a search result).
+func ExportCasesCSV(w io.Writer, cases []*Case) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}

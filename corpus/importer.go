@@ -2,11 +2,13 @@ package corpus
 
 import (
 	"bytes"
+
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	bolt "go.etcd.io/bbolt"
 	"io"
 	"reflect"
 	"regexp"
@@ -277,6 +279,8 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions
 			err = s.importCaseLine(ctx, line, opts.By, res)
 		case KindPolicy:
 			err = s.importPolicyLine(ctx, line, opts.By, res)
+		case KindBank:
+			err = s.importBankLine(ctx, line, opts.By, res)
 		default:
 			err = Errorf(EINVALID, "unknown kind %q (case or policy)", head.Kind)
 		}
@@ -308,7 +312,13 @@ func (s *Store) importCaseLine(ctx context.Context, line []byte, by string, res 
 	old, err := s.FindCaseByID(ctx, c.ID)
 	switch {
 	case c.ID != "" && ErrorCode(err) == ENOTFOUND || c.ID == "":
-		if _, err := s.CreateCase(ctx, &c, by); err != nil {
+		// A new case keeps the version and stamps it was exported with, so
+		// that an export restores to the same bytes.
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			_, err := s.createCaseKeeping(tx, &c, by)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		res.Created++
@@ -369,6 +379,33 @@ func (s *Store) importPolicyLine(ctx context.Context, line []byte, by string, re
 	} else {
 		res.Created++
 		res.count(KindPolicy, func(sc *SourceCount) { sc.Created++ })
+	}
+	return nil
+}
+
+func (s *Store) importBankLine(ctx context.Context, line []byte, by string, res *ImportResult) error {
+	var b Bank
+	if err := decodeStrict(line, &b); err != nil {
+		return err
+	}
+	b.Kind = ""
+	old, err := s.FindBankByID(ctx, b.ID)
+	if err == nil && reflect.DeepEqual(*old, b) {
+		res.Same++
+		res.count(KindBank, func(sc *SourceCount) { sc.Same++ })
+		return nil
+	} else if err != nil && ErrorCode(err) != ENOTFOUND {
+		return err
+	}
+	if err := s.PutBank(ctx, &b, by); err != nil {
+		return err
+	}
+	if old != nil {
+		res.Merged++
+		res.count(KindBank, func(sc *SourceCount) { sc.Merged++ })
+	} else {
+		res.Created++
+		res.count(KindBank, func(sc *SourceCount) { sc.Created++ })
 	}
 	return nil
 }

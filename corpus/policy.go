@@ -89,18 +89,19 @@ func (s *Store) putPolicy(tx *bolt.Tx, p *Policy, by string) error {
 	}
 	b := tx.Bucket(bucketPolicies)
 	now := Stamp{At: s.now().UTC(), By: by}
-	p.Version = 1
 	if old := b.Get([]byte(p.ID)); old != nil {
 		var o Policy
 		if err := json.Unmarshal(old, &o); err != nil {
 			return fmt.Errorf("store: policy %s: %w", p.ID, err)
 		}
-		p.Version, p.Created = o.Version+1, o.Created
+		p.Version, p.Created, p.Updated = o.Version+1, o.Created, &now
+	} else if p.Version < 1 || p.Updated == nil {
+		// A new policy; one restored from an export keeps its version and stamps.
+		p.Version, p.Updated = 1, &now
 	}
 	if p.Created == nil {
 		p.Created = &now
 	}
-	p.Updated = &now
 	if err := putJSON(b, []byte(p.ID), p); err != nil {
 		return fmt.Errorf("store: put policy %s: %w", p.ID, err)
 	}

@@ -366,6 +366,14 @@ func (s *Store) CreateCase(ctx context.Context, c *Case, by string) (*Case, erro
 
 func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
 	cs := *c
+	cs.Version, cs.Updated = 0, nil
+	return s.createCaseKeeping(tx, &cs, by)
+}
+
+// createCaseKeeping creates a case, keeping a version and stamps it already
+// has (a restored export); missing ones are set now.
+func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+	cs := *c
 	cs.Normalize()
 	t, err := getTaxonomy(tx)
 	if err != nil {
@@ -384,11 +392,15 @@ func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
 		return nil, Errorf(ECONFLICT, "case %q already exists", cs.ID)
 	}
 	now := Stamp{At: s.now().UTC(), By: by}
-	cs.Version = 1
+	if cs.Version < 1 {
+		cs.Version = 1
+	}
 	if cs.Created == nil {
 		cs.Created = &now
 	}
-	cs.Updated = &now
+	if cs.Updated == nil {
+		cs.Updated = &now
+	}
 	return s.writeCase(tx, nil, &cs, by, writeNote{op: HistCreate})
 }
 

@@ -49,6 +49,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = (&importCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "export":
 		err = (&exportCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "token":
+		err = (&tokenCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "eval":
 		err = (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "reindex":
@@ -82,6 +84,8 @@ commands:
   import    import a report's text (merging into curated cases by source key)
             or a JSONL export: casebank import report.txt
   export    print every record: casebank export --format jsonl|csv [-o FILE]
+  token     manage API tokens: token create --role editor --name NAME,
+            token list, token revoke ID
   eval      score search on the relevance suite (nDCG@10, recall@10) next to
             a plain bleve baseline
   reindex   rebuild the search index from the store

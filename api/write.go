@@ -1,0 +1,355 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// registerWrites adds the endpoints that change data, each behind its role.
+func (s *Server) registerWrites(v1 *echo.Group) {
+	editor, admin := s.Require(corpus.RoleEditor), s.Require(corpus.RoleAdmin)
+	v1.POST("/cases", s.createCase, editor)
+	v1.PUT("/cases/:id", s.replaceCase, editor)
+	v1.PATCH("/cases/:id/tags", s.patchTags, editor)
+	v1.DELETE("/cases/:id", s.deleteCase, admin)
+	v1.POST("/bulk-tags", s.bulkTags, editor)
+	v1.POST("/codebook", s.codebook, admin)
+	v1.POST("/import", s.importData, editor)
+	v1.POST("/suggest-tags", s.suggestTags)
+	v1.GET("/cases/:id/history", s.history)
+	v1.GET("/cases/:id/cite", s.citeCase)
+	v1.GET("/cite", s.citeMany)
+}
+
+// decodeJSON reads exactly one JSON object with known fields into v.
+func decodeJSON(c echo.Context, v any) error {
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
+			return corpus.Errorf(eMediaType, "send JSON with Content-Type: application/json, not %q", ct)
+		}
+	}
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return corpus.Errorf(corpus.EINVALID, "the body is empty: send a JSON object")
+		case errors.As(err, &syn):
+			return corpus.Errorf(corpus.EINVALID, "malformed JSON at byte %d: %v", syn.Offset, syn)
+		case errors.As(err, &typ):
+			return corpus.Errorf(corpus.EINVALID, "field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return corpus.Errorf(corpus.EINVALID, "the JSON ends too early")
+		default:
+			return corpus.Errorf(corpus.EINVALID, "bad JSON: %v", err)
+		}
+	}
+	if dec.More() {
+		return corpus.Errorf(corpus.EINVALID, "send one JSON object, not several")
+	}
+	return nil
+}
+
+// unprocessable turns a validation error into 422; other errors pass.
+func unprocessable(err error) error {
+	var ce *corpus.Error
+	if errors.As(err, &ce) && ce.Code == corpus.EINVALID && len(ce.Fields) > 0 {
+		cp := *ce
+		cp.Code = eUnprocessable
+		return &cp
+	}
+	return err
+}
+
+// written makes a write searchable before answering, then answers.
+func (s *Server) written(c echo.Context, status int, v any) error {
+	if err := s.Index.CatchUp(c.Request().Context()); err != nil {
+		return err
+	}
+	if cs, ok := v.(*corpus.Case); ok {
+		c.Response().Header().Set("ETag", etag(cs.Version))
+	}
+	return c.JSON(status, v)
+}
+
+func etag(version int) string { return fmt.Sprintf(`"v%d"`, version) }
+
+// ifMatch reads the version an update expects, from If-Match or the body.
+func ifMatch(c echo.Context, body int) (int, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" {
+		return body, nil
+	}
+	v := strings.TrimPrefix(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), "v")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, corpus.Errorf(corpus.EINVALID, "If-Match must be the ETag of the case, like \"v3\"")
+	}
+	if body != 0 && body != n {
+		return 0, corpus.Errorf(corpus.EINVALID, "If-Match says version %d, the body says %d", n, body)
+	}
+	return n, nil
+}
+
+func (s *Server) createCase(c echo.Context) error {
+	var cs corpus.Case
+	if err := decodeJSON(c, &cs); err != nil {
+		return err
+	}
+	// The server sets these.
+	cs.Version, cs.Created, cs.Updated = 0, nil, nil
+	created, err := s.Store.CreateCase(c.Request().Context(), &cs, Principal(c).Name)
+	if err != nil {
+		return unprocessable(err)
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/cases/"+created.ID)
+	return s.written(c, http.StatusCreated, created)
+}
+
+func (s *Server) replaceCase(c echo.Context) error {
+	var cs corpus.Case
+	if err := decodeJSON(c, &cs); err != nil {
+		return err
+	}
+	if cs.ID != "" && cs.ID != c.Param("id") {
+		return corpus.Errorf(eUnprocessable, "the body's id %q is not the URL's %q", cs.ID, c.Param("id"))
+	}
+	cs.ID = c.Param("id")
+	version, err := ifMatch(c, cs.Version)
+	if err != nil {
+		return err
+	}
+	if version == 0 {
+		return corpus.Errorf(ePrecondition, "say which version you edited: send its \"version\" or an If-Match header, so that no one else's change is overwritten")
+	}
+	updated, err := s.Store.UpdateCase(c.Request().Context(), &cs, version, Principal(c).Name)
+	if err != nil {
+		return unprocessable(err)
+	}
+	return s.written(c, http.StatusOK, updated)
+}
+
+func (s *Server) patchTags(c echo.Context) error {
+	var p corpus.TagPatch
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	version, err := ifMatch(c, p.Version)
+	if err != nil {
+		return err
+	}
+	p.Version = version
+	updated, err := s.Store.PatchTags(c.Request().Context(), c.Param("id"), p, Principal(c).Name)
+	if err != nil {
+		return unprocessable(err)
+	}
+	return s.written(c, http.StatusOK, updated)
+}
+
+func (s *Server) deleteCase(c echo.Context) error {
+	ctx := c.Request().Context()
+	version, err := ifMatch(c, 0)
+	if err != nil {
+		return err
+	}
+	if version != 0 {
+		cur, err := s.Store.FindCaseByID(ctx, c.Param("id"))
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return corpus.Errorf(corpus.ECONFLICT, "case %q is at version %d, not %d", cur.ID, cur.Version, version)
+		}
+	}
+	if err := s.Store.DeleteCase(ctx, c.Param("id"), Principal(c).Name); err != nil {
+		return err
+	}
+	if err := s.Index.CatchUp(ctx); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// bulkRequest names cases by id or by a search (the same parameters as
+// GET /api/v1/search, every page of it).
+type bulkRequest struct {
+	corpus.BulkTag
+	Search *struct {
+		Q      string        `json:"q"`
+		Filter corpus.Filter `json:"filters"`
+	} `json:"search,omitempty"`
+}
+
+func (s *Server) bulkTags(c echo.Context) error {
+	var req bulkRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Search != nil {
+		ids, err := s.searchIDs(c, index.Request{Text: req.Search.Q, Filter: req.Search.Filter})
+		if err != nil {
+			return err
+		}
+		req.IDs = append(req.IDs, ids...)
+	}
+	res, err := s.Store.ApplyBulkTag(c.Request().Context(), req.BulkTag, Principal(c).Name)
+	if err != nil {
+		return unprocessable(err)
+	}
+	return s.written(c, http.StatusOK, res)
+}
+
+// searchIDs collects the case ids of every page of a search.
+func (s *Server) searchIDs(c echo.Context, req index.Request) ([]string, error) {
+	req.Filter.Kinds = []string{corpus.KindCase}
+	req.Size = index.MaxSize
+	var ids []string
+	for req.Page = 1; ; req.Page++ {
+		res, err := s.Index.Search(c.Request().Context(), req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.Case.ID)
+		}
+		if len(res.Hits) < req.Size || uint64(req.Page*req.Size) >= res.Total {
+			return ids, nil
+		}
+	}
+}
+
+func (s *Server) codebook(c echo.Context) error {
+	var ch corpus.CodebookChange
+	if err := decodeJSON(c, &ch); err != nil {
+		return err
+	}
+	res, err := s.Store.ChangeCodebook(c.Request().Context(), ch, Principal(c).Name)
+	if err != nil {
+		return unprocessable(err)
+	}
+	return s.written(c, http.StatusOK, res)
+}
+
+func (s *Server) importData(c echo.Context) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	opts := corpus.ImportOptions{By: Principal(c).Name}
+	ctx := c.Request().Context()
+	var res *corpus.ImportResult
+	if corpus.IsJSONL(body) {
+		res, err = s.Store.ImportJSONL(ctx, bytes.NewReader(body), opts)
+	} else {
+		res, err = s.Store.ImportReport(ctx, bytes.NewReader(body), opts)
+	}
+	if err != nil {
+		if err := s.Index.CatchUp(ctx); err != nil {
+			return err
+		}
+		return unprocessable(err)
+	}
+	return s.written(c, http.StatusOK, res)
+}
+
+func (s *Server) suggestTags(c echo.Context) error {
+	var d corpus.TagDraft
+	if err := decodeJSON(c, &d); err != nil {
+		return err
+	}
+	sg, err := s.Store.SuggestTags(c.Request().Context(), d)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sg)
+}
+
+func (s *Server) history(c echo.Context) error {
+	h, err := s.Store.History(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"case": c.Param("id"), "history": h})
+}
+
+var citeTypes = map[string]struct{ mime, ext string }{
+	corpus.CiteBibTeX: {"application/x-bibtex; charset=utf-8", "bib"},
+	corpus.CiteRIS:    {"application/x-research-info-systems; charset=utf-8", "ris"},
+	corpus.CiteCSL:    {"application/vnd.citationstyles.csl+json; charset=utf-8", "json"},
+}
+
+func (s *Server) citeCase(c echo.Context) error {
+	cs, err := s.Store.FindCaseByID(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return s.cite(c, []*corpus.Case{cs}, cs.ID)
+}
+
+// citeMany cites the cases given as ids, or every case of a search.
+func (s *Server) citeMany(c echo.Context) error {
+	ids := splitValues(c.QueryParams()["ids"])
+	if len(ids) == 0 {
+		req, err := ParseSearch(c)
+		if err != nil {
+			return err
+		}
+		if ids, err = s.searchIDs(c, req); err != nil {
+			return err
+		}
+	}
+	cases, err := s.Store.FindCasesByIDs(c.Request().Context(), ids)
+	if err != nil {
+		return err
+	}
+	if len(cases) < len(ids) {
+		return corpus.Errorf(corpus.ENOTFOUND, "%d of the %d ids are not cases", len(ids)-len(cases), len(ids))
+	}
+	return s.cite(c, cases, "casebank")
+}
+
+func (s *Server) cite(c echo.Context, cases []*corpus.Case, name string) error {
+	format := c.QueryParam("format")
+	if format == "" {
+		format = corpus.CiteBibTeX
+	}
+	text, err := corpus.Cite(cases, format)
+	if err != nil {
+		return err
+	}
+	t := citeTypes[format]
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.%s"`, name, t.ext))
+	return c.Blob(http.StatusOK, t.mime, []byte(text))
+}
+
+// readBody reads the request body; one over the limit is a 413.
+func readBody(c echo.Context) ([]byte, error) {
+	body, err := io.ReadAll(c.Request().Body)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil:
+		return body, nil
+	case errors.As(err, &tooLarge), errors.Is(err, echo.ErrStatusRequestEntityTooLarge):
+		return nil, corpus.Errorf(corpus.ETOOLARGE, "the body is larger than %d bytes", MaxBodyBytes)
+	default:
+		return nil, corpus.Errorf(corpus.EINVALID, "reading the body: %v", err)
+	}
+}

@@ -1,0 +1,105 @@
+package corpus
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// ReportPublisher publishes the report the default corpus comes from.
+const ReportPublisher = "中小银行互联网金融（深圳）联盟"
+
+// Citation formats.
+const (
+	CiteBibTeX = "bibtex"
+	CiteRIS    = "ris"
+	CiteCSL    = "csl"
+)
+
+// CiteFormats lists the supported citation formats.
+var CiteFormats = []string{CiteBibTeX, CiteRIS, CiteCSL}
+
+// Cite renders citations of cases, each as a part of its report: the
+// report is the container, the case's section and table locate it.
+func Cite(cases []*Case, format string) (string, error) {
+	var b strings.Builder
+	switch format {
+	case CiteBibTeX:
+		for _, c := range cases {
+			fmt.Fprintf(&b, "@incollection{%s,\n", c.ID)
+			field := func(k, v string) {
+				if v != "" {
+					fmt.Fprintf(&b, "  %s = {%s},\n", k, bibEscape(v))
+				}
+			}
+			field("title", citeTitle(c))
+			field("booktitle", c.Source.Report)
+			field("publisher", ReportPublisher)
+			field("year", fmt.Sprint(c.Source.Year))
+			field("chapter", c.Source.Section)
+			field("note", citeNote(c))
+			b.WriteString("}\n")
+		}
+	case CiteRIS:
+		for _, c := range cases {
+			line := func(tag, v string) {
+				if v != "" {
+					fmt.Fprintf(&b, "%s  - %s\r\n", tag, strings.ReplaceAll(v, "\n", " "))
+				}
+			}
+			line("TY", "CHAP")
+			line("ID", c.ID)
+			line("TI", citeTitle(c))
+			line("T2", c.Source.Report)
+			line("PB", ReportPublisher)
+			line("PY", fmt.Sprint(c.Source.Year))
+			line("SE", c.Source.Section)
+			line("N1", citeNote(c))
+			line("ER", " ")
+		}
+	case CiteCSL:
+		items := make([]map[string]any, len(cases))
+		for i, c := range cases {
+			items[i] = map[string]any{
+				"id": c.ID, "type": "chapter", "title": citeTitle(c),
+				"container-title": c.Source.Report, "publisher": ReportPublisher,
+				"issued":  map[string]any{"date-parts": [][]int{{c.Source.Year}}},
+				"section": c.Source.Section, "note": citeNote(c), "language": "zh-CN",
+			}
+		}
+		data, err := json.MarshalIndent(items, "", "  ")
+		if err != nil {
+			return "", err
+		}
+		b.Write(data)
+		b.WriteString("\n")
+	default:
+		return "", &Error{Code: EINVALID, Message: fmt.Sprintf("unknown citation format %q", format),
+			Fields: []FieldError{{Field: "format", Message: "unknown format", Allowed: CiteFormats}}}
+	}
+	return b.String(), nil
+}
+
+func citeTitle(c *Case) string {
+	if c.Title.ZH != "" {
+		return c.Title.ZH
+	}
+	return c.Title.EN
+}
+
+func citeNote(c *Case) string {
+	parts := []string{}
+	if c.Source.Table != "" {
+		parts = append(parts, c.Source.Table)
+	}
+	if c.Source.Heading != "" {
+		parts = append(parts, c.Source.Heading)
+	}
+	parts = append(parts, c.Bank.Name, "casebank "+c.ID)
+	return strings.Join(parts, "; ")
+}
+
+// bibEscape protects the characters BibTeX gives meaning to.
+func bibEscape(s string) string {
+	return strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\{`, "}", `\}`, "%", `\%`, "&", `\&`, "$", `\$`, "#", `\#`, "_", `\_`, "\n", " ").Replace(s)
+}
