@@ -51,6 +51,9 @@ const (
 func (f *failures) blocked(addr string, now time.Time) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.seen == nil {
+		f.seen = map[string][]time.Time{}
+	}
 	recent := f.seen[addr][:0]
 	for _, t := range f.seen[addr] {
 		if now.Sub(t) < failureWindow {
