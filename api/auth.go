@@ -150,3 +150,19 @@ func Principal(c echo.Context) *corpus.Principal {
 	p, _ := c.Get(principalKey).(*corpus.Principal)
 	return p
 }
+
+// SignIn starts a browser session from a token secret; failures count
+// against the address's limit and are logged without the secret.
+func (s *Server) SignIn(c echo.Context, secret string) (string, *corpus.Session, error) {
+	addr := c.RealIP()
+	now := time.Now()
+	if s.failed.blocked(addr, now) {
+		return "", nil, corpus.Errorf(eRateLimited, "too many failed sign-ins from this address; wait a minute")
+	}
+	id, sess, err := s.Store.CreateSession(c.Request().Context(), strings.TrimSpace(secret))
+	if err != nil && corpus.ErrorCode(err) == corpus.EUNAUTHORIZED {
+		s.failed.add(addr, now)
+		s.Logger.Warn("failed sign-in", "addr", addr, "reason", corpus.ErrorMessage(err))
+	}
+	return id, sess, err
+}

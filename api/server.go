@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,7 +109,11 @@ func (s *Server) healthz(c echo.Context) error {
 // ParseSearch reads a search request from URL parameters; ui uses it too so
 // that a page URL and an API URL mean the same thing.
 func ParseSearch(c echo.Context) (index.Request, error) {
-	qp := c.QueryParams()
+	return ParseSearchValues(c.QueryParams())
+}
+
+// ParseSearchValues reads a search request from URL parameters.
+func ParseSearchValues(qp url.Values) (index.Request, error) {
 	req := index.Request{
 		Text: qp.Get("q"),
 		Filter: corpus.Filter{
@@ -145,10 +150,10 @@ func ParseSearch(c echo.Context) (index.Request, error) {
 		req.NoInferFields = append(req.NoInferFields, f)
 	}
 	var err error
-	if req.Page, err = intParam(c, "page"); err != nil {
+	if req.Page, err = intValue(qp, "page"); err != nil {
 		return req, err
 	}
-	if req.Size, err = intParam(c, "size"); err != nil {
+	if req.Size, err = intValue(qp, "size"); err != nil {
 		return req, err
 	}
 	return req, nil
@@ -168,7 +173,11 @@ func splitValues(vals []string) []string {
 }
 
 func intParam(c echo.Context, name string) (int, error) {
-	v := c.QueryParam(name)
+	return intValue(c.QueryParams(), name)
+}
+
+func intValue(qp url.Values, name string) (int, error) {
+	v := qp.Get(name)
 	if v == "" {
 		return 0, nil
 	}
@@ -317,7 +326,7 @@ func (s *Server) export(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		ids, err := s.searchIDs(c, req)
+		ids, err := s.SearchIDs(c.Request().Context(), req)
 		if err != nil {
 			return err
 		}

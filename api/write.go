@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -204,7 +205,7 @@ func (s *Server) bulkTags(c echo.Context) error {
 		return err
 	}
 	if req.Search != nil {
-		ids, err := s.searchIDs(c, index.Request{Text: req.Search.Q, Filter: req.Search.Filter})
+		ids, err := s.SearchIDs(c.Request().Context(), index.Request{Text: req.Search.Q, Filter: req.Search.Filter})
 		if err != nil {
 			return err
 		}
@@ -217,13 +218,13 @@ func (s *Server) bulkTags(c echo.Context) error {
 	return s.written(c, http.StatusOK, res)
 }
 
-// searchIDs collects the case ids of every page of a search.
-func (s *Server) searchIDs(c echo.Context, req index.Request) ([]string, error) {
+// SearchIDs collects the case ids of every page of a search.
+func (s *Server) SearchIDs(ctx context.Context, req index.Request) ([]string, error) {
 	req.Filter.Kinds = []string{corpus.KindCase}
 	req.Size = index.MaxSize
 	var ids []string
 	for req.Page = 1; ; req.Page++ {
-		res, err := s.Index.Search(c.Request().Context(), req)
+		res, err := s.Index.Search(ctx, req)
 		if err != nil {
 			return nil, err
 		}
@@ -312,7 +313,7 @@ func (s *Server) citeMany(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if ids, err = s.searchIDs(c, req); err != nil {
+		if ids, err = s.SearchIDs(c.Request().Context(), req); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,6 +36,8 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // UI renders casebank's pages.
 type UI struct {
+	// API authenticates editors (sessions, CSRF) and performs their writes.
+	API    *api.Server
 	store  *corpus.Store
 	index  *index.Index
 	pages  map[string]*template.Template
@@ -73,9 +77,11 @@ func New(store *corpus.Store, ix *index.Index) (*UI, error) {
 			return "/static/" + name + "?v=" + a.hash, nil
 		},
 		"join":      strings.Join,
+		"has":       func(xs []string, x string) bool { return slices.Contains(xs, x) },
+		"short":     shortValue,
 		"facetName": facetName,
 	}
-	for _, page := range []string{"search", "case", "error"} {
+	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse %s: %w", page, err)
@@ -90,6 +96,7 @@ func (u *UI) Register(e *echo.Echo) {
 	e.GET("/", u.searchPage)
 	e.GET("/cases/:id", u.casePage)
 	e.GET("/static/:name", u.static)
+	u.registerEditor(e)
 }
 
 // PageError renders an error as an HTML page; api.Server calls it for
@@ -103,6 +110,14 @@ func (u *UI) PageError(c echo.Context, status int, body api.ErrorBody) error {
 }
 
 func (u *UI) render(c echo.Context, status int, page string, data any) error {
+	if m, ok := data.(map[string]any); ok {
+		if sess := u.session(c); sess != nil {
+			m["User"] = sess
+		}
+		if _, ok := m["Report"]; !ok {
+			m["Report"] = corpus.ReportTitle
+		}
+	}
 	var buf bytes.Buffer
 	if err := u.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("ui: render %s: %w", page, err)
@@ -190,6 +205,7 @@ type chip struct {
 }
 
 type resultView struct {
+	Query      string // the search's parameters, for export, citation and bulk links
 	Chips      []chip
 	Total      uint64
 	Relaxed    bool
@@ -201,6 +217,13 @@ type resultView struct {
 
 func (u *UI) searchPage(c echo.Context) error {
 	data := map[string]any{"Raw": c.QueryParam("q"), "Report": corpus.ReportTitle}
+	if u.session(c) != nil {
+		tax, err := u.store.Taxonomy()
+		if err != nil {
+			return err
+		}
+		data["Tax"] = tax
+	}
 	params := c.QueryParams()
 	var hidden []hiddenField
 	for _, k := range []string{"kind", "dimension", "bank_type", "theme", "region", "year", "bank", "noinfer", "infer"} {
@@ -233,6 +256,10 @@ func (u *UI) searchPage(c echo.Context) error {
 
 func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultView {
 	v := &resultView{Total: res.Total, Relaxed: res.Query.Relaxed, Page: res.Page}
+	sq := cloneValues(params)
+	sq.Del("page")
+	sq.Del("size")
+	v.Query = sq.Encode()
 	for _, in := range res.Query.Inferred {
 		if !in.Applied {
 			continue
@@ -343,8 +370,36 @@ func (u *UI) casePage(c echo.Context) error {
 		return err
 	}
 	l := labels{tax}
+	hist, err := u.store.History(c.Request().Context(), cs.ID)
+	if err != nil {
+		return err
+	}
 	return u.render(c, http.StatusOK, "case", map[string]any{
-		"Case": cs, "BankName": cs.Bank.Name, "BankType": l.of(corpus.KindBankType, cs.Bank.Type),
+		"Case": cs, "History": hist, "Tax": tax, "BankName": cs.Bank.Name, "BankType": l.of(corpus.KindBankType, cs.Bank.Type),
 		"Region": l.of(corpus.KindRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
 	})
+}
+
+// shortValue shows an old or new value of a history entry in a line.
+func shortValue(v any) string {
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return "∅"
+	case string:
+		s = x
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = fmt.Sprint(p)
+		}
+		s = strings.Join(parts, "、")
+	default:
+		b, _ := json.Marshal(x)
+		s = string(b)
+	}
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:80]) + "…"
+	}
+	return s
 }

@@ -6,16 +6,21 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"casebank/api"
+	"casebank/corpus"
 	"casebank/corpus/corpustest"
 	"casebank/index/indextest"
 	"casebank/ui"
 )
+
+// testStore is the store of the last site newSite made, for tests that need tokens.
+var testStore *corpus.Store
 
 func newSite(t *testing.T) (*httptest.Server, func(path string) (int, http.Header, string)) {
 	t.Helper()
@@ -32,6 +37,8 @@ func newSite(t *testing.T) (*httptest.Server, func(path string) (int, http.Heade
 		t.Fatal(err)
 	}
 	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), PageError: pages.PageError}
+	pages.API = s
+	testStore = store
 	e := s.Echo()
 	pages.Register(e)
 	ts := httptest.NewServer(e)
@@ -131,4 +138,96 @@ func TestInferredFiltersShowAsRemovableChips(t *testing.T) {
 	if code != 200 || strings.Contains(body, `class="chip"`) {
 		t.Fatalf("after removing the chip: %d, chip still there", code)
 	}
+}
+
+// An editor, as a new user would: signs in, drafts a case, asks for tags,
+// accepts one and rejects another, saves, finds it in search at once, sees
+// its history; then signs out.
+func TestEditorFlow(t *testing.T) {
+	ts, _ := newSite(t)
+	secret, _, err := testStore.CreateToken(context.Background(), "研究员小王", corpus.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	page := func(method, path string, form url.Values) (int, string) {
+		t.Helper()
+		var res *http.Response
+		var err error
+		if method == "GET" {
+			res, err = client.Get(ts.URL + path)
+		} else {
+			res, err = client.PostForm(ts.URL+path, form)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	// Not signed in: the form sends you to sign in.
+	if code, body := page("GET", "/cases/new", nil); code != 200 || !strings.Contains(body, `name="token"`) {
+		t.Fatalf("new case without session: %d", code)
+	}
+	if code, body := page("POST", "/signin", url.Values{"token": {"wrong"}, "next": {"/cases/new"}}); code != 401 || !strings.Contains(body, "unknown token") {
+		t.Fatalf("bad sign-in: %d", code)
+	}
+	code, body := page("POST", "/signin", url.Values{"token": {secret}, "next": {"/cases/new"}})
+	if code != 200 || !strings.Contains(body, "新建案例") || !strings.Contains(body, "研究员小王") {
+		t.Fatalf("sign-in: %d", code)
+	}
+	csrf := between(body, `name="csrf" value="`, `"`)
+	draft := url.Values{"csrf": {csrf}, "bank": {"jiangsu-bank"}, "year": {"2026"},
+		"title_zh": {"江苏银行上线国产分布式核心系统"}, "title_en": {"Bank of Jiangsu moves its core system to domestic databases"},
+		"summary_zh": {"完成信创改造。"}, "body": {"江苏银行完成核心系统国产化改造，采用国产分布式数据库，实现信创全栈替代。"},
+		"dimension": {"technology"}, "action": {"suggest"},
+		"source_report": {"中小银行数字金融发展研究报告（2026）"}, "source_section": {"5.3"}}
+	code, body = page("POST", "/cases/new", draft)
+	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据 Evidence") {
+		t.Fatalf("suggestions: %d", code)
+	}
+	// A form without the CSRF token is refused.
+	noCSRF := url.Values{}
+	for k, v := range draft {
+		noCSRF[k] = v
+	}
+	noCSRF.Del("csrf")
+	if code, _ := page("POST", "/cases/new", noCSRF); code != 403 {
+		t.Fatalf("form without CSRF: %d", code)
+	}
+	draft.Set("action", "save")
+	draft.Set("decide:theme:xinchuang", "accept")
+	draft.Set("decide:theme:green", "reject")
+	code, body = page("POST", "/cases/new", draft)
+	if code != 200 || !strings.Contains(body, "江苏银行上线国产分布式核心系统") || !strings.Contains(body, "theme:xinchuang") || !strings.Contains(body, "theme:green") {
+		t.Fatalf("saved case page: %d", code)
+	}
+	if !strings.Contains(body, "研究员小王") || !strings.Contains(body, "create") {
+		t.Fatal("history does not show the editor")
+	}
+	code, body = page("GET", "/?q="+url.QueryEscape("国产分布式核心系统")+"&theme=xinchuang", nil)
+	if code != 200 || !strings.Contains(body, "江苏银行上线国产分布式核心系统") {
+		t.Fatalf("not in search at once: %d", code)
+	}
+	if code, _ := page("POST", "/signout", url.Values{"csrf": {csrf}}); code != 200 {
+		t.Fatalf("sign out: %d", code)
+	}
+	if code, body := page("GET", "/cases/new", nil); code != 200 || !strings.Contains(body, `name="token"`) {
+		t.Fatalf("still signed in after sign-out: %d", code)
+	}
+}
+
+func between(s, start, end string) string {
+	i := strings.Index(s, start)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(start):]
+	j := strings.Index(s, end)
+	if j < 0 {
+		return ""
+	}
+	return s[:j]
 }

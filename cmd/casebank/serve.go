@@ -45,6 +45,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	srv.PageError = pages.PageError
+	pages.API = srv
 	e := srv.Echo()
 	pages.Register(e)
 

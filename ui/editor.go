@@ -1,0 +1,296 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"casebank/api"
+	"casebank/corpus"
+)
+
+func (u *UI) registerEditor(e *echo.Echo) {
+	e.GET("/signin", u.signinPage)
+	e.POST("/signin", u.signin)
+	e.POST("/signout", u.signout)
+	editor := u.requirePage(corpus.RoleEditor)
+	e.GET("/cases/new", u.newCasePage, editor)
+	e.POST("/cases/new", u.newCase, editor)
+	e.POST("/cases/:id/tags", u.editTags, editor)
+	e.POST("/bulk-tags", u.bulkTags, editor)
+}
+
+// session returns the signed-in editor's session, or nil.
+func (u *UI) session(c echo.Context) *corpus.Session {
+	if s, ok := c.Get("casebank.session").(*corpus.Session); ok {
+		return s
+	}
+	ck, err := c.Cookie(api.SessionCookie)
+	if err != nil || ck.Value == "" {
+		return nil
+	}
+	s, err := u.store.FindSession(c.Request().Context(), ck.Value)
+	if err != nil {
+		return nil
+	}
+	c.Set("casebank.session", s)
+	return s
+}
+
+// requirePage sends visitors without the role to the sign-in page; a
+// signed-in browser's writes are checked for their CSRF token by the API's
+// authentication.
+func (u *UI) requirePage(role string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if u.session(c) == nil {
+				return c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			}
+			return u.API.Require(role)(next)(c)
+		}
+	}
+}
+
+func (u *UI) signinPage(c echo.Context) error {
+	return u.render(c, http.StatusOK, "signin", map[string]any{"Next": safeNext(c.QueryParam("next"))})
+}
+
+// safeNext keeps redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/"
+	}
+	return next
+}
+
+func (u *UI) signin(c echo.Context) error {
+	next := safeNext(c.FormValue("next"))
+	id, _, err := u.API.SignIn(c, c.FormValue("token"))
+	if err != nil {
+		status, body := api.Status(err)
+		if status >= 500 {
+			return err
+		}
+		return u.render(c, status, "signin", map[string]any{"Next": next, "Error": body.Error.Message})
+	}
+	c.SetCookie(&http.Cookie{Name: api.SessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: c.IsTLS(), MaxAge: int(corpus.SessionTTL.Seconds())})
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (u *UI) signout(c echo.Context) error {
+	if ck, err := c.Cookie(api.SessionCookie); err == nil {
+		if s := u.session(c); s == nil || c.FormValue("csrf") != s.CSRF {
+			return corpus.Errorf(corpus.EFORBIDDEN, "missing or wrong CSRF token: reload the page and try again")
+		}
+		if err := u.store.DeleteSession(c.Request().Context(), ck.Value); err != nil {
+			return err
+		}
+	}
+	c.SetCookie(&http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+// caseForm is the new-case form's state, kept across the suggest round trip.
+type caseForm struct {
+	Bank, NewBankName, NewBankType, NewBankRegion         string
+	Year                                                  string
+	TitleZH, TitleEN, SummaryZH, SummaryEN, Body, Outcome string
+	Products, Technologies, Partners                      string
+	SourceReport, SourceSection, SourceTable              string
+	Dimensions, Themes                                    []string
+	Suggestions                                           *corpus.Suggestions
+	Decided                                               map[string]string // "theme:ai" → accept/reject
+}
+
+func readCaseForm(c echo.Context) caseForm {
+	f := caseForm{Bank: c.FormValue("bank"), NewBankName: c.FormValue("new_bank_name"), NewBankType: c.FormValue("new_bank_type"),
+		NewBankRegion: c.FormValue("new_bank_region"), Year: c.FormValue("year"),
+		TitleZH: c.FormValue("title_zh"), TitleEN: c.FormValue("title_en"), SummaryZH: c.FormValue("summary_zh"),
+		SummaryEN: c.FormValue("summary_en"), Body: c.FormValue("body"), Outcome: c.FormValue("outcome"),
+		Products: c.FormValue("products"), Technologies: c.FormValue("technologies"), Partners: c.FormValue("partners"),
+		SourceReport: c.FormValue("source_report"), SourceSection: c.FormValue("source_section"), SourceTable: c.FormValue("source_table"),
+		Decided: map[string]string{}}
+	params, _ := c.FormParams()
+	f.Dimensions, f.Themes = params["dimension"], params["theme"]
+	for k, v := range params {
+		if tag, ok := strings.CutPrefix(k, "decide:"); ok && len(v) > 0 {
+			f.Decided[tag] = v[0]
+		}
+	}
+	return f
+}
+
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == '\n' })
+}
+
+func (f caseForm) toCase() *corpus.Case {
+	year, _ := strconv.Atoi(f.Year)
+	c := &corpus.Case{Kind: corpus.KindCase, Year: year, Bank: corpus.Bank{ID: f.Bank},
+		Title: corpus.Text{ZH: f.TitleZH, EN: f.TitleEN}, Summary: corpus.Text{ZH: f.SummaryZH, EN: f.SummaryEN},
+		Body: f.Body, Outcome: f.Outcome, Products: splitList(f.Products), Technologies: splitList(f.Technologies),
+		Partners: splitList(f.Partners), Dimensions: f.Dimensions, Themes: f.Themes,
+		Source: corpus.Source{Report: f.SourceReport, Year: year, Section: f.SourceSection, Table: f.SourceTable}}
+	if f.Bank == "" && f.NewBankName != "" {
+		c.Bank = corpus.Bank{ID: "bank-" + strings.ToLower(strconv.FormatUint(uint64(hash(f.NewBankName)), 36)),
+			Name: f.NewBankName, Type: f.NewBankType, Region: f.NewBankRegion}
+	}
+	// Accepted suggestions become tags.
+	for tag, d := range f.Decided {
+		kind, code, _ := strings.Cut(tag, ":")
+		if d != "accept" {
+			continue
+		}
+		switch kind {
+		case corpus.KindTheme:
+			c.Themes = append(c.Themes, code)
+		case corpus.KindDimension:
+			c.Dimensions = append(c.Dimensions, code)
+		}
+	}
+	return c
+}
+
+func hash(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h
+}
+
+func (u *UI) formData(c echo.Context, f caseForm) (map[string]any, error) {
+	tax, err := u.store.Taxonomy()
+	if err != nil {
+		return nil, err
+	}
+	banks, err := u.store.FindBanks(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"Form": f, "Tax": tax, "Banks": banks}, nil
+}
+
+func (u *UI) newCasePage(c echo.Context) error {
+	data, err := u.formData(c, caseForm{Year: "2026", SourceReport: "中小银行数字金融发展研究报告（2026）", Decided: map[string]string{}})
+	if err != nil {
+		return err
+	}
+	return u.render(c, http.StatusOK, "newcase", data)
+}
+
+// newCase either suggests tags for the draft (action=suggest) or saves it,
+// recording which suggestions the editor accepted and rejected.
+func (u *UI) newCase(c echo.Context) error {
+	f := readCaseForm(c)
+	ctx := c.Request().Context()
+	data, err := u.formData(c, f)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("action") == "suggest" {
+		text := strings.Join([]string{f.TitleZH, f.TitleEN, f.SummaryZH, f.SummaryEN, f.Body, f.Outcome, f.Products, f.Technologies}, "\n")
+		bank := f.Bank
+		if bank == "" {
+			bank = f.NewBankName
+		}
+		sg, err := u.store.SuggestTags(ctx, corpus.TagDraft{Text: text, Bank: bank})
+		if err != nil {
+			status, body := api.Status(err)
+			data["Error"] = body.Error.Message
+			return u.render(c, status, "newcase", data)
+		}
+		f.Suggestions = sg
+		data["Form"] = f
+		return u.render(c, http.StatusOK, "newcase", data)
+	}
+	cs := f.toCase()
+	decisions := &corpus.Decisions{}
+	for tag, d := range f.Decided {
+		if d == "accept" {
+			decisions.Accepted = append(decisions.Accepted, tag)
+		} else if d == "reject" {
+			decisions.Rejected = append(decisions.Rejected, tag)
+		}
+	}
+	slices.Sort(decisions.Accepted)
+	slices.Sort(decisions.Rejected)
+	by := api.Principal(c).Name
+	created, err := u.store.CreateCase(ctx, cs, by)
+	if err == nil && (len(decisions.Accepted)+len(decisions.Rejected)) > 0 {
+		// The decisions go into the case's history next to its creation.
+		_, err = u.store.PatchTags(ctx, created.ID, corpus.TagPatch{Decisions: decisions}, by)
+	}
+	if err != nil {
+		status, body := api.Status(err)
+		if status >= 500 {
+			return err
+		}
+		data["Error"] = body.Error.Message
+		data["Fields"] = body.Error.Fields
+		return u.render(c, http.StatusUnprocessableEntity, "newcase", data)
+	}
+	if err := u.index.CatchUp(ctx); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases/"+created.ID)
+}
+
+func (u *UI) editTags(c echo.Context) error {
+	params, _ := c.FormParams()
+	version, _ := strconv.Atoi(c.FormValue("version"))
+	dims, themes := params["dimension"], params["theme"]
+	if dims == nil {
+		dims = []string{}
+	}
+	if themes == nil {
+		themes = []string{}
+	}
+	ctx := c.Request().Context()
+	p := corpus.TagPatch{Version: version, SetDimensions: dims, SetThemes: themes}
+	if _, err := u.store.PatchTags(ctx, c.Param("id"), p, api.Principal(c).Name); err != nil {
+		return err
+	}
+	if err := u.index.CatchUp(ctx); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/cases/"+url.PathEscape(c.Param("id")))
+}
+
+// bulkTags previews a tag change on every case of a search, then applies it
+// when the editor confirms.
+func (u *UI) bulkTags(c echo.Context) error {
+	ctx := c.Request().Context()
+	q, err := url.ParseQuery(c.FormValue("search"))
+	if err != nil {
+		return corpus.Errorf(corpus.EINVALID, "bad search: %v", err)
+	}
+	req, err := api.ParseSearchValues(q)
+	if err != nil {
+		return err
+	}
+	ids, err := u.API.SearchIDs(ctx, req)
+	if err != nil {
+		return err
+	}
+	bt := corpus.BulkTag{IDs: ids, Kind: c.FormValue("kind"), Code: c.FormValue("code"), Action: c.FormValue("action"),
+		Preview: c.FormValue("confirm") != "yes"}
+	res, err := u.store.ApplyBulkTag(ctx, bt, api.Principal(c).Name)
+	if err != nil {
+		return err
+	}
+	if !bt.Preview {
+		if err := u.index.CatchUp(ctx); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, "/?"+q.Encode())
+	}
+	return u.render(c, http.StatusOK, "confirm", map[string]any{"Bulk": bt, "Result": res, "Search": c.FormValue("search"),
+		"Summary": fmt.Sprintf("%s %s %s", bt.Action, bt.Kind, bt.Code)})
+}
