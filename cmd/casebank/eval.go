@@ -26,6 +26,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	asJSON := fs.Bool("json", false, "print the evaluation as JSON")
 	quiet := fs.Bool("summary", false, "print only the summary table")
+	tags := fs.Bool("tags", false, "measure the tag suggester instead, leave-one-out over the corpus")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -39,6 +40,31 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
+	if *tags {
+		cases, err := d.store.FindCases(ctx, corpus.Filter{})
+		if err != nil {
+			return err
+		}
+		tax, err := d.store.Taxonomy()
+		if err != nil {
+			return err
+		}
+		gloss, err := d.store.Glossary()
+		if err != nil {
+			return err
+		}
+		ev := corpus.EvaluateTagModel(cases, tax, gloss)
+		if *asJSON {
+			return json.NewEncoder(c.stdout).Encode(ev)
+		}
+		fmt.Fprintf(c.stdout, "leave-one-out over %d cases (each case's tags hidden, suggested from the other cases)\n", ev.Cases)
+		fmt.Fprintf(c.stdout, "dimension top-1 in the case's dimensions  %.3f\n", ev.DimensionTop1)
+		fmt.Fprintf(c.stdout, "dimension top-1 = the case's main one      %.3f\n", ev.DimensionMain)
+		fmt.Fprintf(c.stdout, "theme precision / recall / F1              %.3f / %.3f / %.3f\n", ev.ThemePrecision, ev.ThemeRecall, ev.ThemeF1)
+		fmt.Fprintf(c.stdout, "bank type from the text alone              %.3f\n", ev.BankTypeFromTxt)
+		fmt.Fprintf(c.stdout, "English drafts (title + summary): dimension top-1 %.3f, theme precision %.3f, recall %.3f\n", ev.EnglishDimTop1, ev.EnglishThemeP, ev.EnglishThemeR)
+		return nil
+	}
 	queries, err := index.JudgedQueries()
 	if err != nil {
 		return err

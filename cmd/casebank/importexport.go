@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"casebank/corpus"
+	"casebank/index"
 )
 
 type importCommand struct {
@@ -101,6 +102,7 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 	df.register(fs)
 	format := fs.String("format", "jsonl", "jsonl (cases and policies, re-importable) or csv (cases)")
 	out := fs.String("o", "", "write to this file instead of standard output")
+	query := fs.String("q", "", "export only the cases of this search (query syntax as in search)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -121,6 +123,27 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 		}
 		defer f.Close()
 		w = f
+	}
+	if *query != "" {
+		res, err := d.index.Search(ctx, index.Request{Text: *query, Size: index.MaxSize, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}})
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.Case.ID
+		}
+		if res.Total > uint64(len(ids)) {
+			fmt.Fprintf(c.stderr, "export: the search has %d cases; exporting the first %d\n", res.Total, len(ids))
+		}
+		cases, err := d.store.FindCasesByIDs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if *format == "csv" {
+			return corpus.ExportCasesCSV(w, cases)
+		}
+		return corpus.ExportCasesJSONL(w, cases)
 	}
 	if *format == "csv" {
 		return d.store.ExportCSV(ctx, w)
