@@ -71,6 +71,7 @@ func (s *Server) Echo() *echo.Echo {
 	v1.GET("/policies/:id", s.policy)
 	v1.GET("/stats", s.stats)
 	v1.GET("/export", s.export)
+	v1.GET("/backup", s.backup, s.Require(corpus.RoleAdmin))
 	s.registerWrites(v1)
 	v1.Any("/*", func(c echo.Context) error {
 		return corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s", c.Request().Method, c.Request().URL.Path)
@@ -408,4 +409,14 @@ func (s *Server) getCaseWithETag(c echo.Context) error {
 	}
 	c.Response().Header().Set("ETag", etag(cs.Version))
 	return c.JSON(http.StatusOK, cs)
+}
+
+// backup streams a consistent copy of the store file (admins only).
+func (s *Server) backup(c echo.Context) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/octet-stream")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank-backup.db"`)
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := s.Store.Backup(c.Request().Context(), c.Response())
+	return err
 }

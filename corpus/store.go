@@ -71,7 +71,7 @@ func Open(path string, opts Options) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
 	switch {
 	case errors.Is(err, bolt.ErrTimeout):
-		return nil, fmt.Errorf("store: %s is locked by another casebank process (gave up after %s)", path, opts.Timeout)
+		return nil, fmt.Errorf("store: data directory in use by another process: %s is locked (gave up after %s); stop the other casebank first", path, opts.Timeout)
 	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
 		return nil, fmt.Errorf("store: %s is damaged (%v); restore it from a backup with `casebank restore`", path, err)
 	case err != nil:

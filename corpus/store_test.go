@@ -111,7 +111,7 @@ func TestSecondProcessFailsFast(t *testing.T) {
 	corpustest.MustOpenStoreAt(t, path, false)
 	start := time.Now()
 	_, err := corpus.Open(path, corpus.Options{Timeout: 200 * time.Millisecond})
-	if err == nil || !strings.Contains(err.Error(), "locked by another casebank process") {
+	if err == nil || !strings.Contains(err.Error(), "data directory in use by another process") {
 		t.Fatalf("second open: %v", err)
 	}
 	if d := time.Since(start); d > 5*time.Second {

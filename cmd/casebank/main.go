@@ -49,6 +49,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = (&importCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "export":
 		err = (&exportCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "backup":
+		err = (&backupCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "restore":
+		err = (&restoreCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "gen":
+		err = (&genCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "token":
 		err = (&tokenCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "eval":
@@ -84,6 +90,11 @@ commands:
   import    import a report's text (merging into curated cases by source key)
             or a JSONL export: casebank import report.txt
   export    print every record: casebank export --format jsonl|csv [-o FILE]
+  backup    write a consistent copy of the store: casebank backup FILE, or
+            from a running server: casebank backup --from URL --token T FILE
+  restore   restore a backup into an empty data directory (rebuilds the index)
+  gen       write a synthetic corpus (JSONL) for load and crash tests:
+            casebank gen --n 100000 --seed 1 > big.jsonl
   token     manage API tokens: token create --role editor --name NAME,
             token list, token revoke ID
   eval      score search on the relevance suite (nDCG@10, recall@10) next to
@@ -131,7 +142,7 @@ func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, erro
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	store, err := corpus.Open(filepath.Join(dir, "casebank.db"), corpus.Options{})
+	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
 	if err != nil {
 		return nil, err
 	}

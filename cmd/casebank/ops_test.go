@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"casebank/corpus"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// A backup taken from a running server restores into an empty directory
+// with the same export.
+func TestBackupFromRunningServerAndRestore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 { // seeds the directory
+		t.Fatal(errs)
+	}
+	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := store.CreateToken(context.Background(), "ops", corpus.RoleAdmin)
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, before, _ := run(t, "export", "--data", dir)
+	if code != 0 {
+		t.Fatal("export failed")
+	}
+	base, stop := serveInProcess(t, dir)
+	backup := filepath.Join(t.TempDir(), "b.db")
+	// Straight at the file while the server holds it: refused, pointing to --from.
+	if code, _, errs := run(t, "backup", "--data", dir, backup); code != 1 || !strings.Contains(errs, "--from") || !strings.Contains(errs, "in use by another process") {
+		t.Fatalf("backup of a held store: %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "backup", "--from", base, "--token", "wrong", backup); code != 1 || !strings.Contains(errs, "401") {
+		t.Fatalf("backup with a bad token: %d %s", code, errs)
+	}
+	if code, out, errs := run(t, "backup", "--from", base, "--token", secret, backup); code != 0 || !strings.Contains(out, "backed up") {
+		t.Fatalf("backup: %d %s", code, errs)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("stop: %d", code)
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	if code, out, errs := run(t, "restore", "--data", restored, backup); code != 0 || !strings.Contains(out, "restored") {
+		t.Fatalf("restore: %d %s", code, errs)
+	}
+	_, after, _ := run(t, "export", "--data", restored)
+	if after != before {
+		t.Fatal("the restored store exports differently")
+	}
+	// Never over existing data.
+	if code, _, errs := run(t, "restore", "--data", dir, backup); code != 1 || !strings.Contains(errs, "empty data directory") {
+		t.Fatalf("restore over data: %d %s", code, errs)
+	}
+	if code, _, errs := run(t, "restore", "--data", t.TempDir(), filepath.Join("testdata", "missing.db")); code != 1 || errs == "" {
+		t.Fatalf("restore of a missing file: %d", code)
+	}
+}
+
+// A damaged store is refused with a pointer to restore, never emptied; a
+// damaged index is rebuilt.
+func TestDamagedStoreIsRefusedAndDamagedIndexRebuilt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	meta := filepath.Join(dir, "index.bleve", "index_meta.json")
+	os.WriteFile(meta, []byte("garbage"), 0o600)
+	code, out, errs := run(t, "search", "--data", dir, "DeepSeek")
+	if code != 0 || !strings.Contains(out, "DeepSeek") {
+		t.Fatalf("search after index damage: %d %s %s", code, out, errs)
+	}
+	dbPath := filepath.Join(dir, corpus.StoreFile)
+	data, _ := os.ReadFile(dbPath)
+	size := len(data)
+	for i := 0; i < 8192 && i < len(data); i++ {
+		data[i] = 0xA5
+	}
+	os.WriteFile(dbPath, data, 0o600)
+	code, _, errs = run(t, "search", "--data", dir, "DeepSeek")
+	if code != 1 || !strings.Contains(errs, "casebank restore") {
+		t.Fatalf("damaged store: %d %s", code, errs)
+	}
+	if st, _ := os.Stat(dbPath); st.Size() != int64(size) {
+		t.Fatal("the damaged store was changed")
+	}
+}
