@@ -2,6 +2,8 @@ package api
 
 import (
 	"crypto/subtle"
+
+	"golang.org/x/time/rate"
 	"net/http"
 	"strings"
 	"sync"
@@ -140,6 +142,9 @@ func (s *Server) Require(role string) echo.MiddlewareFunc {
 			if !corpus.Can(p.Role, role) {
 				return corpus.Errorf(corpus.EFORBIDDEN, "%s needs the %s role; %s is %s", c.Request().URL.Path, role, p.Name, p.Role)
 			}
+			if unsafe(c.Request().Method) && !s.writes.allow(p.TokenID) {
+				return corpus.Errorf(eRateLimited, "too many writes; at most %d per second, bursts of %d", writeRate, writeBurst)
+			}
 			return next(c)
 		}
 	}
@@ -165,4 +170,30 @@ func (s *Server) SignIn(c echo.Context, secret string) (string, *corpus.Session,
 		s.Logger.Warn("failed sign-in", "addr", addr, "reason", corpus.ErrorMessage(err))
 	}
 	return id, sess, err
+}
+
+// Each token may write writeRate times a second, in bursts of writeBurst.
+const (
+	writeRate  = 50
+	writeBurst = 200
+)
+
+// writeLimits holds one token bucket per token.
+type writeLimits struct {
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+}
+
+func (w *writeLimits) allow(tokenID string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.buckets == nil {
+		w.buckets = map[string]*rate.Limiter{}
+	}
+	l, ok := w.buckets[tokenID]
+	if !ok {
+		l = rate.NewLimiter(writeRate, writeBurst)
+		w.buckets[tokenID] = l
+	}
+	return l.Allow()
 }

@@ -75,7 +75,7 @@ func ErrorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		}
 		status, body := Status(err)
 		if status >= 500 {
-			logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+			logger.Error("request failed", "id", c.Get("casebank.request_id"), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		}
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(status)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,6 +45,9 @@ func decodeJSON(c echo.Context, v any) error {
 	body, err := readBody(c)
 	if err != nil {
 		return err
+	}
+	if !utf8.Valid(body) {
+		return corpus.Errorf(corpus.EINVALID, "the body is not valid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

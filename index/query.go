@@ -1,6 +1,7 @@
 package index
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -56,6 +57,9 @@ func Parse(q string) (*Parsed, error) {
 	}
 	if err := checkParens(q); err != nil {
 		return nil, err
+	}
+	if m := regexpSyntax.FindString(q); m != "" {
+		return nil, corpus.Errorf(corpus.EINVALID, "regular expressions (%s) are not supported; search for words or \"phrases\"", strings.TrimSpace(m))
 	}
 	rs := []rune(q)
 	for i := 0; i < len(rs); {
@@ -123,6 +127,9 @@ func Parse(q string) (*Parsed, error) {
 	}
 	return p, nil
 }
+
+// regexpSyntax finds /…/ the way query-string syntaxes write regular expressions.
+var regexpSyntax = regexp.MustCompile(`(^|\s)/[^/\s][^/]*/(\s|$)`)
 
 // quoteClose maps each opening quote to its closing quote; Chinese input
 // methods type “…” and 「…」.
