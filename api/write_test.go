@@ -15,12 +15,14 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/index"
 	"casebank/index/indextest"
 )
 
 type writeSite struct {
 	ts            *httptest.Server
 	store         *corpus.Store
+	index         *index.Index
 	editor, admin string
 	logs          *bytes.Buffer
 }
@@ -41,7 +43,7 @@ func newWriteSite(t *testing.T) *writeSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &writeSite{ts: ts, store: store, editor: editor, admin: admin, logs: logs}
+	return &writeSite{ts: ts, store: store, index: ix, editor: editor, admin: admin, logs: logs}
 }
 
 // do sends a request with an optional token and JSON body and decodes the answer.
