@@ -369,3 +369,12 @@ func nameKeys(lists ...[]string) []string {
 	}
 	return out
 }
+
+// Contains reports whether a record with this id is indexed.
+func (ix *Index) Contains(id string) (bool, error) {
+	doc, err := ix.bleve.Document(id)
+	if err != nil {
+		return false, fmt.Errorf("index: document %s: %w", id, err)
+	}
+	return doc != nil, nil
+}
