@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"casebank/corpus"
 )
@@ -96,5 +97,20 @@ func TestDamagedStoreIsRefusedAndDamagedIndexRebuilt(t *testing.T) {
 	}
 	if st, _ := os.Stat(dbPath); st.Size() != int64(size) {
 		t.Fatal("the damaged store was changed")
+	}
+}
+
+// A second server on the same data directory gives up within about a second.
+func TestSecondServeExitsFast(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	_, stop := serveInProcess(t, dir)
+	defer stop()
+	start := time.Now()
+	code, _, errs := run(t, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	if code != 1 || !strings.Contains(errs, "data directory in use by another process") {
+		t.Fatalf("second serve: exit %d, %q", code, errs)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("second serve took %s to give up", d)
 	}
 }
