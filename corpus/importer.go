@@ -248,9 +248,14 @@ func guessBank(name string, known []*Bank) Bank {
 	return b
 }
 
-// ImportJSONL reads records in the export format (cases and policies, one
-// per line) and creates or replaces them by id; lines equal to the stored
-// record change nothing.
+// importBatch is how many JSONL lines go into one transaction: a crash
+// keeps whole batches, and one fsync per batch keeps big imports fast.
+const importBatch = 1000
+
+// ImportJSONL reads records in the export format (banks, cases and
+// policies, one per line) and creates or replaces them by id; lines equal to
+// the stored record change nothing. Lines are written a batch per
+// transaction; an error stops the import after the last whole batch.
 func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -258,41 +263,74 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions
 	}
 	lines := bytes.Split(bytes.TrimPrefix(data, []byte("\ufeff")), []byte("\n"))
 	res := &ImportResult{}
-	for n, line := range lines {
+	for start := 0; start < len(lines); start += importBatch {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
-		}
-		var head struct {
-			Kind string `json:"kind"`
-		}
-		if err := json.Unmarshal(line, &head); err != nil {
-			return res, Errorf(EINVALID, "line %d: %v", n+1, err)
-		}
-		where := head.Kind
-		switch head.Kind {
-		case KindCase, "":
-			where = KindCase
-			err = s.importCaseLine(ctx, line, opts.By, res)
-		case KindPolicy:
-			err = s.importPolicyLine(ctx, line, opts.By, res)
-		case KindBank:
-			err = s.importBankLine(ctx, line, opts.By, res)
-		default:
-			err = Errorf(EINVALID, "unknown kind %q (case or policy)", head.Kind)
-		}
+		end := min(start+importBatch, len(lines))
+		batch := &ImportResult{}
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			for n := start; n < end; n++ {
+				if err := s.importLine(tx, bytes.TrimSpace(lines[n]), opts.By, batch); err != nil {
+					return fmt.Errorf("line %d: %w", n+1, err)
+				}
+			}
+			return nil
+		})
 		if err != nil {
-			return res, fmt.Errorf("line %d: %w", n+1, err)
+			return res, err
 		}
-		res.count(where, func(sc *SourceCount) { sc.Found++ })
+		res.merge(batch)
 		if opts.Progress != nil {
-			opts.Progress(n+1, len(lines))
+			opts.Progress(end, len(lines))
 		}
 	}
 	return res, nil
+}
+
+func (r *ImportResult) merge(b *ImportResult) {
+	r.Merged += b.Merged
+	r.Created += b.Created
+	r.Same += b.Same
+	r.NewBanks = append(r.NewBanks, b.NewBanks...)
+	for _, sc := range b.Sources {
+		r.count(sc.Where, func(x *SourceCount) {
+			x.Found += sc.Found
+			x.Merged += sc.Merged
+			x.Created += sc.Created
+			x.Same += sc.Same
+		})
+	}
+}
+
+func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
+	if len(line) == 0 {
+		return nil
+	}
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal(line, &head); err != nil {
+		return Errorf(EINVALID, "%v", err)
+	}
+	where := head.Kind
+	var err error
+	switch head.Kind {
+	case KindCase, "":
+		where = KindCase
+		err = s.importCaseLine(tx, line, by, res)
+	case KindPolicy:
+		err = s.importPolicyLine(tx, line, by, res)
+	case KindBank:
+		err = s.importBankLine(tx, line, by, res)
+	default:
+		err = Errorf(EINVALID, "unknown kind %q (bank, case or policy)", head.Kind)
+	}
+	if err != nil {
+		return err
+	}
+	res.count(where, func(sc *SourceCount) { sc.Found++ })
+	return nil
 }
 
 func decodeStrict(line []byte, v any) error {
@@ -304,21 +342,21 @@ func decodeStrict(line []byte, v any) error {
 	return nil
 }
 
-func (s *Store) importCaseLine(ctx context.Context, line []byte, by string, res *ImportResult) error {
+func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
 	var c Case
 	if err := decodeStrict(line, &c); err != nil {
 		return err
 	}
-	old, err := s.FindCaseByID(ctx, c.ID)
+	var old *Case
+	var err error
+	if c.ID != "" {
+		old, err = getCase(tx, c.ID)
+	}
 	switch {
 	case c.ID != "" && ErrorCode(err) == ENOTFOUND || c.ID == "":
 		// A new case keeps the version and stamps it was exported with, so
 		// that an export restores to the same bytes.
-		err := s.db.Update(func(tx *bolt.Tx) error {
-			_, err := s.createCaseKeeping(tx, &c, by)
-			return err
-		})
-		if err != nil {
+		if _, err := s.createCaseKeeping(tx, &c, by); err != nil {
 			return err
 		}
 		res.Created++
@@ -329,7 +367,7 @@ func (s *Store) importCaseLine(ctx context.Context, line []byte, by string, res 
 		res.Same++
 		res.count(KindCase, func(sc *SourceCount) { sc.Same++ })
 	default:
-		if _, err := s.UpdateCase(ctx, &c, 0, by); err != nil {
+		if _, err := s.updateCase(tx, &c, 0, by, writeNote{op: HistUpdate, note: "import"}); err != nil {
 			return err
 		}
 		res.Merged++
@@ -350,12 +388,12 @@ func sameCase(a, b *Case) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-func (s *Store) importPolicyLine(ctx context.Context, line []byte, by string, res *ImportResult) error {
+func (s *Store) importPolicyLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
 	var p Policy
 	if err := decodeStrict(line, &p); err != nil {
 		return err
 	}
-	old, err := s.FindPolicyByID(ctx, p.ID)
+	old, err := getPolicy(tx, p.ID)
 	if err == nil {
 		x, y := *old, p
 		x.Version, y.Version, x.Created, y.Created, x.Updated, y.Updated = 0, 0, nil, nil, nil, nil
@@ -370,7 +408,7 @@ func (s *Store) importPolicyLine(ctx context.Context, line []byte, by string, re
 	} else if ErrorCode(err) != ENOTFOUND {
 		return err
 	}
-	if err := s.PutPolicy(ctx, &p, by); err != nil {
+	if err := s.putPolicy(tx, &p, by); err != nil {
 		return err
 	}
 	if old != nil {
@@ -383,13 +421,13 @@ func (s *Store) importPolicyLine(ctx context.Context, line []byte, by string, re
 	return nil
 }
 
-func (s *Store) importBankLine(ctx context.Context, line []byte, by string, res *ImportResult) error {
+func (s *Store) importBankLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
 	var b Bank
 	if err := decodeStrict(line, &b); err != nil {
 		return err
 	}
 	b.Kind = ""
-	old, err := s.FindBankByID(ctx, b.ID)
+	old, err := getBank(tx, b.ID)
 	if err == nil && reflect.DeepEqual(*old, b) {
 		res.Same++
 		res.count(KindBank, func(sc *SourceCount) { sc.Same++ })
@@ -397,7 +435,7 @@ func (s *Store) importBankLine(ctx context.Context, line []byte, by string, res 
 	} else if err != nil && ErrorCode(err) != ENOTFOUND {
 		return err
 	}
-	if err := s.PutBank(ctx, &b, by); err != nil {
+	if err := s.putBank(tx, &b, by); err != nil {
 		return err
 	}
 	if old != nil {
