@@ -23,8 +23,9 @@ var (
 	keyMappingVersion = []byte("casebank.mapping_version")
 )
 
-// batchSize bounds the documents per bleve batch during rebuild and catch-up.
-const batchSize = 500
+// batchSize bounds the documents per bleve batch during rebuild and catch-up:
+// bigger batches mean fewer segments to merge.
+const batchSize = 2000
 
 // Index is the bleve index of a store's cases.
 type Index struct {

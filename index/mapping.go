@@ -1,6 +1,8 @@
 package index
 
 import (
+	"slices"
+
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -9,7 +11,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "7"
+const MappingVersion = "8"
 
 // Document field names.
 const (
@@ -75,8 +77,11 @@ func buildMapping() mapping.IndexMapping {
 		fm.Analyzer = f.analyzer
 		fm.IncludeInAll = false
 		fm.DocValues = false
-		// Stored with term vectors so that highlights can be cut from it.
-		fm.Store, fm.IncludeTermVectors = true, true
+		// Only fields shown as evidence are stored with term vectors (what
+		// highlights are cut from); the rest are only searched, which
+		// halves indexing work on a large corpus.
+		highlighted := slices.Contains(highlightFields, f.name)
+		fm.Store, fm.IncludeTermVectors = highlighted, highlighted
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
 	for _, name := range FacetFields {
