@@ -11,7 +11,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "8"
+const MappingVersion = "9"
 
 // Document field names.
 const (
@@ -77,11 +77,9 @@ func buildMapping() mapping.IndexMapping {
 		fm.Analyzer = f.analyzer
 		fm.IncludeInAll = false
 		fm.DocValues = false
-		// Only fields shown as evidence are stored with term vectors (what
-		// highlights are cut from); the rest are only searched, which
-		// halves indexing work on a large corpus.
-		highlighted := slices.Contains(highlightFields, f.name)
-		fm.Store, fm.IncludeTermVectors = highlighted, highlighted
+		// Term vectors (positions) everywhere: Chinese runs are matched as
+		// phrases. Only the fields shown as evidence are stored, for highlights.
+		fm.Store, fm.IncludeTermVectors = slices.Contains(highlightFields, f.name), true
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
 	for _, name := range FacetFields {
