@@ -165,13 +165,20 @@ func appendNew(xs []string, x string) []string {
 
 // query builds the bleve query. Strict: every text unit and special term is
 // required. Relaxed: any one of them is enough. Filters always apply.
-func (p *searchPlan) query(relaxed bool) query.Query {
+func (p *searchPlan) query(relaxed bool) query.Query { return p.queryWithout("", relaxed) }
+
+// queryWithout is the query without the filters on one facet field: what
+// that facet's counts are computed over, so that its other values stay
+// visible with the counts they would add (OR within a field).
+func (p *searchPlan) queryWithout(skip string, relaxed bool) query.Query {
 	var must, should, mustNot []query.Query
 	for field, values := range filterTerms(p.filter) {
-		must = append(must, anyTerm(field, values))
+		if field != skip {
+			must = append(must, anyTerm(field, values))
+		}
 	}
 	for _, in := range p.inferred {
-		if !in.Applied {
+		if !in.Applied || in.Field == skip {
 			continue
 		}
 		codes := in.Covers

@@ -148,6 +148,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err := ix.fill(ctx, res, sr, p.allFilters()); err != nil {
 		return nil, err
 	}
+	if err := ix.disjunctiveFacets(ctx, res, p); err != nil {
+		return nil, err
+	}
 	res.Took = time.Since(start)
 	return res, nil
 }
@@ -423,4 +426,55 @@ func facetLabel(t *corpus.Taxonomy, banks []*corpus.Bank, field, code string) co
 		}
 	}
 	return corpus.Text{ZH: code, EN: code}
+}
+
+// disjunctiveFacets recounts each facet that has a selected value without
+// its own filter, so that choosing 城商行 still shows 农商行 with the count it
+// would add. Other facets keep the counts of the result itself.
+func (ix *Index) disjunctiveFacets(ctx context.Context, res *Result, p *searchPlan) error {
+	selected := filterTerms(p.allFilters())
+	for i, f := range res.Facets {
+		if len(selected[f.Field]) == 0 {
+			continue
+		}
+		sr := bleve.NewSearchRequestOptions(p.queryWithout(f.Field, res.Query.Relaxed), 0, 0, false)
+		sr.AddFacet(f.Field, bleve.NewFacetRequest(f.Field, facetSizes[f.Field]))
+		out, err := ix.bleve.SearchInContext(ctx, sr)
+		if err != nil {
+			return fmt.Errorf("index: facet %s: %w", f.Field, err)
+		}
+		values := []FacetValue{}
+		if fr := out.Facets[f.Field]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				v := FacetValue{Code: t.Term, Count: t.Count, Selected: slices.Contains(selected[f.Field], t.Term)}
+				v.Label = labelFor(res.Facets[i].Values, t.Term)
+				values = append(values, v)
+			}
+		}
+		// Labels of values the result itself lacked come from the taxonomy.
+		tax, err := ix.store.Taxonomy()
+		if err != nil {
+			return err
+		}
+		banks, err := ix.store.FindBanks(ctx)
+		if err != nil {
+			return err
+		}
+		for j := range values {
+			if values[j].Label == (corpus.Text{}) {
+				values[j].Label = facetLabel(tax, banks, f.Field, values[j].Code)
+			}
+		}
+		res.Facets[i].Values = values
+	}
+	return nil
+}
+
+func labelFor(vals []FacetValue, code string) corpus.Text {
+	for _, v := range vals {
+		if v.Code == code {
+			return v.Label
+		}
+	}
+	return corpus.Text{}
 }

@@ -206,3 +206,27 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("long prefix: %v", err)
 	}
 }
+
+// Facets count OR within a field: with 城商行 chosen, the bank-type facet
+// still offers the other types with the counts they would add.
+func TestDisjunctiveFacets(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	all := search(t, ix, Request{Text: "DeepSeek", NoInfer: true})
+	res := search(t, ix, Request{Text: "DeepSeek", Filter: corpus.Filter{BankTypes: []string{"city_commercial"}}})
+	for _, h := range res.Hits {
+		if h.Case.Bank.Type != "city_commercial" {
+			t.Fatalf("hit %s is %s", h.Case.ID, h.Case.Bank.Type)
+		}
+	}
+	for _, code := range []string{"city_commercial", "rural_commercial"} {
+		if got, want := facetCount(res, FacetBankType, code), facetCount(all, FacetBankType, code); got != want || want == 0 {
+			t.Errorf("bank_type %s: %d with the filter, %d without", code, got, want)
+		}
+	}
+	// Other facets count the filtered result.
+	if got := facetCount(res, FacetTheme, "ai"); got > int(res.Total) {
+		t.Errorf("theme ai %d > %d hits", got, res.Total)
+	}
+}
