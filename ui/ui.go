@@ -80,8 +80,11 @@ func New(store *corpus.Store, ix *index.Index) (*UI, error) {
 		"has":       func(xs []string, x string) bool { return slices.Contains(xs, x) },
 		"short":     shortValue,
 		"facetName": facetName,
+		"tr":        tr,
+		"textOf":    func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
+		"pick":      pick,
 	}
-	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm"} {
+	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse %s: %w", page, err)
@@ -96,6 +99,9 @@ func (u *UI) Register(e *echo.Echo) {
 	e.GET("/", u.searchPage)
 	e.GET("/cases/:id", u.casePage)
 	e.GET("/static/:name", u.static)
+	e.GET("/lang", u.setLang)
+	e.GET("/banks/:id", u.bankPage)
+	e.GET("/stats", u.statsPage)
 	u.registerEditor(e)
 }
 
@@ -114,6 +120,13 @@ func (u *UI) render(c echo.Context, status int, page string, data any) error {
 		if sess := u.session(c); sess != nil {
 			m["User"] = sess
 		}
+		lang := u.lang(c)
+		m["Lang"] = lang
+		other := "en"
+		if lang == "en" {
+			other = "zh"
+		}
+		m["LangSwitch"] = "/lang?to=" + other + "&next=" + url.QueryEscape(c.Request().URL.RequestURI())
 		if _, ok := m["Report"]; !ok {
 			m["Report"] = corpus.ReportTitle
 		}
@@ -139,38 +152,51 @@ func (u *UI) static(c echo.Context) error {
 	return c.Blob(http.StatusOK, a.mime, a.body)
 }
 
-// labels resolves codes to Chinese labels for display.
+// labels resolves codes to labels in the page's language.
 type labels struct {
-	tax *corpus.Taxonomy
+	tax  *corpus.Taxonomy
+	lang string
 }
 
 func (l labels) of(kind, code string) string {
 	if v, ok := l.tax.Lookup(kind, code); ok {
-		return v.ZH
+		return pick(l.lang, corpus.Text{ZH: v.ZH, EN: v.EN})
 	}
 	return code
+}
+
+// pick returns the English text on English pages when there is one.
+func pick(lang string, t corpus.Text) string {
+	if lang == "en" && t.EN != "" {
+		return t.EN
+	}
+	if t.ZH == "" {
+		return t.EN
+	}
+	return t.ZH
+}
+
+// tr chooses between a Chinese and an English string.
+func tr(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
 }
 
 func (l labels) tags(c *corpus.Case) []string {
 	return append(labelsOf(l, corpus.KindDimension, c.Dimensions), labelsOf(l, corpus.KindTheme, c.Themes)...)
 }
 
-func facetName(field string) string {
-	switch field {
-	case index.FacetKind:
-		return "类型 Kind"
-	case index.FacetDimension:
-		return "维度 Dimension"
-	case index.FacetBankType:
-		return "银行类型 Bank type"
-	case index.FacetTheme:
-		return "主题 Theme"
-	case index.FacetRegion:
-		return "地区 Region"
-	case index.FacetYear:
-		return "年份 Year"
-	case index.FacetBank:
-		return "银行 Bank"
+var facetNames = map[string]corpus.Text{
+	index.FacetKind: {ZH: "类型", EN: "Kind"}, index.FacetDimension: {ZH: "维度", EN: "Dimension"},
+	index.FacetBankType: {ZH: "银行类型", EN: "Bank type"}, index.FacetTheme: {ZH: "主题", EN: "Theme"},
+	index.FacetRegion: {ZH: "地区", EN: "Region"}, index.FacetYear: {ZH: "年份", EN: "Year"}, index.FacetBank: {ZH: "银行", EN: "Bank"},
+}
+
+func facetName(lang, field string) string {
+	if n, ok := facetNames[field]; ok {
+		return pick(lang, n)
 	}
 	return field
 }
@@ -190,6 +216,8 @@ type facetView struct {
 }
 
 type hitView struct {
+	Main, Alt                  string // title in the page's language, and in the other
+	BankID                     string
 	Policy                     bool
 	ID                         string
 	Title                      corpus.Text
@@ -204,8 +232,11 @@ type chip struct {
 	Field, Value, Words, RemoveURL string
 }
 
+type tryLink struct{ Text, URL string }
+
 type resultView struct {
-	Query      string // the search's parameters, for export, citation and bulk links
+	Tries      []tryLink // for an empty result: what to try instead
+	Query      string    // the search's parameters, for export, citation and bulk links
 	Chips      []chip
 	Total      uint64
 	Relaxed    bool
@@ -240,7 +271,7 @@ func (u *UI) searchPage(c echo.Context) error {
 			if terr != nil {
 				return terr
 			}
-			data["Result"] = u.resultView(res, params, labels{tax})
+			data["Result"] = u.resultView(res, params, labels{tax, u.lang(c)})
 		}
 	}
 	if err != nil {
@@ -267,31 +298,36 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 		q := cloneValues(params)
 		q.Del("page")
 		q.Add("noinfer", in.Field)
-		v.Chips = append(v.Chips, chip{Field: strings.Fields(facetName(in.Field))[0], Value: in.Label.ZH, Words: in.Words, RemoveURL: "/?" + q.Encode()})
+		v.Chips = append(v.Chips, chip{Field: facetName(l.lang, in.Field), Value: pick(l.lang, in.Label), Words: in.Words, RemoveURL: "/?" + q.Encode()})
 	}
 	for _, h := range res.Hits {
 		c := h.Case
 		if c == nil {
 			p := h.Policy
-			v.Hits = append(v.Hits, hitView{ID: p.ID, Policy: true, Title: corpus.Text{ZH: p.Name, EN: p.NameEN},
-				BankName: p.Issuer, BankType: "政策", Region: l.of(corpus.KindRegion, p.Region), Year: p.Year(),
-				Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(h.Highlights),
+			title := corpus.Text{ZH: p.Name, EN: p.NameEN}
+			v.Hits = append(v.Hits, hitView{ID: p.ID, Policy: true, Title: title, Main: pick(l.lang, title), Alt: alt(l.lang, title),
+				BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.KindRegion, p.Region), Year: p.Year(),
+				Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(l.lang, h.Highlights),
 				Tags: labelsOf(l, corpus.KindTheme, p.Themes)})
 			continue
 		}
-		hv := hitView{ID: c.ID, Title: c.Title, BankName: c.Bank.Name, Year: c.Year,
+		hv := hitView{ID: c.ID, Title: c.Title, Main: pick(l.lang, c.Title), Alt: alt(l.lang, c.Title),
+			BankName: pick(l.lang, corpus.Text{ZH: c.Bank.Name, EN: c.Bank.NameEN}), BankID: c.Bank.ID, Year: c.Year,
 			BankType: l.of(corpus.KindBankType, c.Bank.Type), Region: l.of(corpus.KindRegion, c.Bank.Region),
 			Source: strings.TrimSpace(c.Source.Section + " " + c.Source.Table), Tags: l.tags(c)}
-		hv.Evidence = evidence(h.Highlights)
+		hv.Evidence = evidence(l.lang, h.Highlights)
 		v.Hits = append(v.Hits, hv)
 	}
 	for _, f := range res.Facets {
 		fv := facetView{Field: f.Field}
 		for _, val := range f.Values {
-			fv.Values = append(fv.Values, facetLink{Label: val.Label.ZH, Count: val.Count, Selected: val.Selected,
+			fv.Values = append(fv.Values, facetLink{Label: pick(l.lang, val.Label), Count: val.Count, Selected: val.Selected,
 				URL: toggleParam(params, f.Field, val.Code)})
 		}
 		v.Facets = append(v.Facets, fv)
+	}
+	if res.Total == 0 {
+		v.Tries = tries(l, res, params)
 	}
 	if res.Page > 1 {
 		v.Prev = withParam(params, "page", strconv.Itoa(res.Page-1))
@@ -302,10 +338,23 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 	return v
 }
 
-// evidence picks up to two highlighted fragments, most telling field first.
-func evidence(hl map[string][]string) []template.HTML {
+// alt is the title in the other language, shown under the main one.
+func alt(lang string, t corpus.Text) string {
+	if main := pick(lang, t); main == t.ZH {
+		return t.EN
+	}
+	return t.ZH
+}
+
+// evidence picks up to two highlighted fragments, most telling field first;
+// English pages prefer English fields.
+func evidence(lang string, hl map[string][]string) []template.HTML {
 	var out []template.HTML
-	for _, field := range []string{"title.zh", "summary.zh", "body", "products", "outcome", "summary.en", "title.en"} {
+	fields := []string{"title.zh", "summary.zh", "body", "products", "outcome", "summary.en", "title.en"}
+	if lang == "en" {
+		fields = []string{"title.en", "summary.en", "title.zh", "summary.zh", "body", "products", "outcome"}
+	}
+	for _, field := range fields {
 		for _, frag := range hl[field] {
 			// The index escaped every character except its own <mark> tags.
 			out = append(out, template.HTML(frag))
@@ -369,13 +418,34 @@ func (u *UI) casePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	l := labels{tax}
+	l := labels{tax, u.lang(c)}
 	hist, err := u.store.History(c.Request().Context(), cs.ID)
 	if err != nil {
 		return err
 	}
+	sims, err := u.index.SimilarCases(c.Request().Context(), cs.ID, 5)
+	if err != nil {
+		return err
+	}
+	type simView struct {
+		ID, Title, Bank string
+		Reasons         []string
+	}
+	var similar []simView
+	for _, sm := range sims {
+		v := simView{ID: sm.Case.ID, Title: pick(l.lang, sm.Case.Title), Bank: pick(l.lang, corpus.Text{ZH: sm.Case.Bank.Name, EN: sm.Case.Bank.NameEN})}
+		for _, r := range sm.Reasons[:min(4, len(sm.Reasons))] {
+			v.Reasons = append(v.Reasons, reasonText(l.lang, r))
+		}
+		similar = append(similar, v)
+	}
+	citation, err := corpus.Cite([]*corpus.Case{cs}, corpus.CiteBibTeX)
+	if err != nil {
+		return err
+	}
 	return u.render(c, http.StatusOK, "case", map[string]any{
-		"Case": cs, "History": hist, "Tax": tax, "BankName": cs.Bank.Name, "BankType": l.of(corpus.KindBankType, cs.Bank.Type),
+		"Case": cs, "History": hist, "Tax": tax, "Similar": similar, "Citation": citation,
+		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.KindBankType, cs.Bank.Type),
 		"Region": l.of(corpus.KindRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
 	})
 }
@@ -402,4 +472,66 @@ func shortValue(v any) string {
 		s = string(r[:80]) + "…"
 	}
 	return s
+}
+
+// lang is the page language: a lang parameter, else the remembered choice,
+// else Chinese.
+func (u *UI) lang(c echo.Context) string {
+	if l := c.QueryParam("lang"); l == "en" || l == "zh" {
+		return l
+	}
+	if ck, err := c.Cookie("lang"); err == nil && ck.Value == "en" {
+		return "en"
+	}
+	return "zh"
+}
+
+// setLang remembers the language choice and goes back to the page.
+func (u *UI) setLang(c echo.Context) error {
+	to := c.QueryParam("to")
+	if to != "en" && to != "zh" {
+		return &corpus.Error{Code: corpus.EINVALID, Message: "to must be en or zh", Fields: []corpus.FieldError{{Field: "to", Message: "unknown language", Allowed: []string{"zh", "en"}}}}
+	}
+	c.SetCookie(&http.Cookie{Name: "lang", Value: to, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true})
+	return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+}
+
+// tries suggests what to do about an empty result: drop a filter, or search
+// the glossary's equivalents in the other language.
+func tries(l labels, res *index.Result, params url.Values) []tryLink {
+	var out []tryLink
+	for _, field := range []string{"dimension", "bank_type", "theme", "region", "year", "bank"} {
+		for _, v := range params[field] {
+			q := cloneValues(params)
+			q.Del("page")
+			q.Del(field)
+			for _, keep := range params[field] {
+				if keep != v {
+					q.Add(field, keep)
+				}
+			}
+			out = append(out, tryLink{Text: tr(l.lang, "去掉筛选 ", "drop the filter ") + facetName(l.lang, field) + ": " + v, URL: "/?" + q.Encode()})
+		}
+	}
+	for _, in := range res.Query.Inferred {
+		q := cloneValues(params)
+		q.Add("noinfer", in.Field)
+		out = append(out, tryLink{Text: tr(l.lang, "不按“", "without ") + pick(l.lang, in.Label) + tr(l.lang, "”筛选", " as a filter"), URL: "/?" + q.Encode()})
+	}
+	var other []string
+	for _, e := range res.Query.Expanded {
+		for _, t := range e.Terms {
+			if t != strings.ToLower(e.Words) && t != e.Words {
+				other = append(other, t)
+				break
+			}
+		}
+	}
+	if len(other) > 0 {
+		q := cloneValues(params)
+		q.Set("q", strings.Join(other, " "))
+		q.Del("page")
+		out = append(out, tryLink{Text: tr(l.lang, "换个说法：", "try: ") + strings.Join(other, " "), URL: "/?" + q.Encode()})
+	}
+	return out
 }

@@ -124,7 +124,7 @@ func TestPageErrors(t *testing.T) {
 func TestInferredFiltersShowAsRemovableChips(t *testing.T) {
 	_, get := newSite(t)
 	code, _, body := get("/?q=" + url.QueryEscape("城商行 DeepSeek"))
-	if code != 200 || !strings.Contains(body, `class="chip"`) || !strings.Contains(body, "银行类型：城商行") {
+	if code != 200 || !strings.Contains(body, `class="chip"`) || !strings.Contains(body, "银行类型: 城商行") {
 		t.Fatalf("no bank-type chip (status %d)", code)
 	}
 	i := strings.Index(body, `class="chip"`)

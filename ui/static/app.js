@@ -1,16 +1,63 @@
-// Search as you type: after a short pause, submit the search form. The form
-// works without this script; this only saves pressing Enter.
+// casebank's pages work without this script; it only saves round trips:
+// results update while you type, the search box suggests completions, and
+// the citation can be copied with one click.
 (function () {
+  "use strict";
   var box = document.getElementById("q");
-  if (!box || !box.form) return;
-  var timer;
-  box.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      if (box.value.trim().length >= 2) box.form.submit();
-    }, 600);
+  var results = document.getElementById("results");
+  if (box && box.form && results && window.fetch && window.DOMParser) {
+    var timer, seq = 0;
+    var update = function () {
+      var params = new URLSearchParams(new FormData(box.form));
+      params.delete("page");
+      var url = "/?" + params.toString();
+      var mine = ++seq;
+      fetch(url, { headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          if (mine !== seq) return; // a newer search is on its way
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var fresh = doc.getElementById("results");
+          if (!fresh) return;
+          results.replaceChildren.apply(results, Array.prototype.slice.call(fresh.childNodes));
+          history.replaceState(null, "", url);
+          document.title = doc.title;
+        })
+        .catch(function () { /* the form still works with Enter */ });
+    };
+    var list = document.getElementById("suggestions");
+    var suggest = function () {
+      var word = box.value.split(/\s+/).pop();
+      if (!list || word.length < 1) return;
+      fetch("/api/v1/suggest?q=" + encodeURIComponent(word))
+        .then(function (r) { return r.json(); })
+        .then(function (data) {
+          var head = box.value.slice(0, box.value.length - word.length);
+          list.replaceChildren();
+          (data.suggestions || []).forEach(function (s) {
+            var o = document.createElement("option");
+            o.value = head + s.text;
+            list.appendChild(o);
+          });
+        })
+        .catch(function () {});
+    };
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { update(); suggest(); }, 250);
+    });
+    var n = box.value.length;
+    box.setSelectionRange(n, n);
+  }
+  // Copy buttons: shown only when the clipboard can be used.
+  document.querySelectorAll("button.copy").forEach(function (btn) {
+    var target = document.getElementById(btn.getAttribute("data-copy"));
+    if (!target || !navigator.clipboard) return;
+    btn.hidden = false;
+    btn.addEventListener("click", function () {
+      navigator.clipboard.writeText(target.value || target.textContent).then(function () {
+        btn.textContent = btn.textContent.replace(/^.*$/, document.documentElement.lang === "en" ? "Copied" : "已复制");
+      });
+    });
   });
-  // Keep the caret at the end after a reload triggered by typing.
-  var n = box.value.length;
-  box.setSelectionRange(n, n);
 })();

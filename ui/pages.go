@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// bankPage shows a bank's profile, its cases by dimension and its peers.
+func (u *UI) bankPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	b, err := u.store.FindBankByID(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	tax, err := u.store.Taxonomy()
+	if err != nil {
+		return err
+	}
+	l := labels{tax, u.lang(c)}
+	cases, err := u.store.FindCases(ctx, corpus.Filter{Banks: []string{b.ID}})
+	if err != nil {
+		return err
+	}
+	type group struct {
+		Label string
+		Cases []*corpus.Case
+	}
+	var groups []group
+	for _, d := range tax.Dimensions {
+		g := group{Label: l.of(corpus.KindDimension, d.Code)}
+		for _, cs := range cases {
+			if len(cs.Dimensions) > 0 && cs.Dimensions[0] == d.Code {
+				g.Cases = append(g.Cases, cs)
+			}
+		}
+		if len(g.Cases) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	peers, err := u.index.PeerBanks(ctx, b.ID, 8)
+	if err != nil {
+		return err
+	}
+	type peerView struct {
+		ID, Name string
+		Reasons  []string
+	}
+	var pv []peerView
+	for _, p := range peers {
+		v := peerView{ID: p.Bank.ID, Name: pick(l.lang, corpus.Text{ZH: p.Bank.Name, EN: p.Bank.NameEN})}
+		for _, r := range p.Reasons {
+			v.Reasons = append(v.Reasons, reasonText(l.lang, r))
+		}
+		pv = append(pv, v)
+	}
+	return u.render(c, http.StatusOK, "bank", map[string]any{
+		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.KindBankType, b.Type),
+		"Region": l.of(corpus.KindRegion, b.Region), "Groups": groups, "Peers": pv, "Count": len(cases),
+	})
+}
+
+// reasonText says why a case or bank is similar, in the page's language.
+func reasonText(lang string, r index.Reason) string {
+	kinds := map[string]corpus.Text{
+		"theme": {ZH: "同主题", EN: "same theme"}, "dimension": {ZH: "同维度", EN: "same dimension"},
+		"bank_type": {ZH: "同类型", EN: "same type"}, "region": {ZH: "同地区", EN: "same region"},
+		"nearby_region": {ZH: "邻近地区", EN: "nearby region"}, "name": {ZH: "共同提到", EN: "both name"},
+	}
+	k, ok := kinds[r.Kind]
+	if !ok {
+		k = corpus.Text{ZH: r.Kind, EN: r.Kind}
+	}
+	return pick(lang, k) + ": " + pick(lang, r.Label)
+}
+
+// statsPage draws the report's honeycomb index as radar charts and the
+// corpus as heatmaps; every axis and cell links to its search.
+func (u *UI) statsPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	tax, err := u.store.Taxonomy()
+	if err != nil {
+		return err
+	}
+	lang := u.lang(c)
+	l := labels{tax, lang}
+	hc, err := corpus.DefaultHoneycomb()
+	if err != nil {
+		return err
+	}
+	cases, err := u.store.FindCases(ctx, corpus.Filter{})
+	if err != nil {
+		return err
+	}
+	var radars []template.HTML
+	for _, bt := range []string{"city_commercial", "rural_commercial", "private"} {
+		radars = append(radars, radar(l, hc, bt))
+	}
+	type cell struct {
+		Count int
+		URL   string
+		Level int // 0..4, for the colour
+	}
+	type row struct {
+		Label, URL string
+		Cells      []cell
+	}
+	counts := map[[2]string]int{}
+	themeCounts := map[string]int{}
+	maxCount := 1
+	for _, cs := range cases {
+		for _, d := range cs.Dimensions {
+			counts[[2]string{d, cs.Bank.Type}]++
+			maxCount = max(maxCount, counts[[2]string{d, cs.Bank.Type}])
+		}
+		for _, t := range cs.Themes {
+			themeCounts[t]++
+		}
+	}
+	var types []corpus.Value
+	for _, bt := range tax.BankTypes {
+		for _, d := range tax.Dimensions {
+			if counts[[2]string{d.Code, bt.Code}] > 0 {
+				types = append(types, bt)
+				break
+			}
+		}
+	}
+	var rows []row
+	for _, d := range tax.Dimensions {
+		r := row{Label: l.of(corpus.KindDimension, d.Code), URL: "/?dimension=" + d.Code}
+		for _, bt := range types {
+			n := counts[[2]string{d.Code, bt.Code}]
+			r.Cells = append(r.Cells, cell{Count: n, URL: "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bt.Code}}.Encode(),
+				Level: int(math.Ceil(4 * float64(n) / float64(maxCount)))})
+		}
+		rows = append(rows, r)
+	}
+	var cols []string
+	for _, bt := range types {
+		cols = append(cols, l.of(corpus.KindBankType, bt.Code))
+	}
+	type themeRow struct {
+		Label, URL string
+		Count      int
+		Width      int
+	}
+	var themes []themeRow
+	maxTheme := 1
+	for _, n := range themeCounts {
+		maxTheme = max(maxTheme, n)
+	}
+	for _, t := range tax.Themes {
+		if n := themeCounts[t.Code]; n > 0 {
+			themes = append(themes, themeRow{Label: l.of(corpus.KindTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
+		}
+	}
+	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })
+	return u.render(c, http.StatusOK, "stats", map[string]any{
+		"Radars": radars, "Cols": cols, "Rows": rows, "Themes": themes, "Cases": len(cases), "Source": hc.Source,
+	})
+}
+
+// radar draws one bank type's honeycomb scores on six axes, a polygon per
+// year, as inline SVG (no scripts, legible in print). Axis labels link to
+// the search for that dimension and bank type.
+func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
+	const size, cx, cy, rmax = 320.0, 160.0, 150.0, 105.0
+	dims := l.tax.Dimensions
+	years := map[int]map[string]float64{}
+	for _, s := range hc.Scores {
+		if s.BankType != bankType {
+			continue
+		}
+		if years[s.Year] == nil {
+			years[s.Year] = map[string]float64{}
+		}
+		years[s.Year][s.Dimension] = s.Score
+	}
+	var ys []int
+	for y := range years {
+		ys = append(ys, y)
+	}
+	sort.Ints(ys)
+	point := func(i int, r float64) (float64, float64) {
+		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(len(dims))
+		return cx + r*math.Cos(a), cy + r*math.Sin(a)
+	}
+	title := l.of(corpus.KindBankType, bankType)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<figure class="radar"><svg viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="r-%s"><title id="r-%s">%s %s</title>`,
+		size, size, bankType, bankType, html.EscapeString(title), html.EscapeString(tr(l.lang, "蜂巢模型指数", "honeycomb index")))
+	for _, frac := range []float64{0.25, 0.5, 0.75, 1} {
+		var pts []string
+		for i := range dims {
+			x, y := point(i, rmax*frac)
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+		}
+		fmt.Fprintf(&b, `<polygon class="grid" points="%s"/>`, strings.Join(pts, " "))
+	}
+	for i, d := range dims {
+		x, y := point(i, rmax)
+		lx, ly := point(i, rmax+22)
+		fmt.Fprintf(&b, `<line class="axis" x1="%.0f" y1="%.0f" x2="%.1f" y2="%.1f"/>`, cx, cy, x, y)
+		href := "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bankType}}.Encode()
+		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.of(corpus.KindDimension, d.Code)))
+	}
+	for k, y := range ys {
+		var pts []string
+		for i, d := range dims {
+			x, yy := point(i, rmax*years[y][d.Code]/100)
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, yy))
+		}
+		fmt.Fprintf(&b, `<polygon class="year y%d" points="%s"><title>%d</title></polygon>`, k, strings.Join(pts, " "), y)
+	}
+	b.WriteString(`</svg><figcaption>` + html.EscapeString(title) + `: `)
+	for k, y := range ys {
+		fmt.Fprintf(&b, `<span class="key y%d">%d</span> `, k, y)
+	}
+	b.WriteString(`</figcaption></figure>`)
+	return template.HTML(b.String()) // every text in it was escaped above
+}
