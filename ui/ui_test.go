@@ -22,7 +22,7 @@ import (
 // testStore is the store of the last site newSite made, for tests that need tokens.
 var testStore *corpus.Store
 
-func newSite(t *testing.T) (*httptest.Server, func(path string) (int, http.Header, string)) {
+func newSite(t testing.TB) (*httptest.Server, func(path string) (int, http.Header, string)) {
 	t.Helper()
 	store, ix := indextest.MustOpen(t)
 	hostile := corpustest.NewCase("hostile-text", "jiangsu-bank", `<script>alert("t")</script>标题`, `正文 <img src=x onerror=alert(1)> 防火墙`)
@@ -230,4 +230,50 @@ func between(s, start, end string) string {
 		return ""
 	}
 	return s[:j]
+}
+
+// The first page is small and has one stylesheet and one deferred script.
+func TestFirstPageWeight(t *testing.T) {
+	ts, get := newSite(t)
+	code, _, body := get("/")
+	if code != 200 {
+		t.Fatal(code)
+	}
+	if n := strings.Count(body, `rel="stylesheet"`); n != 1 {
+		t.Errorf("%d stylesheets", n)
+	}
+	if n := strings.Count(body, "<script"); n != 1 || !strings.Contains(body, " defer>") {
+		t.Errorf("%d scripts, or not deferred", n)
+	}
+	total := len(body)
+	for _, asset := range []string{between(body, `href="/static/`, `"`), between(body, `src="/static/`, `"`)} {
+		res, err := http.Get(ts.URL + "/static/" + strings.ReplaceAll(asset, "&amp;", "&"))
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("asset %s: %v", asset, err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		total += len(b)
+		if !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("asset %s is not cached", asset)
+		}
+	}
+	t.Logf("first page: %d bytes", total)
+	if total > 50<<10 {
+		t.Fatalf("first page is %d bytes, over 50 KB", total)
+	}
+}
+
+// BenchmarkSearchAsYouType is the round trip of one keystroke's search: the
+// browser asks for the page and swaps in its results.
+func BenchmarkSearchAsYouType(b *testing.B) {
+	ts, _ := newSite(b)
+	for b.Loop() {
+		res, err := http.Get(ts.URL + "/?q=" + url.QueryEscape("城商行 DeepSeek"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
 }

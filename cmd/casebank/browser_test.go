@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"casebank/corpus"
+)
+
+// chromiumPath finds Debian's Chromium. Without it the browser tests skip,
+// loudly, except under CI=true, where a missing browser fails the run.
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("Chromium is missing: install Debian's chromium (apt-get install -y chromium); CI=true requires the browser tests")
+	}
+	t.Skip("!!! SKIPPING THE BROWSER TESTS: Chromium is not installed (apt-get install -y chromium) !!!")
+	return ""
+}
+
+// browser starts headless Chromium with a window of the given size.
+func browser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Headless,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// get runs an action that reads something, failing the test on error.
+func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// do runs steps, failing the test on error.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// follow clicks a link or button and waits for the page it loads.
+func follow(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// screenshotDir collects the PNGs the README shows.
+var screenshotDir = filepath.Join("..", "..", "docs", "screenshots")
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png := get(t, ctx, chromedp.FullScreenshot(100)) // quality 100 means PNG
+	os.MkdirAll(screenshotDir, 0o755)
+	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// browserSite runs the real server on :0 with an editor token.
+func browserSite(t *testing.T) (base, token string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err = store.CreateToken(context.Background(), "浏览器测试", corpus.RoleEditor)
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop := serveInProcess(t, dir)
+	t.Cleanup(func() { stop() })
+	return strings.TrimSuffix(base, "/"), token
+}
+
+func TestBrowserSearchCaseLanguage(t *testing.T) {
+	base, _ := browserSite(t)
+	ctx := browser(t, 1280, 900)
+	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("q")))
+	if _, err := chromedp.RunResponse(ctx, chromedp.SendKeys(chromedp.ID("q"), "DeepSeek deployments at city commercial banks\n")); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".chip")))
+	chips := get(t, ctx, chromedp.Text(chromedp.CSS(".chips")))
+	hits := get(t, ctx, chromedp.Text(chromedp.CSS(".hits")))
+	total1 := get(t, ctx, chromedp.Text(chromedp.CSS(".total")))
+	if !strings.Contains(chips, "城商行") || !strings.Contains(hits, "DeepSeek") || !strings.Contains(hits, "江苏银行") {
+		t.Fatalf("chips %q; hits lack the DeepSeek cases of 城商行", chips)
+	}
+	screenshot(t, ctx, "search")
+	// Remove the chip: more results.
+	follow(t, ctx, ".chip a")
+	do(t, ctx, chromedp.WaitNotPresent(chromedp.CSS(".chip")))
+	if total2 := get(t, ctx, chromedp.Text(chromedp.CSS(".total"))); number(total2) <= number(total1) {
+		t.Fatalf("without the chip %q, with it %q", total2, total1)
+	}
+	// Click a facet: the URL and the selection follow.
+	follow(t, ctx, `.facets a[href*="bank_type=private"]`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".facets a.selected")))
+	loc := get(t, ctx, chromedp.Location())
+	selected := get(t, ctx, chromedp.Text(chromedp.CSS(".facets a.selected")))
+	if !strings.Contains(loc, "bank_type=private") || !strings.Contains(selected, "民营银行") {
+		t.Fatalf("facet: %s %q", loc, selected)
+	}
+	// Open a case; its citation is there to copy.
+	follow(t, ctx, ".hit h3 a")
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("citation")))
+	citation := get(t, ctx, chromedp.Value(chromedp.ID("citation")))
+	title := get(t, ctx, chromedp.Text(chromedp.CSS("h1")))
+	if !strings.Contains(citation, "@incollection{") || !strings.Contains(citation, corpus.ReportPublisher) {
+		t.Fatalf("citation %q", citation)
+	}
+	if !get(t, ctx, chromedp.Evaluate[bool](`!document.querySelector("button.copy").hidden`)) {
+		t.Error("the copy-citation button is not shown")
+	}
+	screenshot(t, ctx, "case")
+	// Switch to English; the choice is remembered.
+	follow(t, ctx, "a.lang")
+	h1 := get(t, ctx, chromedp.Text(chromedp.CSS("h1")))
+	do(t, ctx, chromedp.Navigate(base+"/"))
+	label := get(t, ctx, chromedp.Text(chromedp.CSS(`label[for="q"]`)))
+	if label != "Search cases" || h1 == title {
+		t.Fatalf("English: label %q, title %q (was %q)", label, h1, title)
+	}
+	// Stats and bank pages render.
+	do(t, ctx, chromedp.Navigate(base+"/stats"), chromedp.WaitVisible(chromedp.CSS(".radar svg")))
+	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(".radar svg polygon.year").length`)); n != 9 {
+		t.Fatalf("stats: %d year polygons", n)
+	}
+	screenshot(t, ctx, "stats")
+	do(t, ctx, chromedp.Navigate(base+"/banks/chengdu-rcb"), chromedp.WaitVisible(chromedp.CSS(".similar")))
+	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(".similar li a").length`)); n == 0 {
+		t.Fatal("bank page without peers")
+	}
+}
+
+// At phone width nothing overflows sideways and the search works.
+func TestBrowserPhoneWidth(t *testing.T) {
+	base, _ := browserSite(t)
+	ctx := browser(t, 390, 844)
+	// A phone's viewport: headless windows are never narrower than 500 px.
+	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	for _, path := range []string{"/?q=" + url.QueryEscape("城商行 DeepSeek"), "/cases/r2025-t1-4-jiangsu-bank", "/stats", "/banks/jiangsu-bank"} {
+		do(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main")))
+		if w := get(t, ctx, chromedp.Evaluate[int](`window.innerWidth`)); w != 390 {
+			t.Fatalf("viewport is %d px wide, not a phone's 390", w)
+		}
+		if get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+			t.Errorf("%s overflows the phone width", path)
+		}
+		if strings.HasPrefix(path, "/?") {
+			screenshot(t, ctx, "search-phone")
+		}
+	}
+}
+
+// An editor signs in, adds a case, accepts a suggested tag and finds the
+// case in search; a hostile case text renders as text.
+func TestBrowserEditorAndHostileText(t *testing.T) {
+	base, token := browserSite(t)
+	ctx := browser(t, 1280, 900)
+	do(t, ctx, chromedp.Navigate(base+"/signin?next=/cases/new"), chromedp.SendKeys(chromedp.ID("token"), token))
+	follow(t, ctx, `form[action="/signin"] button`)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.ID("title_zh")),
+		chromedp.SetValue(chromedp.ID("bank"), "hangzhou-bank"),
+		chromedp.SendKeys(chromedp.ID("title_zh"), "杭州银行浏览器测试：国产分布式核心系统"),
+		chromedp.SendKeys(chromedp.ID("title_en"), "Bank of Hangzhou browser test: a domestic distributed core system"),
+		chromedp.SendKeys(chromedp.ID("body"), "杭州银行完成核心系统国产化改造，采用国产分布式数据库，实现信创全栈替代。"),
+		chromedp.SendKeys(chromedp.ID("source_section"), "5.3"),
+		chromedp.Click(chromedp.CSS(`input[name="dimension"][value="technology"]`)),
+	)
+	follow(t, ctx, `button[value="suggest"]`)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`input[name="decide:theme:xinchuang"][value="accept"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="decide:theme:xinchuang"][value="accept"]`)),
+	)
+	screenshot(t, ctx, "new-case")
+	follow(t, ctx, `button[value="save"]`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".history")))
+	body := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
+	if !strings.Contains(body, "杭州银行浏览器测试") || !strings.Contains(body, "theme:xinchuang") || !strings.Contains(body, "浏览器测试") {
+		t.Fatalf("saved case page lacks the case, the accepted tag or the editor:\n%.500s", body)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/?q="+url.QueryEscape("浏览器测试")+"&theme=xinchuang"))
+	if hits := get(t, ctx, chromedp.Text(chromedp.CSS(".hits"))); !strings.Contains(hits, "杭州银行浏览器测试") {
+		t.Fatalf("not found in search: %q", hits)
+	}
+
+	// A hostile case, added through the API, renders as text.
+	evil := `<script>window.pwned=1</script><img src=x onerror="window.pwned=2">`
+	c := map[string]any{"id": "hostile-browser", "kind": "case", "year": 2025, "bank": map[string]any{"id": "jiangsu-bank"},
+		"title": map[string]any{"zh": "恶意标题" + evil, "en": evil}, "summary": map[string]any{"zh": evil, "en": evil},
+		"body": evil, "dimensions": []string{"technology"}, "themes": []string{}, "source": map[string]any{"report": "x", "year": 2025, "section": "1"}}
+	data, _ := json.Marshal(c)
+	req, _ := http.NewRequest("POST", base+"/api/v1/cases", bytes.NewReader(data))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("create hostile case: %v %v", err, res)
+	}
+	res.Body.Close()
+	for _, path := range []string{"/cases/hostile-browser", "/?q=" + url.QueryEscape("恶意标题")} {
+		do(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main")), chromedp.Sleep(200*time.Millisecond))
+		pwned := get(t, ctx, chromedp.Evaluate[string](`String(window.pwned)`))
+		imgs := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("main img").length`))
+		text := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
+		if pwned != "undefined" || imgs != 0 || !strings.Contains(text, "<script>") {
+			t.Fatalf("%s: pwned=%s, %d img elements, text %.200q", path, pwned, imgs, text)
+		}
+	}
+}
+
+func number(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n = n*10 + int(r-'0')
+		} else if n > 0 {
+			break
+		}
+	}
+	return n
+}
