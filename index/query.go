@@ -9,9 +9,12 @@ import (
 	"casebank/corpus"
 )
 
-// MaxQueryLength bounds a query in characters; longer ones are refused
-// rather than expanded into thousands of clauses.
-const MaxQueryLength = 500
+// MaxQueryLength bounds a query in characters and MaxQueryTerms in terms;
+// longer ones are refused rather than expanded into thousands of clauses.
+const (
+	MaxQueryLength = 500
+	MaxQueryTerms  = 40
+)
 
 // Term is one unit of a parsed query.
 type Term struct {
@@ -124,6 +127,9 @@ func Parse(q string) (*Parsed, error) {
 			return nil, corpus.Errorf(corpus.EINVALID, "excluding a %s (-%s:) is not supported; filter on the values you want instead", t.Field, t.Field)
 		}
 		p.Terms = append(p.Terms, t)
+		if len(p.Terms) > MaxQueryTerms {
+			return nil, corpus.Errorf(corpus.EINVALID, "the query has more than %d terms; use fewer words", MaxQueryTerms)
+		}
 	}
 	return p, nil
 }
