@@ -223,30 +223,38 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 			return err
 		}
 		batch := ix.bleve.NewBatch()
-		for id := range ids {
-			c, err := ix.store.FindCaseByID(ctx, id)
+		// put indexes a record's current state, or deletes it when it is gone.
+		put := func(id string, doc any, err error) error {
 			switch {
 			case corpus.ErrorCode(err) == corpus.ENOTFOUND:
 				batch.Delete(id)
+				return nil
 			case err != nil:
 				return err
-			default:
-				if err := batch.Index(id, document(c, tax)); err != nil {
-					return fmt.Errorf("index: case %s: %w", id, err)
-				}
+			}
+			if err := batch.Index(id, doc); err != nil {
+				return fmt.Errorf("index: %s: %w", id, err)
+			}
+			return nil
+		}
+		for id := range ids {
+			c, err := ix.store.FindCaseByID(ctx, id)
+			var doc any
+			if err == nil {
+				doc = document(c, tax)
+			}
+			if err := put(id, doc, err); err != nil {
+				return err
 			}
 		}
 		for id := range policies {
 			p, err := ix.store.FindPolicyByID(ctx, id)
-			switch {
-			case corpus.ErrorCode(err) == corpus.ENOTFOUND:
-				batch.Delete(id)
-			case err != nil:
+			var doc any
+			if err == nil {
+				doc = policyDocument(p)
+			}
+			if err := put(id, doc, err); err != nil {
 				return err
-			default:
-				if err := batch.Index(id, policyDocument(p)); err != nil {
-					return fmt.Errorf("index: policy %s: %w", id, err)
-				}
 			}
 		}
 		applied = changes[len(changes)-1].Seq
