@@ -240,6 +240,7 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 		if err := putJSON(tx.Bucket(bucketTaxonomy), keyTaxonomy, t); err != nil {
 			return err
 		}
+		s.tax.Store(nil)
 		if _, err := s.appendChange(tx, OpTaxonomyPut, "taxonomy", by); err != nil {
 			return err
 		}
@@ -286,6 +287,7 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 		}
 		return nil
 	})
+	s.tax.Store(nil) // a reader may have cached the old one meanwhile
 	if err == errPreview {
 		err = nil
 	}

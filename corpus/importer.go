@@ -200,7 +200,10 @@ func truncate(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// normalizeBankName folds the variants a report uses for one name.
+// NormalizeBankName folds the variants a report uses for one name (spaces,
+// bracket width, a 股份有限公司 suffix), for name lookups.
+func NormalizeBankName(s string) string { return normalizeBankName(s) }
+
 func normalizeBankName(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.NewReplacer(" ", "", "(", "（", ")", "）", "股份有限公司", "").Replace(s)

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"context"
+	"sync/atomic"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -58,6 +59,10 @@ type Options struct {
 type Store struct {
 	db  *bolt.DB
 	now func() time.Time
+
+	// tax caches the decoded taxonomy for readers; writes of the taxonomy
+	// clear it. Callers get a copy, so they may change what they get.
+	tax atomic.Pointer[Taxonomy]
 }
 
 // Open opens (creating if needed) the store file at path.
@@ -178,13 +183,20 @@ func (s *Store) ChangesSince(after uint64, limit int) ([]Change, error) {
 
 // Taxonomy returns the stored taxonomy, or the embedded default if none was stored.
 func (s *Store) Taxonomy() (*Taxonomy, error) {
+	if t := s.tax.Load(); t != nil {
+		return t.clone(), nil
+	}
 	var t *Taxonomy
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		t, err = getTaxonomy(tx)
 		return err
 	})
-	return t, err
+	if err != nil {
+		return nil, err
+	}
+	s.tax.Store(t)
+	return t.clone(), nil
 }
 
 func getTaxonomy(tx *bolt.Tx) (*Taxonomy, error) {
@@ -204,6 +216,7 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	defer s.tax.Store(nil) // a reader may have cached the old one meanwhile
 	return s.db.Update(func(tx *bolt.Tx) error {
 		err := forEachCase(tx, func(c *Case) error {
 			if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
@@ -220,6 +233,7 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 		if err := putJSON(tx.Bucket(bucketTaxonomy), keyTaxonomy, t); err != nil {
 			return fmt.Errorf("store: put taxonomy: %w", err)
 		}
+		s.tax.Store(nil)
 		_, err = s.appendChange(tx, OpTaxonomyPut, "taxonomy", by)
 		return err
 	})

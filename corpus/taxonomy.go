@@ -134,3 +134,16 @@ func (t *Taxonomy) unknownCodes(kind string, codes []string) []string {
 	}
 	return bad
 }
+
+// clone copies the taxonomy so that a caller's changes stay its own.
+func (t *Taxonomy) clone() *Taxonomy {
+	cp := func(vals []Value) []Value {
+		out := make([]Value, len(vals))
+		for i, v := range vals {
+			v.AliasesZH, v.AliasesEN = slices.Clone(v.AliasesZH), slices.Clone(v.AliasesEN)
+			out[i] = v
+		}
+		return out
+	}
+	return &Taxonomy{Dimensions: cp(t.Dimensions), BankTypes: cp(t.BankTypes), Themes: cp(t.Themes), Regions: cp(t.Regions)}
+}

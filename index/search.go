@@ -108,11 +108,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter, err := ix.resolveFilter(ctx, req.Filter, parsed.Filters)
+	voc, err := ix.vocabulary(ctx)
 	if err != nil {
 		return nil, err
 	}
-	voc, err := ix.vocabulary(ctx)
+	filter, err := resolveFilter(voc, req.Filter, parsed.Filters)
 	if err != nil {
 		return nil, err
 	}
@@ -145,10 +145,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		res.Query.Relaxed = p.required > 1
 	}
-	if err := ix.fill(ctx, res, sr, p.allFilters()); err != nil {
+	if err := ix.fill(ctx, voc, res, sr, p.allFilters()); err != nil {
 		return nil, err
 	}
-	if err := ix.disjunctiveFacets(ctx, res, p); err != nil {
+	if err := ix.disjunctiveFacets(ctx, voc, res, p); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)
@@ -238,11 +238,9 @@ func filterTerms(f corpus.Filter) map[string][]string {
 
 // resolveFilter merges the request's filters with field:value terms typed in
 // the query, turning labels and bank names into codes and refusing unknowns.
-func (ix *Index) resolveFilter(ctx context.Context, f corpus.Filter, typed map[string][]string) (corpus.Filter, error) {
-	tax, err := ix.store.Taxonomy()
-	if err != nil {
-		return f, err
-	}
+func resolveFilter(v *vocabulary, f corpus.Filter, typed map[string][]string) (corpus.Filter, error) {
+	tax := v.tax
+	var err error
 	out := corpus.Filter{}
 	codes := func(kind string, given, typedVals []string) ([]string, error) {
 		var res []string
@@ -271,23 +269,18 @@ func (ix *Index) resolveFilter(ctx context.Context, f corpus.Filter, typed map[s
 	if out.Regions, err = codes(corpus.KindRegion, f.Regions, typed[FacetRegion]); err != nil {
 		return out, err
 	}
-	for _, v := range append(slices.Clone(f.Banks), typed[FacetBank]...) {
-		id := v
-		if _, err := ix.store.FindBankByID(ctx, v); corpus.ErrorCode(err) == corpus.ENOTFOUND {
-			b, err := ix.store.FindBankByName(ctx, v)
-			if err == nil {
-				id = b.ID
-			} else if corpus.ErrorCode(err) != corpus.ENOTFOUND {
-				return out, err
-			} else {
-				id = ""
-			}
-		} else if err != nil {
-			return out, err
+	for _, name := range append(slices.Clone(f.Banks), typed[FacetBank]...) {
+		id := ""
+		if b, ok := v.bankByID[name]; ok {
+			id = b.ID
+		} else if b, ok := v.bankByName[corpus.NormalizeBankName(name)]; ok {
+			id = b.ID
+		} else if b, ok := v.bankByName[strings.ToLower(name)]; ok {
+			id = b.ID
 		}
 		if id == "" {
-			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown bank %q; see /api/v1/banks", v),
-				Fields: []corpus.FieldError{{Field: "bank", Message: "unknown bank " + strconv.Quote(v)}}}
+			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown bank %q; see /api/v1/banks", name),
+				Fields: []corpus.FieldError{{Field: "bank", Message: "unknown bank " + strconv.Quote(name)}}}
 		}
 		if !slices.Contains(out.Banks, id) {
 			out.Banks = append(out.Banks, id)
@@ -334,7 +327,7 @@ func lookupCode(t *corpus.Taxonomy, kind, v string) (string, bool) {
 }
 
 // fill turns a bleve result into hits with their cases and labelled facets.
-func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, f corpus.Filter) error {
+func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, sr *bleve.SearchResult, f corpus.Filter) error {
 	res.Total = sr.Total
 	var caseIDs []string
 	for _, h := range sr.Hits {
@@ -380,14 +373,6 @@ func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, 
 		hit.Highlights = hl
 		res.Hits = append(res.Hits, hit)
 	}
-	tax, err := ix.store.Taxonomy()
-	if err != nil {
-		return err
-	}
-	banks, err := ix.store.FindBanks(ctx)
-	if err != nil {
-		return err
-	}
 	selected := filterTerms(f)
 	for _, field := range FacetFields {
 		fr := sr.Facets[field]
@@ -395,7 +380,7 @@ func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, 
 		if fr != nil && fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
 				facet.Values = append(facet.Values, FacetValue{
-					Code: t.Term, Count: t.Count, Label: facetLabel(tax, banks, field, t.Term),
+					Code: t.Term, Count: t.Count, Label: facetLabel(voc, field, t.Term),
 					Selected: slices.Contains(selected[field], t.Term),
 				})
 			}
@@ -405,13 +390,12 @@ func (ix *Index) fill(ctx context.Context, res *Result, sr *bleve.SearchResult, 
 	return nil
 }
 
-func facetLabel(t *corpus.Taxonomy, banks []*corpus.Bank, field, code string) corpus.Text {
+func facetLabel(v *vocabulary, field, code string) corpus.Text {
+	t := v.tax
 	switch field {
 	case FacetBank:
-		for _, b := range banks {
-			if b.ID == code {
-				return corpus.Text{ZH: b.Name, EN: b.NameEN}
-			}
+		if b, ok := v.bankByID[code]; ok {
+			return corpus.Text{ZH: b.Name, EN: b.NameEN}
 		}
 	case FacetYear:
 		return corpus.Text{ZH: code + "年", EN: code}
@@ -431,7 +415,7 @@ func facetLabel(t *corpus.Taxonomy, banks []*corpus.Bank, field, code string) co
 // disjunctiveFacets recounts each facet that has a selected value without
 // its own filter, so that choosing 城商行 still shows 农商行 with the count it
 // would add. Other facets keep the counts of the result itself.
-func (ix *Index) disjunctiveFacets(ctx context.Context, res *Result, p *searchPlan) error {
+func (ix *Index) disjunctiveFacets(ctx context.Context, voc *vocabulary, res *Result, p *searchPlan) error {
 	selected := filterTerms(p.allFilters())
 	for i, f := range res.Facets {
 		if len(selected[f.Field]) == 0 {
@@ -452,17 +436,9 @@ func (ix *Index) disjunctiveFacets(ctx context.Context, res *Result, p *searchPl
 			}
 		}
 		// Labels of values the result itself lacked come from the taxonomy.
-		tax, err := ix.store.Taxonomy()
-		if err != nil {
-			return err
-		}
-		banks, err := ix.store.FindBanks(ctx)
-		if err != nil {
-			return err
-		}
 		for j := range values {
 			if values[j].Label == (corpus.Text{}) {
-				values[j].Label = facetLabel(tax, banks, f.Field, values[j].Code)
+				values[j].Label = facetLabel(voc, f.Field, values[j].Code)
 			}
 		}
 		res.Facets[i].Values = values

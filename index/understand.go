@@ -45,6 +45,13 @@ type vocabulary struct {
 	maxEN int                 // longest English phrase, in words
 
 	completions []completion // sorted, for autocomplete
+
+	// The taxonomy and banks it was built from, for labels and lookups, so
+	// that a search reads nothing else from the store.
+	tax        *corpus.Taxonomy
+	banks      []*corpus.Bank
+	bankByID   map[string]*corpus.Bank
+	bankByName map[string]*corpus.Bank
 }
 
 // Words too common to search on or to require.
@@ -71,7 +78,17 @@ func set(words ...string) map[string]bool {
 // buildVocabulary indexes every label, alias, bank name and glossary term.
 // Filters are registered first, so a glossary entry never shadows one.
 func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.Glossary) *vocabulary {
-	v := &vocabulary{zh: map[string]*meaning{}, en: map[string]*meaning{}}
+	v := &vocabulary{zh: map[string]*meaning{}, en: map[string]*meaning{}, tax: tax, banks: banks,
+		bankByID: map[string]*corpus.Bank{}, bankByName: map[string]*corpus.Bank{}}
+	for _, b := range banks {
+		v.bankByID[b.ID] = b
+		for _, n := range append([]string{b.Name}, b.Aliases...) {
+			v.bankByName[corpus.NormalizeBankName(n)] = b
+		}
+		if b.NameEN != "" {
+			v.bankByName[strings.ToLower(b.NameEN)] = b
+		}
+	}
 	add := func(term string, m *meaning) {
 		term = strings.TrimSpace(term)
 		if term == "" {
