@@ -2,11 +2,11 @@ package corpus
 
 import (
 	"context"
-	"sync/atomic"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"

@@ -247,8 +247,12 @@ func phraseAnywhere(text string, weight float64) query.Query {
 // englishAnywhere matches an English phrase (all its words) in the English
 // fields and, for names and acronyms, in the Chinese fields too.
 func englishAnywhere(text string, weight float64) query.Query {
+	return matchIn(textFields, text, weight)
+}
+
+func matchIn(fields []textField, text string, weight float64) query.Query {
 	var alts []query.Query
-	for _, f := range textFields {
+	for _, f := range fields {
 		q := bleve.NewMatchQuery(text)
 		q.SetField(f.name)
 		q.SetBoost(f.boost * weight)
@@ -277,10 +281,11 @@ func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
 	} else {
 		add(strings.ToLower(u.words), englishAnywhere(u.words, 1))
 	}
-	for _, zh := range m.zh {
+	// The most common equivalents only: each one is a dozen clauses.
+	for _, zh := range m.zh[:min(8, len(m.zh))] {
 		add(zh, phraseAnywhere(zh, 0.8))
 	}
-	for _, en := range m.en {
+	for _, en := range m.en[:min(4, len(m.en))] {
 		add(strings.ToLower(en), englishAnywhere(en, 0.8))
 	}
 	return bleve.NewDisjunctionQuery(alts...), searched
