@@ -387,16 +387,8 @@ func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
 // createCaseKeeping creates a case, keeping a version and stamps it already
 // has (a restored export); missing ones are set now.
 func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error) {
-	cs := *c
-	cs.Normalize()
-	t, err := getTaxonomy(tx)
+	cs, err := s.prepareCase(tx, c, by)
 	if err != nil {
-		return nil, err
-	}
-	if err := cs.Validate(t); err != nil {
-		return nil, err
-	}
-	if err := s.ensureBank(tx, &cs.Bank, by); err != nil {
 		return nil, err
 	}
 	cases := tx.Bucket(bucketCases)
@@ -438,16 +430,8 @@ func (s *Store) updateCase(tx *bolt.Tx, c *Case, ifVersion int, by string, note 
 	if ifVersion != 0 && ifVersion != old.Version {
 		return nil, Errorf(ECONFLICT, "case %q is at version %d, not %d: reload it and apply your change again", c.ID, old.Version, ifVersion)
 	}
-	cs := *c
-	cs.Normalize()
-	t, err := getTaxonomy(tx)
+	cs, err := s.prepareCase(tx, c, by)
 	if err != nil {
-		return nil, err
-	}
-	if err := cs.Validate(t); err != nil {
-		return nil, err
-	}
-	if err := s.ensureBank(tx, &cs.Bank, by); err != nil {
 		return nil, err
 	}
 	if len(diffCases(old, &cs)) == 0 && note.decisions == nil {
@@ -479,6 +463,21 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 		}
 		return appendHistory(tx, id, HistoryEntry{Seq: seq, At: Stamp{At: s.now().UTC(), By: by}, Op: HistDelete, Changes: diffCases(old, nil)})
 	})
+}
+
+// prepareCase normalises and validates a copy of c and resolves its bank
+// (creating an inline one), ready to be written in tx.
+func (s *Store) prepareCase(tx *bolt.Tx, c *Case, by string) (Case, error) {
+	cs := *c
+	cs.Normalize()
+	t, err := getTaxonomy(tx)
+	if err != nil {
+		return cs, err
+	}
+	if err := cs.Validate(t); err != nil {
+		return cs, err
+	}
+	return cs, s.ensureBank(tx, &cs.Bank, by)
 }
 
 // ensureBank checks that b exists, creating it from the case's inline bank

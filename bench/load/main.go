@@ -82,7 +82,9 @@ func main() {
 	}
 	wg.Wait()
 	slices.Sort(lat)
-	p := func(q int) string { return fmt.Sprintf("%.2f ms", float64(lat[min(len(lat)-1, len(lat)*q/100)].Microseconds())/1000) }
+	p := func(q int) string {
+		return fmt.Sprintf("%.2f ms", float64(lat[min(len(lat)-1, len(lat)*q/100)].Microseconds())/1000)
+	}
 	fmt.Printf("| %d | %.0f | %s | %s | %d |", *conns, float64(len(lat))/dur.Seconds(), p(50), p(99), errs)
 	if len(created) > 0 {
 		missing := 0
