@@ -236,6 +236,16 @@ func phraseAnywhere(text string, weight float64) query.Query {
 		if f.analyzer != cjk.AnalyzerName {
 			continue
 		}
+		if len([]rune(text)) <= 3 {
+			// Up to two bigrams: all of them in one field is nearly always the
+			// phrase itself, and a conjunction is far cheaper than positions.
+			q := bleve.NewMatchQuery(text)
+			q.SetField(f.name)
+			q.SetBoost(f.boost * weight)
+			q.SetOperator(query.MatchQueryOperatorAnd)
+			alts = append(alts, q)
+			continue
+		}
 		q := bleve.NewMatchPhraseQuery(text)
 		q.SetField(f.name)
 		q.SetBoost(f.boost * weight)

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -44,6 +45,7 @@ var suggestPrefixes = []string{"智慧", "bank of", "信创", "city com", "数�
 func main() {
 	n := flag.Int("n", 0, "generated cases to add to the embedded corpus")
 	reps := flag.Int("reps", 30, "repetitions of every query")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of casebank's searches to this file")
 	flag.Parse()
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "casebank-bench-")
@@ -115,6 +117,22 @@ func main() {
 	fmt.Printf("| Go heap after load (casebank + peers in one process) | %.0f MiB | | |\n", float64(ms.HeapAlloc)/(1<<20))
 	fmt.Printf("| RSS of this process | %s | | |\n\n", rss())
 
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		for r := 0; r < *reps; r++ {
+			for _, cl := range classes {
+				for _, q := range cl.queries {
+					ix.Search(ctx, index.Request{Text: q, Filter: cl.filter})
+				}
+			}
+		}
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 	fmt.Printf("| query class | casebank p50 | casebank p99 | FTS5 p50 | FTS5 p99 | bleve p50 | casebank / FTS5 (p50) |\n|---|---|---|---|---|---|---|\n")
 	for _, cl := range classes {
 		var ours, peer, plain []time.Duration
