@@ -48,6 +48,14 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer ix.Close()
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ix.Search(context.Background(), Request{Text: "城商行 DeepSeek"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	ix.DisableCache()
 	for _, q := range append(benchQueries, "DeepSeek") {
 		b.Run(q, func(b *testing.B) {
 			b.ReportAllocs()

@@ -40,7 +40,17 @@ type Index struct {
 	// and again after a change to banks, taxonomy or glossary.
 	vocab    atomic.Pointer[vocabulary]
 	vocabGen atomic.Uint64 // bumped on every invalidation
+
+	// gen advances with every change applied to the index; cached search
+	// answers are keyed by it.
+	gen     atomic.Uint64
+	cache   *resultCache
+	noCache bool // benchmarks measure the search itself
 }
+
+// DisableCache makes every search run in full; benchmarks use it to measure
+// the search rather than the cache. Call it before searching.
+func (ix *Index) DisableCache() { ix.noCache = true }
 
 // Open opens the index under dir, rebuilding it from the store when it is
 // missing, unreadable or of another mapping version, then catches it up.
@@ -48,7 +58,7 @@ func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Log
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	ix := &Index{store: store, log: logger, path: filepath.Join(dir, "index.bleve")}
+	ix := &Index{store: store, log: logger, path: filepath.Join(dir, "index.bleve"), cache: newResultCache(cacheSize)}
 	b, err := bleve.Open(ix.path)
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
@@ -152,6 +162,7 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		return fmt.Errorf("index: rebuild: %w", err)
 	}
 	ix.bleve = b
+	ix.gen.Add(1)
 	ix.log.Info("index built", "cases", len(snap.Cases), "policies", len(snap.Policies), "seq", snap.Seq)
 	return nil
 }
@@ -262,6 +273,7 @@ func (ix *Index) CatchUp(ctx context.Context) error {
 		if err := ix.bleve.Batch(batch); err != nil {
 			return fmt.Errorf("index: apply changes up to %d: %w", applied, err)
 		}
+		ix.gen.Add(1)
 	}
 }
 

@@ -104,6 +104,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if page*size > maxWindow {
 		return nil, corpus.Errorf(corpus.EINVALID, "page %d of size %d is beyond the first %d results; narrow the search", page, size, maxWindow)
 	}
+	// A vocabulary change (a bank, the taxonomy, the glossary) also changes
+	// what a query means; it advances the index generation as well.
+	key := cacheKey(ix.gen.Load()+ix.vocabGen.Load()<<32, req, page, size)
+	if cached, ok := ix.cache.get(key); ok && !ix.noCache {
+		res := *cached
+		res.Took = time.Since(start)
+		return &res, nil
+	}
 	parsed, err := Parse(req.Text)
 	if err != nil {
 		return nil, err
@@ -152,6 +160,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	res.Took = time.Since(start)
+	if !ix.noCache {
+		ix.cache.put(key, res)
+	}
 	return res, nil
 }
 

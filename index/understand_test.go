@@ -230,3 +230,38 @@ func TestDisjunctiveFacets(t *testing.T) {
 		t.Errorf("theme ai %d > %d hits", got, res.Total)
 	}
 }
+
+// Cached answers never outlive a change: a write that the index applied is
+// in the next answer to the same search.
+func TestResultCacheFollowsWrites(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	before := search(t, ix, Request{Text: "DeepSeek"})
+	again := search(t, ix, Request{Text: "DeepSeek"})
+	if again.Total != before.Total {
+		t.Fatal("cached answer differs")
+	}
+	c := corpustest.NewCase("cache-check", "jiangsu-bank", "缓存测试 DeepSeek", "DeepSeek 缓存测试")
+	if _, err := store.CreateCase(ctx, c, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := search(t, ix, Request{Text: "DeepSeek", Size: MaxSize})
+	if after.Total != before.Total+1 || !slices.Contains(hitIDs(after), "cache-check") {
+		t.Fatalf("after a write: %d hits (was %d)", after.Total, before.Total)
+	}
+	// A new bank alias changes what a query means, and the answer with it.
+	b, _ := store.FindBankByID(ctx, "jiangsu-bank")
+	b.Aliases = append(b.Aliases, "苏行测试别名")
+	store.PutBank(ctx, b, "t")
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, Request{Text: "苏行测试别名"})
+	if len(res.Query.Inferred) != 1 || res.Query.Inferred[0].Code != "jiangsu-bank" {
+		t.Fatalf("new alias not understood: %+v", res.Query.Inferred)
+	}
+}
