@@ -169,18 +169,15 @@ type Peer struct {
 // (3 points shared out over the bank's themes). Banks that share
 // nothing are left out.
 func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, error) {
-	b, err := ix.store.FindBankByID(ctx, bankID)
+	voc, err := ix.vocabulary(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tax, err := ix.store.Taxonomy()
-	if err != nil {
-		return nil, err
+	b, ok := voc.bankByID[bankID]
+	if !ok {
+		return nil, corpus.Errorf(corpus.ENOTFOUND, "bank %q not found", bankID)
 	}
-	banks, err := ix.store.FindBanks(ctx)
-	if err != nil {
-		return nil, err
-	}
+	tax, banks := voc.tax, voc.banks
 	// The bank's themes, then which banks have cases on each: one faceted
 	// search per theme, so the cost does not grow with the corpus.
 	themes, err := ix.facetValues(ctx, anyTerm(FacetBank, []string{b.ID}), FacetTheme)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -37,10 +36,7 @@ func TestCrashLoop(t *testing.T) {
 	if v := os.Getenv("CASEBANK_CRASH_KILLS"); v != "" {
 		kills, _ = strconv.Atoi(v)
 	}
-	bin := filepath.Join(t.TempDir(), "casebank")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	ctx := context.Background()
 	// Seed the directory and make an editor token before the first start.
@@ -69,24 +65,7 @@ func TestCrashLoop(t *testing.T) {
 	}
 	os.WriteFile(genFile, buf.Bytes(), 0o600)
 
-	start := func() (*exec.Cmd, string) {
-		t.Helper()
-		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
-		stdout, _ := cmd.StdoutPipe()
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		begin := time.Now()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		line, err := bufio.NewReader(stdout).ReadString('\n')
-		m := readyLine.FindStringSubmatch(line)
-		if err != nil || m == nil {
-			cmd.Process.Kill()
-			t.Fatalf("no ready line after a crash (%s): %q %v\n%s", time.Since(begin), line, err, stderr.String())
-		}
-		return cmd, m[1]
-	}
+	start := func() (*exec.Cmd, string) { return startBinary(t, bin, dir) }
 	r := rand.New(rand.NewPCG(7, 7))
 	var acked []string
 	next := 0

@@ -147,26 +147,9 @@ func TestKill9AndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "casebank")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	dir := filepath.Join(t.TempDir(), "data")
-	start := func() (*exec.Cmd, string) {
-		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
-		stdout, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		line, err := bufio.NewReader(stdout).ReadString('\n')
-		m := readyLine.FindStringSubmatch(line)
-		if err != nil || m == nil {
-			cmd.Process.Kill()
-			t.Fatalf("no ready line: %q %v", line, err)
-		}
-		return cmd, m[1]
-	}
+	start := func() (*exec.Cmd, string) { return startBinary(t, bin, dir) }
 	cmd, base := start()
 	first := searchIDs(t, base, "DeepSeek")
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -179,4 +162,34 @@ func TestKill9AndRestart(t *testing.T) {
 	if again := searchIDs(t, base, "DeepSeek"); len(first) == 0 || !slices.Equal(again, first) {
 		t.Fatalf("after kill -9: %v, before: %v", again, first)
 	}
+}
+
+// buildBinary builds the real casebank binary into a temp dir.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "casebank")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startBinary runs `casebank serve` on :0 and returns it with its base URL.
+func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	begin := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	m := readyLine.FindStringSubmatch(line)
+	if err != nil || m == nil {
+		cmd.Process.Kill()
+		t.Fatalf("no ready line after %s: %q %v\n%s", time.Since(begin), line, err, stderr.String())
+	}
+	return cmd, m[1]
 }
