@@ -46,6 +46,8 @@ type Index struct {
 	gen     atomic.Uint64
 	cache   *resultCache
 	noCache bool // benchmarks measure the search itself
+
+	columns *columns
 }
 
 // DisableCache makes every search run in full; benchmarks use it to measure
@@ -58,7 +60,7 @@ func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Log
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	ix := &Index{store: store, log: logger, path: filepath.Join(dir, "index.bleve"), cache: newResultCache(cacheSize)}
+	ix := &Index{store: store, log: logger, path: filepath.Join(dir, "index.bleve"), cache: newResultCache(cacheSize), columns: newColumns()}
 	b, err := bleve.Open(ix.path)
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
@@ -329,6 +331,8 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 		FacetRegion:    c.Bank.Region,
 		FacetYear:      strconv.Itoa(c.Year),
 		FacetBank:      c.Bank.ID,
+		fieldFacets: facetTerms(c.ID, map[string][]string{FacetKind: {c.Kind}, FacetDimension: c.Dimensions, FacetBankType: {c.Bank.Type},
+			FacetTheme: c.Themes, FacetRegion: {c.Bank.Region}, FacetYear: {strconv.Itoa(c.Year)}, FacetBank: {c.Bank.ID}}),
 	}
 }
 
@@ -345,7 +349,24 @@ func policyDocument(p *corpus.Policy) map[string]any {
 		FacetTheme:     p.Themes,
 		FacetRegion:    p.Region,
 		FacetYear:      strconv.Itoa(p.Year()),
+		fieldFacets: facetTerms(p.ID, map[string][]string{FacetKind: {p.Kind}, FacetTheme: p.Themes,
+			FacetRegion: {p.Region}, FacetYear: {strconv.Itoa(p.Year())}}),
 	}
+}
+
+// facetSep joins a facet field and a code in fieldFacets.
+const facetSep = "\x1f"
+
+func facetTerms(id string, values map[string][]string) []string {
+	out := []string{idField + facetSep + id}
+	for _, field := range FacetFields {
+		for _, v := range values[field] {
+			if v != "" {
+				out = append(out, field+facetSep+v)
+			}
+		}
+	}
+	return out
 }
 
 // vocabulary returns the query-understanding vocabulary, building it from

@@ -11,7 +11,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "9"
+const MappingVersion = "11"
 
 // Document field names.
 const (
@@ -29,6 +29,9 @@ const (
 	fieldTagsZH    = "tags_zh" // labels and aliases of the case's codes
 	fieldTagsEN    = "tags_en"
 	fieldNameKeys  = "name_keys" // "lowercase\x00Original" per product and technology, for autocomplete
+	// fieldFacets holds every facet value of a record as "field\x1fcode",
+	// in doc values: one field to visit per hit instead of seven.
+	fieldFacets = "facets"
 
 	FacetKind      = "kind"
 	FacetDimension = "dimension"
@@ -86,10 +89,14 @@ func buildMapping() mapping.IndexMapping {
 		fm := mapping.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		// Only the kind is stored: hits need it to know where to read the record.
+		// Counting reads fieldFacets; these fields only filter.
 		fm.Store, fm.IncludeTermVectors, fm.IncludeInAll = name == FacetKind, false, false
-		fm.DocValues = true
+		fm.DocValues = false
 		doc.AddFieldMappingsAt(name, fm)
 	}
+	ff := mapping.NewKeywordFieldMapping()
+	ff.Store, ff.IncludeTermVectors, ff.IncludeInAll, ff.DocValues = false, false, false, true
+	doc.AddFieldMappingsAt(fieldFacets, ff)
 	nk := mapping.NewKeywordFieldMapping()
 	nk.Store, nk.IncludeTermVectors, nk.IncludeInAll, nk.DocValues = false, false, false, false
 	doc.AddFieldMappingsAt(fieldNameKeys, nk)

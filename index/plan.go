@@ -163,30 +163,11 @@ func appendNew(xs []string, x string) []string {
 	return append(slices.Clone(xs), x)
 }
 
-// query builds the bleve query. Strict: every text unit and special term is
-// required. Relaxed: any one of them is enough. Filters always apply.
-func (p *searchPlan) query(relaxed bool) query.Query { return p.queryWithout("", relaxed) }
-
-// queryWithout is the query without the filters on one facet field: what
-// that facet's counts are computed over, so that its other values stay
-// visible with the counts they would add (OR within a field).
-func (p *searchPlan) queryWithout(skip string, relaxed bool) query.Query {
+// query builds the bleve query for the text. Strict: every text unit and
+// special term is required. Relaxed: any one of them is enough. Filters are
+// not part of it: exec applies clauses() to each hit.
+func (p *searchPlan) query(relaxed bool) query.Query {
 	var must, should, mustNot []query.Query
-	for field, values := range filterTerms(p.filter) {
-		if field != skip {
-			must = append(must, anyTerm(field, values))
-		}
-	}
-	for _, in := range p.inferred {
-		if !in.Applied || in.Field == skip {
-			continue
-		}
-		codes := in.Covers
-		if codes == nil {
-			codes = []string{in.Code}
-		}
-		must = append(must, anyTerm(in.Field, codes))
-	}
 	var required []query.Query
 	for _, t := range p.special {
 		if t.Negate {
@@ -218,6 +199,29 @@ func (p *searchPlan) queryWithout(skip string, relaxed bool) query.Query {
 		bq.AddMustNot(mustNot...)
 	}
 	return bq
+}
+
+// clauses are the filters: explicit ones OR within a field, and each applied
+// inferred filter on its own (a region covers its provinces).
+func (p *searchPlan) clauses() []clause {
+	var out []clause
+	explicit := filterTerms(p.filter)
+	for _, field := range FacetFields {
+		if values := explicit[field]; len(values) > 0 {
+			out = append(out, clause{field: field, codes: values})
+		}
+	}
+	for _, in := range p.inferred {
+		if !in.Applied {
+			continue
+		}
+		codes := in.Covers
+		if codes == nil {
+			codes = []string{in.Code}
+		}
+		out = append(out, clause{field: in.Field, codes: codes})
+	}
+	return out
 }
 
 // wordsQuery searches words as typed: Chinese as a phrase in the Chinese

@@ -133,59 +133,34 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if res.Query.Terms == nil {
 		res.Query.Terms = []Term{}
 	}
-	sr, err := ix.run(ctx, p.query(false), page, size)
+	from := (page - 1) * size
+	q := p.query(false)
+	er, err := ix.exec(ctx, q, p.clauses(), from, size)
 	if err != nil {
 		return nil, err
 	}
 	// When the strict query cannot fill the first page, widen it: cases
 	// matching only some of the words follow those matching all of them.
-	if sr.Total < uint64(size) && p.required > 1 {
-		if sr, err = ix.run(ctx, p.query(true), page, size); err != nil {
+	if er.total < uint64(size) && p.required > 1 {
+		q = p.query(true)
+		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
 			return nil, err
 		}
 		res.Query.Relaxed = true
 	}
 	// An inferred filter that leaves nothing was probably a misreading.
-	if sr.Total == 0 && len(p.inferred) > 0 {
+	if er.total == 0 && len(p.inferred) > 0 {
 		p.dropInferred()
-		if sr, err = ix.run(ctx, p.query(p.required > 1), page, size); err != nil {
+		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
 			return nil, err
 		}
-		res.Query.Relaxed = p.required > 1
 	}
-	if err := ix.fill(ctx, voc, res, sr, p.allFilters()); err != nil {
-		return nil, err
-	}
-	if err := ix.disjunctiveFacets(ctx, voc, res, p); err != nil {
+	if err := ix.fill(ctx, voc, res, q, er, p.allFilters()); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)
 	if !ix.noCache {
 		ix.cache.put(key, res)
-	}
-	return res, nil
-}
-
-func (ix *Index) run(ctx context.Context, q query.Query, page, size int) (*bleve.SearchResult, error) {
-	sr := bleve.NewSearchRequestOptions(q, size, (page-1)*size, false)
-	sr.Fields = []string{FacetKind}
-	sr.SortBy([]string{"-_score", "_id"})
-	sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-	sr.Highlight.Fields = highlightFields
-	for _, f := range FacetFields {
-		sr.AddFacet(f, bleve.NewFacetRequest(f, facetSizes[f]))
-	}
-	if err := sr.Validate(); err != nil {
-		return nil, corpus.Errorf(corpus.EINVALID, "query: %v", err)
-	}
-	res, err := ix.bleve.SearchInContext(ctx, sr)
-	if err != nil {
-		// Query errors (a bad regexp, say) surface only here; everything
-		// we build is checked above, so anything left is ours.
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("index: search: %w", ctx.Err())
-		}
-		return nil, fmt.Errorf("index: search: %w", err)
 	}
 	return res, nil
 }
@@ -337,13 +312,15 @@ func lookupCode(t *corpus.Taxonomy, kind, v string) (string, bool) {
 	return "", false
 }
 
-// fill turns a bleve result into hits with their cases and labelled facets.
-func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, sr *bleve.SearchResult, f corpus.Filter) error {
-	res.Total = sr.Total
-	var caseIDs []string
-	for _, h := range sr.Hits {
-		if h.Fields[FacetKind] != corpus.KindPolicy {
-			caseIDs = append(caseIDs, h.ID)
+// fill turns a pass's page into hits with their records and evidence, and
+// its counts into labelled facets.
+func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, q query.Query, er *execResult, f corpus.Filter) error {
+	res.Total = er.total
+	var caseIDs, ids []string
+	for _, s := range er.top {
+		ids = append(ids, s.id)
+		if er.kinds[s.id] != corpus.KindPolicy {
+			caseIDs = append(caseIDs, s.id)
 		}
 	}
 	cases, err := ix.store.FindCasesByIDs(ctx, caseIDs)
@@ -354,19 +331,64 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, sr *ble
 	for _, c := range cases {
 		byID[c.ID] = c
 	}
-	for _, h := range sr.Hits {
-		hit := Hit{Score: h.Score}
-		if h.Fields[FacetKind] == corpus.KindPolicy {
-			p, err := ix.store.FindPolicyByID(ctx, h.ID)
+	evidence, err := ix.highlights(ctx, q, ids)
+	if err != nil {
+		return err
+	}
+	for _, s := range er.top {
+		hit := Hit{Score: s.score, Highlights: evidence[s.id]}
+		if hit.Highlights == nil {
+			hit.Highlights = map[string][]string{}
+		}
+		if er.kinds[s.id] == corpus.KindPolicy {
+			p, err := ix.store.FindPolicyByID(ctx, s.id)
 			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
 				continue // deleted between search and read
 			} else if err != nil {
 				return err
 			}
 			hit.Policy = p
-		} else if hit.Case = byID[h.ID]; hit.Case == nil {
+		} else if hit.Case = byID[s.id]; hit.Case == nil {
 			continue
 		}
+		res.Hits = append(res.Hits, hit)
+	}
+	selected := filterTerms(f)
+	for _, field := range FacetFields {
+		counts := er.facet[field]
+		// A field with a selected value is counted without its own filters,
+		// so that choosing 城商行 still shows 农商行 with what it would add.
+		if drill, ok := er.drill[field]; ok {
+			counts = drill
+		}
+		facet := Facet{Field: field, Values: []FacetValue{}}
+		for _, c := range counts {
+			facet.Values = append(facet.Values, FacetValue{
+				Code: c.code, Count: c.count, Label: facetLabel(voc, field, c.code),
+				Selected: slices.Contains(selected[field], c.code),
+			})
+		}
+		res.Facets = append(res.Facets, facet)
+	}
+	return nil
+}
+
+// highlights finds the evidence for a page of hits: the same text query,
+// restricted to those records, through bleve's highlighter. Only the page
+// pays for term locations.
+func (ix *Index) highlights(ctx context.Context, q query.Query, ids []string) (map[string]map[string][]string, error) {
+	out := map[string]map[string][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
+	sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
+	sr.Highlight.Fields = highlightFields
+	found, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("index: highlight: %w", err)
+	}
+	for _, h := range found.Hits {
 		hl := map[string][]string{}
 		for field, frags := range h.Fragments {
 			name, ok := highlightNames[field]
@@ -381,24 +403,9 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, sr *ble
 				}
 			}
 		}
-		hit.Highlights = hl
-		res.Hits = append(res.Hits, hit)
+		out[h.ID] = hl
 	}
-	selected := filterTerms(f)
-	for _, field := range FacetFields {
-		fr := sr.Facets[field]
-		facet := Facet{Field: field, Values: []FacetValue{}}
-		if fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				facet.Values = append(facet.Values, FacetValue{
-					Code: t.Term, Count: t.Count, Label: facetLabel(voc, field, t.Term),
-					Selected: slices.Contains(selected[field], t.Term),
-				})
-			}
-		}
-		res.Facets = append(res.Facets, facet)
-	}
-	return nil
+	return out, nil
 }
 
 func facetLabel(v *vocabulary, field, code string) corpus.Text {
@@ -423,45 +430,3 @@ func facetLabel(v *vocabulary, field, code string) corpus.Text {
 	return corpus.Text{ZH: code, EN: code}
 }
 
-// disjunctiveFacets recounts each facet that has a selected value without
-// its own filter, so that choosing 城商行 still shows 农商行 with the count it
-// would add. Other facets keep the counts of the result itself.
-func (ix *Index) disjunctiveFacets(ctx context.Context, voc *vocabulary, res *Result, p *searchPlan) error {
-	selected := filterTerms(p.allFilters())
-	for i, f := range res.Facets {
-		if len(selected[f.Field]) == 0 {
-			continue
-		}
-		sr := bleve.NewSearchRequestOptions(p.queryWithout(f.Field, res.Query.Relaxed), 0, 0, false)
-		sr.AddFacet(f.Field, bleve.NewFacetRequest(f.Field, facetSizes[f.Field]))
-		out, err := ix.bleve.SearchInContext(ctx, sr)
-		if err != nil {
-			return fmt.Errorf("index: facet %s: %w", f.Field, err)
-		}
-		values := []FacetValue{}
-		if fr := out.Facets[f.Field]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				v := FacetValue{Code: t.Term, Count: t.Count, Selected: slices.Contains(selected[f.Field], t.Term)}
-				v.Label = labelFor(res.Facets[i].Values, t.Term)
-				values = append(values, v)
-			}
-		}
-		// Labels of values the result itself lacked come from the taxonomy.
-		for j := range values {
-			if values[j].Label == (corpus.Text{}) {
-				values[j].Label = facetLabel(voc, f.Field, values[j].Code)
-			}
-		}
-		res.Facets[i].Values = values
-	}
-	return nil
-}
-
-func labelFor(vals []FacetValue, code string) corpus.Text {
-	for _, v := range vals {
-		if v.Code == code {
-			return v.Label
-		}
-	}
-	return corpus.Text{}
-}

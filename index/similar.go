@@ -239,19 +239,13 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 
 // facetValues returns the codes of one facet over the cases matching q.
 func (ix *Index) facetValues(ctx context.Context, q query.Query, field string) ([]string, error) {
-	kind := bleve.NewTermQuery(corpus.KindCase)
-	kind.SetField(FacetKind)
-	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(q, kind), 0, 0, false)
-	sr.AddFacet(field, bleve.NewFacetRequest(field, 1000))
-	res, err := ix.bleve.SearchInContext(ctx, sr)
+	er, err := ix.exec(ctx, q, []clause{{field: FacetKind, codes: []string{corpus.KindCase}}}, 0, 0)
 	if err != nil {
 		return nil, fmt.Errorf("index: facet %s: %w", field, err)
 	}
 	var out []string
-	if f := res.Facets[field]; f != nil && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			out = append(out, t.Term)
-		}
+	for _, c := range er.facet[field] {
+		out = append(out, c.code)
 	}
 	return out, nil
 }

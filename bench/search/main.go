@@ -46,13 +46,22 @@ func main() {
 	n := flag.Int("n", 0, "generated cases to add to the embedded corpus")
 	reps := flag.Int("reps", 30, "repetitions of every query")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of casebank's searches to this file")
+	keep := flag.String("dir", "", "keep the data (casebank, FTS5, plain bleve) in this directory and reuse it on the next run with the same -n")
+	peers := flag.Bool("peers", true, "also measure the peers (FTS5, plain bleve)")
 	flag.Parse()
 	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "casebank-bench-")
-	if err != nil {
+	dir := *keep
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "casebank-bench-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
+	reuse := exists(filepath.Join(dir, "casebank.db"))
 
 	base, err := corpus.DefaultCorpus()
 	if err != nil {
@@ -71,14 +80,17 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := store.SeedDefault(ctx); err != nil {
-		log.Fatal(err)
+	var importTime time.Duration
+	if !reuse {
+		if err := store.SeedDefault(ctx); err != nil {
+			log.Fatal(err)
+		}
+		t0 := time.Now()
+		if _, err := store.ImportJSONL(ctx, bytes.NewReader(jsonl.Bytes()), corpus.ImportOptions{By: "bench"}); err != nil {
+			log.Fatal(err)
+		}
+		importTime = time.Since(t0)
 	}
-	t0 := time.Now()
-	if _, err := store.ImportJSONL(ctx, bytes.NewReader(jsonl.Bytes()), corpus.ImportOptions{By: "bench"}); err != nil {
-		log.Fatal(err)
-	}
-	importTime := time.Since(t0)
 	t1 := time.Now()
 	ix, err := index.Open(ctx, dir, store, nil)
 	if err != nil {
@@ -109,8 +121,13 @@ func main() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 
-	fts, ftsBuild := buildFTS(dir, all)
-	bl, blBuild := buildBleve(dir, all)
+	var fts *sql.DB
+	var bl bleve.Index
+	var ftsBuild, blBuild time.Duration
+	if *peers {
+		fts, ftsBuild = buildFTS(dir, all)
+		bl, blBuild = buildBleve(dir, all)
+	}
 
 	fmt.Printf("### Corpus: %d cases (%d curated + %d generated); %d cores, %s, %s\n\n", len(all), len(base.Cases), *n, runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02"))
 	fmt.Printf("| build | casebank | SQLite FTS5 trigram | plain bleve |\n|---|---|---|---|\n")
@@ -146,6 +163,10 @@ func main() {
 					log.Fatalf("%s: %v", q, err)
 				}
 				ours = append(ours, time.Since(s))
+				if !*peers {
+					peer, plain = append(peer, 1), append(plain, 1)
+					continue
+				}
 				s = time.Now()
 				ftsSearch(fts, q, cl.filter)
 				peer = append(peer, time.Since(s))
@@ -197,9 +218,14 @@ func rss() string {
 // buildFTS loads the cases into SQLite FTS5 with the trigram tokenizer, the
 // bank type beside it for the facet filter.
 func buildFTS(dir string, cases []*corpus.Case) (*sql.DB, time.Duration) {
-	db, err := sql.Open("sqlite", filepath.Join(dir, "fts.db"))
+	path := filepath.Join(dir, "fts.db")
+	reuse := exists(path)
+	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if reuse {
+		return db, 0
 	}
 	start := time.Now()
 	for _, s := range []string{
@@ -265,6 +291,9 @@ func ftsSearch(db *sql.DB, q string, f corpus.Filter) {
 }
 
 func buildBleve(dir string, cases []*corpus.Case) (bleve.Index, time.Duration) {
+	if b, err := bleve.Open(filepath.Join(dir, "plain.bleve")); err == nil {
+		return b, 0
+	}
 	start := time.Now()
 	b, err := bleve.New(filepath.Join(dir, "plain.bleve"), bleve.NewIndexMapping())
 	if err != nil {
@@ -287,4 +316,9 @@ func bleveSearch(b bleve.Index, q string) {
 	if _, err := b.Search(bleve.NewSearchRequest(bleve.NewMatchQuery(q))); err != nil {
 		log.Fatal(err)
 	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
