@@ -429,4 +429,3 @@ func facetLabel(v *vocabulary, field, code string) corpus.Text {
 	}
 	return corpus.Text{ZH: code, EN: code}
 }
-
