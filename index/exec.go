@@ -246,7 +246,7 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	}
 	// No facets, fields or sort beyond the score: bleve's collector prepares
 	// nothing per hit and hands each one to the handler.
-	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	sr := bleve.NewSearchRequestOptions(narrow(q, clauses), 0, 0, false)
 	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(handler))
 	if err := sr.Validate(); err != nil {
 		return nil, corpus.Errorf(corpus.EINVALID, "query: %v", err)
@@ -276,6 +276,61 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		}
 	}
 	return res, nil
+}
+
+// narrow lets bleve skip the records no count needs. With filters on two or
+// more fields, a record counts somewhere only if it fails the clauses of at
+// most one field; with one field, even records failing it count for that
+// field's other values, so nothing can be skipped. The added clauses score
+// nothing, so ranking is the text's alone.
+func narrow(q query.Query, clauses []clause) query.Query {
+	var fields []string
+	for _, cl := range clauses {
+		if !slices.Contains(fields, cl.field) {
+			fields = append(fields, cl.field)
+		}
+	}
+	if len(fields) < 2 {
+		return q
+	}
+	var alts []query.Query
+	for _, skip := range fields {
+		var must []query.Query
+		for _, cl := range clauses {
+			if cl.field != skip {
+				must = append(must, unscoredTerms(cl.field, cl.codes))
+			}
+		}
+		alts = append(alts, bleve.NewConjunctionQuery(must...))
+	}
+	// Only a query without required text: its must part is match-all, which
+	// the narrowing replaces. (Wrapping a text query instead changed its
+	// scores: bleve then advances the optional clauses differently.)
+	bq, ok := q.(*query.BooleanQuery)
+	if !ok {
+		return q
+	}
+	must, ok := bq.Must.(*query.ConjunctionQuery)
+	if !ok || len(must.Conjuncts) != 1 {
+		return q
+	}
+	if _, ok := must.Conjuncts[0].(*query.MatchAllQuery); !ok {
+		return q
+	}
+	narrowed := *bq
+	narrowed.Must = bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(alts...))
+	return &narrowed
+}
+
+func unscoredTerms(field string, codes []string) query.Query {
+	alts := make([]query.Query, len(codes))
+	for i, code := range codes {
+		tq := bleve.NewTermQuery(code)
+		tq.SetField(field)
+		tq.SetBoost(0)
+		alts[i] = tq
+	}
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 func kindOf(v *view, vals []uint32) string {

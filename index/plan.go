@@ -84,7 +84,9 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 				p.addInferred(in)
 				if m.field == FacetTheme || m.field == FacetDimension {
 					// The words still rank: a case that says 信创 beats one only tagged so.
-					p.soft = append(p.soft, wordsQuery(u))
+					// Bigrams without positions: ranking needs no phrase, and a
+					// theme's words are in thousands of records.
+					p.soft = append(p.soft, looseQuery(u))
 				}
 			}
 		case m != nil:
@@ -231,6 +233,24 @@ func wordsQuery(u unit) query.Query {
 		return phraseAnywhere(u.words, 1)
 	}
 	return termQuery(Term{Text: u.words})
+}
+
+// looseQuery is wordsQuery without positions: every bigram in one field.
+func looseQuery(u unit) query.Query {
+	if !u.han {
+		return termQuery(Term{Text: u.words})
+	}
+	var alts []query.Query
+	for _, f := range textFields {
+		if f.analyzer == cjk.AnalyzerName {
+			q := bleve.NewMatchQuery(u.words)
+			q.SetField(f.name)
+			q.SetBoost(f.boost)
+			q.SetOperator(query.MatchQueryOperatorAnd)
+			alts = append(alts, q)
+		}
+	}
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // phraseAnywhere matches a Chinese phrase in any Chinese field.
