@@ -1,60 +1,194 @@
 package index
 
 import (
-	"fmt"
 	"html"
+	"slices"
 	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/registry"
-	"github.com/blevesearch/bleve/v2/search/highlight"
-	simpleFragmenter "github.com/blevesearch/bleve/v2/search/highlight/fragmenter/simple"
-	simpleHighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/simple"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"casebank/corpus"
 )
 
-// highlightStyle names our highlighter in bleve's registry.
-const highlightStyle = "casebank_mark"
+// Evidence is marked in the page's records themselves rather than through
+// bleve's highlighter, which would need every shown field stored in the
+// index and a second search for the term locations. Chinese words are
+// marked where they occur exactly (they match as phrases or as all their
+// bigrams); English words where a word of the text has the same stem.
 
-// markFormatter wraps matches in <mark> and escapes all text. Unlike bleve's
-// html formatter it merges overlapping and touching matches, so that the
-// overlapping CJK bigrams 城商+商行 show as one <mark>城商行</mark>.
-type markFormatter struct{}
+// fragmentRunes bounds an evidence fragment taken from a longer text.
+const fragmentRunes = 90
 
-func (markFormatter) Format(f *highlight.Fragment, locs highlight.TermLocations) string {
-	type span struct{ start, end int }
-	var spans []span
-	for _, l := range locs {
-		if l == nil || !l.ArrayPositions.Equals(f.ArrayPositions) || l.Start < f.Start || l.End > f.End || l.End <= l.Start {
+var enAnalyzer = sync.OnceValue(func() analysis.Analyzer {
+	return buildMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(en.AnalyzerName)
+})
+
+// marker finds the searched words in a text.
+type marker struct {
+	exact []string        // contain Chinese; ASCII letters lowercased
+	stems map[string]bool // English words, analysed
+}
+
+// newMarker collects what the plan searches for: each part's words and the
+// equivalents searched with them, typed phrases and field terms, and the
+// words of inferred themes and dimensions, which also rank.
+func newMarker(p *searchPlan) *marker {
+	var words []string
+	for _, e := range p.expanded {
+		words = append(words, e.Terms...)
+	}
+	for _, t := range p.special {
+		if !t.Negate {
+			words = append(words, t.Text)
+		}
+	}
+	for _, in := range p.inferred {
+		if in.Field == FacetTheme || in.Field == FacetDimension {
+			words = append(words, in.Words)
+		}
+	}
+	m := &marker{stems: map[string]bool{}}
+	for _, w := range words {
+		if strings.IndexFunc(w, isHan) >= 0 {
+			if l := asciiLower(w); !slices.Contains(m.exact, l) {
+				m.exact = append(m.exact, l)
+			}
 			continue
 		}
-		spans = append(spans, span{l.Start, l.End})
+		for _, tok := range enAnalyzer().Analyze([]byte(w)) {
+			m.stems[string(tok.Term)] = true
+		}
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	return m
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// asciiLower lowercases ASCII letters only, so byte offsets stay the same.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+type span struct{ start, end int } // byte offsets
+
+func (m *marker) spans(text string) []span {
+	var out []span
+	lower := asciiLower(text)
+	for _, e := range m.exact {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], e)
+			if i < 0 {
+				break
+			}
+			out = append(out, span{from + i, from + i + len(e)})
+			from += i + len(e)
+		}
+	}
+	if len(m.stems) > 0 && strings.IndexFunc(text, func(r rune) bool { return r < utf8.RuneSelf && unicode.IsLetter(r) }) >= 0 {
+		for _, tok := range enAnalyzer().Analyze([]byte(text)) {
+			if m.stems[string(tok.Term)] {
+				out = append(out, span{tok.Start, tok.End})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	var merged []span
-	for _, s := range spans {
+	for _, s := range out {
+		// Touching or overlapping matches show as one: 城商 + 商行 → 城商行.
 		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
 			merged[n-1].end = max(merged[n-1].end, s.end)
 			continue
 		}
 		merged = append(merged, s)
 	}
-	out := ""
-	curr := f.Start
-	for _, s := range merged {
-		out += html.EscapeString(string(f.Orig[curr:s.start])) + "<mark>" + html.EscapeString(string(f.Orig[s.start:s.end])) + "</mark>"
-		curr = s.end
-	}
-	return out + html.EscapeString(string(f.Orig[curr:f.End]))
+	return merged
 }
 
-func init() {
-	err := registry.RegisterHighlighter(highlightStyle, func(config map[string]any, cache *registry.Cache) (highlight.Highlighter, error) {
-		fragmenter, err := cache.FragmenterNamed(simpleFragmenter.Name)
-		if err != nil {
-			return nil, fmt.Errorf("highlighter: %w", err)
+// fragment is text escaped for HTML with the spans in <mark>: all of it when
+// short, else the window of fragmentRunes holding the most matches.
+func fragment(text string, spans []span) string {
+	start, end := 0, len(text)
+	if utf8.RuneCountInString(text) > fragmentRunes {
+		best := -1
+		for _, anchor := range spans {
+			// Open a little before the match, on a rune boundary.
+			s := anchor.start
+			for back := 0; back < 12 && s > 0; back++ {
+				_, size := utf8.DecodeLastRuneInString(text[:s])
+				s -= size
+			}
+			e := s
+			for n := 0; n < fragmentRunes && e < len(text); n++ {
+				_, size := utf8.DecodeRuneInString(text[e:])
+				e += size
+			}
+			count := 0
+			for _, sp := range spans {
+				if sp.start >= s && sp.end <= e {
+					count++
+				}
+			}
+			if count > best {
+				best, start, end = count, s, e
+			}
 		}
-		return simpleHighlighter.NewHighlighter(fragmenter, markFormatter{}, " … "), nil
-	})
-	if err != nil {
-		panic(err)
 	}
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	at := start
+	for _, sp := range spans {
+		if sp.start < start || sp.end > end {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[at:sp.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[sp.start:sp.end]))
+		b.WriteString("</mark>")
+		at = sp.end
+	}
+	b.WriteString(html.EscapeString(text[at:end]))
+	if end < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// evidence returns a hit's marked fragments by field, one per field that has
+// a match, under the names hits report them.
+func (m *marker) evidence(fields map[string]string) map[string][]string {
+	out := map[string][]string{}
+	for name, text := range fields {
+		if text == "" {
+			continue
+		}
+		if spans := m.spans(text); len(spans) > 0 {
+			out[name] = []string{fragment(text, spans)}
+		}
+	}
+	return out
+}
+
+func caseFields(c *corpus.Case) map[string]string {
+	names := slices.Concat(c.Products, c.Partners, c.Technologies)
+	return map[string]string{"title.zh": c.Title.ZH, "title.en": c.Title.EN, "summary.zh": c.Summary.ZH,
+		"summary.en": c.Summary.EN, "body": c.Body, "outcome": c.Outcome, "products": strings.Join(names, "；")}
+}
+
+func policyFields(p *corpus.Policy) map[string]string {
+	return map[string]string{"title.zh": p.Name, "title.en": p.NameEN, "summary.zh": p.Points.ZH,
+		"summary.en": p.Points.EN, "products": p.Issuer}
 }

@@ -1,8 +1,6 @@
 package index
 
 import (
-	"slices"
-
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -11,7 +9,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "11"
+const MappingVersion = "12"
 
 // Document field names.
 const (
@@ -70,9 +68,6 @@ var textFields = []textField{
 	{fieldFigures, cjk.AnalyzerName, 0.5},
 }
 
-// highlightFields are the fields whose matches are shown as evidence.
-var highlightFields = []string{fieldTitleZH, fieldTitleEN, fieldSummaryZH, fieldSummaryEN, fieldBody, fieldOutcome, fieldNames}
-
 func buildMapping() mapping.IndexMapping {
 	doc := mapping.NewDocumentStaticMapping()
 	for _, f := range textFields {
@@ -81,8 +76,8 @@ func buildMapping() mapping.IndexMapping {
 		fm.IncludeInAll = false
 		fm.DocValues = false
 		// Term vectors (positions) everywhere: Chinese runs are matched as
-		// phrases. Only the fields shown as evidence are stored, for highlights.
-		fm.Store, fm.IncludeTermVectors = slices.Contains(highlightFields, f.name), true
+		// phrases. Nothing is stored: evidence is marked in the records.
+		fm.Store, fm.IncludeTermVectors = false, true
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
 	for _, name := range FacetFields {

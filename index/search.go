@@ -81,12 +81,6 @@ type FacetValue struct {
 // facetSizes bounds the values returned per facet.
 var facetSizes = map[string]int{FacetKind: 5, FacetDimension: 10, FacetBankType: 20, FacetTheme: 50, FacetRegion: 50, FacetYear: 30, FacetBank: 200}
 
-// highlightNames maps indexed fields to the names hits report them under.
-var highlightNames = map[string]string{
-	fieldTitleZH: "title.zh", fieldTitleEN: "title.en", fieldSummaryZH: "summary.zh", fieldSummaryEN: "summary.en",
-	fieldBody: "body", fieldOutcome: "outcome", fieldNames: "products",
-}
-
 // Search runs req. Bad syntax, unknown filter codes and bad paging are
 // EINVALID errors; nothing a user types turns into an internal error.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
@@ -155,7 +149,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
-	if err := ix.fill(ctx, voc, res, q, er, p.allFilters()); err != nil {
+	if err := ix.fill(ctx, voc, res, newMarker(p), er, p.allFilters()); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)
@@ -314,11 +308,10 @@ func lookupCode(t *corpus.Taxonomy, kind, v string) (string, bool) {
 
 // fill turns a pass's page into hits with their records and evidence, and
 // its counts into labelled facets.
-func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, q query.Query, er *execResult, f corpus.Filter) error {
+func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *marker, er *execResult, f corpus.Filter) error {
 	res.Total = er.total
-	var caseIDs, ids []string
+	var caseIDs []string
 	for _, s := range er.top {
-		ids = append(ids, s.id)
 		if er.kinds[s.id] != corpus.KindPolicy {
 			caseIDs = append(caseIDs, s.id)
 		}
@@ -331,15 +324,8 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, q query
 	for _, c := range cases {
 		byID[c.ID] = c
 	}
-	evidence, err := ix.highlights(ctx, q, ids)
-	if err != nil {
-		return err
-	}
 	for _, s := range er.top {
-		hit := Hit{Score: s.score, Highlights: evidence[s.id]}
-		if hit.Highlights == nil {
-			hit.Highlights = map[string][]string{}
-		}
+		hit := Hit{Score: s.score}
 		if er.kinds[s.id] == corpus.KindPolicy {
 			p, err := ix.store.FindPolicyByID(ctx, s.id)
 			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
@@ -348,7 +334,10 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, q query
 				return err
 			}
 			hit.Policy = p
-		} else if hit.Case = byID[s.id]; hit.Case == nil {
+			hit.Highlights = marks.evidence(policyFields(p))
+		} else if hit.Case = byID[s.id]; hit.Case != nil {
+			hit.Highlights = marks.evidence(caseFields(hit.Case))
+		} else {
 			continue
 		}
 		res.Hits = append(res.Hits, hit)
@@ -371,41 +360,6 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, q query
 		res.Facets = append(res.Facets, facet)
 	}
 	return nil
-}
-
-// highlights finds the evidence for a page of hits: the same text query,
-// restricted to those records, through bleve's highlighter. Only the page
-// pays for term locations.
-func (ix *Index) highlights(ctx context.Context, q query.Query, ids []string) (map[string]map[string][]string, error) {
-	out := map[string]map[string][]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	sr := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
-	sr.Highlight = bleve.NewHighlightWithStyle(highlightStyle)
-	sr.Highlight.Fields = highlightFields
-	found, err := ix.bleve.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, fmt.Errorf("index: highlight: %w", err)
-	}
-	for _, h := range found.Hits {
-		hl := map[string][]string{}
-		for field, frags := range h.Fragments {
-			name, ok := highlightNames[field]
-			if !ok {
-				continue
-			}
-			// bleve returns a field's opening text even when nothing in it
-			// matched; only fragments with a match are evidence.
-			for _, f := range frags {
-				if strings.Contains(f, "<mark>") {
-					hl[name] = append(hl[name], f)
-				}
-			}
-		}
-		out[h.ID] = hl
-	}
-	return out, nil
 }
 
 func facetLabel(v *vocabulary, field, code string) corpus.Text {
