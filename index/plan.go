@@ -299,28 +299,68 @@ func matchIn(fields []textField, text string, weight float64) query.Query {
 // glossaryQuery matches a glossary term through all its equivalents: the
 // words typed, the entry's Chinese terms and its English phrases.
 func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
-	var alts []query.Query
+	type alt struct {
+		term   string
+		han    bool
+		weight float64
+		tokens []string // English: the analysed words
+	}
+	var alts []alt
 	var searched []string
 	seen := map[string]bool{}
-	add := func(term string, q query.Query) {
-		if seen[term] {
+	add := func(term string, weight float64) {
+		key := strings.ToLower(term)
+		if seen[key] {
 			return
 		}
-		seen[term] = true
-		searched = append(searched, term)
-		alts = append(alts, q)
+		seen[key] = true
+		searched = append(searched, key)
+		a := alt{term: term, han: strings.IndexFunc(term, isHan) >= 0, weight: weight}
+		if !a.han {
+			for _, tok := range enAnalyzer().Analyze([]byte(term)) {
+				a.tokens = append(a.tokens, string(tok.Term))
+			}
+		}
+		alts = append(alts, a)
 	}
-	if u.han {
-		add(u.words, phraseAnywhere(u.words, 1))
-	} else {
-		add(strings.ToLower(u.words), englishAnywhere(u.words, 1))
-	}
+	add(u.words, 1)
 	// The most common equivalents only: each one is a dozen clauses.
 	for _, zh := range m.zh[:min(8, len(m.zh))] {
-		add(zh, phraseAnywhere(zh, 0.8))
+		add(zh, 0.8)
 	}
 	for _, en := range m.en[:min(4, len(m.en))] {
-		add(strings.ToLower(en), englishAnywhere(en, 0.8))
+		add(en, 0.8)
 	}
-	return bleve.NewDisjunctionQuery(alts...), searched
+	// An equivalent that contains another (知识产权质押贷款 ⊃ 知识产权质押,
+	// "ip pledge loan" ⊃ "ip pledge") finds nothing more; leaving it out
+	// saves its clauses. The words typed are always searched.
+	// Of two that find the same ("ip pledge", "ip-pledge"), the first stays.
+	subsumes := func(j, i int) bool {
+		a, b := alts[j], alts[i]
+		if j == i || a.han != b.han {
+			return false
+		}
+		if a.han {
+			return strings.Contains(b.term, a.term) && (len(a.term) < len(b.term) || j < i)
+		}
+		subset := len(a.tokens) > 0 && !slices.ContainsFunc(a.tokens, func(t string) bool { return !slices.Contains(b.tokens, t) })
+		same := subset && !slices.ContainsFunc(b.tokens, func(t string) bool { return !slices.Contains(a.tokens, t) })
+		return subset && (!same || j < i)
+	}
+	var qs []query.Query
+	for i, b := range alts {
+		covered := false
+		for j := range alts {
+			covered = covered || i > 0 && subsumes(j, i)
+		}
+		if covered {
+			continue
+		}
+		if b.han {
+			qs = append(qs, phraseAnywhere(b.term, b.weight))
+		} else {
+			qs = append(qs, englishAnywhere(b.term, b.weight))
+		}
+	}
+	return bleve.NewDisjunctionQuery(qs...), searched
 }
