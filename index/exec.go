@@ -50,6 +50,15 @@ type execResult struct {
 type scored struct {
 	id    string
 	score float64
+	kind  string
+}
+
+// drill counts one filtered field's values over the records that pass the
+// clauses in need (all but the field's own).
+type drill struct {
+	field  string
+	need   uint64
+	counts []int
 }
 
 type valueCount struct {
@@ -167,13 +176,12 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	}
 	res := &execResult{kinds: map[string]string{}}
 	var (
-		v          *view
-		all        uint64            // bit per clause
-		selMask    []uint64          // value number → clauses it satisfies
-		counts     []int             // value number → count in the result
-		drillNeed  map[string]uint64 // field → clauses a record must pass for that field's counts
-		drillCount map[string][]int
-		top        = &topK{k: from + size}
+		v       *view
+		all     uint64   // bit per clause
+		selMask []uint64 // value number → clauses it satisfies
+		counts  []int    // value number → count in the result
+		drills  []drill
+		top     = &topK{k: from + size}
 	)
 	handler := func(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
 		var err error
@@ -195,13 +203,19 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 			selMask[n] = codesOf[v.fields[n]][v.codes[n]]
 		}
 		counts = make([]int, v.nvalues)
-		drillNeed, drillCount = map[string]uint64{}, map[string][]int{}
+		// A field with a clause is also counted over the records that pass
+		// every other field's clauses.
+		drillOf := make([]int, v.nvalues)
 		for i, cl := range clauses {
-			if _, ok := drillNeed[cl.field]; !ok {
-				drillNeed[cl.field] = all
-				drillCount[cl.field] = make([]int, v.nvalues)
+			d := slices.IndexFunc(drills, func(d drill) bool { return d.field == cl.field })
+			if d < 0 {
+				d = len(drills)
+				drills = append(drills, drill{field: cl.field, need: all, counts: make([]int, v.nvalues)})
 			}
-			drillNeed[cl.field] &^= 1 << i
+			drills[d].need &^= 1 << i
+		}
+		for n := range v.nvalues {
+			drillOf[n] = slices.IndexFunc(drills, func(d drill) bool { return d.field == v.fields[n] })
 		}
 		seg := 0
 		return func(d *bsearch.DocumentMatch) error {
@@ -222,15 +236,9 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 			for _, n := range vals {
 				mask |= selMask[n]
 			}
-			res.seen++
-			for field, need := range drillNeed {
-				if mask&need == need {
-					dc := drillCount[field]
-					for _, n := range vals {
-						if v.fields[n] == field {
-							dc[n]++
-						}
-					}
+			for _, n := range vals {
+				if i := drillOf[n]; i >= 0 && mask&drills[i].need == drills[i].need {
+					drills[i].counts[n]++
 				}
 			}
 			if mask == all {
@@ -238,7 +246,10 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 				for _, n := range vals {
 					counts[n]++
 				}
-				top.offer(scored{id: col.ids[local], score: d.Score}, func() string { return kindOf(v, vals) })
+				if s := (scored{id: col.ids[local], score: d.Score}); top.accepts(s) {
+					s.kind = kindOf(v, vals)
+					top.push(s)
+				}
 			}
 			sctx.DocumentMatchPool.Put(d)
 			return nil
@@ -265,14 +276,14 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		res.top = best[from:]
 	}
 	for _, s := range res.top {
-		res.kinds[s.id] = top.kinds[s.id]
+		res.kinds[s.id] = s.kind
 	}
 	res.facet = groupCounts(v, counts)
 	res.drill = map[string][]valueCount{}
-	for field, dc := range drillCount {
-		res.drill[field] = groupCounts(v, dc)[field]
-		if res.drill[field] == nil {
-			res.drill[field] = []valueCount{}
+	for _, d := range drills {
+		res.drill[d.field] = groupCounts(v, d.counts)[d.field]
+		if res.drill[d.field] == nil {
+			res.drill[d.field] = []valueCount{}
 		}
 	}
 	return res, nil
@@ -368,9 +379,8 @@ func groupCounts(v *view, counts []int) map[string][]valueCount {
 // topK keeps the k best hits: higher score first, ties by id, so that pages
 // are stable whatever order the segments hold the records in.
 type topK struct {
-	k     int
-	h     []scored
-	kinds map[string]string
+	k int
+	h []scored
 }
 
 func worse(a, b scored) bool {
@@ -380,25 +390,19 @@ func worse(a, b scored) bool {
 	return a.id > b.id
 }
 
-func (t *topK) offer(s scored, kind func() string) {
-	if t.k == 0 {
-		return
-	}
+// accepts reports whether s would be kept.
+func (t *topK) accepts(s scored) bool {
+	return t.k > 0 && (len(t.h) < t.k || worse(t.h[0], s))
+}
+
+func (t *topK) push(s scored) {
 	if len(t.h) == t.k {
-		if !worse(t.h[0], s) {
-			return
-		}
-		delete(t.kinds, t.h[0].id)
 		t.h[0] = s
 		t.down(0)
-	} else {
-		t.h = append(t.h, s)
-		t.up(len(t.h) - 1)
+		return
 	}
-	if t.kinds == nil {
-		t.kinds = map[string]string{}
-	}
-	t.kinds[s.id] = kind()
+	t.h = append(t.h, s)
+	t.up(len(t.h) - 1)
 }
 
 // The heap's root is the worst hit kept.
