@@ -76,7 +76,7 @@ func (s *Store) PutPolicy(ctx context.Context, p *Policy, by string) error {
 }
 
 func (s *Store) putPolicy(tx *bolt.Tx, p *Policy, by string) error {
-	t, err := getTaxonomy(tx)
+	t, err := s.taxonomyIn(tx)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -63,6 +64,14 @@ type Store struct {
 	// tax caches the decoded taxonomy for readers; writes of the taxonomy
 	// clear it. Callers get a copy, so they may change what they get.
 	tax atomic.Pointer[Taxonomy]
+	// taxIn is the taxonomy decoded from the stored bytes it came from, for
+	// checking records inside a write transaction (see taxonomyIn).
+	taxIn atomic.Pointer[decodedTaxonomy]
+}
+
+type decodedTaxonomy struct {
+	raw []byte
+	t   *Taxonomy
 }
 
 // Open opens (creating if needed) the store file at path.
@@ -209,6 +218,22 @@ func getTaxonomy(tx *bolt.Tx) (*Taxonomy, error) {
 		return nil, fmt.Errorf("store: taxonomy: %w", err)
 	}
 	return &t, nil
+}
+
+// taxonomyIn returns the taxonomy as tx sees it, for reading only. A bulk
+// import checks every record against it; decoding it for each one was the
+// largest part of an import's time.
+func (s *Store) taxonomyIn(tx *bolt.Tx) (*Taxonomy, error) {
+	raw := tx.Bucket(bucketTaxonomy).Get(keyTaxonomy)
+	if d := s.taxIn.Load(); d != nil && bytes.Equal(d.raw, raw) {
+		return d.t, nil
+	}
+	t, err := getTaxonomy(tx)
+	if err != nil {
+		return nil, err
+	}
+	s.taxIn.Store(&decodedTaxonomy{raw: bytes.Clone(raw), t: t})
+	return t, nil
 }
 
 // PutTaxonomy replaces the taxonomy. Codes still used by a case cannot be removed.
@@ -470,7 +495,7 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 func (s *Store) prepareCase(tx *bolt.Tx, c *Case, by string) (Case, error) {
 	cs := *c
 	cs.Normalize()
-	t, err := getTaxonomy(tx)
+	t, err := s.taxonomyIn(tx)
 	if err != nil {
 		return cs, err
 	}
