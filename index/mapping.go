@@ -9,7 +9,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "12"
+const MappingVersion = "13"
 
 // Document field names.
 const (
@@ -48,24 +48,25 @@ type textField struct {
 	name     string
 	analyzer string
 	boost    float64
+	phrases  bool // "typed phrases" are searched here; needs term vectors
 }
 
 // textFields are searched for every query word. Titles, names of products and
 // banks outweigh the body, so a case about DeepSeek beats one that mentions it.
 var textFields = []textField{
-	{fieldTitleZH, cjk.AnalyzerName, 4},
-	{fieldTitleEN, en.AnalyzerName, 4},
-	{fieldNames, cjk.AnalyzerName, 3},
-	{fieldBankZH, cjk.AnalyzerName, 3},
-	{fieldBankEN, en.AnalyzerName, 3},
-	{fieldTagsZH, cjk.AnalyzerName, 2},
-	{fieldTagsEN, en.AnalyzerName, 2},
-	{fieldSummaryZH, cjk.AnalyzerName, 2},
-	{fieldSummaryEN, en.AnalyzerName, 2},
-	{fieldPattern, cjk.AnalyzerName, 1.5},
-	{fieldBody, cjk.AnalyzerName, 1},
-	{fieldOutcome, cjk.AnalyzerName, 1},
-	{fieldFigures, cjk.AnalyzerName, 0.5},
+	{fieldTitleZH, cjk.AnalyzerName, 4, true},
+	{fieldTitleEN, en.AnalyzerName, 4, true},
+	{fieldNames, cjk.AnalyzerName, 3, true},
+	{fieldBankZH, cjk.AnalyzerName, 3, false},
+	{fieldBankEN, en.AnalyzerName, 3, false},
+	{fieldTagsZH, cjk.AnalyzerName, 2, false},
+	{fieldTagsEN, en.AnalyzerName, 2, false},
+	{fieldSummaryZH, cjk.AnalyzerName, 2, true},
+	{fieldSummaryEN, en.AnalyzerName, 2, true},
+	{fieldPattern, cjk.AnalyzerName, 1.5, false},
+	{fieldBody, cjk.AnalyzerName, 1, false},
+	{fieldOutcome, cjk.AnalyzerName, 1, false},
+	{fieldFigures, cjk.AnalyzerName, 0.5, false},
 }
 
 func buildMapping() mapping.IndexMapping {
@@ -75,9 +76,9 @@ func buildMapping() mapping.IndexMapping {
 		fm.Analyzer = f.analyzer
 		fm.IncludeInAll = false
 		fm.DocValues = false
-		// Term vectors (positions) everywhere: Chinese runs are matched as
-		// phrases. Nothing is stored: evidence is marked in the records.
-		fm.Store, fm.IncludeTermVectors = false, true
+		// Positions only where typed phrases are searched; nothing is stored:
+		// evidence is marked in the records themselves.
+		fm.Store, fm.IncludeTermVectors = false, f.phrases
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
 	for _, name := range FacetFields {

@@ -169,7 +169,9 @@ func termQuery(t Term) query.Query {
 		if t.Field != "" && !slices.Contains(scope, f.name) {
 			continue
 		}
-		if t.Phrase {
+		// A typed phrase is exact where positions are kept (titles,
+		// summaries, names); elsewhere all its words must be in the field.
+		if t.Phrase && f.phrases {
 			q := bleve.NewMatchPhraseQuery(t.Text)
 			q.SetField(f.name)
 			q.SetBoost(f.boost)
