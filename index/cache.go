@@ -2,7 +2,8 @@ package index
 
 import (
 	"container/list"
-	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -29,7 +30,34 @@ func newResultCache(max int) *resultCache {
 }
 
 func cacheKey(gen uint64, req Request, page, size int) string {
-	return fmt.Sprintf("%d\x00%s\x00%v\x00%d\x00%d\x00%v\x00%v", gen, req.Text, req.Filter, page, size, req.NoInfer, req.NoInferFields)
+	// Every part is length-prefixed, so no text can pass for another key.
+	var b strings.Builder
+	str := func(x string) {
+		b.WriteString(strconv.Itoa(len(x)))
+		b.WriteByte(':')
+		b.WriteString(x)
+	}
+	list := func(xs []string) {
+		str(strconv.Itoa(len(xs)))
+		for _, x := range xs {
+			str(x)
+		}
+	}
+	str(strconv.FormatUint(gen, 10))
+	str(req.Text)
+	f := req.Filter
+	for _, l := range [][]string{f.Kinds, f.Dimensions, f.BankTypes, f.Themes, f.Regions, f.Banks, req.NoInferFields} {
+		list(l)
+	}
+	years := make([]string, len(f.Years))
+	for i, y := range f.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	list(years)
+	str(strconv.Itoa(page))
+	str(strconv.Itoa(size))
+	str(strconv.FormatBool(req.NoInfer))
+	return b.String()
 }
 
 func (c *resultCache) get(key string) (*Result, bool) {

@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
 
 	"casebank/corpus"
 )
@@ -83,6 +84,12 @@ func asciiLower(s string) string {
 
 type span struct{ start, end int } // byte offsets
 
+func isWordByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+
+func stem(word string) string {
+	return string(porterstemmer.StemWithoutLowerCasing([]rune(word)))
+}
+
 func (m *marker) spans(text string) []span {
 	var out []span
 	lower := asciiLower(text)
@@ -96,11 +103,22 @@ func (m *marker) spans(text string) []span {
 			from += i + len(e)
 		}
 	}
-	if len(m.stems) > 0 && strings.IndexFunc(text, func(r rune) bool { return r < utf8.RuneSelf && unicode.IsLetter(r) }) >= 0 {
-		for _, tok := range enAnalyzer().Analyze([]byte(text)) {
-			if m.stems[string(tok.Term)] {
-				out = append(out, span{tok.Start, tok.End})
+	if len(m.stems) > 0 {
+		// Runs of ASCII letters and digits are the English analyser's words
+		// here; stemming just those is far cheaper than analysing the text.
+		for i := 0; i < len(lower); {
+			if !isWordByte(lower[i]) {
+				i++
+				continue
 			}
+			j := i
+			for j < len(lower) && isWordByte(lower[j]) {
+				j++
+			}
+			if m.stems[stem(lower[i:j])] {
+				out = append(out, span{i, j})
+			}
+			i = j
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
