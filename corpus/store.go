@@ -67,6 +67,7 @@ type Store struct {
 	// taxIn is the taxonomy decoded from the stored bytes it came from, for
 	// checking records inside a write transaction (see taxonomyIn).
 	taxIn atomic.Pointer[decodedTaxonomy]
+	reads *readCache
 }
 
 type decodedTaxonomy struct {
@@ -91,7 +92,7 @@ func Open(path string, opts Options) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{db: db, now: opts.Now}
+	s := &Store{db: db, now: opts.Now, reads: newReadCache()}
 	if err := s.init(); err != nil {
 		db.Close()
 		return nil, err

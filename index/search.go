@@ -318,7 +318,7 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 			caseIDs = append(caseIDs, s.id)
 		}
 	}
-	cases, err := ix.store.FindCasesByIDs(ctx, caseIDs)
+	cases, err := ix.store.ReadCases(ctx, caseIDs)
 	if err != nil {
 		return err
 	}
