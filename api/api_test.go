@@ -316,3 +316,21 @@ func TestUnderstandingSimilarPeersSuggest(t *testing.T) {
 		t.Fatalf("suggest %d %+v", code, sug)
 	}
 }
+
+// Queries made only of filters, typed or given, answer with hits: every
+// score must survive JSON (a query of clauses that score nothing once gave
+// NaN scores and a 500).
+func TestFilterOnlyQueriesAnswer(t *testing.T) {
+	ts := newServer(t)
+	for _, path := range []string{
+		"/api/v1/search?q=" + url.QueryEscape("四川 农商行"),
+		"/api/v1/search?q=" + url.QueryEscape("杭州银行 信创"),
+		"/api/v1/search?bank_type=city_commercial&theme=ai",
+		"/api/v1/search?q=" + url.QueryEscape("科技金融 农商行") + "&region=sichuan",
+	} {
+		var res api.SearchJSON
+		if code := get(t, ts, path, &res); code != 200 || res.Total == 0 {
+			t.Errorf("GET %s: status %d, %d hits", path, code, res.Total)
+		}
+	}
+}

@@ -233,6 +233,8 @@ func (s *Server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A client asking for a fresh answer gets one computed now.
+	req.Fresh = strings.Contains(c.Request().Header.Get("Cache-Control"), "no-cache")
 	res, err := s.Index.Search(c.Request().Context(), req)
 	if err != nil {
 		return err

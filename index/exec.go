@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -246,7 +247,13 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 				for _, n := range vals {
 					counts[n]++
 				}
-				if s := (scored{id: col.ids[local], score: d.Score}); top.accepts(s) {
+				score := d.Score
+				if math.IsNaN(score) || math.IsInf(score, 0) {
+					// Only clauses that score nothing: bleve's normalisation
+					// divides zero by zero.
+					score = 0
+				}
+				if s := (scored{id: col.ids[local], score: score}); top.accepts(s) {
 					s.kind = kindOf(v, vals)
 					top.push(s)
 				}

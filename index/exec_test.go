@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"testing"
@@ -71,6 +72,11 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 		{Dimensions: []string{"technology"}, BankTypes: []string{"city_commercial"}},
 	} {
 		res := search(t, ix, Request{Filter: f, Size: MaxSize})
+		for _, h := range res.Hits {
+			if math.IsNaN(h.Score) || math.IsInf(h.Score, 0) {
+				t.Fatalf("%+v: score %v", f, h.Score)
+			}
+		}
 		selected := filterTerms(f)
 		passes := func(r record, skip string) bool {
 			for field, codes := range selected {

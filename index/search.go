@@ -31,6 +31,9 @@ type Request struct {
 	// them off for single fields (a chip the user removed).
 	NoInfer       bool
 	NoInferFields []string
+	// Fresh skips the cached answer (Cache-Control: no-cache); the new one
+	// replaces it.
+	Fresh bool
 }
 
 // Result is one page of hits with facet counts and how the query was read.
@@ -101,7 +104,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	// A vocabulary change (a bank, the taxonomy, the glossary) also changes
 	// what a query means; it advances the index generation as well.
 	key := cacheKey(ix.gen.Load()+ix.vocabGen.Load()<<32, req, page, size)
-	if cached, ok := ix.cache.get(key); ok && !ix.noCache {
+	if cached, ok := ix.cache.get(key); ok && !ix.noCache && !req.Fresh {
 		res := *cached
 		res.Took = time.Since(start)
 		return &res, nil

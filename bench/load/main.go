@@ -1,7 +1,8 @@
 // Command load drives an HTTP server from C connections for a fixed time and
 // reports requests/s, p50, p99 and errors. With -writes, that share of the
 // requests create cases (needs -token) and the run then checks that every
-// acknowledged write is searchable.
+// acknowledged write is searchable. With -fresh, every search is computed
+// anew instead of answered from casebank's result cache.
 package main
 
 import (
@@ -28,6 +29,7 @@ func main() {
 	dur := flag.Duration("d", 10*time.Second, "duration")
 	writes := flag.Float64("writes", 0, "share of requests that create a case (0..1)")
 	token := flag.String("token", "", "editor token for writes")
+	fresh := flag.Bool("fresh", false, "ask for fresh answers (Cache-Control: no-cache), so that every search runs")
 	flag.Parse()
 
 	tr := &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}
@@ -60,6 +62,9 @@ func main() {
 						u += url.QueryEscape(queries[r.IntN(len(queries))])
 					}
 					req, _ = http.NewRequest("GET", u, nil)
+					if *fresh {
+						req.Header.Set("Cache-Control", "no-cache")
+					}
 				}
 				start := time.Now()
 				res, err := client.Do(req)
