@@ -37,7 +37,8 @@ http() {
   printf "| casebank, no result cache "; "$tmp/load" -url http://127.0.0.1:18080 -c 16 -d 10s -fresh
   echo "RSS of casebank serve after the read load: $(rss)"
   kill %1; wait %1 2>/dev/null || true
-  "$tmp/casebank" token create --data "$tmp/data" --role editor --name load >"$tmp/token" 2>/dev/null
+  # One editor token per connection: each token may write 50 times a second.
+  for i in $(seq 16); do "$tmp/casebank" token create --data "$tmp/data" --role editor --name "load$i" 2>/dev/null; done | paste -sd, >"$tmp/token"
   "$tmp/casebank" serve --addr 127.0.0.1:18080 --data "$tmp/data" >"$tmp/serve.log" 2>&1 &
   for _ in $(seq 50); do curl -sf 127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
   echo "mixed 95% search / 5% writes:"

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,10 +29,11 @@ func main() {
 	conns := flag.Int("c", 16, "concurrent connections")
 	dur := flag.Duration("d", 10*time.Second, "duration")
 	writes := flag.Float64("writes", 0, "share of requests that create a case (0..1)")
-	token := flag.String("token", "", "editor token for writes")
+	token := flag.String("token", "", "editor tokens for writes, comma-separated; connection i uses token i mod n (each token may write 50 times a second)")
 	fresh := flag.Bool("fresh", false, "ask for fresh answers (Cache-Control: no-cache), so that every search runs")
 	flag.Parse()
 
+	tokens := strings.Split(*token, ",")
 	tr := &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 	var mu sync.Mutex
@@ -55,7 +57,7 @@ func main() {
 						"themes": []string{}, "source": map[string]any{"report": "load", "year": 2026, "section": "1"}})
 					req, _ = http.NewRequest("POST", *base+"/api/v1/cases", bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+*token)
+					req.Header.Set("Authorization", "Bearer "+tokens[g%len(tokens)])
 				} else {
 					u := *base + *path
 					if len(u) > 2 && u[len(u)-2:] == "q=" {

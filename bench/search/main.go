@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -49,6 +50,10 @@ func main() {
 	keep := flag.String("dir", "", "keep the data (casebank, FTS5, plain bleve) in this directory and reuse it on the next run with the same -n")
 	peers := flag.Bool("peers", true, "also measure the peers (FTS5, plain bleve)")
 	flag.Parse()
+	// As the casebank binary does (cmd/casebank/main.go), unless GOGC is set.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	ctx := context.Background()
 	dir := *keep
 	if dir == "" {

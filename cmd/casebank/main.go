@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"casebank/corpus"
@@ -28,6 +29,13 @@ import (
 var version = "dev"
 
 func main() {
+	// The live heap is small (the index is memory-mapped) while a search or
+	// an import allocates much for a moment; collecting at 3x the live heap
+	// instead of 2x cut a search's time by about a quarter (BenchmarkSearchHTTP).
+	// GOGC in the environment still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
