@@ -163,6 +163,12 @@ func fragment(text string, spans []span) string {
 			}
 		}
 	}
+	// A match the window cuts is shown whole.
+	for _, sp := range spans {
+		if sp.start < end && sp.end > end {
+			end = sp.end
+		}
+	}
 	var b strings.Builder
 	if start > 0 {
 		b.WriteString("…")
