@@ -85,7 +85,27 @@ func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Log
 		ix.bleve.Close()
 		return nil, err
 	}
+	// Read the facet columns now rather than in the first user's search:
+	// at 100,000 cases that is a fifth of a second.
+	if err := ix.warm(); err != nil {
+		ix.bleve.Close()
+		return nil, err
+	}
 	return ix, nil
+}
+
+func (ix *Index) warm() error {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("index: reader: %w", err)
+	}
+	defer r.Close()
+	_, err = ix.columns.view(r)
+	return err
 }
 
 // Close closes the bleve index; a second call does nothing.
