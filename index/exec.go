@@ -1,13 +1,13 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -145,20 +145,21 @@ func (c *columns) build(seg segment.Segment) (*segColumn, error) {
 	for num := range n {
 		var vals []uint32
 		state, err = dv.VisitDocValues(num, fields, func(_ string, term []byte) {
-			field, code, ok := strings.Cut(string(term), facetSep)
+			if id, ok := c.dict[string(term)]; ok { // no allocation for a known value
+				vals = append(vals, id)
+				return
+			}
+			field, code, ok := bytes.Cut(term, []byte(facetSep))
 			if !ok {
 				return
 			}
-			if field == idField {
-				col.ids[num] = code
+			if string(field) == idField {
+				col.ids[num] = string(code)
 				return
 			}
-			id, ok := c.dict[string(term)]
-			if !ok {
-				id = uint32(len(c.codes))
-				c.dict[string(term)] = id
-				c.fields, c.codes = append(c.fields, field), append(c.codes, code)
-			}
+			id := uint32(len(c.codes))
+			c.dict[string(term)] = id
+			c.fields, c.codes = append(c.fields, string(field)), append(c.codes, string(code))
 			vals = append(vals, id)
 		}, state)
 		if err != nil {
