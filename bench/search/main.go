@@ -137,6 +137,9 @@ func main() {
 	fmt.Printf("### Corpus: %d cases (%d curated + %d generated); %d cores, %s, %s\n\n", len(all), len(base.Cases), *n, runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02"))
 	fmt.Printf("| build | casebank | SQLite FTS5 trigram | plain bleve |\n|---|---|---|---|\n")
 	took := func(d time.Duration) string {
+		if d == 0 && *n == 0 {
+			return "–"
+		}
 		if d == 0 {
 			return "(reused)"
 		}
