@@ -235,20 +235,21 @@ func wordsQuery(u unit) query.Query {
 	return termQuery(Term{Text: u.words})
 }
 
-// looseQuery is wordsQuery without positions: every bigram in one field.
+// looseQuery ranks by an inferred theme's or dimension's words: only where
+// they say what a case is about (titles, names, tags, summaries). A theme's
+// words are in thousands of bodies; ranking by those cost more than the
+// rest of such a search.
 func looseQuery(u unit) query.Query {
-	if !u.han {
-		return termQuery(Term{Text: u.words})
-	}
 	var alts []query.Query
 	for _, f := range textFields {
-		if f.analyzer == cjk.AnalyzerName {
-			q := bleve.NewMatchQuery(u.words)
-			q.SetField(f.name)
-			q.SetBoost(f.boost)
-			q.SetOperator(query.MatchQueryOperatorAnd)
-			alts = append(alts, q)
+		if f.boost < 2 || u.han != (f.analyzer == cjk.AnalyzerName) {
+			continue
 		}
+		q := bleve.NewMatchQuery(u.words)
+		q.SetField(f.name)
+		q.SetBoost(f.boost)
+		q.SetOperator(query.MatchQueryOperatorAnd)
+		alts = append(alts, q)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
