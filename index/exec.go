@@ -78,7 +78,10 @@ type columns struct {
 
 type segColumn struct {
 	ids    []string
-	values [][]uint32 // per local document number
+	// The values of local document n are flat[start[n]:start[n+1]]: one
+	// array rather than a slice per document keeps the per-hit reads close.
+	flat  []uint32
+	start []uint32
 }
 
 func newColumns() *columns {
@@ -134,7 +137,7 @@ func (c *columns) view(r index.IndexReader) (*view, error) {
 
 func (c *columns) build(seg segment.Segment) (*segColumn, error) {
 	n := seg.Count()
-	col := &segColumn{ids: make([]string, n), values: make([][]uint32, n)}
+	col := &segColumn{ids: make([]string, n), start: make([]uint32, 0, n+1)}
 	dv, ok := seg.(segment.DocValueVisitable)
 	if !ok {
 		return nil, fmt.Errorf("index: segment %T has no doc values", seg)
@@ -143,10 +146,10 @@ func (c *columns) build(seg segment.Segment) (*segColumn, error) {
 	var err error
 	fields := []string{fieldFacets}
 	for num := range n {
-		var vals []uint32
+		col.start = append(col.start, uint32(len(col.flat)))
 		state, err = dv.VisitDocValues(num, fields, func(_ string, term []byte) {
 			if id, ok := c.dict[string(term)]; ok { // no allocation for a known value
-				vals = append(vals, id)
+				col.flat = append(col.flat, id)
 				return
 			}
 			field, code, ok := bytes.Cut(term, []byte(facetSep))
@@ -160,13 +163,13 @@ func (c *columns) build(seg segment.Segment) (*segColumn, error) {
 			id := uint32(len(c.codes))
 			c.dict[string(term)] = id
 			c.fields, c.codes = append(c.fields, string(field)), append(c.codes, string(code))
-			vals = append(vals, id)
+			col.flat = append(col.flat, id)
 		}, state)
 		if err != nil {
 			return nil, fmt.Errorf("index: read facet values: %w", err)
 		}
-		col.values[num] = vals
 	}
+	col.start = append(col.start, uint32(len(col.flat)))
 	return col, nil
 }
 
@@ -233,7 +236,7 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 				seg++
 			}
 			col, local := v.cols[seg], num-v.offsets[seg]
-			vals := col.values[local]
+			vals := col.flat[col.start[local]:col.start[local+1]]
 			var mask uint64
 			for _, n := range vals {
 				mask |= selMask[n]
