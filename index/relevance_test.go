@@ -10,11 +10,11 @@ import (
 
 // Floors set from measurement (see BENCHMARKS.md); raise them as search improves.
 const (
-	floorNDCG      = 0.84
-	floorNDCGEN    = 0.85
-	floorNDCGZH    = 0.85
-	floorNDCGMixed = 0.80
-	floorRecall    = 0.70
+	floorNDCG      = 0.86
+	floorNDCGEN    = 0.86
+	floorNDCGZH    = 0.87
+	floorNDCGMixed = 0.83
+	floorRecall    = 0.72
 )
 
 func TestRelevanceSuite(t *testing.T) {
