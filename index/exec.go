@@ -77,7 +77,7 @@ type columns struct {
 }
 
 type segColumn struct {
-	ids    []string
+	ids []string
 	// The values of local document n are flat[start[n]:start[n+1]]: one
 	// array rather than a slice per document keeps the per-hit reads close.
 	flat  []uint32
