@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bufio"
 	"bytes"
 
 	"context"
@@ -259,23 +260,44 @@ const importBatch = 1000
 // policies, one per line) and creates or replaces them by id; lines equal to
 // the stored record change nothing. Lines are written a batch per
 // transaction; an error stops the import after the last whole batch.
+//
+// The input is read as it is imported, a batch at a time, so that a large
+// file does not sit in memory whole; Progress then gets the lines done and
+// a total of -1 (unknown).
 func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("import: read: %w", err)
-	}
-	lines := bytes.Split(bytes.TrimPrefix(data, []byte("\ufeff")), []byte("\n"))
+	in := bufio.NewReaderSize(r, 1<<16)
 	res := &ImportResult{}
-	for start := 0; start < len(lines); start += importBatch {
+	first, done := true, 0
+	for eof := false; !eof; {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		end := min(start+importBatch, len(lines))
+		var lines [][]byte
+		for len(lines) < importBatch {
+			line, err := in.ReadBytes('\n')
+			if err == io.EOF {
+				eof = true
+			} else if err != nil {
+				return res, fmt.Errorf("import: read: %w", err)
+			}
+			if first {
+				line, first = bytes.TrimPrefix(line, []byte("\ufeff")), false
+			}
+			if len(line) > 0 || !eof {
+				lines = append(lines, line)
+			}
+			if eof {
+				break
+			}
+		}
+		if len(lines) == 0 {
+			break
+		}
 		batch := &ImportResult{}
 		err := s.db.Update(func(tx *bolt.Tx) error {
-			for n := start; n < end; n++ {
-				if err := s.importLine(tx, bytes.TrimSpace(lines[n]), opts.By, batch); err != nil {
-					return fmt.Errorf("line %d: %w", n+1, err)
+			for i, line := range lines {
+				if err := s.importLine(tx, bytes.TrimSpace(line), opts.By, batch); err != nil {
+					return fmt.Errorf("line %d: %w", done+i+1, err)
 				}
 			}
 			return nil
@@ -284,8 +306,9 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions
 			return res, err
 		}
 		res.merge(batch)
+		done += len(lines)
 		if opts.Progress != nil {
-			opts.Progress(end, len(lines))
+			opts.Progress(done, -1)
 		}
 	}
 	return res, nil

@@ -85,6 +85,10 @@ func progressBar(w io.Writer) func(done, total int) {
 		return nil
 	}
 	return func(done, total int) {
+		if total < 0 { // streaming: the total is not known
+			fmt.Fprintf(w, "\r%d records", done)
+			return
+		}
 		const width = 30
 		n := width * done / max(total, 1)
 		fmt.Fprintf(w, "\r[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(" ", width-n), done, total)
