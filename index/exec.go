@@ -44,8 +44,6 @@ type execResult struct {
 	top   []scored                // the requested page, best first
 	facet map[string][]valueCount // counts over the filtered result
 	drill map[string][]valueCount // selected fields: counts without their own filters
-	kinds map[string]string       // id → kind, for the page
-	seen  uint64                  // documents the text matched before filtering
 }
 
 type scored struct {
@@ -179,7 +177,7 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	if len(clauses) > 64 {
 		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most 64", len(clauses))
 	}
-	res := &execResult{kinds: map[string]string{}}
+	res := &execResult{}
 	var (
 		v       *view
 		all     uint64   // bit per clause
@@ -285,9 +283,6 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	best := top.sorted()
 	if from < len(best) {
 		res.top = best[from:]
-	}
-	for _, s := range res.top {
-		res.kinds[s.id] = s.kind
 	}
 	res.facet = groupCounts(v, counts)
 	res.drill = map[string][]valueCount{}

@@ -317,7 +317,7 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 	res.Total = er.total
 	var caseIDs []string
 	for _, s := range er.top {
-		if er.kinds[s.id] != corpus.KindPolicy {
+		if s.kind != corpus.KindPolicy {
 			caseIDs = append(caseIDs, s.id)
 		}
 	}
@@ -331,7 +331,7 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 	}
 	for _, s := range er.top {
 		hit := Hit{Score: s.score}
-		if er.kinds[s.id] == corpus.KindPolicy {
+		if s.kind == corpus.KindPolicy {
 			p, err := ix.store.FindPolicyByID(ctx, s.id)
 			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
 				continue // deleted between search and read
