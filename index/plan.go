@@ -245,11 +245,7 @@ func looseQuery(u unit) query.Query {
 		if f.boost < 2 || u.han != (f.analyzer == cjk.AnalyzerName) {
 			continue
 		}
-		q := bleve.NewMatchQuery(u.words)
-		q.SetField(f.name)
-		q.SetBoost(f.boost)
-		q.SetOperator(query.MatchQueryOperatorAnd)
-		alts = append(alts, q)
+		alts = append(alts, allWords(f, u.words, f.boost))
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
@@ -265,13 +261,19 @@ func phraseAnywhere(text string, weight float64) query.Query {
 		if f.analyzer != cjk.AnalyzerName {
 			continue
 		}
-		q := bleve.NewMatchQuery(text)
-		q.SetField(f.name)
-		q.SetBoost(f.boost * weight)
-		q.SetOperator(query.MatchQueryOperatorAnd)
-		alts = append(alts, q)
+		alts = append(alts, allWords(f, text, f.boost*weight))
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// allWords matches text in one field with every one of its words (Chinese:
+// bigrams) required.
+func allWords(f textField, text string, boost float64) query.Query {
+	q := bleve.NewMatchQuery(text)
+	q.SetField(f.name)
+	q.SetBoost(boost)
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	return q
 }
 
 // englishAnywhere matches an English phrase (all its words) in the English
@@ -283,11 +285,7 @@ func englishAnywhere(text string, weight float64) query.Query {
 func matchIn(fields []textField, text string, weight float64) query.Query {
 	var alts []query.Query
 	for _, f := range fields {
-		q := bleve.NewMatchQuery(text)
-		q.SetField(f.name)
-		q.SetBoost(f.boost * weight)
-		q.SetOperator(query.MatchQueryOperatorAnd)
-		alts = append(alts, q)
+		alts = append(alts, allWords(f, text, f.boost*weight))
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }

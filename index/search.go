@@ -181,11 +181,7 @@ func termQuery(t Term) query.Query {
 			alts = append(alts, q)
 			continue
 		}
-		q := bleve.NewMatchQuery(t.Text)
-		q.SetField(f.name)
-		q.SetBoost(f.boost)
-		q.SetOperator(query.MatchQueryOperatorAnd)
-		alts = append(alts, q)
+		alts = append(alts, allWords(f, t.Text, f.boost))
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
