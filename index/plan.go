@@ -235,19 +235,18 @@ func wordsQuery(u unit) query.Query {
 	return termQuery(Term{Text: u.words})
 }
 
-// looseQuery ranks by an inferred theme's or dimension's words: only where
-// they say what a case is about (titles, names, tags, summaries). A theme's
-// words are in thousands of bodies; ranking by those cost more than the
-// rest of such a search.
+// aboutFields say what a case is about: titles, names, tags, summaries.
+// Words that only rank are looked for there alone: an inferred theme's words
+// or a soft glossary word (deployments: 部署, 上线, 落地 …) are in thousands of
+// bodies, and walking those cost more than the rest of such a search.
+var aboutFields = slices.DeleteFunc(slices.Clone(textFields), func(f textField) bool { return f.boost < 2 })
+
+// looseQuery ranks by an inferred theme's or dimension's words.
 func looseQuery(u unit) query.Query {
-	var alts []query.Query
-	for _, f := range textFields {
-		if f.boost < 2 || u.han != (f.analyzer == cjk.AnalyzerName) {
-			continue
-		}
-		alts = append(alts, allWords(f, u.words, f.boost))
+	if u.han {
+		return phraseIn(aboutFields, u.words, 1)
 	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return matchIn(slices.DeleteFunc(slices.Clone(aboutFields), func(f textField) bool { return f.analyzer == cjk.AnalyzerName }), u.words, 1)
 }
 
 // phraseAnywhere matches Chinese words in any Chinese field: every bigram
@@ -255,9 +254,11 @@ func looseQuery(u unit) query.Query {
 // that cross a word's characters (数据治理 → 据治) rarely occur anywhere else,
 // so this is nearly always the phrase itself, at a fraction of the cost, and
 // the index needs no term vectors for it.
-func phraseAnywhere(text string, weight float64) query.Query {
+func phraseAnywhere(text string, weight float64) query.Query { return phraseIn(textFields, text, weight) }
+
+func phraseIn(fields []textField, text string, weight float64) query.Query {
 	var alts []query.Query
-	for _, f := range textFields {
+	for _, f := range fields {
 		if f.analyzer != cjk.AnalyzerName {
 			continue
 		}
@@ -276,11 +277,6 @@ func allWords(f textField, text string, boost float64) query.Query {
 	return q
 }
 
-// englishAnywhere matches an English phrase (all its words) in the English
-// fields and, for names and acronyms, in the Chinese fields too.
-func englishAnywhere(text string, weight float64) query.Query {
-	return matchIn(textFields, text, weight)
-}
 
 func matchIn(fields []textField, text string, weight float64) query.Query {
 	var alts []query.Query
@@ -350,10 +346,14 @@ func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
 		if covered {
 			continue
 		}
+		fields := textFields
+		if m.soft {
+			fields = aboutFields
+		}
 		if b.han {
-			qs = append(qs, phraseAnywhere(b.term, b.weight))
+			qs = append(qs, phraseIn(fields, b.term, b.weight))
 		} else {
-			qs = append(qs, englishAnywhere(b.term, b.weight))
+			qs = append(qs, matchIn(fields, b.term, b.weight))
 		}
 	}
 	return bleve.NewDisjunctionQuery(qs...), searched
