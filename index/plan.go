@@ -254,7 +254,9 @@ func looseQuery(u unit) query.Query {
 // that cross a word's characters (数据治理 → 据治) rarely occur anywhere else,
 // so this is nearly always the phrase itself, at a fraction of the cost, and
 // the index needs no term vectors for it.
-func phraseAnywhere(text string, weight float64) query.Query { return phraseIn(textFields, text, weight) }
+func phraseAnywhere(text string, weight float64) query.Query {
+	return phraseIn(textFields, text, weight)
+}
 
 func phraseIn(fields []textField, text string, weight float64) query.Query {
 	var alts []query.Query
@@ -276,7 +278,6 @@ func allWords(f textField, text string, boost float64) query.Query {
 	q.SetOperator(query.MatchQueryOperatorAnd)
 	return q
 }
-
 
 func matchIn(fields []textField, text string, weight float64) query.Query {
 	var alts []query.Query
