@@ -90,6 +90,7 @@ func newColumns() *columns {
 type view struct {
 	cols    []*segColumn
 	offsets []uint64
+	deleted []interface{ Contains(uint32) bool } // per segment; nil: none
 	nvalues int
 	fields  []string
 	codes   []string
@@ -119,6 +120,11 @@ func (c *columns) view(r index.IndexReader) (*view, error) {
 		}
 		v.cols = append(v.cols, col)
 		v.offsets = append(v.offsets, offset)
+		var deleted interface{ Contains(uint32) bool }
+		if d := ss.Deleted(); d != nil {
+			deleted = d
+		}
+		v.deleted = append(v.deleted, deleted)
 		offset += seg.Count()
 	}
 	// Segments merged away are gone for good.
@@ -178,6 +184,11 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most 64", len(clauses))
 	}
 	res := &execResult{}
+	// A query without required text matches every record and only ranks:
+	// bleve then walks just the records that pass every filter, and the
+	// counts for each selected field without its own filters come from the
+	// columns alone (scanCounts).
+	q, textFree := filterOnly(q, clauses)
 	var (
 		v       *view
 		all     uint64   // bit per clause
@@ -239,9 +250,11 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 			for _, n := range vals {
 				mask |= selMask[n]
 			}
-			for _, n := range vals {
-				if i := drillOf[n]; i >= 0 && mask&drills[i].need == drills[i].need {
-					drills[i].counts[n]++
+			if !textFree {
+				for _, n := range vals {
+					if i := drillOf[n]; i >= 0 && mask&drills[i].need == drills[i].need {
+						drills[i].counts[n]++
+					}
 				}
 			}
 			if mask == all {
@@ -266,7 +279,7 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	}
 	// No facets, fields or sort beyond the score: bleve's collector prepares
 	// nothing per hit and hands each one to the handler.
-	sr := bleve.NewSearchRequestOptions(narrow(q, clauses), 0, 0, false)
+	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
 	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(handler))
 	if err := sr.Validate(); err != nil {
 		return nil, corpus.Errorf(corpus.EINVALID, "query: %v", err)
@@ -279,6 +292,9 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	}
 	if v == nil { // nothing was searched: an empty index
 		return res, nil
+	}
+	if textFree {
+		scanCounts(v, selMask, drills)
 	}
 	best := top.sorted()
 	if from < len(best) {
@@ -295,48 +311,56 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	return res, nil
 }
 
-// narrow lets bleve skip the records no count needs. With filters on two or
-// more fields, a record counts somewhere only if it fails the clauses of at
-// most one field; with one field, even records failing it count for that
-// field's other values, so nothing can be skipped. The added clauses score
-// nothing, so ranking is the text's alone.
-func narrow(q query.Query, clauses []clause) query.Query {
-	var fields []string
-	for _, cl := range clauses {
-		if !slices.Contains(fields, cl.field) {
-			fields = append(fields, cl.field)
-		}
-	}
-	if len(fields) < 2 {
-		return q
-	}
-	var alts []query.Query
-	for _, skip := range fields {
-		var must []query.Query
-		for _, cl := range clauses {
-			if cl.field != skip {
-				must = append(must, unscoredTerms(cl.field, cl.codes))
-			}
-		}
-		alts = append(alts, bleve.NewConjunctionQuery(must...))
-	}
-	// Only a query without required text: its must part is match-all, which
-	// the narrowing replaces. (Wrapping a text query instead changed its
-	// scores: bleve then advances the optional clauses differently.)
+// filterOnly reports whether q requires no text (its must part is match-all
+// and nothing is excluded) and, if so, returns it with every clause required
+// instead, scoring nothing, so that only its optional words rank.
+func filterOnly(q query.Query, clauses []clause) (query.Query, bool) {
 	bq, ok := q.(*query.BooleanQuery)
-	if !ok {
-		return q
+	if !ok || len(clauses) == 0 || bq.MustNot != nil {
+		return q, false
 	}
 	must, ok := bq.Must.(*query.ConjunctionQuery)
 	if !ok || len(must.Conjuncts) != 1 {
-		return q
+		return q, false
 	}
 	if _, ok := must.Conjuncts[0].(*query.MatchAllQuery); !ok {
-		return q
+		return q, false
 	}
-	narrowed := *bq
-	narrowed.Must = bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(alts...))
-	return &narrowed
+	var required []query.Query
+	for _, cl := range clauses {
+		required = append(required, unscoredTerms(cl.field, cl.codes))
+	}
+	filtered := *bq
+	filtered.Must = bleve.NewConjunctionQuery(required...)
+	return &filtered, true
+}
+
+// scanCounts counts each selected field's values over the live records that
+// pass every other field's clauses, straight from the columns: what a query
+// without text needs and bleve did not walk.
+func scanCounts(v *view, selMask []uint64, drills []drill) {
+	drillOf := make([]int, v.nvalues)
+	for n := range v.nvalues {
+		drillOf[n] = slices.IndexFunc(drills, func(d drill) bool { return d.field == v.fields[n] })
+	}
+	for i, col := range v.cols {
+		deleted := v.deleted[i]
+		for local := range len(col.start) - 1 {
+			if deleted != nil && deleted.Contains(uint32(local)) {
+				continue
+			}
+			vals := col.flat[col.start[local]:col.start[local+1]]
+			var mask uint64
+			for _, n := range vals {
+				mask |= selMask[n]
+			}
+			for _, n := range vals {
+				if d := drillOf[n]; d >= 0 && mask&drills[d].need == drills[d].need {
+					drills[d].counts[n]++
+				}
+			}
+		}
+	}
 }
 
 func unscoredTerms(field string, codes []string) query.Query {

@@ -241,12 +241,14 @@ func wordsQuery(u unit) query.Query {
 // bodies, and walking those cost more than the rest of such a search.
 var aboutFields = slices.DeleteFunc(slices.Clone(textFields), func(f textField) bool { return f.boost < 2 })
 
-// looseQuery ranks by an inferred theme's or dimension's words.
+// looseQuery ranks by an inferred theme's or dimension's words where a case
+// says them; the tag fields are left out, since every case the filter keeps
+// is tagged so.
 func looseQuery(u unit) query.Query {
-	if u.han {
-		return phraseIn(aboutFields, u.words, 1)
-	}
-	return matchIn(slices.DeleteFunc(slices.Clone(aboutFields), func(f textField) bool { return f.analyzer == cjk.AnalyzerName }), u.words, 1)
+	fields := slices.DeleteFunc(slices.Clone(aboutFields), func(f textField) bool {
+		return f.name == fieldTagsZH || f.name == fieldTagsEN || u.han != (f.analyzer == cjk.AnalyzerName)
+	})
+	return matchIn(fields, u.words, 1)
 }
 
 // phraseAnywhere matches Chinese words in any Chinese field: every bigram
