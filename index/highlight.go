@@ -23,8 +23,25 @@ import (
 // marked where they occur exactly (they match as phrases or as all their
 // bigrams); English words where a word of the text has the same stem.
 
-// fragmentRunes bounds an evidence fragment taken from a longer text.
-const fragmentRunes = 90
+// fragmentWidth bounds an evidence fragment taken from a longer text, in
+// columns: a Chinese character takes two, so that a fragment is about 90
+// characters of Chinese or 180 of English.
+const fragmentWidth = 180
+
+func runeWidth(r rune) int {
+	if r >= 0x1100 && (isHan(r) || unicode.In(r, unicode.Hangul, unicode.Hiragana, unicode.Katakana) || r >= 0xFF00 && r <= 0xFFEF || r >= 0x3000 && r <= 0x303F) {
+		return 2
+	}
+	return 1
+}
+
+func textWidth(text string) int {
+	w := 0
+	for _, r := range text {
+		w += runeWidth(r)
+	}
+	return w
+}
 
 var enAnalyzer = sync.OnceValue(func() analysis.Analyzer {
 	return buildMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(en.AnalyzerName)
@@ -135,10 +152,10 @@ func (m *marker) spans(text string) []span {
 }
 
 // fragment is text escaped for HTML with the spans in <mark>: all of it when
-// short, else the window of fragmentRunes holding the most matches.
+// short, else the window of fragmentWidth holding the most matches.
 func fragment(text string, spans []span) string {
 	start, end := 0, len(text)
-	if utf8.RuneCountInString(text) > fragmentRunes {
+	if textWidth(text) > fragmentWidth {
 		best := -1
 		for _, anchor := range spans {
 			// Open a little before the match, on a rune boundary.
@@ -148,9 +165,10 @@ func fragment(text string, spans []span) string {
 				s -= size
 			}
 			e := s
-			for n := 0; n < fragmentRunes && e < len(text); n++ {
-				_, size := utf8.DecodeRuneInString(text[e:])
+			for w := 0; w < fragmentWidth && e < len(text); {
+				r, size := utf8.DecodeRuneInString(text[e:])
 				e += size
+				w += runeWidth(r)
 			}
 			count := 0
 			for _, sp := range spans {
