@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -30,21 +30,25 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stderr, "usage: casebank import [--data DIR] [--by NAME] FILE   (report text or JSONL export)")
 		return errUsage
 	}
-	data, err := os.ReadFile(fs.Arg(0))
+	f, err := os.Open(fs.Arg(0))
 	if err != nil {
 		return err
 	}
+	defer f.Close()
+	in := bufio.NewReaderSize(f, 1<<20)
+	head, _ := in.Peek(4096) // enough to tell JSONL from report text
 	d, err := openData(ctx, df.dir, newLogger(c.stderr))
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+
 	opts := corpus.ImportOptions{By: *by, Progress: progressBar(c.stderr)}
 	var res *corpus.ImportResult
-	if corpus.IsJSONL(data) {
-		res, err = d.store.ImportJSONL(ctx, bytes.NewReader(data), opts)
+	if corpus.IsJSONL(head) {
+		res, err = d.store.ImportJSONL(ctx, in, opts)
 	} else {
-		res, err = d.store.ImportReport(ctx, bytes.NewReader(data), opts)
+		res, err = d.store.ImportReport(ctx, in, opts)
 	}
 	if opts.Progress != nil {
 		fmt.Fprintln(c.stderr)
