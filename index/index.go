@@ -139,45 +139,36 @@ func (ix *Index) rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("index: create %s: %w", ix.path, err)
 	}
-	snap, err := ix.store.Snapshot(ctx)
-	if err != nil {
-		b.Close()
-		return err
-	}
 	tax, err := ix.store.Taxonomy()
 	if err != nil {
 		b.Close()
 		return err
 	}
 	batch := b.NewBatch()
-	flush := func() error {
+	put := func(id string, doc any) error {
+		if err := batch.Index(id, doc); err != nil {
+			return fmt.Errorf("index: %s: %w", id, err)
+		}
+		if batch.Size() < batchSize {
+			return nil
+		}
 		if err := b.Batch(batch); err != nil {
 			return fmt.Errorf("index: rebuild batch: %w", err)
 		}
 		batch.Reset()
 		return nil
 	}
-	for _, p := range snap.Policies {
-		if err := batch.Index(p.ID, policyDocument(p)); err != nil {
-			b.Close()
-			return fmt.Errorf("index: policy %s: %w", p.ID, err)
-		}
-	}
-	for _, c := range snap.Cases {
-		if err := batch.Index(c.ID, document(c, tax)); err != nil {
-			b.Close()
-			return fmt.Errorf("index: case %s: %w", c.ID, err)
-		}
-		if batch.Size() >= batchSize {
-			if err := flush(); err != nil {
-				b.Close()
-				return err
-			}
-		}
+	cases, policies := 0, 0
+	seq, err := ix.store.EachRecord(ctx,
+		func(p *corpus.Policy) error { policies++; return put(p.ID, policyDocument(p)) },
+		func(c *corpus.Case) error { cases++; return put(c.ID, document(c, tax)) })
+	if err != nil {
+		b.Close()
+		return err
 	}
 	// The version and the sequence go in last: a rebuild cut short leaves an
 	// index without them, which the next Open rebuilds again.
-	batch.SetInternal(keyAppliedSeq, seqBytes(snap.Seq))
+	batch.SetInternal(keyAppliedSeq, seqBytes(seq))
 	batch.SetInternal(keyMappingVersion, []byte(MappingVersion))
 	if err := b.Batch(batch); err != nil {
 		b.Close()
@@ -185,7 +176,7 @@ func (ix *Index) rebuild(ctx context.Context) error {
 	}
 	ix.bleve = b
 	ix.gen.Add(1)
-	ix.log.Info("index built", "cases", len(snap.Cases), "policies", len(snap.Policies), "seq", snap.Seq)
+	ix.log.Info("index built", "cases", cases, "policies", policies, "seq", seq)
 	return nil
 }
 
