@@ -15,10 +15,6 @@ import (
 // id order: cases in the shape of GET /api/v1/cases/{id}, banks and policies
 // with their kind. ImportJSONL into an empty store gives back the same bytes.
 func (s *Store) ExportJSONL(ctx context.Context, w io.Writer) error {
-	snap, err := s.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
 	banks, err := s.FindBanks(ctx)
 	if err != nil {
 		return err
@@ -32,7 +28,16 @@ func (s *Store) ExportJSONL(ctx context.Context, w io.Writer) error {
 			return fmt.Errorf("export: %w", err)
 		}
 	}
-	return writeRecords(enc, snap.Cases, snap.Policies)
+	// Cases are written as they are read, not gathered first; the few
+	// policies follow them.
+	var policies []*Policy
+	_, err = s.EachRecord(ctx,
+		func(p *Policy) error { policies = append(policies, p); return nil },
+		func(c *Case) error { return writeRecords(enc, []*Case{c}, nil) })
+	if err != nil {
+		return err
+	}
+	return writeRecords(enc, nil, policies)
 }
 
 // ExportCasesJSONL writes the given cases only (a search result).
@@ -69,48 +74,62 @@ var csvHeader = []string{
 // ExportCSV writes every case as a CSV row with a header, UTF-8 with a byte
 // order mark so that spreadsheet programs read the Chinese text correctly.
 func (s *Store) ExportCSV(ctx context.Context, w io.Writer) error {
-	cases, err := s.FindCases(ctx, Filter{})
+	cw, err := startCSV(w)
 	if err != nil {
 		return err
 	}
-	return ExportCasesCSV(w, cases)
+	_, err = s.EachRecord(ctx, func(*Policy) error { return nil }, func(c *Case) error { return cw.Write(csvRow(c)) })
+	if err != nil {
+		return fmt.Errorf("export csv: %w", err)
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // ExportCasesCSV writes the given cases as CSV (a search result).
 func ExportCasesCSV(w io.Writer, cases []*Case) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+	cw, err := startCSV(w)
+	if err != nil {
 		return err
+	}
+	for _, c := range cases {
+		if err := cw.Write(csvRow(c)); err != nil {
+			return fmt.Errorf("export csv: %w", err)
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// startCSV writes the byte order mark and the header.
+func startCSV(w io.Writer) (*csv.Writer, error) {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return nil, err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return err
-	}
+	return cw, cw.Write(csvHeader)
+}
+
+func csvRow(c *Case) []string {
 	stamp := func(st *Stamp) (string, string) {
 		if st == nil {
 			return "", ""
 		}
 		return st.At.UTC().Format(time.RFC3339), st.By
 	}
-	for _, c := range cases {
-		figs := make([]string, len(c.Figures))
-		for i, f := range c.Figures {
-			figs[i] = f.Label + ": " + f.Value
-		}
-		ca, cb := stamp(c.Created)
-		ua, ub := stamp(c.Updated)
-		row := []string{
-			c.ID, strconv.Itoa(c.Year), c.Bank.ID, c.Bank.Name, c.Bank.NameEN, c.Bank.Type, c.Bank.Region,
-			c.Title.ZH, c.Title.EN, c.Summary.ZH, c.Summary.EN, c.Body, c.Outcome,
-			join(c.Products), join(figs), join(c.Partners), join(c.Technologies), c.Pattern, join(c.Dimensions), join(c.Themes),
-			c.Source.Report, strconv.Itoa(c.Source.Year), c.Source.Section, c.Source.Table, c.Source.Heading, c.Source.Part,
-			strconv.Itoa(c.Version), ca, cb, ua, ub,
-		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("export csv: %w", err)
-		}
+	figs := make([]string, len(c.Figures))
+	for i, f := range c.Figures {
+		figs[i] = f.Label + ": " + f.Value
 	}
-	cw.Flush()
-	return cw.Error()
+	ca, cb := stamp(c.Created)
+	ua, ub := stamp(c.Updated)
+	return []string{
+		c.ID, strconv.Itoa(c.Year), c.Bank.ID, c.Bank.Name, c.Bank.NameEN, c.Bank.Type, c.Bank.Region,
+		c.Title.ZH, c.Title.EN, c.Summary.ZH, c.Summary.EN, c.Body, c.Outcome,
+		join(c.Products), join(figs), join(c.Partners), join(c.Technologies), c.Pattern, join(c.Dimensions), join(c.Themes),
+		c.Source.Report, strconv.Itoa(c.Source.Year), c.Source.Section, c.Source.Table, c.Source.Heading, c.Source.Part,
+		strconv.Itoa(c.Version), ca, cb, ua, ub,
+	}
 }
 
 func join(xs []string) string { return strings.Join(xs, "; ") }
