@@ -20,8 +20,8 @@ import (
 // Evidence is marked in the page's records themselves rather than through
 // bleve's highlighter, which would need every shown field stored in the
 // index and a second search for the term locations. Chinese words are
-// marked where they occur exactly (they match as phrases or as all their
-// bigrams); English words where a word of the text has the same stem.
+// marked where they occur exactly (they match as all their bigrams in one
+// field); English words where a word of the text has the same stem.
 
 // fragmentWidth bounds an evidence fragment taken from a longer text, in
 // columns: a Chinese character takes two, so that a fragment is about 90

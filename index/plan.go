@@ -26,8 +26,8 @@ type searchPlan struct {
 // plan reads the plain terms through the vocabulary: filters it recognises
 // become inferred filters (unless turned off or given explicitly), glossary
 // terms are searched with their translations and synonyms, and the rest is
-// searched as typed. Chinese text is matched as phrases, so that 农商行 does
-// not match 城商行 through their shared 商行.
+// searched as typed. Chinese words need all their bigrams in one field, so
+// that 农商行 does not match 城商行 through their shared 商行.
 func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan {
 	p := &searchPlan{filter: f, inferred: []Inferred{}, expanded: []Expansion{}}
 	var plain []Term

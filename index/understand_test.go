@@ -94,7 +94,7 @@ func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
 }
 
 // 城商行 searched as text must not match a case that only says 农商行: the
-// two share the bigram 商行, and Chinese runs are matched as phrases.
+// two share the bigram 商行, and a Chinese word needs all its bigrams (城商 too).
 func TestChineseRunsMatchAsPhrases(t *testing.T) {
 	store := corpustest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
