@@ -195,6 +195,7 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		selMask []uint64 // value number → clauses it satisfies
 		counts  []int    // value number → count in the result
 		drills  []drill
+		drillOf []int // value number → its field's drill, or -1
 		top     = &topK{k: from + size}
 	)
 	handler := func(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
@@ -219,7 +220,7 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		counts = make([]int, v.nvalues)
 		// A field with a clause is also counted over the records that pass
 		// every other field's clauses.
-		drillOf := make([]int, v.nvalues)
+		drillOf = make([]int, v.nvalues)
 		for i, cl := range clauses {
 			d := slices.IndexFunc(drills, func(d drill) bool { return d.field == cl.field })
 			if d < 0 {
@@ -294,7 +295,7 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		return res, nil
 	}
 	if textFree {
-		scanCounts(v, selMask, drills)
+		scanCounts(v, selMask, drills, drillOf)
 	}
 	best := top.sorted()
 	if from < len(best) {
@@ -338,11 +339,7 @@ func filterOnly(q query.Query, clauses []clause) (query.Query, bool) {
 // scanCounts counts each selected field's values over the live records that
 // pass every other field's clauses, straight from the columns: what a query
 // without text needs and bleve did not walk.
-func scanCounts(v *view, selMask []uint64, drills []drill) {
-	drillOf := make([]int, v.nvalues)
-	for n := range v.nvalues {
-		drillOf[n] = slices.IndexFunc(drills, func(d drill) bool { return d.field == v.fields[n] })
-	}
+func scanCounts(v *view, selMask []uint64, drills []drill, drillOf []int) {
 	for i, col := range v.cols {
 		deleted := v.deleted[i]
 		for local := range len(col.start) - 1 {
@@ -363,6 +360,8 @@ func scanCounts(v *view, selMask []uint64, drills []drill) {
 	}
 }
 
+// unscoredTerms matches any of codes in a keyword field and adds nothing to
+// the score: filters decide what matches, the text what ranks.
 func unscoredTerms(field string, codes []string) query.Query {
 	alts := make([]query.Query, len(codes))
 	for i, code := range codes {

@@ -186,16 +186,6 @@ func termQuery(t Term) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-func anyTerm(field string, values []string) query.Query {
-	alts := make([]query.Query, len(values))
-	for i, v := range values {
-		q := bleve.NewTermQuery(v)
-		q.SetField(field)
-		alts[i] = q
-	}
-	return bleve.NewDisjunctionQuery(alts...)
-}
-
 func filterTerms(f corpus.Filter) map[string][]string {
 	out := map[string][]string{}
 	add := func(field string, vals []string) {

@@ -180,13 +180,13 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 	tax, banks := voc.tax, voc.banks
 	// The bank's themes, then which banks have cases on each: one faceted
 	// search per theme, so the cost does not grow with the corpus.
-	themes, err := ix.facetValues(ctx, anyTerm(FacetBank, []string{b.ID}), FacetTheme)
+	themes, err := ix.facetValues(ctx, unscoredTerms(FacetBank, []string{b.ID}), FacetTheme)
 	if err != nil {
 		return nil, err
 	}
 	byBank := map[string][]string{}
 	for _, t := range themes {
-		others, err := ix.facetValues(ctx, anyTerm(FacetTheme, []string{t}), FacetBank)
+		others, err := ix.facetValues(ctx, unscoredTerms(FacetTheme, []string{t}), FacetBank)
 		if err != nil {
 			return nil, err
 		}
