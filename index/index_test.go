@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -235,6 +236,8 @@ func TestBadInputIsInvalidNotInternal(t *testing.T) {
 		{Page: -1},
 		{Size: MaxSize + 1},
 		{Page: 100000, Size: 100},
+		{Page: math.MaxInt, Size: 100}, // page×size overflows
+		{Page: math.MaxInt/100 + 1, Size: 100},
 	}
 	for _, req := range tests {
 		_, err := ix.Search(ctx, req)

@@ -98,7 +98,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if page < 1 || size < 1 || size > MaxSize {
 		return nil, corpus.Errorf(corpus.EINVALID, "page must be ≥ 1 and size between 1 and %d", MaxSize)
 	}
-	if page*size > maxWindow {
+	// Divided, not multiplied: page×size overflows for a huge page.
+	if page > maxWindow/size {
 		return nil, corpus.Errorf(corpus.EINVALID, "page %d of size %d is beyond the first %d results; narrow the search", page, size, maxWindow)
 	}
 	// A vocabulary change (a bank, the taxonomy, the glossary) also changes
