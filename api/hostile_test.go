@@ -94,7 +94,8 @@ func TestHostileRequests(t *testing.T) {
 		{"case id with ../", "GET", "/api/v1/cases/..%2F..%2Fetc%2Fpasswd", "", "", "", 404},
 		{"case id with %00", "GET", "/api/v1/cases/a%00b", "", "", "", 404},
 		{"unknown citation format", "GET", "/api/v1/cases/r2025-t1-4-jiangsu-bank/cite?format=doc", "", "", "", 400},
-		{"suggest empty text", "POST", "/api/v1/suggest-tags", "", `{"text":"   "}`, "", 400},
+		{"suggest empty text", "POST", "/api/v1/suggest-tags", ed, `{"text":"   "}`, "", 422},
+		{"suggest anonymously", "POST", "/api/v1/suggest-tags", "", `{"text":"信创"}`, "", 401},
 		{"unknown endpoint", "POST", "/api/v1/launch-missiles", ed, `{}`, "", 404},
 	}
 	if len(reqs) < 40 {

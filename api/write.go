@@ -29,7 +29,9 @@ func (s *Server) registerWrites(v1 *echo.Group) {
 	v1.POST("/bulk-tags", s.bulkTags, editor)
 	v1.POST("/codebook", s.codebook, admin)
 	v1.POST("/import", s.importData, editor)
-	v1.POST("/suggest-tags", s.suggestTags)
+	// Editors only: the new-case form is an editor page, and a suggestion
+	// reads the model of the whole corpus.
+	v1.POST("/suggest-tags", s.suggestTags, editor)
 	v1.GET("/cases/:id/history", s.history)
 	v1.GET("/cases/:id/cite", s.citeCase)
 	v1.GET("/cite", s.citeMany)
@@ -282,7 +284,7 @@ func (s *Server) suggestTags(c echo.Context) error {
 	}
 	sg, err := s.Store.SuggestTags(c.Request().Context(), d)
 	if err != nil {
-		return err
+		return unprocessable(err)
 	}
 	return c.JSON(http.StatusOK, sg)
 }

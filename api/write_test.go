@@ -343,8 +343,18 @@ func TestCitationsAndSuggestTags(t *testing.T) {
 		t.Fatalf("result-set citation: %s", b)
 	}
 	var sg corpus.Suggestions
-	if code := w.do(t, "POST", "/api/v1/suggest-tags", "", map[string]any{"text": "我行上线国产分布式核心系统，完成信创改造", "bank": "杭州银行"}, &sg); code != 200 || len(sg.Themes) == 0 || sg.BankType[0].Code != "city_commercial" {
+	draft := map[string]any{"text": "我行上线国产分布式核心系统，完成信创改造", "bank": "杭州银行"}
+	if code := w.do(t, "POST", "/api/v1/suggest-tags", w.editor, draft, &sg); code != 200 || len(sg.Themes) == 0 || sg.BankType[0].Code != "city_commercial" {
 		t.Fatalf("suggest: %d %+v", code, sg)
+	}
+	// Suggestions read the model of the whole corpus: editors only.
+	if code := w.do(t, "POST", "/api/v1/suggest-tags", "", draft, nil); code != 401 {
+		t.Fatalf("anonymous suggest: %d, want 401", code)
+	}
+	var e api.ErrorBody
+	long := map[string]any{"text": strings.Repeat("信创", corpus.MaxDraftRunes)}
+	if code := w.do(t, "POST", "/api/v1/suggest-tags", w.editor, long, &e); code != 422 || !strings.Contains(e.Error.Message, "at most") {
+		t.Fatalf("oversized draft: %d %+v", code, e)
 	}
 }
 

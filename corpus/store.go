@@ -68,6 +68,8 @@ type Store struct {
 	// checking records inside a write transaction (see taxonomyIn).
 	taxIn atomic.Pointer[decodedTaxonomy]
 	reads *readCache
+	// models is the tag suggester's model of the current cases.
+	models tagModels
 }
 
 type decodedTaxonomy struct {
@@ -119,7 +121,10 @@ func (s *Store) init() error {
 }
 
 // Close closes the file; pending reads finish first.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.models.close()
+	return s.db.Close()
+}
 
 // Path returns the store's file path.
 func (s *Store) Path() string { return s.db.Path() }

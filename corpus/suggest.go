@@ -2,10 +2,14 @@ package corpus
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // TagSuggestion is one suggested tag with its score and the evidence.
@@ -32,24 +36,31 @@ type Suggestions struct {
 	Dimensions []TagSuggestion `json:"dimensions"`
 	Themes     []TagSuggestion `json:"themes"`
 	BankType   []TagSuggestion `json:"bank_type"`
+	Model      ModelInfo       `json:"model"`
 }
 
 // TagModel learns which words go with which tags from the tagged corpus:
 // for every tag, in how many of its cases each feature (a Chinese bigram or
-// an English word) occurs, against the cases without the tag.
+// an English word) occurs, against the cases without the tag. Features are
+// numbered and counted in arrays: at 100,000 cases maps of maps took
+// gigabytes.
 type TagModel struct {
 	tax   *Taxonomy
 	gloss map[string][]string // English word → Chinese terms
 	docs  int
-	tagN  map[string]int            // "theme:ai" → cases with the tag
-	df    map[string]map[string]int // tag → feature → cases with both
-	feat  map[string]int            // feature → cases
-	cases map[string]*docFeatures   // by case id, for leave-one-out
+	ids   map[string]uint32       // feature → number
+	feat  []int32                 // feature → cases
+	tagOf map[string]int          // "theme:ai" → tag number
+	tagN  []int                   // tag → cases with the tag
+	df    [][]int32               // tag → feature → cases with both
+	cases map[string]*docFeatures // by case id, kept only for leave-one-out
+	// Seq is the store's log sequence the model was trained at.
+	Seq uint64
 }
 
 type docFeatures struct {
 	tags  []string
-	feats map[string]bool
+	feats map[uint32]bool
 }
 
 // Calibration, chosen by the leave-one-out measurement in BENCHMARKS.md: a
@@ -62,10 +73,26 @@ const (
 	codebookDamp   = 0.3
 )
 
-// NewTagModel trains a model on cases.
+// Bounds on a suggestion request and its answer.
+const (
+	MaxDraftRunes = 20000 // the longest case body is about 1,100 characters
+	maxEvidence   = 6
+	maxMatched    = 8
+	maxSentence   = 200 // runes
+)
+
+// NewTagModel trains a model on cases, keeping what leave-one-out needs.
 func NewTagModel(cases []*Case, tax *Taxonomy, gloss *Glossary) *TagModel {
-	m := &TagModel{tax: tax, gloss: map[string][]string{}, tagN: map[string]int{}, df: map[string]map[string]int{},
-		feat: map[string]int{}, cases: map[string]*docFeatures{}}
+	m := newTagModel(tax, gloss)
+	m.cases = map[string]*docFeatures{}
+	for _, c := range cases {
+		m.add(c)
+	}
+	return m
+}
+
+func newTagModel(tax *Taxonomy, gloss *Glossary) *TagModel {
+	m := &TagModel{tax: tax, gloss: map[string][]string{}, ids: map[string]uint32{}, tagOf: map[string]int{}}
 	if gloss != nil {
 		for _, e := range gloss.Entries {
 			for _, en := range e.EN {
@@ -75,31 +102,57 @@ func NewTagModel(cases []*Case, tax *Taxonomy, gloss *Glossary) *TagModel {
 			}
 		}
 	}
-	for _, c := range cases {
-		d := &docFeatures{feats: m.features(caseText(c))}
-		for _, t := range c.Dimensions {
-			d.tags = append(d.tags, KindDimension+":"+t)
-		}
-		for _, t := range c.Themes {
-			d.tags = append(d.tags, KindTheme+":"+t)
-		}
-		d.tags = append(d.tags, KindBankType+":"+c.Bank.Type)
-		m.cases[c.ID] = d
-		m.docs++
-		for f := range d.feats {
-			m.feat[f]++
-		}
-		for _, t := range d.tags {
-			m.tagN[t]++
-			if m.df[t] == nil {
-				m.df[t] = map[string]int{}
-			}
-			for f := range d.feats {
-				m.df[t][f]++
-			}
-		}
-	}
 	return m
+}
+
+// add counts one case.
+func (m *TagModel) add(c *Case) {
+	tags := make([]string, 0, len(c.Dimensions)+len(c.Themes)+1)
+	for _, t := range c.Dimensions {
+		tags = append(tags, KindDimension+":"+t)
+	}
+	for _, t := range c.Themes {
+		tags = append(tags, KindTheme+":"+t)
+	}
+	tags = append(tags, KindBankType+":"+c.Bank.Type)
+	fs := m.features(caseText(c))
+	nums := make([]uint32, 0, len(fs))
+	for f := range fs {
+		id, ok := m.ids[f]
+		if !ok {
+			id = uint32(len(m.feat))
+			m.ids[f] = id
+			m.feat = append(m.feat, 0)
+		}
+		m.feat[id]++
+		nums = append(nums, id)
+	}
+	m.docs++
+	for _, t := range tags {
+		ti, ok := m.tagOf[t]
+		if !ok {
+			ti = len(m.tagN)
+			m.tagOf[t] = ti
+			m.tagN = append(m.tagN, 0)
+			m.df = append(m.df, nil)
+		}
+		m.tagN[ti]++
+		row := m.df[ti]
+		for _, id := range nums {
+			if int(id) >= len(row) {
+				row = append(row, make([]int32, len(m.feat)-len(row))...)
+			}
+			row[id]++
+		}
+		m.df[ti] = row
+	}
+	if m.cases != nil {
+		d := &docFeatures{tags: tags, feats: make(map[uint32]bool, len(nums))}
+		for _, id := range nums {
+			d.feats[id] = true
+		}
+		m.cases[c.ID] = d
+	}
 }
 
 func caseText(c *Case) string {
@@ -173,7 +226,7 @@ func (m *TagModel) Suggest(d TagDraft, bank *Bank, exclude string) *Suggestions 
 			s.Source = "corpus"
 			// The codebook's own words are strong evidence on their own.
 			for _, name := range append(append([]string{v.ZH, v.EN}, v.AliasesZH...), v.AliasesEN...) {
-				if len([]rune(name)) >= 2 && strings.Contains(lower, strings.ToLower(name)) && !contains(s.Matched, name) {
+				if len(s.Matched) < maxMatched && len([]rune(name)) >= 2 && strings.Contains(lower, strings.ToLower(name)) && !contains(s.Matched, name) {
 					s.Matched = append(s.Matched, name)
 				}
 			}
@@ -215,15 +268,19 @@ func (m *TagModel) Suggest(d TagDraft, bank *Bank, exclude string) *Suggestions 
 // score is a naive-Bayes log-likelihood ratio over the features present,
 // squashed to 0..1, with the features that push hardest as evidence.
 func (m *TagModel) score(tag string, feats map[string]bool, ex *docFeatures) TagSuggestion {
+	s := TagSuggestion{Evidence: []string{}, Matched: []string{}}
+	ti, ok := m.tagOf[tag]
+	if !ok {
+		return s
+	}
 	n := m.docs
-	nt := m.tagN[tag]
+	nt := m.tagN[ti]
 	if ex != nil {
 		n--
 		if contains(ex.tags, tag) {
 			nt--
 		}
 	}
-	s := TagSuggestion{Evidence: []string{}, Matched: []string{}}
 	if nt <= 0 || nt >= n {
 		return s
 	}
@@ -234,17 +291,29 @@ func (m *TagModel) score(tag string, feats map[string]bool, ex *docFeatures) Tag
 	var cs []contrib
 	llr := 0.0
 	used := 0
+	row := m.df[ti]
 	for f := range feats {
-		inTag := m.df[tag][f]
-		all := m.feat[f]
-		if ex != nil && ex.feats[f] {
+		id, ok := m.ids[f]
+		if !ok {
+			continue // a word no case has says nothing
+		}
+		inTag := 0
+		if int(id) < len(row) {
+			inTag = int(row[id])
+		}
+		all := int(m.feat[id])
+		if ex != nil && ex.feats[id] {
 			all--
 			if contains(ex.tags, tag) {
 				inTag--
 			}
 		}
 		if all <= 0 {
-			continue // a word no other case has says nothing
+			continue
+		}
+		// Words in most cases say nothing about any tag.
+		if float64(all) > 0.5*float64(n) {
+			continue
 		}
 		// Smoothed toward the feature's rate in the whole corpus, so that a
 		// word a small tag has never seen does not count for it.
@@ -252,10 +321,6 @@ func (m *TagModel) score(tag string, feats map[string]bool, ex *docFeatures) Tag
 		pIn := (float64(inTag) + 2*bg) / (float64(nt) + 2)
 		pOut := (float64(all-inTag) + 2*bg) / (float64(n-nt) + 2)
 		w := math.Log(pIn / pOut)
-		// Words in most cases say nothing about any tag.
-		if float64(all) > 0.5*float64(n) {
-			continue
-		}
 		used++
 		llr += w
 		if w > 0 {
@@ -268,7 +333,7 @@ func (m *TagModel) score(tag string, feats map[string]bool, ex *docFeatures) Tag
 		}
 		return cs[i].f < cs[j].f
 	})
-	for _, c := range cs[:min(6, len(cs))] {
+	for _, c := range cs[:min(maxEvidence, len(cs))] {
 		s.Evidence = append(s.Evidence, strings.TrimPrefix(c.f, "en:"))
 	}
 	// Naive Bayes adds up correlated bigrams, so long texts would score
@@ -289,35 +354,40 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// sentenceWith returns the first sentence of text holding one of the words.
+// sentenceWith returns the first sentence of text holding one of the words,
+// cut to maxSentence characters.
 func sentenceWith(text string, words []string) string {
 	for _, sent := range strings.FieldsFunc(text, func(r rune) bool { return r == '。' || r == '\n' || r == '；' || r == '!' || r == '?' }) {
 		ls := strings.ToLower(sent)
 		for _, w := range words {
 			if w != "" && strings.Contains(ls, strings.ToLower(w)) {
-				return strings.TrimSpace(sent)
+				sent = strings.TrimSpace(sent)
+				if rs := []rune(sent); len(rs) > maxSentence {
+					sent = string(rs[:maxSentence]) + "…"
+				}
+				return sent
 			}
 		}
 	}
 	return ""
 }
 
-// SuggestTags trains on the store's cases and suggests tags for a draft.
+// SuggestTags suggests tags for a draft from the model of the store's cases.
 func (s *Store) SuggestTags(ctx context.Context, d TagDraft) (*Suggestions, error) {
-	cases, err := s.FindCases(ctx, Filter{})
-	if err != nil {
-		return nil, err
-	}
-	tax, err := s.Taxonomy()
-	if err != nil {
-		return nil, err
-	}
-	gloss, err := s.Glossary()
-	if err != nil {
-		return nil, err
-	}
 	if strings.TrimSpace(d.Text) == "" {
 		return nil, &Error{Code: EINVALID, Message: "give the draft's text", Fields: []FieldError{{Field: "text", Message: "empty"}}}
+	}
+	if n := utf8.RuneCountInString(d.Text); n > MaxDraftRunes {
+		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the draft's text has %d characters; at most %d", n, MaxDraftRunes),
+			Fields: []FieldError{{Field: "text", Message: fmt.Sprintf("at most %d characters", MaxDraftRunes)}}}
+	}
+	if n := utf8.RuneCountInString(d.Bank); n > 200 {
+		return nil, &Error{Code: EINVALID, Message: "the bank's name is longer than 200 characters",
+			Fields: []FieldError{{Field: "bank", Message: "at most 200 characters"}}}
+	}
+	m, err := s.models.current(ctx, s)
+	if err != nil {
+		return nil, err
 	}
 	var bank *Bank
 	if d.Bank != "" {
@@ -332,7 +402,131 @@ func (s *Store) SuggestTags(ctx context.Context, d TagDraft) (*Suggestions, erro
 			return nil, err
 		}
 	}
-	return NewTagModel(cases, tax, gloss).Suggest(d, bank, ""), nil
+	sg := m.Suggest(d, bank, "")
+	sg.Model = ModelInfo{Cases: m.docs, Seq: m.Seq}
+	return sg, nil
+}
+
+// ModelInfo says what a suggestion was learned from.
+type ModelInfo struct {
+	Cases int    `json:"cases"`
+	Seq   uint64 `json:"seq"` // the store's change-log sequence at training
+}
+
+// tagModels keeps the model of the store's current cases. A write makes it
+// stale: the stale one keeps answering while one new one is trained in the
+// background, no more often than rebuildSpacing times the last training's
+// duration, so that a stream of writes cannot keep the cores busy.
+type tagModels struct {
+	mu       sync.Mutex
+	stop     context.CancelFunc // ends a training when the store closes
+	ctx      context.Context
+	model    *TagModel
+	building chan struct{} // closed when the running training ends
+	err      error         // of the last training
+	next     time.Time     // no training before
+	builds   int
+}
+
+const rebuildSpacing = 4
+
+// current returns the model, training the first one (and waiting for it) or
+// starting a new one when the store has changed since.
+func (ms *tagModels) current(ctx context.Context, s *Store) (*TagModel, error) {
+	seq, err := s.LastSeq()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		ms.mu.Lock()
+		m := ms.model
+		if m != nil && m.Seq == seq {
+			ms.mu.Unlock()
+			return m, nil
+		}
+		if ms.building == nil && (m == nil || !time.Now().Before(ms.next)) {
+			if ms.ctx == nil {
+				ms.ctx, ms.stop = context.WithCancel(context.Background())
+			}
+			ms.building = make(chan struct{})
+			go ms.train(ms.ctx, s)
+		}
+		building, lastErr := ms.building, ms.err
+		ms.mu.Unlock()
+		if m != nil {
+			return m, nil // stale by a few writes: good enough while the next one trains
+		}
+		if building == nil {
+			return nil, lastErr
+		}
+		select {
+		case <-building:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		ms.mu.Lock()
+		m, lastErr = ms.model, ms.err
+		ms.mu.Unlock()
+		if m == nil {
+			return nil, lastErr
+		}
+		if m.Seq >= seq {
+			return m, nil
+		}
+	}
+}
+
+// train builds a model from one read of the store.
+func (ms *tagModels) train(ctx context.Context, s *Store) {
+	start := time.Now()
+	m, err := s.trainTagModel(ctx)
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if err == nil {
+		ms.model = m
+		ms.builds++
+	}
+	ms.err = err
+	ms.next = time.Now().Add(rebuildSpacing * time.Since(start))
+	close(ms.building)
+	ms.building = nil
+}
+
+func (s *Store) trainTagModel(ctx context.Context) (*TagModel, error) {
+	tax, err := s.Taxonomy()
+	if err != nil {
+		return nil, err
+	}
+	gloss, err := s.Glossary()
+	if err != nil {
+		return nil, err
+	}
+	m := newTagModel(tax, gloss)
+	// The taxonomy and glossary read above may be a write older than the
+	// sequence: then the model's Seq is behind and the next request trains again.
+	seq, err := s.EachRecord(ctx, func(*Policy) error { return nil }, func(c *Case) error { m.add(c); return nil })
+	if err != nil {
+		return nil, err
+	}
+	m.Seq = seq
+	return m, nil
+}
+
+// close ends a running training, so that closing the store need not wait
+// for it.
+func (ms *tagModels) close() {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if ms.stop != nil {
+		ms.stop()
+	}
+}
+
+// WarmTagModel trains the suggester's model now, so that the first
+// suggestion does not wait for it; a server calls it once at start.
+func (s *Store) WarmTagModel(ctx context.Context) error {
+	_, err := s.models.current(ctx, s)
+	return err
 }
 
 // TagEval is the leave-one-out measurement of the suggester.

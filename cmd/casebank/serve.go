@@ -38,6 +38,12 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
+	// The tag suggester's model is trained now, not in the first editor's request.
+	go func() {
+		if err := d.store.WarmTagModel(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("tag suggester not trained", "err", err)
+		}
+	}()
 
 	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version}
 	pages, err := ui.New(d.store, d.index)
