@@ -17,6 +17,7 @@ var statusByCode = map[string]int{
 	corpus.EUNAUTHORIZED: http.StatusUnauthorized,
 	corpus.EFORBIDDEN:    http.StatusForbidden,
 	corpus.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	corpus.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	corpus.EINTERNAL:     http.StatusInternalServerError,
 }
 

@@ -13,6 +13,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
+	EUNAVAILABLE  = "unavailable" // try again later: a search over its budget, a disk that is full
 	EINTERNAL     = "internal"
 )
 

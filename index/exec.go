@@ -184,6 +184,8 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most 64", len(clauses))
 	}
 	res := &execResult{}
+	bctx, cancel := budgeted(ctx)
+	defer cancel()
 	// A query without required text matches every record and only ranks:
 	// bleve then walks just the records that pass every filter, and the
 	// counts for each selected field without its own filters come from the
@@ -232,10 +234,16 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 		for n := range v.nvalues {
 			drillOf[n] = slices.IndexFunc(drills, func(d drill) bool { return d.field == v.fields[n] })
 		}
-		seg := 0
+		seg, seen := 0, 0
 		return func(d *bsearch.DocumentMatch) error {
 			if d == nil {
 				return nil
+			}
+			// bleve checks the deadline between segments only.
+			if seen++; seen&1023 == 1 {
+				if err := bctx.Err(); err != nil {
+					return err
+				}
 			}
 			num := binary.BigEndian.Uint64(d.IndexInternalID)
 			// Hits come in document order; the segment moves forward.
@@ -281,15 +289,12 @@ func (ix *Index) exec(ctx context.Context, q query.Query, clauses []clause, from
 	// No facets, fields or sort beyond the score: bleve's collector prepares
 	// nothing per hit and hands each one to the handler.
 	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(handler))
 	if err := sr.Validate(); err != nil {
 		return nil, corpus.Errorf(corpus.EINVALID, "query: %v", err)
 	}
+	hctx := context.WithValue(bctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(handler))
 	if _, err := ix.bleve.SearchInContext(hctx, sr); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("index: search: %w", ctx.Err())
-		}
-		return nil, fmt.Errorf("index: search: %w", err)
+		return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
 	}
 	if v == nil { // nothing was searched: an empty index
 		return res, nil

@@ -28,6 +28,22 @@ import (
 // characters of Chinese or 180 of English.
 const fragmentWidth = 180
 
+// maxEvidenceBytes bounds how far into a field evidence is looked for: past
+// the longest body a case may have, so that a record stored before the
+// limits costs no more to mark than one within them.
+const maxEvidenceBytes = 64 << 10
+
+// clipBytes cuts text to at most n bytes, on a rune boundary.
+func clipBytes(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n]
+}
+
 func runeWidth(r rune) int {
 	if r >= 0x1100 && (isHan(r) || unicode.In(r, unicode.Hangul, unicode.Hiragana, unicode.Katakana) || r >= 0xFF00 && r <= 0xFFEF || r >= 0x3000 && r <= 0x303F) {
 		return 2
@@ -35,12 +51,16 @@ func runeWidth(r rune) int {
 	return 1
 }
 
-func textWidth(text string) int {
+// wider reports whether text takes more than width columns, reading no
+// further than it must.
+func wider(text string, width int) bool {
 	w := 0
 	for _, r := range text {
-		w += runeWidth(r)
+		if w += runeWidth(r); w > width {
+			return true
+		}
 	}
-	return w
+	return false
 }
 
 var enAnalyzer = sync.OnceValue(func() analysis.Analyzer {
@@ -155,8 +175,11 @@ func (m *marker) spans(text string) []span {
 // short, else the window of fragmentWidth holding the most matches.
 func fragment(text string, spans []span) string {
 	start, end := 0, len(text)
-	if textWidth(text) > fragmentWidth {
+	if wider(text, fragmentWidth) {
 		best := -1
+		// Windows move forward with their anchors, and so do the first and
+		// the last span inside them: counting is one pass.
+		lo, hi := 0, 0
 		for _, anchor := range spans {
 			// Open a little before the match, on a rune boundary.
 			s := anchor.start
@@ -170,13 +193,14 @@ func fragment(text string, spans []span) string {
 				e += size
 				w += runeWidth(r)
 			}
-			count := 0
-			for _, sp := range spans {
-				if sp.start >= s && sp.end <= e {
-					count++
-				}
+			for lo < len(spans) && spans[lo].start < s {
+				lo++
 			}
-			if count > best {
+			hi = max(hi, lo)
+			for hi < len(spans) && spans[hi].end <= e {
+				hi++
+			}
+			if count := hi - lo; count > best {
 				best, start, end = count, s, e
 			}
 		}
@@ -217,7 +241,7 @@ func (m *marker) evidence(fields map[string]string) map[string][]string {
 		if text == "" {
 			continue
 		}
-		if spans := m.spans(text); len(spans) > 0 {
+		if spans := m.spans(clipBytes(text, maxEvidenceBytes)); len(spans) > 0 {
 			out[name] = []string{fragment(text, spans)}
 		}
 	}

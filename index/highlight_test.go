@@ -28,3 +28,11 @@ func TestEvidenceFragment(t *testing.T) {
 		t.Errorf("a field without a match gives no evidence: %v", got)
 	}
 }
+
+func textWidth(text string) int {
+	w := 0
+	for _, r := range text {
+		w += runeWidth(r)
+	}
+	return w
+}

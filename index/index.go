@@ -321,15 +321,17 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 	addTags(true, corpus.KindBankType, c.Bank.Type)
 	addTags(true, corpus.KindRegion, c.Bank.Region)
 	return map[string]any{
-		FacetKind:      c.Kind,
-		fieldTitleZH:   c.Title.ZH,
-		fieldTitleEN:   c.Title.EN,
-		fieldSummaryZH: c.Summary.ZH,
-		fieldSummaryEN: c.Summary.EN,
+		FacetKind: c.Kind,
+		// Fields with positions are clipped: a phrase search's cost grows
+		// with the square of a field's repeats (budget.go).
+		fieldTitleZH:   clip(c.Title.ZH, maxPositionalRunes),
+		fieldTitleEN:   clip(c.Title.EN, maxPositionalRunes),
+		fieldSummaryZH: clip(c.Summary.ZH, maxPositionalRunes),
+		fieldSummaryEN: clip(c.Summary.EN, maxPositionalRunes),
 		fieldBody:      c.Body,
 		fieldOutcome:   c.Outcome,
 		fieldPattern:   c.Pattern,
-		fieldNames:     strings.Join(names, "；"),
+		fieldNames:     clipNames(names),
 		fieldBankZH:    strings.Join(bankZH, "；"),
 		fieldBankEN:    c.Bank.NameEN,
 		fieldFigures:   strings.Join(figures, "；"),

@@ -9,7 +9,7 @@ import (
 
 // MappingVersion changes whenever the mapping or the document shape changes;
 // an index built with another version is rebuilt on open.
-const MappingVersion = "13"
+const MappingVersion = "14"
 
 // Document field names.
 const (

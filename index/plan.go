@@ -274,11 +274,7 @@ func phraseIn(fields []textField, text string, weight float64) query.Query {
 // allWords matches text in one field with every one of its words (Chinese:
 // bigrams) required.
 func allWords(f textField, text string, boost float64) query.Query {
-	q := bleve.NewMatchQuery(text)
-	q.SetField(f.name)
-	q.SetBoost(boost)
-	q.SetOperator(query.MatchQueryOperatorAnd)
-	return q
+	return distinctTerms(f, analyzer(f.analyzer).Analyze([]byte(text)), boost)
 }
 
 func matchIn(fields []textField, text string, weight float64) query.Query {

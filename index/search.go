@@ -176,10 +176,7 @@ func termQuery(t Term) query.Query {
 		// A typed phrase is exact where positions are kept (titles,
 		// summaries, names); elsewhere all its words must be in the field.
 		if t.Phrase && f.phrases {
-			q := bleve.NewMatchPhraseQuery(t.Text)
-			q.SetField(f.name)
-			q.SetBoost(f.boost)
-			alts = append(alts, q)
+			alts = append(alts, phraseQuery(f, t.Text, f.boost))
 			continue
 		}
 		alts = append(alts, allWords(f, t.Text, f.boost))

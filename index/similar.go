@@ -53,11 +53,12 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 	}
 	term(FacetBankType, c.Bank.Type, 1.5)
 	term(FacetRegion, c.Bank.Region, 1)
-	for _, name := range slices.Concat(c.Technologies, c.Products, c.Partners) {
-		should = append(should, phraseOrWords(name, fieldNames, 2))
+	names := distinct(slices.Concat(c.Technologies, c.Products, c.Partners))
+	for _, name := range names[:min(len(names), maxSimilarNames)] {
+		should = append(should, phraseQuery(namesField, clip(name, maxPositionalRunes), 2))
 	}
 	if c.Title.ZH != "" {
-		mq := bleve.NewMatchQuery(c.Title.ZH)
+		mq := bleve.NewMatchQuery(clip(c.Title.ZH, maxTitleRunes))
 		mq.SetField(fieldSummaryZH)
 		should = append(should, mq)
 	}
@@ -71,9 +72,11 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 	bq.AddMustNot(self)
 	sr := bleve.NewSearchRequestOptions(bq, n, 0, false)
 	sr.SortBy([]string{"-_score", "_id"})
-	res, err := ix.bleve.SearchInContext(ctx, sr)
+	bctx, cancel := budgeted(ctx)
+	defer cancel()
+	res, err := ix.bleve.SearchInContext(bctx, sr)
 	if err != nil {
-		return nil, fmt.Errorf("index: similar: %w", err)
+		return nil, fmt.Errorf("index: similar: %w", budgetError(ctx, err))
 	}
 	ids := make([]string, len(res.Hits))
 	scores := map[string]float64{}
@@ -94,13 +97,6 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 		out = append(out, Similar{Case: other, Score: scores[other.ID], Reasons: reasons})
 	}
 	return out, nil
-}
-
-func phraseOrWords(text, field string, boost float64) query.Query {
-	q := bleve.NewMatchPhraseQuery(text)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
 }
 
 // shared lists what two cases have in common, most specific first.

@@ -24,8 +24,12 @@ type completion struct {
 	Suggestion
 }
 
-// MaxSuggestPrefix bounds what autocomplete looks at.
-const MaxSuggestPrefix = 100
+// MaxSuggestPrefix bounds what autocomplete looks at, and maxSuggestScan the
+// product names it reads for one prefix.
+const (
+	MaxSuggestPrefix = 100
+	maxSuggestScan   = 10000
+)
 
 // Suggest completes a prefix from bank names, taxonomy labels and aliases,
 // glossary terms (zh and en) and the products and technologies the cases name.
@@ -66,7 +70,9 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 	}
 	defer dict.Close()
 	var products []Suggestion
-	for {
+	// A one-letter prefix may match most of the names of a large corpus;
+	// the most named among the first maxSuggestScan are enough.
+	for range maxSuggestScan {
 		e, err := dict.Next()
 		if err != nil {
 			return nil, fmt.Errorf("index: suggest: %w", err)
