@@ -44,7 +44,9 @@ func Cite(cases []*Case, format string) (string, error) {
 		for _, c := range cases {
 			line := func(tag, v string) {
 				if v != "" {
-					fmt.Fprintf(&b, "%s  - %s\r\n", tag, strings.ReplaceAll(v, "\n", " "))
+					// A line break inside a value would start a new tag, or
+					// a new record in readers that take a bare CR for one.
+					fmt.Fprintf(&b, "%s  - %s\r\n", tag, toSpace.Replace(v))
 				}
 			}
 			line("TY", "CHAP")
@@ -74,7 +76,7 @@ func Cite(cases []*Case, format string) (string, error) {
 		b.Write(data)
 		b.WriteString("\n")
 	default:
-		return "", &Error{Code: EINVALID, Message: fmt.Sprintf("unknown citation format %q", format),
+		return "", &Error{Code: EINVALID, Message: "unknown citation format " + quoteShort(format),
 			Fields: []FieldError{{Field: "format", Message: "unknown format", Allowed: CiteFormats}}}
 	}
 	return b.String(), nil
@@ -99,7 +101,13 @@ func citeNote(c *Case) string {
 	return strings.Join(parts, "; ")
 }
 
-// bibEscape protects the characters BibTeX gives meaning to.
+// bibEscape protects the characters BibTeX and LaTeX give meaning to and
+// puts the value on one line. Braces become commands, not \{ and \}:
+// BibTeX counts every brace, escaped or not, to find where a field ends, so
+// a lone } would end the field and let the rest of the value forge fields.
 func bibEscape(s string) string {
-	return strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\{`, "}", `\}`, "%", `\%`, "&", `\&`, "$", `\$`, "#", `\#`, "_", `\_`, "\n", " ").Replace(s)
+	return bibReplacer.Replace(toSpace.Replace(s))
 }
+
+var bibReplacer = strings.NewReplacer(`\`, `\textbackslash{}`, "{", `\textbraceleft{}`, "}", `\textbraceright{}`,
+	"%", `\%`, "&", `\&`, "$", `\$`, "#", `\#`, "_", `\_`, "~", `\textasciitilde{}`, "^", `\textasciicircum{}`)

@@ -32,15 +32,44 @@ func (p TagPatch) apply(c *Case) {
 	if p.SetThemes != nil {
 		c.Themes = slices.Clone(p.SetThemes)
 	}
-	c.Dimensions = append(c.Dimensions, p.Add.Dimensions...)
-	c.Themes = append(c.Themes, p.Add.Themes...)
-	c.Dimensions = slices.DeleteFunc(c.Dimensions, func(d string) bool { return slices.Contains(p.Remove.Dimensions, d) })
-	c.Themes = slices.DeleteFunc(c.Themes, func(t string) bool { return slices.Contains(p.Remove.Themes, t) })
+	c.Dimensions = without(append(c.Dimensions, p.Add.Dimensions...), p.Remove.Dimensions)
+	c.Themes = without(append(c.Themes, p.Add.Themes...), p.Remove.Themes)
+}
+
+// without deletes the codes in remove from list, in time linear in both.
+func without(list, remove []string) []string {
+	if len(remove) == 0 {
+		return list
+	}
+	drop := make(map[string]bool, len(remove))
+	for _, r := range remove {
+		drop[r] = true
+	}
+	return slices.DeleteFunc(list, func(c string) bool { return drop[c] })
+}
+
+// checkLimits bounds a tag change's lists before it takes the write lock.
+func (p TagPatch) checkLimits() error {
+	var l limits
+	l.list("dimensions", p.SetDimensions, MaxDimensions, MaxCode)
+	l.list("themes", p.SetThemes, MaxThemes, MaxCode)
+	l.list("add.dimensions", p.Add.Dimensions, MaxDimensions, MaxCode)
+	l.list("add.themes", p.Add.Themes, MaxThemes, MaxCode)
+	l.list("remove.dimensions", p.Remove.Dimensions, MaxDimensions, MaxCode)
+	l.list("remove.themes", p.Remove.Themes, MaxThemes, MaxCode)
+	if p.Decisions != nil {
+		l.list("decisions.accepted", p.Decisions.Accepted, MaxDecisions, MaxName)
+		l.list("decisions.rejected", p.Decisions.Rejected, MaxDecisions, MaxName)
+	}
+	return l.err("tag change")
 }
 
 // PatchTags edits a case's tags, recording the editor's decisions on
 // suggested tags in its history.
 func (s *Store) PatchTags(ctx context.Context, id string, p TagPatch, by string) (*Case, error) {
+	if err := p.checkLimits(); err != nil {
+		return nil, err
+	}
 	var out *Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		c, err := getCase(tx, id)
@@ -64,6 +93,25 @@ type BulkTag struct {
 	Preview bool     `json:"preview"`
 }
 
+// checkLimits bounds a bulk change before it takes the write lock: the
+// number of cases, and ids and code short enough to name in an error.
+func (b BulkTag) checkLimits() error {
+	var l limits
+	if len(b.IDs) > MaxBulkIDs {
+		l.bad("ids", fmt.Sprintf("at most %d cases in one bulk change (this one names %d): narrow the search or split the ids", MaxBulkIDs, len(b.IDs)))
+	} else {
+		var each limits
+		for i, id := range b.IDs {
+			if !ValidID(id) {
+				each.bad(fmt.Sprintf("ids[%d]", i), "not a case id: lowercase ASCII words joined by '-' (at most 120 characters)")
+			}
+		}
+		l.some("ids", each.fields)
+	}
+	l.text("code", b.Code, MaxCode)
+	return l.err("bulk tag change")
+}
+
 // BulkResult says which cases a bulk change touched (or would touch).
 type BulkResult struct {
 	Matched int      `json:"matched"`
@@ -74,15 +122,18 @@ type BulkResult struct {
 // ApplyBulkTag runs a bulk tag change.
 func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkResult, error) {
 	if b.Kind != KindTheme && b.Kind != KindDimension {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("bulk tagging works on themes and dimensions, not %q", b.Kind),
+		return nil, &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + quoteShort(b.Kind),
 			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{KindTheme, KindDimension}}}}
 	}
 	if b.Action != "add" && b.Action != "remove" {
-		return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("unknown action %q", b.Action),
+		return nil, &Error{Code: EINVALID, Message: "unknown action " + quoteShort(b.Action),
 			Fields: []FieldError{{Field: "action", Message: "unknown action", Allowed: []string{"add", "remove"}}}}
 	}
 	if len(b.IDs) == 0 {
 		return nil, Errorf(EINVALID, "no cases given: pass ids or a search")
+	}
+	if err := b.checkLimits(); err != nil {
+		return nil, err
 	}
 	res := &BulkResult{Matched: len(b.IDs), Changed: []string{}, Preview: b.Preview}
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -91,7 +142,7 @@ func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkRe
 			return err
 		}
 		if !t.Has(b.Kind, b.Code) {
-			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %q", b.Kind, b.Code),
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %s", b.Kind, quoteShort(b.Code)),
 				Fields: []FieldError{{Field: "code", Message: "unknown code", Allowed: t.Codes(b.Kind)}}}
 		}
 		patch := TagPatch{}
@@ -164,6 +215,14 @@ type CodebookResult struct {
 // ChangeCodebook applies a codebook change to the taxonomy and every case it
 // touches in one transaction, each case change recorded in its history.
 func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string) (*CodebookResult, error) {
+	var l limits
+	l.text("code", ch.Code, MaxCode)
+	l.text("into", ch.Into, MaxCode)
+	l.text("zh", ch.ZH, MaxLabel)
+	l.text("en", ch.EN, MaxLabel)
+	if err := l.err("codebook change"); err != nil {
+		return nil, err // before the write lock
+	}
 	res := &CodebookResult{Op: ch.Op, Affected: []string{}, Preview: ch.Preview}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		t, err := getTaxonomy(tx)
@@ -172,14 +231,14 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 		}
 		idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
 		unknown := func(field, code string) error {
-			return &Error{Code: ENOTFOUND, Message: fmt.Sprintf("no theme %q", code),
+			return &Error{Code: ENOTFOUND, Message: "no theme " + quoteShort(code),
 				Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(KindTheme)}}}
 		}
 		var retag func(c *Case) bool // edits a case; reports whether it changed
 		switch ch.Op {
 		case "add":
 			if idx >= 0 {
-				return Errorf(ECONFLICT, "theme %q already exists", ch.Code)
+				return Errorf(ECONFLICT, "theme %s already exists", quoteShort(ch.Code))
 			}
 			t.Themes = append(t.Themes, Value{Code: ch.Code, ZH: ch.ZH, EN: ch.EN})
 		case "rename":
@@ -230,7 +289,7 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 				return len(c.Themes) != n
 			}
 		default:
-			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown codebook operation %q", ch.Op),
+			return &Error{Code: EINVALID, Message: "unknown codebook operation " + quoteShort(ch.Op),
 				Fields: []FieldError{{Field: "op", Message: "unknown operation", Allowed: []string{"add", "rename", "merge", "retire"}}}}
 		}
 		if err := t.Validate(); err != nil {

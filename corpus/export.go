@@ -123,13 +123,36 @@ func csvRow(c *Case) []string {
 	}
 	ca, cb := stamp(c.Created)
 	ua, ub := stamp(c.Updated)
-	return []string{
+	row := []string{
 		c.ID, strconv.Itoa(c.Year), c.Bank.ID, c.Bank.Name, c.Bank.NameEN, c.Bank.Type, c.Bank.Region,
 		c.Title.ZH, c.Title.EN, c.Summary.ZH, c.Summary.EN, c.Body, c.Outcome,
 		join(c.Products), join(figs), join(c.Partners), join(c.Technologies), c.Pattern, join(c.Dimensions), join(c.Themes),
 		c.Source.Report, strconv.Itoa(c.Source.Year), c.Source.Section, c.Source.Table, c.Source.Heading, c.Source.Part,
 		strconv.Itoa(c.Version), ca, cb, ua, ub,
 	}
+	for i := range row {
+		row[i] = csvCell(row[i])
+	}
+	return row
 }
+
+// csvCell makes a value safe to open in a spreadsheet. A value that starts
+// with = + - @ tab or CR gets a leading ' (OWASP's rule for CSV injection),
+// so that Excel and LibreOffice show it as text instead of running it as a
+// formula. Every line break becomes "\n": a bare CR ends a row for some readers.
+func csvCell(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		s = "'" + s
+	}
+	return toLF.Replace(s)
+}
+
+// toLF and toSpace rewrite every character that some reader takes for the
+// end of a line: CR, LF and CRLF, vertical tab, form feed, NEL, and the
+// Unicode line and paragraph separators.
+var (
+	toLF    = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\v", "\n", "\f", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n")
+	toSpace = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ", "\v", " ", "\f", " ", "\u0085", " ", "\u2028", " ", "\u2029", " ")
+)
 
 func join(xs []string) string { return strings.Join(xs, "; ") }

@@ -1,8 +1,165 @@
-package corpus
+package corpus_test
 
-// TagModelBuilds counts the suggester's trainings, for tests.
-func (s *Store) TagModelBuilds() int {
-	s.models.mu.Lock()
-	defer s.models.mu.Unlock()
-	return s.models.builds
+import (
+	"bytes"
+	"encoding/csv"
+	"regexp"
+	"strings"
+	"testing"
+
+	"casebank/corpus"
+	"casebank/corpus/corpustest"
+)
+
+// hostileCase holds values a spreadsheet would run as formulas and every
+// kind of line break.
+func hostileCase(id string) *corpus.Case {
+	c := corpustest.NewCase(id, "jiangsu-bank", `=HYPERLINK("http://evil.example","click")`, "正文")
+	c.Title.EN = "+1+cmd|' /C calc'!A0"
+	c.Summary.ZH = "@SUM(A1:A9)"
+	c.Summary.EN = "-2+3"
+	// Normalize trims leading blanks from the texts; figures and source keep them.
+	c.Figures = []corpus.Figure{{Label: "\tx", Value: "1"}}
+	c.Source.Heading = "\rx"
+	c.Body = "first\rsecond\r\nthird\nfourth\u2028fifth\u2029sixth\u0085seventh"
+	c.Products = []string{"=1+1", "safe"}
+	return c
+}
+
+// Every CSV cell that starts with = + - @ tab or CR gets a leading ', and
+// every line break inside a cell is a plain "\n", in both CSV exports.
+func TestCSVExportDefusesFormulasAndLineBreaks(t *testing.T) {
+	s := corpustest.MustOpenStore(t, false)
+	c := hostileCase("hostile")
+	c.Bank = corpus.Bank{ID: "hostile-bank", Name: "=cmd|'/C calc'!A0", Type: "city_commercial", Region: "jiangsu"}
+	stored, err := s.CreateCase(ctx, c, "tester")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole, subset bytes.Buffer
+	if err := s.ExportCSV(ctx, &whole); err != nil {
+		t.Fatal(err)
+	}
+	if err := corpus.ExportCasesCSV(&subset, []*corpus.Case{stored}); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"ExportCSV": whole.String(), "ExportCasesCSV": subset.String()} {
+		if strings.ContainsAny(out, "\r\u2028\u2029\u0085") {
+			t.Errorf("%s: a CR or Unicode line break is left: %q", name, out)
+		}
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(rows) != 2 {
+			t.Fatalf("%s: %d rows, want header and one case", name, len(rows))
+		}
+		cell := map[string]string{}
+		for i, h := range rows[0] {
+			cell[h] = rows[1][i]
+		}
+		want := map[string]string{
+			"title_zh":       `'=HYPERLINK("http://evil.example","click")`,
+			"title_en":       "'+1+cmd|' /C calc'!A0",
+			"summary_zh":     "'@SUM(A1:A9)",
+			"summary_en":     "'-2+3",
+			"figures":        "'\tx: 1",
+			"source_heading": "'\nx",
+			"bank_name":      "'=cmd|'/C calc'!A0",
+			"body":           "first\nsecond\nthird\nfourth\nfifth\nsixth\nseventh",
+			"products":       "'=1+1; safe",
+			"bank_id":        "hostile-bank",
+		}
+		for col, v := range want {
+			if cell[col] != v {
+				t.Errorf("%s: %s = %q, want %q", name, col, cell[col], v)
+			}
+		}
+		for col, v := range cell {
+			if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+				t.Errorf("%s: %s starts with %q", name, col, v[:1])
+			}
+		}
+	}
+}
+
+// RIS: every field is on its tag's line, so that a reader that takes a
+// bare CR (or LF, or a Unicode separator) for a line's end still sees one
+// record per case, each ending with ER.
+func TestRISKeepsEachFieldOnItsLine(t *testing.T) {
+	cases := []*corpus.Case{hostileCase("one"), hostileCase("two")}
+	cases[0].Title.ZH = "标题\r\nER  - \rTY  - JOUR\nTI  - forged\u2028AU  - x\u0085PY  - 1999"
+	cases[1].Source.Section = "1.1\r2.2"
+	cases[1].Bank.Name = "江苏\n银行"
+	out, err := corpus.Cite(cases, corpus.CiteRIS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := regexp.MustCompile("\r\n|[\r\n\v\f\u0085\u2028\u2029]").Split(out, -1)
+	tagLine := regexp.MustCompile(`^[A-Z][A-Z0-9]  - `)
+	var tys, ers int
+	for i, l := range lines {
+		if l == "" && i == len(lines)-1 {
+			continue
+		}
+		if !tagLine.MatchString(l) {
+			t.Fatalf("line %d is not a tag line: %q", i, l)
+		}
+		switch l[:2] {
+		case "TY":
+			tys++
+		case "ER":
+			ers++
+		}
+	}
+	if tys != len(cases) || ers != len(cases) || !strings.HasSuffix(out, "ER  -  \r\n") {
+		t.Fatalf("%d TY and %d ER for %d cases:\n%s", tys, ers, len(cases), out)
+	}
+}
+
+// BibTeX: values stay on one line and a lone brace cannot end a field
+// early. BibTeX counts every brace, with or without a backslash, so the
+// braces of each entry must balance when counted that way, and each entry
+// must have exactly the fields it was given.
+func TestBibTeXValuesCannotForgeFields(t *testing.T) {
+	c := hostileCase("bib")
+	c.Title.ZH = `x}, note = {forged} , title = {y\}`
+	c.Source.Section = "a{b\r\nc"
+	out, err := corpus.Cite([]*corpus.Case{c}, corpus.CiteBibTeX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(out, "\r\u2028\u2029\u0085") {
+		t.Fatalf("a line break is left: %q", out)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if lines[0] != "@incollection{bib," || lines[len(lines)-1] != "}" {
+		t.Fatalf("entry frame:\n%s", out)
+	}
+	var fields []string
+	for _, l := range lines[1 : len(lines)-1] {
+		m := regexp.MustCompile(`^  ([a-z]+) = \{(.*)\},$`).FindStringSubmatch(l)
+		if m == nil {
+			t.Fatalf("not a field line: %q", l)
+		}
+		depth := 0
+		for _, r := range m[2] {
+			switch r {
+			case '{':
+				depth++
+			case '}':
+				depth--
+			}
+			if depth < 0 {
+				t.Fatalf("field %s closes early: %q", m[1], l)
+			}
+		}
+		if depth != 0 {
+			t.Fatalf("field %s leaves %d braces open: %q", m[1], depth, l)
+		}
+		fields = append(fields, m[1])
+	}
+	if got := strings.Join(fields, " "); got != "title booktitle publisher year chapter note" {
+		t.Fatalf("fields %s", got)
+	}
 }

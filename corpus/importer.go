@@ -350,7 +350,7 @@ func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResul
 	case KindBank:
 		err = s.importBankLine(tx, line, by, res)
 	default:
-		err = Errorf(EINVALID, "unknown kind %q (bank, case or policy)", head.Kind)
+		err = Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(head.Kind))
 	}
 	if err != nil {
 		return err

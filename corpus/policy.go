@@ -40,17 +40,17 @@ func (p *Policy) Year() int {
 	return y
 }
 
-// Validate checks a policy against the taxonomy.
+// Validate checks a policy against the limits and the taxonomy.
 func (p *Policy) Validate(t *Taxonomy) error {
-	var fields []FieldError
+	l, themesOK := p.limits()
 	bad := func(field, msg string, allowed ...string) {
-		fields = append(fields, FieldError{Field: field, Message: msg, Allowed: allowed})
+		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
 	}
 	if !ValidID(p.ID) {
-		bad("id", "must be lowercase ASCII words joined by '-'")
+		bad("id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
 	}
 	if p.Kind != KindPolicy {
-		bad("kind", fmt.Sprintf("unknown kind %q", p.Kind), KindPolicy)
+		bad("kind", "unknown kind "+quoteShort(p.Kind), KindPolicy)
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		bad("name", "a policy needs its name")
@@ -59,19 +59,35 @@ func (p *Policy) Validate(t *Taxonomy) error {
 		bad("date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
 	}
 	if !t.Has(KindRegion, p.Region) {
-		bad("region", fmt.Sprintf("unknown region %q", p.Region), t.Codes(KindRegion)...)
+		bad("region", "unknown region "+quoteShort(p.Region), t.Codes(KindRegion)...)
 	}
-	if u := t.unknownCodes(KindTheme, p.Themes); len(u) > 0 {
-		bad("themes", "unknown theme "+quoteAll(u), t.Codes(KindTheme)...)
+	if u := unknownIf(themesOK, t, KindTheme, p.Themes); len(u) > 0 {
+		bad("themes", "unknown theme "+quoteSome(u), t.Codes(KindTheme)...)
 	}
-	if len(fields) == 0 {
-		return nil
-	}
-	return &Error{Code: EINVALID, Message: summarize("policy", fields), Fields: fields}
+	return l.err("policy")
+}
+
+// limits checks a policy's text and lists, needing no taxonomy.
+func (p *Policy) limits() (l limits, themesOK bool) {
+	l.text("name", p.Name, MaxPolicyName)
+	l.text("name_en", p.NameEN, MaxPolicyName)
+	l.text("issuer", p.Issuer, MaxIssuer)
+	l.text("points.zh", p.Points.ZH, MaxPoints)
+	l.text("points.en", p.Points.EN, MaxPoints)
+	l.text("region", p.Region, MaxCode)
+	l.source(p.Source)
+	themesOK = l.list("themes", p.Themes, MaxThemes, MaxCode)
+	return l, themesOK
 }
 
 // PutPolicy creates or replaces a policy.
 func (s *Store) PutPolicy(ctx context.Context, p *Policy, by string) error {
+	// The checks that need no taxonomy run before the write lock.
+	check := *p
+	check.Themes = dedupe(p.Themes)
+	if l, _ := check.limits(); len(l.fields) > 0 {
+		return l.err("policy")
+	}
 	return s.db.Update(func(tx *bolt.Tx) error { return s.putPolicy(tx, p, by) })
 }
 
@@ -123,7 +139,7 @@ func (s *Store) FindPolicyByID(ctx context.Context, id string) (*Policy, error) 
 func getPolicy(tx *bolt.Tx, id string) (*Policy, error) {
 	v := tx.Bucket(bucketPolicies).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "policy %q not found", id)
+		return nil, Errorf(ENOTFOUND, "policy %s not found", quoteShort(id))
 	}
 	var p Policy
 	if err := json.Unmarshal(v, &p); err != nil {

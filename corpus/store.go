@@ -251,10 +251,10 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		err := forEachCase(tx, func(c *Case) error {
 			if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
-				return Errorf(ECONFLICT, "dimension %s is still used by case %s", quoteAll(u), c.ID)
+				return Errorf(ECONFLICT, "dimension %s is still used by case %s", quoteSome(u), c.ID)
 			}
 			if u := t.unknownCodes(KindTheme, c.Themes); len(u) > 0 {
-				return Errorf(ECONFLICT, "theme %s is still used by case %s", quoteAll(u), c.ID)
+				return Errorf(ECONFLICT, "theme %s is still used by case %s", quoteSome(u), c.ID)
 			}
 			return nil
 		})
@@ -272,6 +272,14 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 
 // PutBank creates or replaces a bank.
 func (s *Store) PutBank(ctx context.Context, b *Bank, by string) error {
+	// The checks that need no taxonomy run before the write lock.
+	check := *b
+	check.Aliases = dedupe(b.Aliases)
+	var l limits
+	l.bank(&check)
+	if err := l.err("bank"); err != nil {
+		return err
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		return s.putBank(tx, b, by)
 	})
@@ -307,7 +315,7 @@ func (s *Store) FindBankByID(ctx context.Context, id string) (*Bank, error) {
 func getBank(tx *bolt.Tx, id string) (*Bank, error) {
 	v := tx.Bucket(bucketBanks).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "bank %q not found", id)
+		return nil, Errorf(ENOTFOUND, "bank %s not found", quoteShort(id))
 	}
 	var b Bank
 	if err := json.Unmarshal(v, &b); err != nil {
@@ -346,7 +354,7 @@ func (s *Store) FindCaseByID(ctx context.Context, id string) (*Case, error) {
 func getCase(tx *bolt.Tx, id string) (*Case, error) {
 	v := tx.Bucket(bucketCases).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "case %q not found", id)
+		return nil, Errorf(ENOTFOUND, "case %s not found", quoteShort(id))
 	}
 	return decodeCase(tx, v)
 }
@@ -400,6 +408,9 @@ func (s *Store) CountCases() (int, error) {
 // bank; a bank not in the registry is created when the case carries its name,
 // type and region. The case's version starts at 1.
 func (s *Store) CreateCase(ctx context.Context, c *Case, by string) (*Case, error) {
+	if err := checkCaseLimits(c); err != nil {
+		return nil, err
+	}
 	var out *Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
@@ -444,6 +455,9 @@ func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error
 // UpdateCase replaces a stored case. ifVersion, when non-zero, must equal the
 // stored version, so that two editors cannot silently overwrite each other.
 func (s *Store) UpdateCase(ctx context.Context, c *Case, ifVersion int, by string) (*Case, error) {
+	if err := checkCaseLimits(c); err != nil {
+		return nil, err
+	}
 	var out *Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
@@ -479,7 +493,7 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		cases := tx.Bucket(bucketCases)
 		if cases.Get([]byte(id)) == nil {
-			return Errorf(ENOTFOUND, "case %q not found", id)
+			return Errorf(ENOTFOUND, "case %s not found", quoteShort(id))
 		}
 		old, err := getCase(tx, id)
 		if err != nil {
@@ -494,6 +508,15 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 		}
 		return appendHistory(tx, id, HistoryEntry{Seq: seq, At: Stamp{At: s.now().UTC(), By: by}, Op: HistDelete, Changes: diffCases(old, nil)})
 	})
+}
+
+// checkCaseLimits runs the checks that need no taxonomy on a normalised copy
+// of c, before a write takes the store's write lock: a request too large to
+// store is refused without holding up other writers.
+func checkCaseLimits(c *Case) error {
+	cs := *c
+	cs.Normalize()
+	return cs.CheckLimits()
 }
 
 // prepareCase normalises and validates a copy of c and resolves its bank
@@ -684,5 +707,5 @@ func (s *Store) FindBankByName(ctx context.Context, name string) (*Bank, error) 
 	if b, ok := bankNameIndex(banks)[normalizeBankName(name)]; ok {
 		return b, nil
 	}
-	return nil, Errorf(ENOTFOUND, "no bank named %q", name)
+	return nil, Errorf(ENOTFOUND, "no bank named %s", quoteShort(name))
 }

@@ -83,10 +83,21 @@ func (t *Taxonomy) Validate() error {
 		if len(vals) == 0 {
 			return Errorf(EINVALID, "taxonomy: %s has no values", kind)
 		}
+		if len(vals) > MaxTaxonomyValues {
+			return Errorf(EINVALID, "taxonomy: %s has %d values, at most %d", kind, len(vals), MaxTaxonomyValues)
+		}
 		seen := map[string]bool{}
 		for _, v := range vals {
-			if !codePattern(v.Code) {
-				return Errorf(EINVALID, "taxonomy: %s code %q must be lowercase ascii with _", kind, v.Code)
+			if !codePattern(v.Code) || len(v.Code) > MaxCode {
+				return Errorf(EINVALID, "taxonomy: %s code %s must be lowercase ascii with _, at most %d characters", kind, quoteShort(v.Code), MaxCode)
+			}
+			var l limits
+			l.text("zh", v.ZH, MaxLabel)
+			l.text("en", v.EN, MaxLabel)
+			l.list("aliases_zh", v.AliasesZH, MaxLabelAliases, MaxLabel)
+			l.list("aliases_en", v.AliasesEN, MaxLabelAliases, MaxLabel)
+			if err := l.err(fmt.Sprintf("%s %q", kind, v.Code)); err != nil {
+				return err
 			}
 			if seen[v.Code] {
 				return Errorf(EINVALID, "taxonomy: %s code %q appears twice", kind, v.Code)
@@ -124,15 +135,30 @@ func DefaultTaxonomy() *Taxonomy {
 	return &t
 }
 
-// unknownCodes returns the codes not in kind, in input order.
+// unknownCodes returns the distinct codes not in kind, in input order, in
+// time linear in the codes (a search of the list per code once took 16 s
+// for 100,000 codes).
 func (t *Taxonomy) unknownCodes(kind string, codes []string) []string {
+	known := t.codeSet(kind)
 	var bad []string
+	reported := map[string]bool{}
 	for _, c := range codes {
-		if !t.Has(kind, c) && !slices.Contains(bad, c) {
+		if !known[c] && !reported[c] {
+			reported[c] = true
 			bad = append(bad, c)
 		}
 	}
 	return bad
+}
+
+// codeSet returns the codes of kind as a set.
+func (t *Taxonomy) codeSet(kind string) map[string]bool {
+	vals := t.Values(kind)
+	set := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		set[v.Code] = true
+	}
+	return set
 }
 
 // clone copies the taxonomy so that a caller's changes stay its own.

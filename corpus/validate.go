@@ -3,8 +3,8 @@ package corpus
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Year bounds for cases: the alliance's reports start in 2017.
@@ -17,7 +17,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // ValidID reports whether s can be used as a case or bank id:
 // lowercase ASCII words joined by '-', at most 120 characters.
-func ValidID(s string) bool { return len(s) <= 120 && idPattern.MatchString(s) }
+func ValidID(s string) bool { return len(s) <= MaxID && idPattern.MatchString(s) }
 
 // Normalize trims text fields and removes duplicate and empty list entries,
 // keeping the first occurrence so that the first dimension stays the main one.
@@ -55,23 +55,24 @@ func dedupe(in []string) []string {
 	return out
 }
 
-// Validate checks a normalised case against the taxonomy. It reports every
-// bad field at once, each with the allowed values where there is a list.
+// Validate checks a normalised case against the limits (FieldLimits) and
+// the taxonomy. It reports every bad field at once, each with the allowed
+// values where there is a list. Its time is linear in the case's size.
 func (c *Case) Validate(t *Taxonomy) error {
-	var fields []FieldError
+	l, dimsOK, themesOK := c.limits()
 	bad := func(field, msg string, allowed ...string) {
-		fields = append(fields, FieldError{Field: field, Message: msg, Allowed: allowed})
+		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
 	}
 	if c.ID != "" && !ValidID(c.ID) {
 		bad("id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
 	}
 	if c.Kind != KindCase {
-		bad("kind", fmt.Sprintf("unknown kind %q", c.Kind), KindCase)
+		bad("kind", "unknown kind "+quoteShort(c.Kind), KindCase)
 	}
 	if c.Bank.ID == "" {
 		bad("bank.id", "a case needs a bank")
 	} else if !ValidID(c.Bank.ID) {
-		bad("bank.id", "must be lowercase ASCII words joined by '-'")
+		bad("bank.id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
 	}
 	if c.Year < MinYear || c.Year > MaxYear {
 		bad("year", fmt.Sprintf("must be between %d and %d", MinYear, MaxYear))
@@ -85,67 +86,92 @@ func (c *Case) Validate(t *Taxonomy) error {
 	if len(c.Dimensions) == 0 {
 		bad("dimensions", "needs at least one dimension", t.Codes(KindDimension)...)
 	}
-	if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
-		bad("dimensions", "unknown dimension "+quoteAll(u), t.Codes(KindDimension)...)
+	// Lists over their limit are not looked up: the limit bounds the work.
+	if u := unknownIf(dimsOK, t, KindDimension, c.Dimensions); len(u) > 0 {
+		bad("dimensions", "unknown dimension "+quoteSome(u), t.Codes(KindDimension)...)
 	}
-	if u := t.unknownCodes(KindTheme, c.Themes); len(u) > 0 {
-		bad("themes", "unknown theme "+quoteAll(u), t.Codes(KindTheme)...)
+	if u := unknownIf(themesOK, t, KindTheme, c.Themes); len(u) > 0 {
+		bad("themes", "unknown theme "+quoteSome(u), t.Codes(KindTheme)...)
 	}
-	for _, f := range c.textFields() {
-		if !utf8.ValidString(f.text) || strings.ContainsRune(f.text, 0) {
-			bad(f.name, "must be valid UTF-8 without NUL bytes")
-		}
-	}
-	if len(fields) == 0 {
+	return l.err("case")
+}
+
+// unknownIf looks codes up only when their list passed its limit.
+func unknownIf(withinLimit bool, t *Taxonomy, kind string, codes []string) []string {
+	if !withinLimit {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: summarize("case", fields), Fields: fields}
+	return t.unknownCodes(kind, codes)
 }
 
-type namedText struct{ name, text string }
+// CheckLimits reports the fields of a normalised case that break a limit of
+// FieldLimits or are not valid UTF-8. It needs no taxonomy, so writes run it
+// before taking the store's write lock: a huge request is refused without
+// holding up other writers.
+func (c *Case) CheckLimits() error {
+	l, _, _ := c.limits()
+	return l.err("case")
+}
 
-func (c *Case) textFields() []namedText {
-	out := []namedText{
-		{"title.zh", c.Title.ZH}, {"title.en", c.Title.EN},
-		{"summary.zh", c.Summary.ZH}, {"summary.en", c.Summary.EN},
-		{"body", c.Body}, {"outcome", c.Outcome}, {"pattern", c.Pattern},
-	}
-	for _, list := range []struct {
-		name  string
-		items []string
-	}{{"products", c.Products}, {"partners", c.Partners}, {"technologies", c.Technologies}} {
-		for i, s := range list.items {
-			out = append(out, namedText{fmt.Sprintf("%s[%d]", list.name, i), s})
+// limits checks every text and list of c; dimsOK and themesOK report whether
+// those lists are short enough to look up in the taxonomy.
+func (c *Case) limits() (l limits, dimsOK, themesOK bool) {
+	l.text("title.zh", c.Title.ZH, MaxTitle)
+	l.text("title.en", c.Title.EN, MaxTitle)
+	l.text("summary.zh", c.Summary.ZH, MaxSummary)
+	l.text("summary.en", c.Summary.EN, MaxSummary)
+	l.text("body", c.Body, MaxBody)
+	l.text("outcome", c.Outcome, MaxOutcome)
+	l.text("pattern", c.Pattern, MaxPattern)
+	l.list("products", c.Products, MaxNames, MaxName)
+	l.list("partners", c.Partners, MaxNames, MaxName)
+	l.list("technologies", c.Technologies, MaxNames, MaxName)
+	if l.count("figures", len(c.Figures), MaxFigures) {
+		var each limits
+		for i, f := range c.Figures {
+			at := "figures[" + strconv.Itoa(i) + "]"
+			each.text(at+".label", f.Label, MaxFigureText)
+			each.text(at+".value", f.Value, MaxFigureText)
 		}
+		l.some("figures", each.fields)
 	}
-	for i, f := range c.Figures {
-		out = append(out, namedText{fmt.Sprintf("figures[%d]", i), f.Label + f.Value})
-	}
-	return out
+	l.source(c.Source)
+	l.bank(&c.Bank)
+	dimsOK = l.list("dimensions", c.Dimensions, MaxDimensions, MaxCode)
+	themesOK = l.list("themes", c.Themes, MaxThemes, MaxCode)
+	return l, dimsOK, themesOK
 }
 
-// Validate checks a bank against the taxonomy.
+// bank checks the text of a bank, registered or inline in a case.
+func (l *limits) bank(b *Bank) {
+	l.text("bank.name", b.Name, MaxBankName)
+	l.text("bank.name_en", b.NameEN, MaxBankName)
+	l.list("bank.aliases", b.Aliases, MaxBankAliases, MaxBankName)
+	l.text("bank.city", b.City, MaxCity)
+	l.text("bank.type", b.Type, MaxCode)
+	l.text("bank.region", b.Region, MaxCode)
+}
+
+// Validate checks a bank against the limits and the taxonomy.
 func (b *Bank) Validate(t *Taxonomy) error {
-	var fields []FieldError
+	var l limits
+	l.bank(b)
 	bad := func(field, msg string, allowed ...string) {
-		fields = append(fields, FieldError{Field: field, Message: msg, Allowed: allowed})
+		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
 	}
 	if !ValidID(b.ID) {
-		bad("bank.id", "must be lowercase ASCII words joined by '-'")
+		bad("bank.id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
 	}
 	if strings.TrimSpace(b.Name) == "" {
 		bad("bank.name", "a bank needs a name (an anonymised bank: its description)")
 	}
 	if !t.Has(KindBankType, b.Type) {
-		bad("bank.type", fmt.Sprintf("unknown bank type %q", b.Type), t.Codes(KindBankType)...)
+		bad("bank.type", "unknown bank type "+quoteShort(b.Type), t.Codes(KindBankType)...)
 	}
 	if !t.Has(KindRegion, b.Region) {
-		bad("bank.region", fmt.Sprintf("unknown region %q", b.Region), t.Codes(KindRegion)...)
+		bad("bank.region", "unknown region "+quoteShort(b.Region), t.Codes(KindRegion)...)
 	}
-	if len(fields) == 0 {
-		return nil
-	}
-	return &Error{Code: EINVALID, Message: summarize("bank", fields), Fields: fields}
+	return l.err("bank")
 }
 
 func summarize(what string, fields []FieldError) string {
@@ -154,12 +180,4 @@ func summarize(what string, fields []FieldError) string {
 		names[i] = f.Field + ": " + f.Message
 	}
 	return "invalid " + what + ": " + strings.Join(names, "; ")
-}
-
-func quoteAll(codes []string) string {
-	q := make([]string, len(codes))
-	for i, c := range codes {
-		q[i] = fmt.Sprintf("%q", c)
-	}
-	return strings.Join(q, ", ")
 }
