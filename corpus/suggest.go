@@ -48,12 +48,16 @@ type TagModel struct {
 	tax   *Taxonomy
 	gloss map[string][]string // English word → Chinese terms
 	docs  int
-	ids   map[string]uint32       // feature → number
-	feat  []int32                 // feature → cases
-	tagOf map[string]int          // "theme:ai" → tag number
-	tagN  []int                   // tag → cases with the tag
-	df    [][]int32               // tag → feature → cases with both
-	cases map[string]*docFeatures // by case id, kept only for leave-one-out
+	ids   map[string]uint32 // Chinese bigram → feature number
+	idsEN map[string]uint32 // English word → feature number
+	feat  []int32           // feature → cases
+	// lastDoc is the last case (by training order, from 1) that counted each
+	// feature: a case counts a feature once.
+	lastDoc []int32
+	tagOf   map[string]int          // "theme:ai" → tag number
+	tagN    []int                   // tag → cases with the tag
+	df      [][]int32               // tag → feature → cases with both
+	cases   map[string]*docFeatures // by case id, kept only for leave-one-out
 	// Seq is the store's log sequence the model was trained at.
 	Seq uint64
 }
@@ -92,7 +96,7 @@ func NewTagModel(cases []*Case, tax *Taxonomy, gloss *Glossary) *TagModel {
 }
 
 func newTagModel(tax *Taxonomy, gloss *Glossary) *TagModel {
-	m := &TagModel{tax: tax, gloss: map[string][]string{}, ids: map[string]uint32{}, tagOf: map[string]int{}}
+	m := &TagModel{tax: tax, gloss: map[string][]string{}, ids: map[string]uint32{}, idsEN: map[string]uint32{}, tagOf: map[string]int{}}
 	if gloss != nil {
 		for _, e := range gloss.Entries {
 			for _, en := range e.EN {
@@ -115,19 +119,27 @@ func (m *TagModel) add(c *Case) {
 		tags = append(tags, KindTheme+":"+t)
 	}
 	tags = append(tags, KindBankType+":"+c.Bank.Type)
-	fs := m.features(caseText(c))
-	nums := make([]uint32, 0, len(fs))
-	for f := range fs {
-		id, ok := m.ids[f]
+	m.docs++
+	var nums []uint32
+	m.eachFeature(caseText(c), func(f string, english bool) {
+		ids := m.ids
+		if english {
+			ids = m.idsEN
+		}
+		id, ok := ids[f]
 		if !ok {
 			id = uint32(len(m.feat))
-			m.ids[f] = id
+			ids[strings.Clone(f)] = id // f is part of the case's text
 			m.feat = append(m.feat, 0)
+			m.lastDoc = append(m.lastDoc, 0)
 		}
+		if m.lastDoc[id] == int32(m.docs) {
+			return // counted for this case already
+		}
+		m.lastDoc[id] = int32(m.docs)
 		m.feat[id]++
 		nums = append(nums, id)
-	}
-	m.docs++
+	})
 	for _, t := range tags {
 		ti, ok := m.tagOf[t]
 		if !ok {
@@ -160,54 +172,71 @@ func caseText(c *Case) string {
 		strings.Join(c.Products, " "), strings.Join(c.Technologies, " "), strings.Join(c.Partners, " ")}, "\n")
 }
 
-// features are the Chinese bigrams and the lowercase English words of a
-// text; English words are also read as their Chinese glossary terms, so
-// that an English draft meets the Chinese corpus.
-func (m *TagModel) features(text string) map[string]bool {
-	fs := map[string]bool{}
-	addHan := func(s string) {
-		rs := []rune(s)
-		for i := 0; i+1 < len(rs); i++ {
-			fs[string(rs[i:i+2])] = true
+// eachFeature calls fn with the Chinese bigrams and the lowercase English
+// words of a text, repeats included; English words are also read as their
+// Chinese glossary terms, so that an English draft meets the Chinese
+// corpus. Bigrams are substrings of the text: training reads 100,000 cases
+// without making a string per bigram.
+func (m *TagModel) eachFeature(text string, fn func(f string, english bool)) {
+	// Glossary terms give the bigrams of all their characters (AI大模型:
+	// AI, I大, 大模, 模型), texts those of their runs of Han characters.
+	bigrams := func(s string, hanOnly bool) {
+		prev := -1 // byte offset of the previous rune of the run
+		for i, r := range s {
+			if hanOnly && !unicode.Is(unicode.Han, r) {
+				prev = -1
+				continue
+			}
+			if prev >= 0 {
+				fn(s[prev:i+utf8.RuneLen(r)], false)
+			}
+			prev = i
 		}
 	}
-	var han []rune
-	var word []rune
-	flush := func() {
-		if len(han) > 0 {
-			addHan(string(han))
-			han = han[:0]
+	bigrams(text, true)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
 		}
-		if len(word) > 1 {
-			w := strings.ToLower(string(word))
-			w = strings.TrimSuffix(w, "s")
-			fs["en:"+w] = true
+		j := i
+		for j < len(text) {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !isWordRune(r) {
+				break
+			}
+			j += size
+		}
+		if w := text[i:j]; utf8.RuneCountInString(w) > 1 {
+			w = strings.TrimSuffix(strings.ToLower(w), "s")
+			fn(w, true)
 			for _, zh := range m.gloss[w] {
-				addHan(zh)
+				bigrams(zh, false)
 			}
 			for _, zh := range m.gloss[w+"s"] {
-				addHan(zh)
+				bigrams(zh, false)
 			}
 		}
-		word = word[:0]
+		i = j
 	}
-	for _, r := range text {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			if len(word) > 0 {
-				flush()
-			}
-			han = append(han, r)
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if len(han) > 0 {
-				flush()
-			}
-			word = append(word, r)
-		default:
-			flush()
+}
+
+// isWordRune is a letter or digit of an English word: Han characters make
+// bigrams instead.
+func isWordRune(r rune) bool {
+	return (unicode.IsLetter(r) || unicode.IsDigit(r)) && !unicode.Is(unicode.Han, r)
+}
+
+// features is the set of a text's features, "en:" marking English words.
+func (m *TagModel) features(text string) map[string]bool {
+	fs := map[string]bool{}
+	m.eachFeature(text, func(f string, english bool) {
+		if english {
+			f = "en:" + f
 		}
-	}
-	flush()
+		fs[f] = true
+	})
 	return fs
 }
 
@@ -294,6 +323,9 @@ func (m *TagModel) score(tag string, feats map[string]bool, ex *docFeatures) Tag
 	row := m.df[ti]
 	for f := range feats {
 		id, ok := m.ids[f]
+		if en, english := strings.CutPrefix(f, "en:"); english {
+			id, ok = m.idsEN[en]
+		}
 		if !ok {
 			continue // a word no case has says nothing
 		}
