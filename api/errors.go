@@ -78,7 +78,7 @@ func ErrorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if status >= 500 {
 			logger.Error("request failed", "id", c.Get("casebank.request_id"), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		}
-		if c.Request().Method == http.MethodHead {
+		if IsHead(c) {
 			err = c.NoContent(status)
 		} else {
 			err = c.JSON(status, body)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -42,8 +43,12 @@ type Server struct {
 func (s *Server) Echo() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.Pre(headAsGet)
 	jsonErrors := ErrorHandler(s.Logger)
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if errors.Is(err, echo.ErrNotFound) && strings.HasPrefix(c.Request().URL.Path, "/api/") {
+			err = corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s; the README lists them", c.Request().Method, c.Request().URL.Path)
+		}
 		if s.PageError != nil && !strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().URL.Path != "/healthz" && !c.Response().Committed {
 			status, body := Status(err)
 			if status >= 500 {
@@ -78,11 +83,42 @@ func (s *Server) Echo() *echo.Echo {
 	v1.GET("/export", s.export)
 	v1.GET("/backup", s.backup, s.Require(corpus.RoleAdmin))
 	s.registerWrites(v1)
-	v1.Any("/*", func(c echo.Context) error {
-		return corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s", c.Request().Method, c.Request().URL.Path)
-	})
+	// No catch-all route: a served path asked with another method is then
+	// echo's 405 with Allow (OPTIONS: 204 with Allow), and a path nobody
+	// serves echo's 404, which the error handler words.
 	return e
 }
+
+// headAsGet answers HEAD like GET without the body (RFC 9110 §9.3.2):
+// echo routes HEAD only where it is registered.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.Method != http.MethodHead {
+			return next(c)
+		}
+		req.Method = http.MethodGet
+		c.Set(headKey, true)
+		c.Response().Writer = bodiless{c.Response().Writer}
+		return next(c)
+	}
+}
+
+const headKey = "casebank.head"
+
+// IsHead reports whether the request came as HEAD (headAsGet made it a GET).
+func IsHead(c echo.Context) bool { ok, _ := c.Get(headKey).(bool); return ok }
+
+// bodiless drops what is written after the headers.
+type bodiless struct{ http.ResponseWriter }
+
+func (b bodiless) Write(p []byte) (int, error) { return len(p), nil }
+func (b bodiless) Flush() {
+	if f, ok := b.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+func (b bodiless) Unwrap() http.ResponseWriter { return b.ResponseWriter }
 
 // securityHeaders go on every response; pages replace the CSP with theirs.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
@@ -116,7 +152,11 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if unsafe(c.Request().Method) || status >= 400 {
 			level = slog.LevelInfo
 		}
-		s.Logger.Log(c.Request().Context(), level, "request", "id", id, "method", c.Request().Method,
+		method := c.Request().Method
+		if IsHead(c) {
+			method = http.MethodHead
+		}
+		s.Logger.Log(c.Request().Context(), level, "request", "id", id, "method", method,
 			"path", c.Request().URL.Path, "status", status, "ms", float64(time.Since(start).Microseconds())/1000)
 		return nil
 	}

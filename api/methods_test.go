@@ -1,0 +1,57 @@
+package api_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// HEAD answers like GET without a body; a served path asked with a method it
+// does not take is a 405 naming the ones it does; OPTIONS lists them.
+func TestHTTPMethods(t *testing.T) {
+	ts := newServer(t)
+	send := func(method, path string) (*http.Response, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, ts.URL+path, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	for _, path := range []string{"/api/v1/search?q=DeepSeek", "/api/v1/cases/r2025-t1-4-jiangsu-bank", "/api/v1/taxonomy", "/healthz"} {
+		get, body := send("GET", path)
+		head, empty := send("HEAD", path)
+		if head.StatusCode != 200 || empty != "" || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") || body == "" {
+			t.Errorf("HEAD %s: %d %q %q, GET gave %q", path, head.StatusCode, empty, head.Header.Get("Content-Type"), get.Header.Get("Content-Type"))
+		}
+		if path == "/api/v1/cases/r2025-t1-4-jiangsu-bank" && head.Header.Get("ETag") == "" {
+			t.Errorf("HEAD %s: no ETag", path)
+		}
+	}
+	if res, _ := send("HEAD", "/api/v1/cases/no-such-case"); res.StatusCode != 404 {
+		t.Errorf("HEAD of a missing case: %d", res.StatusCode)
+	}
+	for _, tc := range []struct{ method, path, allow string }{
+		{"DELETE", "/api/v1/search", "GET"},
+		{"POST", "/api/v1/taxonomy", "GET"},
+		{"PUT", "/healthz", "GET"},
+		{"GET", "/api/v1/bulk-tags", "POST"},
+		{"PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank", "PUT"},
+	} {
+		res, body := send(tc.method, tc.path)
+		if res.StatusCode != 405 || !strings.Contains(res.Header.Get("Allow"), tc.allow) || !strings.Contains(body, `"code":"method_not_allowed"`) {
+			t.Errorf("%s %s: %d Allow %q %s", tc.method, tc.path, res.StatusCode, res.Header.Get("Allow"), body)
+		}
+	}
+	res, _ := send("OPTIONS", "/api/v1/cases/r2025-t1-4-jiangsu-bank")
+	if res.StatusCode != 204 || !strings.Contains(res.Header.Get("Allow"), "PUT") || !strings.Contains(res.Header.Get("Allow"), "GET") {
+		t.Errorf("OPTIONS: %d Allow %q", res.StatusCode, res.Header.Get("Allow"))
+	}
+	if res, body := send("POST", "/api/v1/launch-missiles"); res.StatusCode != 404 || !strings.Contains(body, "no API endpoint") {
+		t.Errorf("unknown endpoint: %d %s", res.StatusCode, body)
+	}
+}
