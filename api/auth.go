@@ -55,10 +55,10 @@ func (s *Server) Authenticate(c echo.Context) (*corpus.Principal, error) {
 	if err != nil {
 		return nil, err
 	}
+	failed := false
+	defer func() { finish(failed) }() // a panic must not keep the reservation
 	p, err := s.credential(c, header, session)
-	failed := corpus.ErrorCode(err) == corpus.EUNAUTHORIZED
-	finish(failed)
-	if failed {
+	if failed = corpus.ErrorCode(err) == corpus.EUNAUTHORIZED; failed {
 		s.logFailure("failed authentication", "addr", addr, "path", c.Request().URL.Path, "reason", corpus.ErrorMessage(err))
 	}
 	if err != nil {
@@ -182,10 +182,10 @@ func (s *Server) SignIn(c echo.Context, secret string) (string, *corpus.Session,
 	if err != nil {
 		return "", nil, err
 	}
+	failed := false
+	defer func() { finish(failed) }()
 	id, sess, err := s.Store.CreateSession(c.Request().Context(), strings.TrimSpace(secret))
-	failed := corpus.ErrorCode(err) == corpus.EUNAUTHORIZED
-	finish(failed)
-	if failed {
+	if failed = corpus.ErrorCode(err) == corpus.EUNAUTHORIZED; failed {
 		s.logFailure("failed sign-in", "addr", addr, "reason", corpus.ErrorMessage(err))
 	}
 	return id, sess, err

@@ -65,6 +65,9 @@ func TestFailedAuthLimitIgnoresForwardedHeaders(t *testing.T) {
 	if res := w.call(t, victim, "GET", "/api/v1/backup", w.admin); res.StatusCode != 200 {
 		t.Fatalf("the named address was locked out: admin backup %d", res.StatusCode)
 	}
+	if n := strings.Count(w.logs.String(), "X-Forwarded-For ignored"); n != 1 {
+		t.Fatalf("%d warnings about ignored forwarding headers, want 1", n)
+	}
 	// The locked-out address is refused even with a valid token: checking it
 	// would tell a guesser which guess was right.
 	if res := w.call(t, attacker, "GET", "/api/v1/backup", w.admin); res.StatusCode != 429 {
