@@ -2,12 +2,10 @@ package api
 
 import (
 	"crypto/subtle"
-
-	"golang.org/x/time/rate"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,85 +36,105 @@ func init() {
 
 const principalKey = "casebank.principal"
 
-// failures limits failed sign-ins per client address: after maxFailures in
-// failureWindow the address must wait for the window to pass.
-type failures struct {
-	mu   sync.Mutex
-	seen map[string][]time.Time
-}
-
-const (
-	maxFailures   = 10
-	failureWindow = time.Minute
-)
-
-func (f *failures) blocked(addr string, now time.Time) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.seen == nil {
-		f.seen = map[string][]time.Time{}
-	}
-	recent := f.seen[addr][:0]
-	for _, t := range f.seen[addr] {
-		if now.Sub(t) < failureWindow {
-			recent = append(recent, t)
-		}
-	}
-	f.seen[addr] = recent
-	return len(recent) >= maxFailures
-}
-
-func (f *failures) add(addr string, now time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.seen == nil {
-		f.seen = map[string][]time.Time{}
-	}
-	f.seen[addr] = append(f.seen[addr], now)
-}
-
 // Authenticate reads who is calling: a Bearer token, or a signed-in
 // browser's session cookie (then unsafe methods must carry its CSRF token).
-// Failed attempts are logged (never the token) and rate-limited.
+// Failed attempts are logged (never the token) and rate-limited per client
+// address; an address over its limit is refused before its credential is
+// checked, so that a guesser cannot tell a right guess from a wrong one.
 func (s *Server) Authenticate(c echo.Context) (*corpus.Principal, error) {
 	if p, ok := c.Get(principalKey).(*corpus.Principal); ok {
 		return p, nil
 	}
-	addr := c.RealIP()
-	now := time.Now()
-	if s.failed.blocked(addr, now) {
-		return nil, corpus.Errorf(eRateLimited, "too many failed sign-ins from this address; wait a minute")
-	}
-	ctx := c.Request().Context()
-	var p *corpus.Principal
-	var err error
-	if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
-		secret, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			err = corpus.Errorf(corpus.EUNAUTHORIZED, "Authorization must be: Bearer <token>")
-		} else {
-			p, err = s.Store.Authenticate(ctx, strings.TrimSpace(secret))
-		}
-	} else if ck, cerr := c.Cookie(SessionCookie); cerr == nil && ck.Value != "" {
-		var sess *corpus.Session
-		if sess, err = s.Store.FindSession(ctx, ck.Value); err == nil {
-			if unsafe(c.Request().Method) && !validCSRF(c, sess.CSRF) {
-				return nil, corpus.Errorf(corpus.EFORBIDDEN, "missing or wrong CSRF token: reload the page and try again")
-			}
-			p = &corpus.Principal{Name: sess.Name, Role: sess.Role, TokenID: sess.TokenID}
-		}
-	} else {
+	header := c.Request().Header.Get(echo.HeaderAuthorization)
+	session, _ := c.Cookie(SessionCookie)
+	if header == "" && (session == nil || session.Value == "") {
 		return nil, corpus.Errorf(corpus.EUNAUTHORIZED, "writing needs a token: send Authorization: Bearer <token>")
 	}
+	addr := c.RealIP()
+	finish, err := s.attempt(c, addr)
 	if err != nil {
-		if corpus.ErrorCode(err) == corpus.EUNAUTHORIZED {
-			s.failed.add(addr, now)
-			s.Logger.Warn("failed authentication", "addr", addr, "path", c.Request().URL.Path, "reason", corpus.ErrorMessage(err))
-		}
+		return nil, err
+	}
+	failed := false
+	defer func() { finish(failed) }() // a panic must not keep the reservation
+	p, err := s.credential(c, header, session)
+	if failed = corpus.ErrorCode(err) == corpus.EUNAUTHORIZED; failed {
+		s.logFailure("failed authentication", "addr", addr, "path", c.Request().URL.Path, "reason", corpus.ErrorMessage(err))
+	}
+	if err != nil {
 		return nil, err
 	}
 	c.Set(principalKey, p)
 	return p, nil
+}
+
+// credential checks a Bearer header, or else the session cookie.
+func (s *Server) credential(c echo.Context, header string, session *http.Cookie) (*corpus.Principal, error) {
+	ctx := c.Request().Context()
+	if header != "" {
+		secret, ok := strings.CutPrefix(header, "Bearer ")
+		if !ok {
+			return nil, corpus.Errorf(corpus.EUNAUTHORIZED, "Authorization must be: Bearer <token>")
+		}
+		return s.Store.Authenticate(ctx, strings.TrimSpace(secret))
+	}
+	sess, err := s.Store.FindSession(ctx, session.Value)
+	if err != nil {
+		return nil, err
+	}
+	if unsafe(c.Request().Method) && !validCSRF(c, sess.CSRF) {
+		return nil, corpus.Errorf(corpus.EFORBIDDEN, "missing or wrong CSRF token: reload the page and try again")
+	}
+	return &corpus.Principal{Name: sess.Name, Role: sess.Role, TokenID: sess.TokenID}, nil
+}
+
+// attempt reserves one failed authentication for addr, or refuses with 429
+// and Retry-After when addr has none left.
+func (s *Server) attempt(c echo.Context, addr string) (finish func(failed bool), err error) {
+	finish, wait, ok := s.failed.begin(addr)
+	if !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		return nil, corpus.Errorf(eRateLimited, "too many failed sign-ins from this address; try again in %d seconds", secs)
+	}
+	return finish, nil
+}
+
+// logFailure logs a failed authentication, as many as the log limit allows.
+func (s *Server) logFailure(msg string, args ...any) {
+	ok, dropped := s.authLog.allow()
+	if !ok {
+		return
+	}
+	if dropped > 0 {
+		args = append(args, "suppressed", dropped)
+	}
+	s.Logger.Warn(msg, args...)
+}
+
+// clientAddress returns how echo reads a request's client address and
+// scheme: from the connection, or, for connections from TrustedProxies,
+// from the X-Forwarded-For and X-Forwarded-Proto headers they set.
+func (s *Server) clientAddress() (echo.IPExtractor, echo.SchemeExtractor) {
+	if len(s.TrustedProxies) == 0 {
+		direct := echo.ExtractIPDirect()
+		return func(r *http.Request) string {
+			addr := direct(r)
+			if r.Header.Get(echo.HeaderXForwardedFor) != "" {
+				s.xffIgnored.Do(func() {
+					s.Logger.Warn("X-Forwarded-For ignored: client addresses come from the connection; behind a proxy, name it with --trusted-proxy", "from", addr)
+				})
+			}
+			return addr
+		}, echo.ExtractSchemeDirect()
+	}
+	// echo also trusts loopback, link-local and private peers unless told
+	// not to; trust only the ranges the operator named.
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range s.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), echo.ExtractSchemeFromHeaders(opts...)
 }
 
 func unsafe(method string) bool {
@@ -160,40 +178,15 @@ func Principal(c echo.Context) *corpus.Principal {
 // against the address's limit and are logged without the secret.
 func (s *Server) SignIn(c echo.Context, secret string) (string, *corpus.Session, error) {
 	addr := c.RealIP()
-	now := time.Now()
-	if s.failed.blocked(addr, now) {
-		return "", nil, corpus.Errorf(eRateLimited, "too many failed sign-ins from this address; wait a minute")
+	finish, err := s.attempt(c, addr)
+	if err != nil {
+		return "", nil, err
 	}
+	failed := false
+	defer func() { finish(failed) }()
 	id, sess, err := s.Store.CreateSession(c.Request().Context(), strings.TrimSpace(secret))
-	if err != nil && corpus.ErrorCode(err) == corpus.EUNAUTHORIZED {
-		s.failed.add(addr, now)
-		s.Logger.Warn("failed sign-in", "addr", addr, "reason", corpus.ErrorMessage(err))
+	if failed = corpus.ErrorCode(err) == corpus.EUNAUTHORIZED; failed {
+		s.logFailure("failed sign-in", "addr", addr, "reason", corpus.ErrorMessage(err))
 	}
 	return id, sess, err
-}
-
-// Each token may write writeRate times a second, in bursts of writeBurst.
-const (
-	writeRate  = 50
-	writeBurst = 200
-)
-
-// writeLimits holds one token bucket per token.
-type writeLimits struct {
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-}
-
-func (w *writeLimits) allow(tokenID string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.buckets == nil {
-		w.buckets = map[string]*rate.Limiter{}
-	}
-	l, ok := w.buckets[tokenID]
-	if !ok {
-		l = rate.NewLimiter(writeRate, writeBurst)
-		w.buckets[tokenID] = l
-	}
-	return l.Allow()
 }

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,9 +35,14 @@ type Server struct {
 	Version string
 	// PageError, when set, renders errors for non-API paths as HTML pages.
 	PageError func(c echo.Context, status int, body ErrorBody) error
+	// TrustedProxies are the proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; from anyone else they are ignored.
+	TrustedProxies []*net.IPNet
 
-	failed failures    // failed sign-ins, for rate limiting
-	writes writeLimits // writes per token
+	failed     failures    // failed sign-ins, for rate limiting
+	authLog    quietLog    // failure log lines, for rate limiting
+	writes     writeLimits // writes per token
+	xffIgnored sync.Once   // warns once of forwarding headers from an untrusted peer
 }
 
 // Echo builds the echo instance with the API routes, the error handler and
@@ -44,6 +51,7 @@ func (s *Server) Echo() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Pre(headAsGet)
+	e.IPExtractor, e.SchemeExtractor = s.clientAddress()
 	jsonErrors := ErrorHandler(s.Logger)
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if errors.Is(err, echo.ErrNotFound) && strings.HasPrefix(c.Request().URL.Path, "/api/") {
@@ -120,7 +128,8 @@ func (b bodiless) Flush() {
 }
 func (b bodiless) Unwrap() http.ResponseWriter { return b.ResponseWriter }
 
-// securityHeaders go on every response; pages replace the CSP with theirs.
+// securityHeaders go on every response (HSTS only over https, where browsers
+// heed it); pages replace the CSP with theirs.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
@@ -128,6 +137,9 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		if c.Scheme() == "https" {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		return next(c)
 	}
 }

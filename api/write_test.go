@@ -27,11 +27,14 @@ type writeSite struct {
 	logs          *bytes.Buffer
 }
 
-func newWriteSite(t *testing.T) *writeSite {
+func newWriteSite(t *testing.T, configure ...func(*api.Server)) *writeSite {
 	t.Helper()
 	store, ix := indextest.MustOpen(t)
 	logs := &bytes.Buffer{}
 	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	for _, f := range configure {
+		f(s)
+	}
 	ts := httptest.NewServer(s.Echo())
 	t.Cleanup(ts.Close)
 	ctx := context.Background()

@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,12 +60,56 @@ func (u *UI) requirePage(role string) echo.MiddlewareFunc {
 }
 
 func (u *UI) signinPage(c echo.Context) error {
-	return u.render(c, http.StatusOK, "signin", map[string]any{"Next": safeNext(c.QueryParam("next"))})
+	return u.renderSignin(c, http.StatusOK, safeNext(c.QueryParam("next")), "")
 }
 
-// safeNext keeps redirects on this site.
+// renderSignin shows the sign-in form, bound to this browser's pre-session
+// cookie.
+func (u *UI) renderSignin(c echo.Context, status int, next, msg string) error {
+	data := map[string]any{"Next": next, "SigninCSRF": signinToken(c)}
+	if msg != "" {
+		data["Error"] = msg
+	}
+	return u.render(c, status, "signin", data)
+}
+
+// The sign-in form carries a random value that must match a cookie set with
+// the form, so that another site cannot post its own token to /signin and
+// sign a visitor in as the attacker (login CSRF).
+const (
+	signinCookie = "casebank_signin"
+	signinField  = "signin_csrf"
+)
+
+// signinToken returns the browser's pre-session value, setting the cookie
+// when it has none.
+func signinToken(c echo.Context) string {
+	if ck, err := c.Cookie(signinCookie); err == nil && len(ck.Value) == 26 &&
+		!strings.ContainsFunc(ck.Value, func(r rune) bool { return (r < 'A' || r > 'Z') && (r < '2' || r > '7') }) {
+		return ck.Value
+	}
+	v := rand.Text() // 26 base32 characters, 128 bits
+	c.SetCookie(&http.Cookie{Name: signinCookie, Value: v, Path: "/signin", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c)})
+	return v
+}
+
+// secure reports whether the browser reached us over https, directly or
+// through a trusted proxy: then cookies are sent only over https.
+func secure(c echo.Context) bool { return c.Scheme() == "https" }
+
+// safeNext returns next if it is a path on this site, else "/". Browsers
+// drop tabs and newlines inside URLs and read a backslash as a slash, so
+// "/<tab>/evil.example" or "/\evil.example" would leave the site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+	bad := func(s string) bool {
+		return strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' })
+	}
+	if !strings.HasPrefix(next, "/") || bad(next) || !utf8.ValidString(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || bad(u.Path) {
 		return "/"
 	}
 	return next
@@ -70,16 +117,22 @@ func safeNext(next string) string {
 
 func (u *UI) signin(c echo.Context) error {
 	next := safeNext(c.FormValue("next"))
+	ck, err := c.Cookie(signinCookie)
+	if form := c.FormValue(signinField); err != nil || form == "" || subtle.ConstantTimeCompare([]byte(form), []byte(ck.Value)) != 1 {
+		return u.renderSignin(c, http.StatusForbidden, next,
+			"登录表单已过期或来自其他网站，请在本页重新登录。The sign-in form expired or came from another site: sign in again on this page.")
+	}
 	id, _, err := u.API.SignIn(c, c.FormValue("token"))
 	if err != nil {
 		status, body := api.Status(err)
 		if status >= 500 {
 			return err
 		}
-		return u.render(c, status, "signin", map[string]any{"Next": next, "Error": body.Error.Message})
+		return u.renderSignin(c, status, next, body.Error.Message)
 	}
+	c.SetCookie(&http.Cookie{Name: signinCookie, Value: "", Path: "/signin", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c), MaxAge: -1})
 	c.SetCookie(&http.Cookie{Name: api.SessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: c.IsTLS(), MaxAge: int(corpus.SessionTTL.Seconds())})
+		Secure: secure(c), MaxAge: int(corpus.SessionTTL.Seconds())})
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
@@ -92,7 +145,7 @@ func (u *UI) signout(c echo.Context) error {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	c.SetCookie(&http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: -1})
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 

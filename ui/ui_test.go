@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -22,7 +23,7 @@ import (
 // testStore is the store of the last site newSite made, for tests that need tokens.
 var testStore *corpus.Store
 
-func newSite(t testing.TB) (*httptest.Server, func(path string) (int, http.Header, string)) {
+func newSite(t testing.TB, configure ...func(*api.Server)) (*httptest.Server, func(path string) (int, http.Header, string)) {
 	t.Helper()
 	store, ix := indextest.MustOpen(t)
 	hostile := corpustest.NewCase("hostile-text", "jiangsu-bank", `<script>alert("t")</script>标题`, `正文 <img src=x onerror=alert(1)> 防火墙`)
@@ -37,6 +38,9 @@ func newSite(t testing.TB) (*httptest.Server, func(path string) (int, http.Heade
 		t.Fatal(err)
 	}
 	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), PageError: pages.PageError}
+	for _, f := range configure {
+		f(s)
+	}
 	pages.API = s
 	testStore = store
 	e := s.Echo()
@@ -168,13 +172,15 @@ func TestEditorFlow(t *testing.T) {
 		return res.StatusCode, string(b)
 	}
 	// Not signed in: the form sends you to sign in.
-	if code, body := page("GET", "/cases/new", nil); code != 200 || !strings.Contains(body, `name="token"`) {
+	code, body := page("GET", "/cases/new", nil)
+	if code != 200 || !strings.Contains(body, `name="token"`) {
 		t.Fatalf("new case without session: %d", code)
 	}
-	if code, body := page("POST", "/signin", url.Values{"token": {"wrong"}, "next": {"/cases/new"}}); code != 401 || !strings.Contains(body, "unknown token") {
+	form := between(body, `name="signin_csrf" value="`, `"`)
+	if code, body := page("POST", "/signin", url.Values{"token": {"wrong"}, "next": {"/cases/new"}, "signin_csrf": {form}}); code != 401 || !strings.Contains(body, "unknown token") {
 		t.Fatalf("bad sign-in: %d", code)
 	}
-	code, body := page("POST", "/signin", url.Values{"token": {secret}, "next": {"/cases/new"}})
+	code, body = page("POST", "/signin", url.Values{"token": {secret}, "next": {"/cases/new"}, "signin_csrf": {form}})
 	if code != 200 || !strings.Contains(body, "新建案例") || !strings.Contains(body, "研究员小王") {
 		t.Fatalf("sign-in: %d", code)
 	}
@@ -216,6 +222,167 @@ func TestEditorFlow(t *testing.T) {
 	}
 	if code, body := page("GET", "/cases/new", nil); code != 200 || !strings.Contains(body, `name="token"`) {
 		t.Fatalf("still signed in after sign-out: %d", code)
+	}
+}
+
+// signIn posts the sign-in form with the given cookies and returns the
+// response, not following its redirect.
+func signIn(t *testing.T, ts *httptest.Server, form url.Values, headers ...string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", ts.URL+"/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Add(headers[i], headers[i+1])
+	}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	res.Body = io.NopCloser(strings.NewReader(string(b)))
+	return res
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// cookie returns the response's Set-Cookie named name, or nil.
+func cookie(res *http.Response, name string) *http.Cookie {
+	for _, c := range res.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// signinForm fetches the sign-in page and returns its pre-session cookie
+// and the form's matching field.
+func signinForm(t *testing.T, ts *httptest.Server, path string, headers ...string) (*http.Cookie, string, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", ts.URL+path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Add(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	ck := cookie(res, "casebank_signin")
+	if res.StatusCode != 200 || ck == nil {
+		t.Fatalf("sign-in page: %d, cookies %v", res.StatusCode, res.Cookies())
+	}
+	return ck, between(string(b), `name="signin_csrf" value="`, `"`), string(b)
+}
+
+// Another site cannot post its own token to /signin: the form must carry
+// the value of the browser's pre-session cookie.
+func TestSignInNeedsItsOwnForm(t *testing.T) {
+	ts, _ := newSite(t)
+	secret, _, err := testStore.CreateToken(context.Background(), "攻击者", corpus.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, field, _ := signinForm(t, ts, "/signin")
+	if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/signin" || len(field) < 20 || field != ck.Value {
+		t.Fatalf("pre-session cookie %+v, form field %q", ck, field)
+	}
+	for name, c := range map[string]struct {
+		form   url.Values
+		cookie string
+	}{
+		"no cookie, no field":  {url.Values{"token": {secret}}, ""},
+		"no cookie":            {url.Values{"token": {secret}, "signin_csrf": {field}}, ""},
+		"no field":             {url.Values{"token": {secret}}, "casebank_signin=" + ck.Value},
+		"the attacker's value": {url.Values{"token": {secret}, "signin_csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAA"}}, "casebank_signin=" + ck.Value},
+	} {
+		var headers []string
+		if c.cookie != "" {
+			headers = []string{"Cookie", c.cookie}
+		}
+		res := signIn(t, ts, c.form, headers...)
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 403 || cookie(res, "casebank_session") != nil || !strings.Contains(string(body), "sign in again on this page") ||
+			!strings.Contains(string(body), `name="signin_csrf"`) {
+			t.Errorf("%s: %d, session cookie %v", name, res.StatusCode, cookie(res, "casebank_session"))
+		}
+	}
+	res := signIn(t, ts, url.Values{"token": {secret}, "signin_csrf": {field}, "next": {"/cases/new"}}, "Cookie", "casebank_signin="+ck.Value)
+	if res.StatusCode != 303 || cookie(res, "casebank_session") == nil || res.Header.Get("Location") != "/cases/new" {
+		t.Fatalf("sign-in with its form: %d %v", res.StatusCode, res.Cookies())
+	}
+	if done := cookie(res, "casebank_signin"); done == nil || done.MaxAge >= 0 {
+		t.Fatalf("the pre-session cookie is kept after sign-in: %+v", done)
+	}
+}
+
+// The page to go back to after signing in stays on this site.
+func TestSignInRedirectStaysLocal(t *testing.T) {
+	ts, _ := newSite(t)
+	secret, _, err := testStore.CreateToken(context.Background(), "研究员", corpus.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ck, field, body := signinForm(t, ts, "/signin?next=/%09/evil.example")
+	if !strings.Contains(body, `name="next" value="/"`) {
+		t.Fatalf("the sign-in form keeps a hostile next: %s", between(body, `name="next"`, ">"))
+	}
+	res := signIn(t, ts, url.Values{"token": {secret}, "signin_csrf": {field}, "next": {"/\t/evil.example"}}, "Cookie", "casebank_signin="+ck.Value)
+	if loc := res.Header.Get("Location"); res.StatusCode != 303 || loc != "/" {
+		t.Fatalf("sign-in redirect: %d to %q", res.StatusCode, loc)
+	}
+	res, err = noRedirect.Get(ts.URL + "/lang?to=en&next=" + url.QueryEscape("/\t/evil.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if loc := res.Header.Get("Location"); loc != "/" {
+		t.Fatalf("language switch redirects to %q", loc)
+	}
+}
+
+// Behind a trusted proxy that says the browser used https, cookies are
+// Secure and pages carry HSTS; the same header from anyone else is ignored.
+func TestCookiesSecureBehindTrustedProxy(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		trusted []string
+		secure  bool
+	}{
+		{"trusted proxy", []string{"127.0.0.1/32"}, true},
+		{"no trusted proxy", nil, false},
+		{"another proxy trusted", []string{"192.0.2.0/24"}, false},
+	} {
+		ts, _ := newSite(t, func(s *api.Server) {
+			for _, cidr := range c.trusted {
+				_, n, _ := net.ParseCIDR(cidr)
+				s.TrustedProxies = append(s.TrustedProxies, n)
+			}
+		})
+		secret, _, err := testStore.CreateToken(context.Background(), "研究员", corpus.RoleEditor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", ts.URL+"/signin", nil)
+		req.Header.Set("X-Forwarded-Proto", "https")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		pre := cookie(res, "casebank_signin")
+		hsts := res.Header.Get("Strict-Transport-Security")
+		if pre == nil || pre.Secure != c.secure || (hsts != "") != c.secure {
+			t.Fatalf("%s: pre-session cookie %+v, HSTS %q; want secure %v", c.name, pre, hsts, c.secure)
+		}
+		res = signIn(t, ts, url.Values{"token": {secret}, "signin_csrf": {between(string(b), `name="signin_csrf" value="`, `"`)}},
+			"Cookie", "casebank_signin="+pre.Value, "X-Forwarded-Proto", "https")
+		if sess := cookie(res, "casebank_session"); sess == nil || sess.Secure != c.secure {
+			t.Fatalf("%s: session cookie %+v; want secure %v", c.name, sess, c.secure)
+		}
 	}
 }
 

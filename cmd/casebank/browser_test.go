@@ -100,8 +100,9 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// browserSite runs the real server on :0 with an editor token.
-func browserSite(t *testing.T) (base, token string) {
+// browserSite runs the real server on :0, with any extra serve flags, and
+// an editor token.
+func browserSite(t *testing.T, flags ...string) (base, token string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "data")
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
@@ -116,7 +117,7 @@ func browserSite(t *testing.T) (base, token string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, stop := serveInProcess(t, dir)
+	base, stop := serveInProcess(t, dir, flags...)
 	t.Cleanup(func() { stop() })
 	return strings.TrimSuffix(base, "/"), token
 }

@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-var readyLine = regexp.MustCompile(`at (http://\S+/)`)
+var readyLine = regexp.MustCompile(`at (https?://\S+/)`)
 
 // searchIDs asks a running server for q and returns the hit ids in order.
 func searchIDs(t *testing.T, base, q string) []string {
@@ -52,16 +52,17 @@ func searchIDs(t *testing.T, base, q string) []string {
 	return ids
 }
 
-// serveInProcess runs Main's serve on :0 and returns its base URL and a
-// function that stops it (like SIGTERM) and returns the exit code.
-func serveInProcess(t *testing.T, dir string) (string, func() int) {
+// serveInProcess runs Main's serve on :0 with any extra flags and returns
+// its base URL and a function that stops it (like SIGTERM) and returns the
+// exit code.
+func serveInProcess(t *testing.T, dir string, flags ...string) (string, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, pw, &stderr)
+		done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...), pw, &stderr)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

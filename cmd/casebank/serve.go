@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"casebank/api"
@@ -22,6 +25,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	var proxies cidrList
+	fs.Var(&proxies, "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto\nare believed (repeat the flag or separate with commas); from anyone else they are ignored")
+	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")
+	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
 	var df dataFlags
 	df.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -30,6 +37,18 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(c.stderr, "serve takes no arguments, got %q\n", fs.Args())
 		return errUsage
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		fmt.Fprintln(c.stderr, "serve: give --tls-cert and --tls-key together, or neither")
+		return errUsage
+	}
+	var tlsConfig *tls.Config
+	if *certFile != "" {
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			return fmt.Errorf("load --tls-cert %s and --tls-key %s: %w", *certFile, *keyFile, err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
 	logger := newLogger(c.stderr)
 	start := time.Now()
@@ -45,7 +64,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		}
 	}()
 
-	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version}
+	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version, TrustedProxies: proxies}
 	pages, err := ui.New(d.store, d.index)
 	if err != nil {
 		return err
@@ -66,12 +85,25 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
+		TLSConfig:         tlsConfig,
+		// Failed TLS handshakes and the like go to the structured log.
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
 	}
 	n, _ := d.index.DocCount()
-	fmt.Fprintf(c.stdout, "casebank %s: %d cases, ready in %s at http://%s/\n", version, n, time.Since(start).Round(time.Millisecond), ln.Addr())
+	fmt.Fprintf(c.stdout, "casebank %s: %d cases, ready in %s at %s://%s/\n", version, n, time.Since(start).Round(time.Millisecond), scheme, ln.Addr())
 
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			served <- hs.ServeTLS(ln, "", "") // the certificate is in TLSConfig
+		} else {
+			served <- hs.Serve(ln)
+		}
+	}()
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
@@ -87,4 +119,39 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	return d.Close()
+}
+
+// cidrList is a repeatable flag of CIDR ranges, also comma-separated; a bare
+// address is a range of one.
+type cidrList []*net.IPNet
+
+func (l *cidrList) String() string {
+	var parts []string
+	for _, n := range *l {
+		parts = append(parts, n.String())
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *cidrList) Set(v string) error {
+	for part := range strings.SplitSeq(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if ip := net.ParseIP(part); ip != nil {
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			*l = append(*l, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return fmt.Errorf("%q is not an address or a CIDR range like 10.0.0.0/8", part)
+		}
+		*l = append(*l, n)
+	}
+	return nil
 }

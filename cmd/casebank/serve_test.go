@@ -1,0 +1,153 @@
+package main
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// selfSigned writes a certificate for 127.0.0.1 and its key as PEM files
+// and returns their paths and a pool that trusts the certificate.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "casebank test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+// With --tls-cert and --tls-key the server speaks https, sends HSTS, and a
+// browser's sign-in cookies are Secure.
+func TestServeTLS(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	base, token := browserSite(t, "--tls-cert", certFile, "--tls-key", keyFile)
+	if !strings.HasPrefix(base, "https://") {
+		t.Fatalf("ready line names %s", base)
+	}
+	client := &http.Client{
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	res, err := client.Get(base + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if hsts := res.Header.Get("Strict-Transport-Security"); res.StatusCode != 200 || hsts != "max-age=31536000" {
+		t.Fatalf("sign-in page over TLS: %d, HSTS %q", res.StatusCode, hsts)
+	}
+	var pre *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "casebank_signin" {
+			pre = c
+		}
+	}
+	if pre == nil || !pre.Secure {
+		t.Fatalf("pre-session cookie over TLS: %+v", pre)
+	}
+	field := regexp.MustCompile(`name="signin_csrf" value="([^"]+)"`).FindSubmatch(page)
+	if field == nil {
+		t.Fatal("no sign-in token in the form")
+	}
+	form := url.Values{"token": {token}, "signin_csrf": {string(field[1])}, "next": {"/cases/new"}}
+	req, _ := http.NewRequest("POST", base+"/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(pre)
+	res, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var session *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "casebank_session" {
+			session = c
+		}
+	}
+	if res.StatusCode != 303 || session == nil || !session.Secure {
+		t.Fatalf("sign-in over TLS: %d, session cookie %+v", res.StatusCode, session)
+	}
+	// Plain http to the TLS port is refused, not served.
+	res, err = http.Get("http" + strings.TrimPrefix(base, "https") + "/healthz")
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode != 400 {
+			t.Fatalf("plain http to the TLS port: %d", res.StatusCode)
+		}
+	}
+}
+
+// Wrong TLS and proxy flags stop serve at once with a message that names
+// the problem.
+func TestServeFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.pem")
+	os.WriteFile(garbage, []byte("not a certificate"), 0o600)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--tls-cert", garbage}, 2, "--tls-cert and --tls-key together"},
+		{[]string{"--tls-key", garbage}, 2, "--tls-cert and --tls-key together"},
+		{[]string{"--tls-cert", filepath.Join(dir, "missing.pem"), "--tls-key", garbage}, 1, "missing.pem: no such file"},
+		{[]string{"--tls-cert", garbage, "--tls-key", garbage}, 1, "failed to find any PEM data"},
+		{[]string{"--trusted-proxy", "10.0.0.0/8,proxy.example"}, 1, `"proxy.example" is not an address or a CIDR range`},
+		{[]string{"--trusted-proxy", "10.0.0.0/33"}, 1, `"10.0.0.0/33" is not an address or a CIDR range`},
+	} {
+		code, _, errs := run(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data")}, c.args...)...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("serve %v: exit %d, want %d with %q; stderr:\n%s", c.args, code, c.code, c.want, errs)
+		}
+	}
+}
+
+func TestTrustedProxyFlag(t *testing.T) {
+	var l cidrList
+	for _, v := range []string{"10.0.0.0/8, 192.0.2.7", "2001:db8::/32", "::1"} {
+		if err := l.Set(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := l.String(); got != "10.0.0.0/8,192.0.2.7/32,2001:db8::/32,::1/128" {
+		t.Fatalf("parsed %s", got)
+	}
+}
