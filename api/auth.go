@@ -161,7 +161,8 @@ func (s *Server) Require(role string) echo.MiddlewareFunc {
 				return corpus.Errorf(corpus.EFORBIDDEN, "%s needs the %s role; %s is %s", c.Request().URL.Path, role, p.Name, p.Role)
 			}
 			if unsafe(c.Request().Method) && !s.writes.allow(p.TokenID) {
-				return corpus.Errorf(eRateLimited, "too many writes; at most %d per second, bursts of %d", writeRate, writeBurst)
+				perSecond, burst := s.writes.limits()
+				return corpus.Errorf(eRateLimited, "too many writes; at most %g per second, bursts of %d", float64(perSecond), burst)
 			}
 			return next(c)
 		}

@@ -6,10 +6,13 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"casebank/api"
 	"casebank/corpus"
@@ -20,7 +23,9 @@ import (
 // and bulk tags. No request fails, no acknowledged write is lost, and the
 // index ends up holding exactly the store's records.
 func TestConcurrentReadersAndWriters(t *testing.T) {
-	w := newWriteSite(t)
+	// Unlimited writes: how many a fast machine sends in the time is not
+	// what this test is about (TestWriteRateLimit is).
+	w := newWriteSite(t, func(s *api.Server) { s.WriteRate = rate.Inf })
 	deadline := time.Now().Add(2 * time.Second)
 	var created sync.Map
 	var failures, writes, reads atomic.Int64
@@ -112,5 +117,29 @@ func TestConcurrentReadersAndWriters(t *testing.T) {
 	applied, _ := w.index.AppliedSeq()
 	if n != uint64(len(snap.Cases)+len(snap.Policies)) || applied != snap.Seq {
 		t.Fatalf("index: %d docs at seq %d; store: %d records at seq %d", n, applied, len(snap.Cases)+len(snap.Policies), snap.Seq)
+	}
+}
+
+// Each token's writes are limited; another token has its own allowance.
+func TestWriteRateLimit(t *testing.T) {
+	// A burst of three that (for the test's length) never refills.
+	w := newWriteSite(t, func(s *api.Server) { s.WriteRate, s.WriteBurst = rate.Every(time.Hour), 3 })
+	preview := map[string]any{"ids": []string{"r2025-t1-4-jiangsu-bank"}, "kind": "theme", "code": "risk", "action": "add", "preview": true}
+	for i := range 4 {
+		var e api.ErrorBody
+		code := w.do(t, "POST", "/api/v1/bulk-tags", w.editor, preview, &e)
+		if want := map[bool]int{true: 200, false: 429}[i < 3]; code != want {
+			t.Fatalf("write %d: %d %+v, want %d", i+1, code, e.Error, want)
+		}
+		if i == 3 && !strings.Contains(e.Error.Message, "bursts of 3") {
+			t.Fatalf("429 says %q", e.Error.Message)
+		}
+	}
+	if code := w.do(t, "POST", "/api/v1/bulk-tags", w.admin, preview, nil); code != 200 {
+		t.Fatalf("another token: %d", code)
+	}
+	// Reads are not writes.
+	if code := w.do(t, "GET", "/api/v1/search?q=DeepSeek", w.editor, nil, nil); code != 200 {
+		t.Fatalf("a read after the writes: %d", code)
 	}
 }

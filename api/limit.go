@@ -163,10 +163,11 @@ func (q *quietLog) allow() (ok bool, dropped int) {
 	return true, dropped
 }
 
-// Each token may write writeRate times a second, in bursts of writeBurst.
+// By default each token may write DefaultWriteRate times a second, in
+// bursts of DefaultWriteBurst.
 const (
-	writeRate  = 50
-	writeBurst = 200
+	DefaultWriteRate  = 50
+	DefaultWriteBurst = 200
 )
 
 // writeLimits holds one token bucket per token; idle ones are dropped.
@@ -175,16 +176,27 @@ type writeLimits struct {
 	buckets   map[string]*rate.Limiter
 	lastSweep time.Time
 	now       func() time.Time // nil means time.Now
+	rate      rate.Limit
+	burst     int
+}
+
+// limits returns the rate and burst in force.
+func (w *writeLimits) limits() (rate.Limit, int) {
+	if w.rate == 0 {
+		return DefaultWriteRate, DefaultWriteBurst
+	}
+	return w.rate, w.burst
 }
 
 func (w *writeLimits) allow(tokenID string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := clock(w.now)
+	perSecond, burst := w.limits()
 	if now.Sub(w.lastSweep) >= sweepEvery {
 		w.lastSweep = now
 		for id, l := range w.buckets {
-			if l.TokensAt(now) >= writeBurst {
+			if l.TokensAt(now) >= float64(burst) {
 				delete(w.buckets, id)
 			}
 		}
@@ -194,7 +206,7 @@ func (w *writeLimits) allow(tokenID string) bool {
 	}
 	l, ok := w.buckets[tokenID]
 	if !ok {
-		l = rate.NewLimiter(writeRate, writeBurst)
+		l = rate.NewLimiter(perSecond, burst)
 		w.buckets[tokenID] = l
 	}
 	return l.AllowN(now, 1)

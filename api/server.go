@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 
 	"casebank/corpus"
 	"casebank/index"
@@ -38,6 +39,10 @@ type Server struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; from anyone else they are ignored.
 	TrustedProxies []*net.IPNet
+	// WriteRate and WriteBurst bound each token's writes a second; zero
+	// means DefaultWriteRate and DefaultWriteBurst.
+	WriteRate  rate.Limit
+	WriteBurst int
 
 	failed     failures    // failed sign-ins, for rate limiting
 	authLog    quietLog    // failure log lines, for rate limiting
@@ -52,6 +57,7 @@ func (s *Server) Echo() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.Pre(headAsGet)
 	e.IPExtractor, e.SchemeExtractor = s.clientAddress()
+	s.writes.rate, s.writes.burst = s.WriteRate, s.WriteBurst
 	jsonErrors := ErrorHandler(s.Logger)
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if errors.Is(err, echo.ErrNotFound) && strings.HasPrefix(c.Request().URL.Path, "/api/") {
