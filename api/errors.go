@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,6 +48,11 @@ func Status(err error) (int, ErrorBody) {
 	var he *echo.HTTPError
 	var ce *corpus.Error
 	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		// A store write that fails is rolled back: nothing was stored.
+		body.Error.Code = corpus.EUNAVAILABLE
+		body.Error.Message = "the server's disk is full: nothing was stored; try again later"
+		return http.StatusServiceUnavailable, body
 	case errors.As(err, &ce):
 		body.Error.Code, body.Error.Message, body.Error.Fields = ce.Code, ce.Message, ce.Fields
 		if s, ok := statusByCode[ce.Code]; ok {

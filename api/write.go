@@ -75,6 +75,19 @@ func decodeJSON(c echo.Context, v any) error {
 	return nil
 }
 
+// settle catches the index up after a committed write, or marks the answer
+// as searchable later.
+func (s *Server) settle(c echo.Context) {
+	if err := s.Index.Settle(c.Request().Context()); err != nil {
+		s.Logger.Error("write stored; index behind the store", "id", c.Get("casebank.request_id"), "err", err)
+		c.Response().Header().Set(SearchableHeader, "later")
+	}
+}
+
+// SearchableHeader is set to "later" on a write's answer when the write is
+// stored but the index is behind (healthz shows the lag).
+const SearchableHeader = "X-Casebank-Searchable"
+
 // unprocessable turns a validation error into 422; other errors pass.
 func unprocessable(err error) error {
 	var ce *corpus.Error
@@ -86,11 +99,11 @@ func unprocessable(err error) error {
 	return err
 }
 
-// written makes a write searchable before answering, then answers.
+// written makes a write searchable before answering, then answers. A write
+// the store committed is a success even when the index cannot take it now:
+// the answer then says it becomes searchable later.
 func (s *Server) written(c echo.Context, status int, v any) error {
-	if err := s.Index.CatchUp(c.Request().Context()); err != nil {
-		return err
-	}
+	s.settle(c)
 	if cs, ok := v.(*corpus.Case); ok {
 		c.Response().Header().Set("ETag", etag(cs.Version))
 	}
@@ -189,9 +202,7 @@ func (s *Server) deleteCase(c echo.Context) error {
 	if err := s.Store.DeleteCase(ctx, c.Param("id"), Principal(c).Name); err != nil {
 		return err
 	}
-	if err := s.Index.CatchUp(ctx); err != nil {
-		return err
-	}
+	s.settle(c)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -269,9 +280,7 @@ func (s *Server) importData(c echo.Context) error {
 		res, err = s.Store.ImportReport(ctx, bytes.NewReader(body), opts)
 	}
 	if err != nil {
-		if err := s.Index.CatchUp(ctx); err != nil {
-			return err
-		}
+		s.settle(c) // what was imported before the error stays imported
 		return unprocessable(err)
 	}
 	return s.written(c, http.StatusOK, res)

@@ -393,3 +393,31 @@ func TestSessionNeedsCSRF(t *testing.T) {
 }
 
 func urlq(s string) string { return url.QueryEscape(s) }
+
+// A write the store commits is answered as a success even when the index
+// cannot take it (here: closed), so that no client retries a stored write;
+// the answer says it becomes searchable later.
+func TestStoredWriteSucceedsWhenTheIndexCannotFollow(t *testing.T) {
+	w := newWriteSite(t)
+	w.index.Close()
+	res, err := http.DefaultClient.Do(func() *http.Request {
+		b, _ := json.Marshal(newCaseJSON("stored-anyway"))
+		req, _ := http.NewRequest("POST", w.ts.URL+"/api/v1/cases", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+w.editor)
+		return req
+	}())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 201 || res.Header.Get(api.SearchableHeader) != "later" {
+		t.Fatalf("create with the index closed: %d, %s %q", res.StatusCode, api.SearchableHeader, res.Header.Get(api.SearchableHeader))
+	}
+	if _, err := w.store.FindCaseByID(context.Background(), "stored-anyway"); err != nil {
+		t.Fatalf("answered 201 but not stored: %v", err)
+	}
+	if !strings.Contains(w.logs.String(), "index behind the store") {
+		t.Fatal("the failed catch-up is not logged")
+	}
+}

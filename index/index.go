@@ -23,6 +23,8 @@ var (
 	keyMappingVersion = []byte("casebank.mapping_version")
 )
 
+var errClosed = errors.New("index: closed")
+
 // batchSize bounds the documents per bleve batch during rebuild and catch-up:
 // bigger batches mean fewer segments to merge.
 const batchSize = 2000
@@ -48,6 +50,7 @@ type Index struct {
 	noCache bool // benchmarks measure the search itself
 
 	columns *columns
+	retry   retrier // catches up in the background after a failed catch-up
 }
 
 // DisableCache makes every search run in full; benchmarks use it to measure
@@ -204,6 +207,9 @@ func seqBytes(seq uint64) []byte {
 func (ix *Index) CatchUp(ctx context.Context) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.bleve == nil {
+		return errClosed
+	}
 	applied, err := ix.AppliedSeq()
 	if err != nil {
 		return err

@@ -289,9 +289,7 @@ func (u *UI) newCase(c echo.Context) error {
 		data["Fields"] = body.Error.Fields
 		return u.render(c, http.StatusUnprocessableEntity, "newcase", data)
 	}
-	if err := u.index.CatchUp(ctx); err != nil {
-		return err
-	}
+	u.index.Settle(ctx) // a stored write stands; the index catches up later
 	return c.Redirect(http.StatusSeeOther, "/cases/"+created.ID)
 }
 
@@ -310,9 +308,7 @@ func (u *UI) editTags(c echo.Context) error {
 	if _, err := u.store.PatchTags(ctx, c.Param("id"), p, api.Principal(c).Name); err != nil {
 		return err
 	}
-	if err := u.index.CatchUp(ctx); err != nil {
-		return err
-	}
+	u.index.Settle(ctx) // a stored write stands; the index catches up later
 	return c.Redirect(http.StatusSeeOther, "/cases/"+url.PathEscape(c.Param("id")))
 }
 
@@ -339,9 +335,7 @@ func (u *UI) bulkTags(c echo.Context) error {
 		return err
 	}
 	if !bt.Preview {
-		if err := u.index.CatchUp(ctx); err != nil {
-			return err
-		}
+		u.index.Settle(ctx) // a stored write stands; the index catches up later
 		return c.Redirect(http.StatusSeeOther, "/?"+q.Encode())
 	}
 	return u.render(c, http.StatusOK, "confirm", map[string]any{"Bulk": bt, "Result": res, "Search": c.FormValue("search"),
