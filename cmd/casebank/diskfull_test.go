@@ -121,7 +121,7 @@ func testDiskFull(t *testing.T, room int64) {
 			"title":      map[string]any{"zh": "磁盘测试" + id, "en": "disk test " + id},
 			"body":       strings.Repeat("磁盘写满时的写入测试。", 200) + "diskword" + fmt.Sprint(i),
 			"dimensions": []string{"technology"}, "themes": []string{"risk"},
-			"source":     map[string]any{"report": "测试", "year": 2026, "section": "1"},
+			"source": map[string]any{"report": "测试", "year": 2026, "section": "1"},
 		}
 		code, h, body := call("POST", "/api/v1/cases", c)
 		switch code {
