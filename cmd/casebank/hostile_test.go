@@ -64,7 +64,7 @@ func TestHostileRecordsOnEveryReadEndpoint(t *testing.T) {
 			"summary":    map[string]any{"zh": strings.Repeat("数据", corpus.MaxSummary/2), "en": strings.Repeat("Data ", corpus.MaxSummary/5)},
 			"body":       strings.Repeat("数", corpus.MaxBody),
 			"dimensions": []string{"technology"}, "themes": []string{"ai"},
-			"source":     map[string]any{"report": "测试", "year": 2026, "section": "1"},
+			"source": map[string]any{"report": "测试", "year": 2026, "section": "1"},
 		}
 		fill(m)
 		b, _ := json.Marshal(m)
