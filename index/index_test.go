@@ -397,3 +397,26 @@ func TestReportKeyPhrasesFindTheirCase(t *testing.T) {
 		}
 	}
 }
+
+// An index built before indexes recorded their store is kept (a rebuild of
+// 100,000 cases takes minutes) and records the store from then on.
+func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	dir := t.TempDir()
+	ix := openAt(t, dir, store)
+	if err := ix.bleve.get().DeleteInternal(keyStoreID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.bleve.Index("kept", map[string]any{FacetKind: "case", fieldTitleZH: "保留的文档"}); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix = openAt(t, dir, store)
+	defer ix.Close()
+	if ok, _ := ix.Contains("kept"); !ok {
+		t.Fatal("the index was rebuilt")
+	}
+	if id, _ := ix.bleve.GetInternal(keyStoreID); string(id) != store.ID() {
+		t.Fatalf("store id %q recorded, want %q", id, store.ID())
+	}
+}
