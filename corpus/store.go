@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -99,7 +100,7 @@ func Open(path string, opts Options) (*Store, error) {
 		err = nil
 	case err != nil:
 	case st.Size() == 0:
-		return nil, fmt.Errorf("store: %s is empty (0 bytes), not a store; restore it from a backup with `casebank restore`, or delete the file to start a new store", path)
+		return nil, fmt.Errorf("store: %s is empty (0 bytes), not a store; restore a backup into it with `casebank restore --data %s BACKUP`, or delete the file to start a new store", path, filepath.Dir(path))
 	default:
 		err = CheckFile(path, opts.Timeout)
 	}
@@ -112,7 +113,7 @@ func Open(path string, opts Options) (*Store, error) {
 	case errors.Is(err, bolt.ErrTimeout):
 		return nil, fmt.Errorf("store: data directory in use by another process: %s is locked (gave up after %s); stop the other casebank first", path, opts.Timeout)
 	case errors.As(err, &damage), errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
-		return nil, fmt.Errorf("store: %s is damaged (%v); restore it from a backup with `casebank restore`", path, err)
+		return nil, fmt.Errorf("store: %s is damaged (%v); move it aside and restore a backup with `casebank restore --data %s BACKUP`", path, err, filepath.Dir(path))
 	case err != nil:
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
