@@ -179,9 +179,11 @@ func (l *liveIndex) SetInternal(key, val []byte) error { return l.get().SetInter
 type repairState struct {
 	damaged   atomic.Bool
 	repairing atomic.Bool
-	verifying atomic.Bool
-	verified  atomic.Int64 // unix nanos of the last check that found the index intact
 	failed    atomic.Int64 // unix nanos of the last repair that failed
+
+	verifyMu sync.Mutex
+	verified time.Time // the last check that found the index intact
+	checking *check    // the check running, if any
 
 	beforeSwap func() // tests hold the repair here
 
@@ -224,19 +226,39 @@ func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panic
 	return err
 }
 
-// verifyAfterFailure checks b's segments unless a check is running or one
-// found them intact less than verifyInterval ago.
+// check is one run of verifySegments that failed reads wait for together.
+type check struct {
+	done chan struct{}
+	err  error
+}
+
+// verifyAfterFailure checks b's segments, or waits for the check already
+// running, unless one found them intact less than verifyInterval ago.
 func (ix *Index) verifyAfterFailure(b bleve.Index) error {
 	r := &ix.repair
-	if time.Since(time.Unix(0, r.verified.Load())) < verifyInterval || !r.verifying.CompareAndSwap(false, true) {
+	r.verifyMu.Lock()
+	if time.Since(r.verified) < verifyInterval {
+		r.verifyMu.Unlock()
 		return nil
 	}
-	defer r.verifying.Store(false)
-	err := verifySegments(b)
-	if err == nil {
-		r.verified.Store(time.Now().UnixNano())
+	if c := r.checking; c != nil {
+		r.verifyMu.Unlock()
+		<-c.done
+		return c.err
 	}
-	return err
+	c := &check{done: make(chan struct{})}
+	r.checking = c
+	r.verifyMu.Unlock()
+
+	c.err = verifySegments(b)
+	r.verifyMu.Lock()
+	r.checking = nil
+	if c.err == nil {
+		r.verified = time.Now()
+	}
+	r.verifyMu.Unlock()
+	close(c.done)
+	return c.err
 }
 
 // verifySegments checks every segment file of b against the CRC-32 its
