@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -199,17 +200,18 @@ type repairState struct {
 func (ix *Index) Damaged() bool { return ix.repair.damaged.Load() }
 
 // readFailed decides what a failed read of b means. Failures that cannot
-// be damage (a cancelled request, an error of ours, a closed index) go back
-// as they are; others make it check b's segments. Damage answers
-// errIndexDamaged and starts the repair; an intact index gives back the
-// error, or the panic, as it was.
+// be damage (a cancelled request, an error of ours, a query over its
+// budget, a closed index) go back as they are; others make it check b's
+// segments. Damage answers errIndexDamaged and starts the repair; an intact
+// index gives back the error, or the panic, as it was.
 func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panicked any) error {
 	switch {
 	case ctx.Err() != nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case errors.Is(err, bleve.ErrorIndexClosed):
 		return errIndexSwap // a repair closed it under this read
-	case corpus.ErrorCode(err) != corpus.EINTERNAL && panicked == nil:
+	case corpus.ErrorCode(err) != corpus.EINTERNAL && panicked == nil,
+		strings.Contains(err.Error(), "TooManyTermSearchers"): // over the budget (budgetError)
 		return err
 	case ix.repair.damaged.Load():
 		ix.markDamaged(err) // retries a repair that failed
