@@ -199,8 +199,13 @@ func (s *Server) healthz(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{
-		"status": "ok", "version": s.Version, "cases": n, "log_seq": seq, "index_seq": applied,
+	// A damaged index is being rebuilt: searches may answer 503 until then.
+	status, code, indexState := "ok", http.StatusOK, "ok"
+	if s.Index.Damaged() {
+		status, code, indexState = "degraded", http.StatusServiceUnavailable, "damaged"
+	}
+	return c.JSON(code, map[string]any{
+		"status": status, "version": s.Version, "cases": n, "log_seq": seq, "index_seq": applied, "index": indexState,
 	})
 }
 

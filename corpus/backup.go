@@ -37,8 +37,17 @@ func Restore(backup, dataDir string) error {
 	if st, err := os.Stat(dst); err == nil && st.Size() > 0 {
 		return Errorf(ECONFLICT, "%s already holds a store; restore only into an empty data directory", dataDir)
 	}
-	// Check the backup before copying it.
-	db, err := bolt.Open(backup, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	// Check the backup before copying it: a damaged one is refused here
+	// rather than found when the server starts.
+	var damage *damagedError
+	err := CheckFile(backup, time.Second)
+	if errors.As(err, &damage) {
+		return Errorf(EINVALID, "%s is damaged (%v): nothing was restored; restore another backup", backup, err)
+	}
+	var db *bolt.DB
+	if err == nil {
+		db, err = bolt.Open(backup, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	}
 	if err != nil {
 		return Errorf(EINVALID, "%s is not a readable casebank backup: %v", backup, err)
 	}

@@ -13,7 +13,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
-	EUNAVAILABLE  = "unavailable" // try again later: a search over its budget, a disk that is full
+	EUNAVAILABLE  = "unavailable" // try again later: a search over its budget, a disk that is full, an index being rebuilt
 	EINTERNAL     = "internal"
 )
 

@@ -3,10 +3,14 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -26,6 +30,7 @@ var (
 	bucketPolicies = []byte("policies")
 
 	keySchema   = []byte("schema")
+	keyStoreID  = []byte("store_id")
 	keyTaxonomy = []byte("current")
 )
 
@@ -60,6 +65,7 @@ type Options struct {
 type Store struct {
 	db  *bolt.DB
 	now func() time.Time
+	id  string
 
 	// tax caches the decoded taxonomy for readers; writes of the taxonomy
 	// clear it. Callers get a copy, so they may change what they get.
@@ -85,12 +91,29 @@ func Open(path string, opts Options) (*Store, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	// An existing file is checked before bbolt opens it for writing: bbolt
+	// would initialise an empty one as a new store, and panic or fault on
+	// a damaged one.
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		err = nil
+	case err != nil:
+	case st.Size() == 0:
+		return nil, fmt.Errorf("store: %s is empty (0 bytes), not a store; restore a backup into it with `casebank restore --data %s BACKUP`, or delete the file to start a new store", path, filepath.Dir(path))
+	default:
+		err = CheckFile(path, opts.Timeout)
+	}
+	var db *bolt.DB
+	if err == nil {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	}
+	var damage *damagedError
 	switch {
 	case errors.Is(err, bolt.ErrTimeout):
 		return nil, fmt.Errorf("store: data directory in use by another process: %s is locked (gave up after %s); stop the other casebank first", path, opts.Timeout)
-	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
-		return nil, fmt.Errorf("store: %s is damaged (%v); restore it from a backup with `casebank restore`", path, err)
+	case errors.As(err, &damage), errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+		return nil, fmt.Errorf("store: %s is damaged (%v); move it aside and restore a backup with `casebank restore --data %s BACKUP`", path, err, filepath.Dir(path))
 	case err != nil:
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -112,13 +135,25 @@ func (s *Store) init() error {
 		meta := tx.Bucket(bucketMeta)
 		switch v := meta.Get(keySchema); {
 		case v == nil:
-			return meta.Put(keySchema, []byte(SchemaVersion))
+			if err := meta.Put(keySchema, []byte(SchemaVersion)); err != nil {
+				return err
+			}
 		case string(v) != SchemaVersion:
 			return fmt.Errorf("store: %s has schema version %s, this casebank reads version %s", s.db.Path(), v, SchemaVersion)
 		}
-		return nil
+		// Stores made before ids existed get one now.
+		if v := meta.Get(keyStoreID); v != nil {
+			s.id = string(v)
+			return nil
+		}
+		s.id = rand.Text()
+		return meta.Put(keyStoreID, []byte(s.id))
 	})
 }
+
+// ID returns the store's identity: random, made when the store was, and
+// kept by its backups. The index records it to tell whose records it holds.
+func (s *Store) ID() string { return s.id }
 
 // Close closes the file; pending reads finish first.
 func (s *Store) Close() error {
@@ -128,18 +163,6 @@ func (s *Store) Close() error {
 
 // Path returns the store's file path.
 func (s *Store) Path() string { return s.db.Path() }
-
-// IsEmpty reports whether the store holds no cases and no banks.
-func (s *Store) IsEmpty() (bool, error) {
-	empty := true
-	err := s.db.View(func(tx *bolt.Tx) error {
-		k1, _ := tx.Bucket(bucketCases).Cursor().First()
-		k2, _ := tx.Bucket(bucketBanks).Cursor().First()
-		empty = k1 == nil && k2 == nil
-		return nil
-	})
-	return empty, err
-}
 
 // appendChange writes the next log entry inside tx.
 func (s *Store) appendChange(tx *bolt.Tx, op, id, by string) (uint64, error) {

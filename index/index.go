@@ -21,6 +21,7 @@ import (
 var (
 	keyAppliedSeq     = []byte("casebank.applied_seq")
 	keyMappingVersion = []byte("casebank.mapping_version")
+	keyStoreID        = []byte("casebank.store_id")
 )
 
 var errClosed = errors.New("index: closed")
@@ -35,8 +36,9 @@ type Index struct {
 	log   *slog.Logger
 	path  string
 
-	mu    sync.Mutex // serialises catch-up so that batches apply in log order
-	bleve bleve.Index
+	mu     sync.Mutex // serialises catch-up so that batches apply in log order
+	bleve  liveIndex
+	repair repairState
 
 	// vocab is the query-understanding vocabulary; nil until first needed
 	// and again after a change to banks, taxonomy or glossary.
@@ -58,12 +60,16 @@ type Index struct {
 func (ix *Index) DisableCache() { ix.noCache = true }
 
 // Open opens the index under dir, rebuilding it from the store when it is
-// missing, unreadable or of another mapping version, then catches it up.
+// missing, unreadable, damaged, of another mapping version or not the
+// store's, then catches it up.
 func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Logger) (*Index, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	ix := &Index{store: store, log: logger, path: filepath.Join(dir, "index.bleve"), cache: newResultCache(cacheSize), columns: newColumns()}
+	ix.bleve.ix = ix
+	ix.repair.ctx, ix.repair.cancel = context.WithCancel(context.Background())
+	os.RemoveAll(ix.path + ".rebuild") // left by a repair cut short
 	b, err := bleve.Open(ix.path)
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
@@ -73,28 +79,66 @@ func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Log
 		logger.Warn("index unreadable; rebuilding it from the store", "path", ix.path, "err", err)
 		err = ix.rebuild(ctx)
 	default:
-		ix.bleve = b
 		if v, _ := b.GetInternal(keyMappingVersion); string(v) != MappingVersion {
 			logger.Info("index mapping changed; rebuilding it from the store", "have", string(v), "want", MappingVersion)
 			b.Close()
-			ix.bleve = nil
 			err = ix.rebuild(ctx)
+		} else if why := ix.unusable(b); why != "" {
+			logger.Warn("index "+why+"; rebuilding it from the store", "path", ix.path)
+			b.Close()
+			err = ix.rebuild(ctx)
+		} else {
+			ix.bleve.set(b)
 		}
 	}
 	if err != nil {
+		ix.repair.cancel()
 		return nil, err
 	}
 	if err := ix.CatchUp(ctx); err != nil {
-		ix.bleve.Close()
+		ix.Close()
 		return nil, err
 	}
 	// Read the facet columns now rather than in the first user's search:
 	// at 100,000 cases that is a fifth of a second.
 	if err := ix.warm(); err != nil {
-		ix.bleve.Close()
+		ix.Close()
 		return nil, err
 	}
 	return ix, nil
+}
+
+// unusable says why an opened index of the current mapping cannot serve
+// the store, or "".
+func (ix *Index) unusable(b bleve.Index) string {
+	// An index of another store, or of this store's own later state (an
+	// older backup copied over the store file): its documents and applied
+	// sequence are not the store's, and new writes would be skipped as
+	// already applied.
+	storeID := ix.store.ID()
+	last, err := ix.store.LastSeq()
+	if err != nil {
+		return fmt.Sprintf("not checked against the store (%v)", err)
+	}
+	applied, err := appliedSeq(b)
+	if err != nil {
+		return err.Error()
+	}
+	switch id, _ := b.GetInternal(keyStoreID); {
+	case id == nil && applied <= last:
+		// Built before indexes recorded their store: adopt it.
+		if err := b.SetInternal(keyStoreID, []byte(storeID)); err != nil {
+			return fmt.Sprintf("store id not recorded (%v)", err)
+		}
+	case id != nil && string(id) != storeID:
+		return fmt.Sprintf("belongs to another store (index store %s, store %s)", id, storeID)
+	case applied > last:
+		return fmt.Sprintf("is ahead of the store's log (index at seq %d, store at %d; was an older store copied in?)", applied, last)
+	}
+	if err := verifySegments(b); err != nil {
+		return fmt.Sprintf("damaged (%v)", err)
+	}
+	return ""
 }
 
 func (ix *Index) warm() error {
@@ -111,41 +155,50 @@ func (ix *Index) warm() error {
 	return err
 }
 
-// Close closes the bleve index; a second call does nothing.
+// Close stops a repair and closes the bleve index; a second call does nothing.
 func (ix *Index) Close() error {
+	ix.stopRepair()
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.bleve == nil {
-		return nil
+	if b := ix.bleve.take(); b != nil {
+		return b.Close()
 	}
-	err := ix.bleve.Close()
-	ix.bleve = nil
-	return err
+	return nil
 }
 
 // Rebuild discards the index and builds it again from the store.
 func (ix *Index) Rebuild(ctx context.Context) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.bleve != nil {
-		ix.bleve.Close()
-		ix.bleve = nil
+	if b := ix.bleve.take(); b != nil {
+		b.Close()
 	}
 	return ix.rebuild(ctx)
 }
 
 func (ix *Index) rebuild(ctx context.Context) error {
-	if err := os.RemoveAll(ix.path); err != nil {
-		return fmt.Errorf("index: remove %s: %w", ix.path, err)
-	}
-	b, err := bleve.New(ix.path, buildMapping())
+	b, err := ix.build(ctx, ix.path)
 	if err != nil {
-		return fmt.Errorf("index: create %s: %w", ix.path, err)
+		return err
+	}
+	ix.bleve.set(b)
+	ix.gen.Add(1)
+	return nil
+}
+
+// build writes a new index of the store's records at path.
+func (ix *Index) build(ctx context.Context, path string) (bleve.Index, error) {
+	if err := os.RemoveAll(path); err != nil {
+		return nil, fmt.Errorf("index: remove %s: %w", path, err)
+	}
+	b, err := bleve.New(path, buildMapping())
+	if err != nil {
+		return nil, fmt.Errorf("index: create %s: %w", path, err)
 	}
 	tax, err := ix.store.Taxonomy()
 	if err != nil {
 		b.Close()
-		return err
+		return nil, err
 	}
 	batch := b.NewBatch()
 	put := func(id string, doc any) error {
@@ -167,25 +220,32 @@ func (ix *Index) rebuild(ctx context.Context) error {
 		func(c *corpus.Case) error { cases++; return put(c.ID, document(c, tax)) })
 	if err != nil {
 		b.Close()
-		return err
+		return nil, err
 	}
 	// The version and the sequence go in last: a rebuild cut short leaves an
 	// index without them, which the next Open rebuilds again.
 	batch.SetInternal(keyAppliedSeq, seqBytes(seq))
+	batch.SetInternal(keyStoreID, []byte(ix.store.ID()))
 	batch.SetInternal(keyMappingVersion, []byte(MappingVersion))
 	if err := b.Batch(batch); err != nil {
 		b.Close()
-		return fmt.Errorf("index: rebuild: %w", err)
+		return nil, fmt.Errorf("index: rebuild: %w", err)
 	}
-	ix.bleve = b
-	ix.gen.Add(1)
 	ix.log.Info("index built", "cases", cases, "policies", policies, "seq", seq)
-	return nil
+	return b, nil
 }
 
 // AppliedSeq returns the last change-log sequence the index has applied.
 func (ix *Index) AppliedSeq() (uint64, error) {
-	v, err := ix.bleve.GetInternal(keyAppliedSeq)
+	b, err := ix.bleve.load()
+	if err != nil {
+		return 0, err
+	}
+	return appliedSeq(b)
+}
+
+func appliedSeq(b bleve.Index) (uint64, error) {
+	v, err := b.GetInternal(keyAppliedSeq)
 	if err != nil {
 		return 0, fmt.Errorf("index: applied seq: %w", err)
 	}
@@ -207,9 +267,19 @@ func seqBytes(seq uint64) []byte {
 func (ix *Index) CatchUp(ctx context.Context) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.bleve == nil {
+	if ix.bleve.get() == nil {
 		return errClosed
 	}
+	if ix.repair.damaged.Load() {
+		// Writing to a damaged index would merge the damage into new
+		// segments; the rebuilt one catches up when it is swapped in.
+		return nil
+	}
+	return ix.catchUp(ctx)
+}
+
+// catchUp is CatchUp with ix.mu held.
+func (ix *Index) catchUp(ctx context.Context) error {
 	applied, err := ix.AppliedSeq()
 	if err != nil {
 		return err

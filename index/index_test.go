@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
 )
@@ -395,5 +398,55 @@ func TestReportKeyPhrasesFindTheirCase(t *testing.T) {
 		if len(res.Hits) == 0 || res.Hits[0].Case == nil || res.Hits[0].Case.ID != want {
 			t.Errorf("%s: first hits %v, want %s", q, hitIDs(res), want)
 		}
+	}
+}
+
+// An index built before indexes recorded their store is kept (a rebuild of
+// 100,000 cases takes minutes) and records the store from then on.
+func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	dir := t.TempDir()
+	ix := openAt(t, dir, store)
+	if err := ix.bleve.get().DeleteInternal(keyStoreID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.bleve.Index("kept", map[string]any{FacetKind: "case", fieldTitleZH: "保留的文档"}); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix = openAt(t, dir, store)
+	defer ix.Close()
+	if ok, _ := ix.Contains("kept"); !ok {
+		t.Fatal("the index was rebuilt")
+	}
+	if id, _ := ix.bleve.GetInternal(keyStoreID); string(id) != store.ID() {
+		t.Fatalf("store id %q recorded, want %q", id, store.ID())
+	}
+}
+
+// A read that fails on an intact index (a query bleve rejects, a bug that
+// panics) is not damage: the error or the panic goes back as it was and no
+// rebuild starts.
+func TestFailedReadOfIntactIndexIsNotDamage(t *testing.T) {
+	ix := openAt(t, t.TempDir(), corpustest.MustOpenStore(t, true))
+	defer ix.Close()
+	_, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequest(bleve.NewRegexpQuery("[")))
+	if err == nil || corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
+		t.Fatalf("bad regexp: %v", err)
+	}
+	bug := func(*bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+		return func(*bsearch.DocumentMatch) error { panic("a bug of ours") }, false, nil
+	}
+	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(bug))
+	func() {
+		defer func() {
+			if r := recover(); r != "a bug of ours" {
+				t.Fatalf("recovered %v, want the handler's panic", r)
+			}
+		}()
+		ix.bleve.SearchInContext(hctx, bleve.NewSearchRequest(bleve.NewMatchAllQuery()))
+	}()
+	if ix.Damaged() || ix.repair.repairing.Load() {
+		t.Fatal("an intact index was taken for damaged")
 	}
 }

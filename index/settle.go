@@ -80,5 +80,5 @@ func (ix *Index) CatchUpError() error {
 func (ix *Index) isClosed() bool {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	return ix.bleve == nil
+	return ix.bleve.get() == nil
 }

@@ -145,7 +145,7 @@ func (d *data) Close() error {
 }
 
 // openData opens the store in dir, seeding it from the embedded corpus when
-// it is empty (never otherwise), and opens and catches up the index.
+// it is new (never otherwise), and opens and catches up the index.
 func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -155,12 +155,15 @@ func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, erro
 		return nil, err
 	}
 	d := &data{store: store}
-	empty, err := store.IsEmpty()
+	// Seed only a store that has never recorded a change: a new one, or
+	// one that holds only tokens. corpus.Open has refused an empty or
+	// damaged file, so none is mistaken for a new store here.
+	seq, err := store.LastSeq()
 	if err != nil {
 		d.Close()
 		return nil, err
 	}
-	if empty {
+	if seq == 0 {
 		if err := store.SeedDefault(ctx); err != nil {
 			d.Close()
 			return nil, err

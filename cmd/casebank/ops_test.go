@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,4 +115,123 @@ func TestSecondServeExitsFast(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("second serve took %s to give up", d)
 	}
+}
+
+// seededWithBackup seeds a data directory, makes an admin token and a
+// backup; it returns the directory, the token and the backup's path.
+func seededWithBackup(t *testing.T) (dir, secret, backup string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "data")
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err = store.CreateToken(context.Background(), "ops", corpus.RoleAdmin)
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup = filepath.Join(t.TempDir(), "backup.db")
+	if code, _, errs := run(t, "backup", "--data", dir, backup); code != 0 {
+		t.Fatal(errs)
+	}
+	return dir, secret, backup
+}
+
+// A store file emptied by a slip is refused with a pointer to restore, not
+// seeded with the demo corpus; restoring a backup into it brings back the
+// records and the tokens.
+func TestEmptyStoreFileIsRefusedNotSeeded(t *testing.T) {
+	dir, secret, backup := seededWithBackup(t)
+	dbPath := filepath.Join(dir, corpus.StoreFile)
+	if err := os.Truncate(dbPath, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"search", "export", "reindex"} {
+		args := []string{cmd, "--data", dir}
+		if cmd == "search" {
+			args = append(args, "DeepSeek")
+		}
+		code, _, errs := run(t, args...)
+		if code != 1 || !strings.Contains(errs, "empty") || !strings.Contains(errs, "casebank restore") {
+			t.Fatalf("%s on an empty store file: exit %d, %q", cmd, code, errs)
+		}
+	}
+	if st, _ := os.Stat(dbPath); st.Size() != 0 {
+		t.Fatalf("the empty store file was written: %d bytes", st.Size())
+	}
+	if code, _, errs := run(t, "restore", "--data", dir, backup); code != 0 {
+		t.Fatalf("restore into the emptied store: %d %s", code, errs)
+	}
+	store, err := corpus.Open(dbPath, corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.Authenticate(context.Background(), secret); err != nil {
+		t.Fatalf("the token is gone after restore: %v", err)
+	}
+}
+
+// A store that has only tokens (made with `casebank token` before the first
+// start) has never held a record and is seeded.
+func TestStoreWithOnlyTokensIsSeeded(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errs := run(t, "token", "create", "--data", dir, "--role", "editor", "--name", "first"); code != 0 {
+		t.Fatal(errs)
+	}
+	if code, out, errs := run(t, "search", "--data", dir, "DeepSeek"); code != 0 || !strings.Contains(out, "DeepSeek") {
+		t.Fatalf("search: %d %s %s", code, out, errs)
+	}
+}
+
+// A truncated store stops the real binary with a message, not a panic; a
+// truncated backup is refused by restore, not a segfault, and leaves the
+// data directory as it was.
+func TestTruncatedStoreAndBackupAreRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	_, _, backup := seededWithBackup(t)
+	data, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := data[:len(data)/2]
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, corpus.StoreFile)
+	os.WriteFile(dbPath, cut, 0o600)
+	out, err := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir).CombinedOutput()
+	if code := exitCode(err); code != 1 || !strings.Contains(string(out), "cut short") || !strings.Contains(string(out), "casebank restore") || strings.Contains(string(out), "goroutine") {
+		t.Fatalf("serve on a truncated store: exit %d\n%s", code, out)
+	}
+	if got, _ := os.ReadFile(dbPath); !bytes.Equal(got, cut) {
+		t.Fatal("the truncated store was changed")
+	}
+
+	cutBackup := filepath.Join(t.TempDir(), "cut.db")
+	os.WriteFile(cutBackup, data[:len(data)/10], 0o600)
+	empty := t.TempDir()
+	out, err = exec.Command(bin, "restore", "--data", empty, cutBackup).CombinedOutput()
+	if code := exitCode(err); code != 1 || !strings.Contains(string(out), "cut short") || strings.Contains(string(out), "goroutine") {
+		t.Fatalf("restore of a truncated backup: exit %d\n%s", code, out)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Fatalf("restore left %d entries in the data directory", len(entries))
+	}
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.ExitCode()
+	}
+	return -1
 }

@@ -1,0 +1,385 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"casebank/corpus"
+)
+
+// Damage to the index files (bytes changed under a segment) shows as read
+// errors from bleve or panics in zap's decoders, only for the queries that
+// reach the damaged bytes. Every read goes through liveIndex, which sends
+// such failures to readFailed: that checks each segment against the CRC-32
+// in its footer and, when one does not match, marks the index damaged and
+// rebuilds it from the store in the background. Meanwhile the old index
+// keeps answering the queries that do not reach the damage (a rebuild of
+// 100,000 cases takes minutes; refusing every search for that long would
+// turn a partial fault into an outage), and the ones that do answer 503.
+//
+// bleve reads field dictionaries (prefix and fuzzy terms, suggestions) on
+// goroutines of its own, where a panic cannot be caught and ends the
+// process; the segment check in Open then finds the damage on the restart.
+
+var (
+	errIndexDamaged = corpus.Errorf(corpus.EUNAVAILABLE, "the search index is damaged and is being rebuilt from the store; try again in a few minutes")
+	errIndexSwap    = corpus.Errorf(corpus.EUNAVAILABLE, "the search index is being replaced; try again")
+)
+
+// verifyInterval bounds how often a read failure may trigger a segment
+// check once one has found the index intact: a query that fails for
+// another reason must not make every request read the whole index.
+// retryInterval does the same for a repair after one failed.
+const (
+	verifyInterval = 10 * time.Second
+	retryInterval  = time.Minute
+)
+
+// liveIndex holds the open bleve index. Each read loads it once, so a
+// repair can swap in a rebuilt one under running searches.
+type liveIndex struct {
+	cur atomic.Pointer[openBleve]
+	ix  *Index
+}
+
+type openBleve struct{ bleve.Index }
+
+func (l *liveIndex) get() bleve.Index {
+	if o := l.cur.Load(); o != nil {
+		return o.Index
+	}
+	return nil
+}
+
+func (l *liveIndex) set(b bleve.Index) { l.cur.Store(&openBleve{b}) }
+
+// take empties l and returns what it held (nil if nothing).
+func (l *liveIndex) take() bleve.Index {
+	if o := l.cur.Swap(nil); o != nil {
+		return o.Index
+	}
+	return nil
+}
+
+func (l *liveIndex) load() (bleve.Index, error) {
+	b := l.get()
+	if b == nil {
+		return nil, errIndexSwap
+	}
+	return b, nil
+}
+
+// recoverRead is deferred by every read: it turns a panic of b's into
+// readFailed's verdict.
+func (l *liveIndex) recoverRead(ctx context.Context, b bleve.Index, err *error) {
+	if r := recover(); r != nil {
+		*err = l.ix.readFailed(ctx, b, fmt.Errorf("panic: %v", r), r)
+	}
+}
+
+func (l *liveIndex) SearchInContext(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	b, err := l.load()
+	if err != nil {
+		return nil, err
+	}
+	defer l.recoverRead(ctx, b, &err)
+	if res, err = b.SearchInContext(ctx, req); err != nil {
+		return nil, l.ix.readFailed(ctx, b, err, nil)
+	}
+	return res, nil
+}
+
+func (l *liveIndex) FieldDictPrefix(field string, prefix []byte) (d index.FieldDict, err error) {
+	b, err := l.load()
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	defer l.recoverRead(ctx, b, &err)
+	if d, err = b.FieldDictPrefix(field, prefix); err != nil {
+		return nil, l.ix.readFailed(ctx, b, err, nil)
+	}
+	return &liveDict{FieldDict: d, l: l, b: b}, nil
+}
+
+// liveDict reads a field dictionary like liveIndex reads the index.
+type liveDict struct {
+	index.FieldDict
+	l *liveIndex
+	b bleve.Index
+}
+
+func (d *liveDict) Next() (e *index.DictEntry, err error) {
+	ctx := context.Background()
+	defer d.l.recoverRead(ctx, d.b, &err)
+	if e, err = d.FieldDict.Next(); err != nil {
+		return nil, d.l.ix.readFailed(ctx, d.b, err, nil)
+	}
+	return e, nil
+}
+
+func (l *liveIndex) Document(id string) (doc index.Document, err error) {
+	b, err := l.load()
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	defer l.recoverRead(ctx, b, &err)
+	if doc, err = b.Document(id); err != nil {
+		return nil, l.ix.readFailed(ctx, b, err, nil)
+	}
+	return doc, nil
+}
+
+func (l *liveIndex) DocCount() (uint64, error) {
+	b, err := l.load()
+	if err != nil {
+		return 0, err
+	}
+	return b.DocCount()
+}
+
+func (l *liveIndex) GetInternal(key []byte) ([]byte, error) {
+	b, err := l.load()
+	if err != nil {
+		return nil, err
+	}
+	return b.GetInternal(key)
+}
+
+func (l *liveIndex) Advanced() (index.Index, error) {
+	b, err := l.load()
+	if err != nil {
+		return nil, err
+	}
+	return b.Advanced()
+}
+
+// Writes go to the index of the moment; CatchUp holds ix.mu, which a
+// repair takes to swap.
+
+func (l *liveIndex) NewBatch() *bleve.Batch            { return l.get().NewBatch() }
+func (l *liveIndex) Batch(b *bleve.Batch) error        { return l.get().Batch(b) }
+func (l *liveIndex) Index(id string, data any) error   { return l.get().Index(id, data) }
+func (l *liveIndex) SetInternal(key, val []byte) error { return l.get().SetInternal(key, val) }
+
+// repairState tracks the damage found and the rebuild repairing it.
+type repairState struct {
+	damaged   atomic.Bool
+	repairing atomic.Bool
+	failed    atomic.Int64 // unix nanos of the last repair that failed
+
+	verifyMu sync.Mutex
+	verified time.Time // the last check that found the index intact
+	checking *check    // the check running, if any
+
+	beforeSwap func() // tests hold the repair here
+
+	mu     sync.Mutex // guards closed and wg.Add against Close
+	closed bool
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// Damaged reports whether the index was found damaged and is not yet
+// rebuilt; healthz reports it.
+func (ix *Index) Damaged() bool { return ix.repair.damaged.Load() }
+
+// readFailed decides what a failed read of b means. Failures that cannot
+// be damage (a cancelled request, an error of ours, a query over its
+// budget, a closed index) go back as they are; others make it check b's
+// segments. Damage answers errIndexDamaged and starts the repair; an intact
+// index gives back the error, or the panic, as it was.
+func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panicked any) error {
+	switch {
+	case ctx.Err() != nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.Is(err, bleve.ErrorIndexClosed):
+		return errIndexSwap // a repair closed it under this read
+	case corpus.ErrorCode(err) != corpus.EINTERNAL && panicked == nil,
+		strings.Contains(err.Error(), "TooManyTermSearchers"): // over the budget (budgetError)
+		return err
+	case ix.repair.damaged.Load():
+		ix.markDamaged(err) // retries a repair that failed
+		return errIndexDamaged
+	}
+	if damage := ix.verifyAfterFailure(b); damage != nil {
+		ix.markDamaged(fmt.Errorf("%w (the read failed with: %v)", damage, err))
+		return errIndexDamaged
+	}
+	if panicked != nil {
+		ix.log.Error("index read panicked; its segments are intact", "panic", panicked, "stack", string(debug.Stack()))
+		panic(panicked)
+	}
+	return err
+}
+
+// check is one run of verifySegments that failed reads wait for together.
+type check struct {
+	done chan struct{}
+	err  error
+}
+
+// verifyAfterFailure checks b's segments, or waits for the check already
+// running, unless one found them intact less than verifyInterval ago.
+func (ix *Index) verifyAfterFailure(b bleve.Index) error {
+	r := &ix.repair
+	r.verifyMu.Lock()
+	if time.Since(r.verified) < verifyInterval {
+		r.verifyMu.Unlock()
+		return nil
+	}
+	if c := r.checking; c != nil {
+		r.verifyMu.Unlock()
+		<-c.done
+		return c.err
+	}
+	c := &check{done: make(chan struct{})}
+	r.checking = c
+	r.verifyMu.Unlock()
+
+	c.err = verifySegments(b)
+	r.verifyMu.Lock()
+	r.checking = nil
+	if c.err == nil {
+		r.verified = time.Now()
+	}
+	r.verifyMu.Unlock()
+	close(c.done)
+	return c.err
+}
+
+// verifySegments checks every segment file of b against the CRC-32 its
+// footer holds (zap writes it, but reads it without checking). It reports
+// damage only: an index it cannot read (closed meanwhile) passes.
+func verifySegments(b bleve.Index) (err error) {
+	// A file cut short under its memory map faults on read.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("index: segment unreadable: %v", r)
+		}
+	}()
+	adv, err := b.Advanced()
+	if err != nil {
+		return nil
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	for _, ss := range snap.Segments() {
+		seg, ok := ss.Segment().(interface {
+			Data() []byte
+			CRC() uint32
+			Path() string
+		})
+		if !ok {
+			continue // in memory, not yet written
+		}
+		data := seg.Data()
+		if len(data) < 4 || crc32.ChecksumIEEE(data[:len(data)-4]) != seg.CRC() {
+			return fmt.Errorf("index: segment %s does not match its checksum", filepath.Base(seg.Path()))
+		}
+	}
+	return nil
+}
+
+// markDamaged records damage and starts the repair unless one is running.
+func (ix *Index) markDamaged(reason error) {
+	r := &ix.repair
+	r.damaged.Store(true)
+	if r.repairing.Load() || time.Since(time.Unix(0, r.failed.Load())) < retryInterval {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || !r.repairing.CompareAndSwap(false, true) {
+		return
+	}
+	ix.log.Error("index damaged; rebuilding it from the store in the background", "err", reason)
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		defer r.repairing.Store(false)
+		if err := ix.rebuildAndSwap(r.ctx); err != nil {
+			r.failed.Store(time.Now().UnixNano())
+			ix.log.Error("index repair failed; a damaged read after a minute tries again", "err", err)
+		}
+	}()
+}
+
+// rebuildAndSwap builds a new index beside the damaged one, then, holding
+// ix.mu for a moment, puts it in its place and catches it up.
+func (ix *Index) rebuildAndSwap(ctx context.Context) error {
+	start := time.Now()
+	tmp := ix.path + ".rebuild"
+	b, err := ix.build(ctx, tmp)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if err := b.Close(); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if ix.repair.beforeSwap != nil {
+		ix.repair.beforeSwap()
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if old := ix.bleve.take(); old != nil {
+		old.Close()
+	}
+	if err := os.RemoveAll(ix.path); err != nil {
+		return fmt.Errorf("index: remove the damaged index: %w", err)
+	}
+	if err := os.Rename(tmp, ix.path); err != nil {
+		return fmt.Errorf("index: put the rebuilt index in place: %w", err)
+	}
+	b, err = bleve.Open(ix.path)
+	if err != nil {
+		return fmt.Errorf("index: open the rebuilt index: %w", err)
+	}
+	ix.bleve.set(b)
+	ix.gen.Add(1)
+	ix.repair.damaged.Store(false)
+	if err := ix.catchUp(ctx); err != nil {
+		return err
+	}
+	ix.log.Info("index repaired", "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// stopRepair cancels a running repair and waits for it.
+func (ix *Index) stopRepair() {
+	r := &ix.repair
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	r.cancel()
+	r.wg.Wait()
+}
