@@ -201,11 +201,17 @@ func (s *Server) healthz(c echo.Context) error {
 	}
 	// A damaged index is being rebuilt: searches may answer 503 until then.
 	status, code, indexState := "ok", http.StatusOK, "ok"
-	if s.Index.Damaged() {
+	switch {
+	case s.Index.Damaged():
 		status, code, indexState = "degraded", http.StatusServiceUnavailable, "damaged"
+	case s.Index.CatchUpError() != nil:
+		// Stored writes the index could not take yet (a full disk): still
+		// serving, retrying in the background.
+		status, indexState = "degraded", "behind"
 	}
 	return c.JSON(code, map[string]any{
 		"status": status, "version": s.Version, "cases": n, "log_seq": seq, "index_seq": applied, "index": indexState,
+		"index_lag": seq - min(applied, seq),
 	})
 }
 
