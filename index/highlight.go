@@ -5,13 +5,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/mapping"
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
 
 	"casebank/corpus"
@@ -63,10 +60,6 @@ func wider(text string, width int) bool {
 	return false
 }
 
-var enAnalyzer = sync.OnceValue(func() analysis.Analyzer {
-	return buildMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(en.AnalyzerName)
-})
-
 // marker finds the searched words in a text.
 type marker struct {
 	exact []string        // contain Chinese; ASCII letters lowercased
@@ -99,7 +92,7 @@ func newMarker(p *searchPlan) *marker {
 			}
 			continue
 		}
-		for _, tok := range enAnalyzer().Analyze([]byte(w)) {
+		for _, tok := range analyzer(en.AnalyzerName).Analyze([]byte(w)) {
 			m.stems[string(tok.Term)] = true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"casebank/corpus"
@@ -306,7 +307,7 @@ func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
 		searched = append(searched, key)
 		a := alt{term: term, han: strings.IndexFunc(term, isHan) >= 0, weight: weight}
 		if !a.han {
-			for _, tok := range enAnalyzer().Analyze([]byte(term)) {
+			for _, tok := range analyzer(en.AnalyzerName).Analyze([]byte(term)) {
 				a.tokens = append(a.tokens, string(tok.Term))
 			}
 		}
