@@ -153,7 +153,8 @@ func (p *reportParser) line(n int, s string) {
 			p.topicOK = strings.Contains(m[2], "典型案例")
 			return
 		}
-		if m := reTopicBank.FindStringSubmatch(t); m != nil && p.topicOK {
+		// A heading whose bank part is blank ("(二) :") names no bank.
+		if m := reTopicBank.FindStringSubmatch(t); m != nil && p.topicOK && strings.TrimSpace(m[1]) != "" {
 			p.flush()
 			p.open = &ReportItem{Section: p.topic, Heading: p.heading, Bank: strings.TrimSpace(m[1]), Text: t, Line: n}
 			return
