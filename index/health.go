@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -203,7 +204,7 @@ func (ix *Index) Damaged() bool { return ix.repair.damaged.Load() }
 // be damage (a cancelled request, an error of ours, a query over its
 // budget, a closed index) go back as they are; others make it check b's
 // segments. Damage answers errIndexDamaged and starts the repair; an intact
-// index gives back the error, or the panic, as it was.
+// index gives back the error as it was, and a panic as unavailable.
 func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panicked any) error {
 	switch {
 	case ctx.Err() != nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -222,8 +223,17 @@ func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panic
 		return errIndexDamaged
 	}
 	if panicked != nil {
-		ix.log.Error("index read panicked; its segments are intact", "panic", panicked, "stack", string(debug.Stack()))
-		panic(panicked)
+		stack := debug.Stack()
+		ix.log.Error("index read panicked; its segments are intact", "panic", panicked, "stack", string(stack))
+		// After a full disk, zap's in-memory segments have panicked on every
+		// read (assignment to a nil map) with the files intact: the index in
+		// memory is broken, and a rebuild from the store mends it. A panic of
+		// our own code is a failed read, not damage.
+		if bytes.Contains(stack, []byte("blevesearch/zapx")) {
+			ix.markDamaged(fmt.Errorf("a segment read panicked: %v", panicked))
+			return errIndexDamaged
+		}
+		return corpus.Errorf(corpus.EUNAVAILABLE, "the search index could not be read just now; try again shortly")
 	}
 	return err
 }
@@ -321,9 +331,21 @@ func (ix *Index) markDamaged(reason error) {
 	go func() {
 		defer r.wg.Done()
 		defer r.repairing.Store(false)
-		if err := ix.rebuildAndSwap(r.ctx); err != nil {
+		// A repair can fail for as long as its cause lasts (a full disk):
+		// it tries again, with growing pauses, until it succeeds or the
+		// index closes.
+		for pause := time.Second; ; pause = min(2*pause, retryInterval) {
+			err := ix.rebuildAndSwap(r.ctx)
+			if err == nil || r.ctx.Err() != nil {
+				return
+			}
 			r.failed.Store(time.Now().UnixNano())
-			ix.log.Error("index repair failed; a damaged read after a minute tries again", "err", err)
+			ix.log.Error("index repair failed; trying again", "err", err, "in", pause)
+			select {
+			case <-r.ctx.Done():
+				return
+			case <-time.After(pause):
+			}
 		}
 	}()
 }

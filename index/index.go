@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -264,9 +265,18 @@ func seqBytes(seq uint64) []byte {
 // CatchUp applies every change-log entry after the index's applied sequence.
 // Each batch carries its documents and the new applied sequence together, so
 // a crash leaves the index at a consistent point of the log.
-func (ix *Index) CatchUp(ctx context.Context) error {
+func (ix *Index) CatchUp(ctx context.Context) (err error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	// bleve's segment code has panicked on a full disk (zapx: assignment to
+	// a nil map); the write is stored, so this is a catch-up to retry, not a
+	// crash.
+	defer func() {
+		if r := recover(); r != nil {
+			ix.log.Error("index catch-up panicked", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("index: catch-up failed: %v", r)
+		}
+	}()
 	if ix.bleve.get() == nil {
 		return errClosed
 	}

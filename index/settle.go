@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -10,6 +11,8 @@ import (
 // — a client that saw an error would retry and store it twice — even when
 // the index cannot take it now (a full disk). Then the index is caught up in
 // the background, retrying with growing pauses, and healthz shows the lag.
+
+var errRepairing = errors.New("index: being rebuilt from the store")
 
 // retrier runs at most one background catch-up.
 type retrier struct {
@@ -29,7 +32,15 @@ var (
 // could not now. The write stands either way.
 func (ix *Index) Settle(ctx context.Context) error {
 	err := ix.CatchUp(ctx)
+	if err == nil && ix.Damaged() {
+		// Nothing is applied to a damaged index: the rebuilt one takes the
+		// write when it is swapped in.
+		return errRepairing
+	}
 	if err == nil {
+		ix.retry.mu.Lock()
+		ix.retry.lastErr = nil // caught up, whatever the retrier last saw
+		ix.retry.mu.Unlock()
 		return nil
 	}
 	if ctx.Err() != nil {
