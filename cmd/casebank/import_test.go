@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
+	"casebank/corpus/corpustest"
 )
 
 // Export, import into a new data directory, export again: the same bytes.
@@ -77,5 +79,37 @@ func TestImportReportIntoNewDirectorySeeds(t *testing.T) {
 	code, out, errs := run(t, "import", "--data", dst, filepath.Join("..", "..", "corpus", "testdata", "mini-report.txt"))
 	if code != 0 || !strings.Contains(errs, "seeded an empty store") || !strings.Contains(out, "merged") {
 		t.Fatalf("report import: %d %s %s", code, out, errs)
+	}
+}
+
+// Restoring a backup with a record that does not decode is refused, and
+// the data directory is not made. Before, the copy was kept and the index
+// rebuild then failed on the record, leaving casebank.db and index.bleve.
+func TestRestoreCommandRefusesUndecodableRecordsLeavingNothing(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src")
+	if code, _, errs := run(t, "reindex", "--data", src); code != 0 { // seeds the directory
+		t.Fatal(errs)
+	}
+	store, err := corpus.Open(filepath.Join(src, corpus.StoreFile), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marker = "DAMAGE-MARKER-cli"
+	_, err = store.CreateCase(context.Background(), corpustest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", marker+" 正文"), "t")
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(src, corpus.StoreFile)
+	corpustest.DamageValue(t, backup, marker)
+
+	dst := filepath.Join(t.TempDir(), "restored")
+	code, _, errs := run(t, "restore", "--data", dst, backup)
+	if code != 1 || !strings.Contains(errs, `"damaged-case" cannot be read`) {
+		t.Fatalf("restore of a damaged backup: %d %s", code, errs)
+	}
+	if _, err := os.Stat(dst); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(dst)
+		t.Fatalf("a refused restore left %s with %v", dst, entries)
 	}
 }
