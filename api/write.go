@@ -280,7 +280,9 @@ func (s *Server) importData(c echo.Context) error {
 		res, err = s.Store.ImportReport(ctx, bytes.NewReader(body), opts)
 	}
 	if err != nil {
-		s.settle(c) // what was imported before the error stays imported
+		// A refused import stored nothing (every line is checked first);
+		// batches written before a later failure (a full disk) stay.
+		s.settle(c)
 		return unprocessable(err)
 	}
 	return s.written(c, http.StatusOK, res)

@@ -97,7 +97,7 @@ func (s *Store) Tokens(ctx context.Context) ([]*Token, error) {
 		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
 			var t Token
 			if err := json.Unmarshal(v, &t); err != nil {
-				return err
+				return damagedRecord("token", string(k), err)
 			}
 			out = append(out, &t)
 			return nil
@@ -116,7 +116,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) error {
 		}
 		var t Token
 		if err := json.Unmarshal(v, &t); err != nil {
-			return err
+			return damagedRecord("token", id, err)
 		}
 		if t.Revoked == nil {
 			now := s.now().UTC()
@@ -138,7 +138,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (*Principal, er
 		return tx.Bucket(bucketTokens).ForEach(func(k, v []byte) error {
 			var t Token
 			if err := json.Unmarshal(v, &t); err != nil {
-				return err
+				return damagedRecord("token", string(k), err)
 			}
 			if subtle.ConstantTimeCompare([]byte(t.Hash), want) == 1 {
 				found = &t
@@ -215,14 +215,19 @@ func (s *Store) FindSession(ctx context.Context, id string) (*Session, error) {
 		}
 		sess = &Session{}
 		if err := json.Unmarshal(v, sess); err != nil {
-			return err
+			return damagedRecord("session of token", "", err)
 		}
 		if s.now().After(sess.Expires) {
 			return Errorf(EUNAUTHORIZED, "session expired: sign in again")
 		}
 		tv := tx.Bucket(bucketTokens).Get([]byte(sess.TokenID))
 		var t Token
-		if tv == nil || json.Unmarshal(tv, &t) != nil || t.Revoked != nil {
+		if tv != nil {
+			if err := json.Unmarshal(tv, &t); err != nil {
+				return damagedRecord("token", sess.TokenID, err)
+			}
+		}
+		if tv == nil || t.Revoked != nil {
 			return Errorf(EUNAUTHORIZED, "the token of this session was revoked")
 		}
 		return nil

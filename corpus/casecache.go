@@ -50,7 +50,7 @@ func (s *Store) ReadCases(ctx context.Context, ids []string) ([]*Case, error) {
 				out = append(out, e.c)
 				continue
 			}
-			c, err := decodeCase(tx, v)
+			c, err := decodeCase(tx, id, v)
 			if err != nil {
 				return err
 			}

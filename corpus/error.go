@@ -25,8 +25,10 @@ type Error struct {
 	Fields  []FieldError `json:"fields,omitempty"`
 }
 
-// FieldError names one bad field and, where the field takes codes, the allowed values.
+// FieldError names one bad field and, where the field takes codes, the
+// allowed values; in an import, Line is the line of the record (from 1).
 type FieldError struct {
+	Line    int      `json:"line,omitempty"`
 	Field   string   `json:"field"`
 	Message string   `json:"message"`
 	Allowed []string `json:"allowed,omitempty"`

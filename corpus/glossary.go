@@ -71,7 +71,10 @@ func (s *Store) Glossary() (*Glossary, error) {
 			return nil
 		}
 		g = &Glossary{}
-		return json.Unmarshal(v, g)
+		if err := json.Unmarshal(v, g); err != nil {
+			return damagedRecord("the glossary", "", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: glossary: %w", err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"fmt"
 	"reflect"
 
 	bolt "go.etcd.io/bbolt"
@@ -77,7 +76,7 @@ func (s *Store) History(ctx context.Context, caseID string) ([]HistoryEntry, err
 		for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
 			var e HistoryEntry
 			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("store: history %s: %w", caseID, err)
+				return damagedRecord("history of case", caseID, err)
 			}
 			out = append(out, e)
 		}

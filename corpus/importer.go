@@ -3,17 +3,20 @@ package corpus
 import (
 	"bufio"
 	"bytes"
-
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	bolt "go.etcd.io/bbolt"
 	"io"
+	"os"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // ImportResult counts what an import did, per table or section.
@@ -64,21 +67,104 @@ func IsJSONL(data []byte) bool {
 // case with the same source key, attaching the report's text as the excerpt;
 // items without a curated case become new cases. Importing the same report
 // again changes nothing.
+//
+// Every item is checked first as its write will check it; a report with any
+// bad item is refused whole, naming its lines, and nothing is stored. The
+// writes then go into one transaction: a report is small (its request at
+// most 2 MB), and it is stored whole or not at all.
 func (s *Store) ImportReport(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
 	rep, err := ParseReport(r)
 	if err != nil {
 		return nil, err
 	}
-	res := &ImportResult{}
 	banks, err := s.FindBanks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	names := bankNameIndex(banks)
 	existing, err := s.FindCases(ctx, Filter{})
 	if err != nil {
 		return nil, err
 	}
+	t, err := s.Taxonomy()
+	if err != nil {
+		return nil, err
+	}
+	steps := planReport(rep, banks, existing)
+	if err := checkReport(steps, existing, t); err != nil {
+		return nil, err
+	}
+	// The versions read now: a case changed meanwhile refuses the import.
+	version := map[string]int{}
+	for _, c := range existing {
+		version[c.ID] = c.Version
+	}
+	res := &ImportResult{}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		*res = ImportResult{}
+		for i, st := range steps {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			where := st.item.Where()
+			res.count(where, func(sc *SourceCount) { sc.Found++ })
+			if st.newBank != nil {
+				b := *st.newBank
+				if err := s.putBank(tx, &b, opts.By); err != nil {
+					return fmt.Errorf("import: line %d: new bank %s: %w", st.item.Line, st.item.Bank, err)
+				}
+				res.NewBanks = append(res.NewBanks, b)
+			}
+			switch st.op {
+			case reportSame:
+				res.Same++
+				res.count(where, func(sc *SourceCount) { sc.Same++ })
+			case reportMerge:
+				updated, err := s.updateCase(tx, st.c, version[st.c.ID], opts.By, writeNote{op: HistUpdate})
+				if err != nil {
+					return fmt.Errorf("import: line %d: %w", st.item.Line, err)
+				}
+				version[st.c.ID] = updated.Version
+				res.Merged++
+				res.count(where, func(sc *SourceCount) { sc.Merged++ })
+			case reportCreate:
+				created, err := s.createCase(tx, st.c, opts.By)
+				if err != nil {
+					return fmt.Errorf("import: line %d: %w", st.item.Line, err)
+				}
+				version[created.ID] = created.Version
+				res.Created++
+				res.count(where, func(sc *SourceCount) { sc.Created++ })
+			}
+			if opts.Progress != nil {
+				opts.Progress(i+1, len(steps))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+const (
+	reportSame = iota
+	reportMerge
+	reportCreate
+)
+
+// reportStep is what importing one report item will do.
+type reportStep struct {
+	item    ReportItem
+	newBank *Bank // a bank the registry lacks, created first
+	op      int
+	c       *Case // the case as it will be written
+}
+
+// planReport decides each item's write, in memory: later items see the
+// banks and cases of earlier ones.
+func planReport(rep *Report, banks []*Bank, existing []*Case) []reportStep {
+	names := bankNameIndex(banks)
 	byKey := map[string]*Case{}
 	for _, c := range existing {
 		byKey[c.SourceKey()] = c
@@ -87,53 +173,82 @@ func (s *Store) ImportReport(ctx context.Context, r io.Reader, opts ImportOption
 	if title == "" {
 		title = fmt.Sprintf("研究报告（%d）", rep.Year)
 	}
-	for i, it := range rep.Items {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		where := it.Where()
-		res.count(where, func(sc *SourceCount) { sc.Found++ })
+	steps := make([]reportStep, 0, len(rep.Items))
+	for _, it := range rep.Items {
+		st := reportStep{item: it}
 		bank, known := names[normalizeBankName(it.Bank)]
 		if !known {
 			b := guessBank(it.Bank, banks)
-			if err := s.PutBank(ctx, &b, opts.By); err != nil {
-				return res, fmt.Errorf("import: line %d: new bank %s: %w", it.Line, it.Bank, err)
-			}
-			bank = &b
+			bank, st.newBank = &b, &b
 			banks = append(banks, bank)
 			names = bankNameIndex(banks)
-			res.NewBanks = append(res.NewBanks, b)
 		}
-		key := SourceKey(it.Year, where, bank.ID, it.Part)
-		if c, ok := byKey[key]; ok {
-			if c.Source.Excerpt == it.Text {
-				res.Same++
-				res.count(where, func(sc *SourceCount) { sc.Same++ })
-			} else {
-				c.Source.Excerpt = it.Text
-				updated, err := s.UpdateCase(ctx, c, c.Version, opts.By)
-				if err != nil {
-					return res, fmt.Errorf("import: line %d: %w", it.Line, err)
-				}
-				byKey[key] = updated
-				res.Merged++
-				res.count(where, func(sc *SourceCount) { sc.Merged++ })
-			}
+		key := SourceKey(it.Year, it.Where(), bank.ID, it.Part)
+		if c, ok := byKey[key]; ok && c.Source.Excerpt == it.Text {
+			st.op, st.c = reportSame, c
+		} else if ok {
+			merged := *c
+			merged.Source.Excerpt = it.Text
+			st.op, st.c = reportMerge, &merged
 		} else {
-			c := caseFromItem(it, bank, title)
-			created, err := s.CreateCase(ctx, c, opts.By)
-			if err != nil {
-				return res, fmt.Errorf("import: line %d: %w", it.Line, err)
-			}
-			byKey[key] = created
-			res.Created++
-			res.count(where, func(sc *SourceCount) { sc.Created++ })
+			st.op, st.c = reportCreate, caseFromItem(it, bank, title)
 		}
-		if opts.Progress != nil {
-			opts.Progress(i+1, len(rep.Items))
+		byKey[key] = st.c
+		steps = append(steps, st)
+	}
+	return steps
+}
+
+// checkReport runs on every step the checks its write will run.
+func checkReport(steps []reportStep, existing []*Case, t *Taxonomy) error {
+	ids := map[string]bool{}
+	for _, c := range existing {
+		ids[c.ID] = true
+	}
+	var bad badLines
+	for _, st := range steps {
+		var errs []error
+		if st.newBank != nil {
+			b := *st.newBank
+			b.Aliases = dedupe(b.Aliases)
+			errs = append(errs, b.Validate(t))
+		}
+		if st.op != reportSame {
+			cs := *st.c
+			cs.Normalize()
+			errs = append(errs, cs.Validate(t))
+		}
+		if st.op == reportCreate {
+			if ids[st.c.ID] {
+				errs = append(errs, &Error{Code: EINVALID, Message: fmt.Sprintf("case %q already exists", st.c.ID),
+					Fields: []FieldError{{Field: "id", Message: fmt.Sprintf("case %q already exists under another source key", st.c.ID)}}})
+			}
+			ids[st.c.ID] = true
+		}
+		if err := joinInvalid(errs); err != nil {
+			bad.add(st.item.Line, err)
 		}
 	}
-	return res, nil
+	return bad.err()
+}
+
+// joinInvalid merges the fields of invalid errors into one.
+func joinInvalid(errs []error) error {
+	var all *Error
+	for _, err := range errs {
+		var ce *Error
+		if !errors.As(err, &ce) {
+			continue
+		}
+		if all == nil {
+			all = &Error{Code: ce.Code, Message: ce.Message}
+		}
+		all.Fields = append(all.Fields, ce.Fields...)
+	}
+	if all == nil {
+		return nil
+	}
+	return all
 }
 
 // Dimensions of the chapter-5 tables, one table per dimension.
@@ -258,19 +373,66 @@ const importBatch = 1000
 
 // ImportJSONL reads records in the export format (banks, cases and
 // policies, one per line) and creates or replaces them by id; lines equal to
-// the stored record change nothing. Lines are written a batch per
-// transaction; an error stops the import after the last whole batch.
+// the stored record change nothing.
 //
-// The input is read as it is imported, a batch at a time, so that a large
-// file does not sit in memory whole; Progress then gets the lines done and
-// a total of -1 (unknown).
+// Every line is checked first, as its write will check it (decoding, the
+// limits, the taxonomy, the bank a case names), and an import with any bad
+// line is refused whole, naming the lines: nothing is stored. Only then are
+// the lines written, a batch per transaction, so that a large file does not
+// sit in memory or in one transaction whole. The input is read twice: a
+// reader that cannot seek back (a pipe) is copied to a temporary file first.
+// Progress gets the lines written and a total of -1 (unknown).
 func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
+	in, done, err := rereadable(r)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	start, err := in.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	if err := s.checkJSONL(ctx, in); err != nil {
+		return nil, err
+	}
+	if _, err := in.Seek(start, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("import: read again: %w", err)
+	}
+	return s.writeJSONL(ctx, in, opts)
+}
+
+// rereadable returns r if it can seek, else a temporary copy of it; done
+// removes the copy.
+func rereadable(r io.Reader) (io.ReadSeeker, func(), error) {
+	if rs, ok := r.(io.ReadSeeker); ok {
+		if _, err := rs.Seek(0, io.SeekCurrent); err == nil {
+			return rs, func() {}, nil
+		}
+	}
+	f, err := os.CreateTemp("", "casebank-import-*.jsonl")
+	if err != nil {
+		return nil, nil, fmt.Errorf("import: a temporary copy of the input: %w", err)
+	}
+	done := func() { f.Close(); os.Remove(f.Name()) }
+	if _, err := io.Copy(f, r); err != nil {
+		done()
+		return nil, nil, fmt.Errorf("import: read: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		done()
+		return nil, nil, fmt.Errorf("import: %w", err)
+	}
+	return f, done, nil
+}
+
+// eachBatch calls fn with up to importBatch lines at a time, numbered from
+// first (1-based); a leading byte order mark is dropped.
+func eachBatch(ctx context.Context, r io.Reader, fn func(first int, lines [][]byte) error) error {
 	in := bufio.NewReaderSize(r, 1<<16)
-	res := &ImportResult{}
-	first, done := true, 0
+	bom, done := true, 0
 	for eof := false; !eof; {
 		if err := ctx.Err(); err != nil {
-			return res, err
+			return err
 		}
 		var lines [][]byte
 		for len(lines) < importBatch {
@@ -278,10 +440,10 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions
 			if err == io.EOF {
 				eof = true
 			} else if err != nil {
-				return res, fmt.Errorf("import: read: %w", err)
+				return fmt.Errorf("import: read: %w", err)
 			}
-			if first {
-				line, first = bytes.TrimPrefix(line, []byte("\ufeff")), false
+			if bom {
+				line, bom = bytes.TrimPrefix(line, []byte("\ufeff")), false
 			}
 			if len(line) > 0 || !eof {
 				lines = append(lines, line)
@@ -293,25 +455,219 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions
 		if len(lines) == 0 {
 			break
 		}
+		if err := fn(done+1, lines); err != nil {
+			return err
+		}
+		done += len(lines)
+	}
+	return nil
+}
+
+// writeJSONL writes checked lines a batch per transaction. Only what the
+// check could not foresee (a concurrent write, a full disk) stops it, after
+// the last whole batch.
+func (s *Store) writeJSONL(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
+	res := &ImportResult{}
+	err := eachBatch(ctx, r, func(first int, lines [][]byte) error {
 		batch := &ImportResult{}
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			for i, line := range lines {
 				if err := s.importLine(tx, bytes.TrimSpace(line), opts.By, batch); err != nil {
-					return fmt.Errorf("line %d: %w", done+i+1, err)
+					return fmt.Errorf("line %d: %w", first+i, err)
 				}
 			}
 			return nil
 		})
 		if err != nil {
-			return res, err
+			return err
 		}
 		res.merge(batch)
-		done += len(lines)
 		if opts.Progress != nil {
-			opts.Progress(done, -1)
+			opts.Progress(first+len(lines)-1, -1)
+		}
+		return nil
+	})
+	return res, err
+}
+
+// checkJSONL runs on every line the checks its write would run, against the
+// store as it is now and the banks of the lines before it, and refuses the
+// import if any line fails.
+func (s *Store) checkJSONL(ctx context.Context, r io.Reader) error {
+	var bad badLines
+	err := s.db.View(func(tx *bolt.Tx) error {
+		t, err := s.taxonomyIn(tx)
+		if err != nil {
+			return err
+		}
+		ck := &importCheck{tx: tx, tax: t, banks: map[string]bool{}}
+		return eachBatch(ctx, r, func(first int, lines [][]byte) error {
+			for i, line := range lines {
+				err := ck.line(bytes.TrimSpace(line))
+				if ErrorCode(err) == EINVALID {
+					bad.add(first+i, err)
+				} else if err != nil {
+					return fmt.Errorf("line %d: %w", first+i, err)
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return bad.err()
+}
+
+// importCheck is the state of checkJSONL: the banks earlier lines create.
+type importCheck struct {
+	tx    *bolt.Tx
+	tax   *Taxonomy
+	banks map[string]bool
+}
+
+func (ck *importCheck) line(line []byte) error {
+	if len(line) == 0 {
+		return nil
+	}
+	var head struct {
+		Kind string `json:"kind"`
+	}
+	if err := json.Unmarshal(line, &head); err != nil {
+		return Errorf(EINVALID, "%v", err)
+	}
+	switch head.Kind {
+	case KindCase, "":
+		var c Case
+		if err := decodeStrict(line, &c); err != nil {
+			return err
+		}
+		cs := c
+		cs.Normalize()
+		err := cs.Validate(ck.tax)
+		if err == nil {
+			err = ck.bank(&cs.Bank)
+		}
+		// A line equal to its stored case is not written, so not checked.
+		if err != nil && c.ID != "" {
+			if old, gerr := getCase(ck.tx, c.ID); gerr == nil && sameCase(old, &c) {
+				return nil
+			}
+		}
+		return err
+	case KindPolicy:
+		var p Policy
+		if err := decodeStrict(line, &p); err != nil {
+			return err
+		}
+		old, _ := getPolicy(ck.tx, p.ID)
+		p.Themes = dedupe(p.Themes)
+		if p.Themes == nil {
+			p.Themes = []string{}
+		}
+		err := p.Validate(ck.tax)
+		if err != nil && old != nil {
+			x, y := *old, p
+			x.Version, y.Version, x.Created, y.Created, x.Updated, y.Updated = 0, 0, nil, nil, nil, nil
+			if reflect.DeepEqual(x, y) {
+				return nil
+			}
+		}
+		return err
+	case KindBank:
+		var b Bank
+		if err := decodeStrict(line, &b); err != nil {
+			return err
+		}
+		b.Kind = ""
+		if old, _ := getBank(ck.tx, b.ID); old != nil && reflect.DeepEqual(*old, b) {
+			ck.banks[b.ID] = true
+			return nil
+		}
+		b.Aliases = dedupe(b.Aliases)
+		if err := b.Validate(ck.tax); err != nil {
+			return err
+		}
+		ck.banks[b.ID] = true
+		return nil
+	default:
+		return Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(head.Kind))
+	}
+}
+
+// bank checks that a case's bank is stored, made by an earlier line, or
+// given inline in full (ensureBank then creates it).
+func (ck *importCheck) bank(b *Bank) error {
+	if ck.banks[b.ID] || ck.tx.Bucket(bucketBanks).Get([]byte(b.ID)) != nil {
+		return nil
+	}
+	if b.Name == "" && b.Type == "" && b.Region == "" {
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid case: bank %q is not in the registry; give its name, type and region to create it", b.ID),
+			Fields: []FieldError{{Field: "bank.id", Message: "unknown bank"}}}
+	}
+	inline := *b
+	inline.Aliases = dedupe(b.Aliases)
+	if err := inline.Validate(ck.tax); err != nil {
+		return err
+	}
+	ck.banks[b.ID] = true
+	return nil
+}
+
+// badLines gathers the lines of an import that fail their check: the first
+// few in full, the rest counted, so that the refusal stays short. Fields
+// holds the bad fields of those lines, each with its line.
+type badLines struct {
+	n     int
+	first []FieldError
+	msg   string
+}
+
+func (b *badLines) add(line int, err error) {
+	b.n++
+	if len(b.first) >= maxShown {
+		return
+	}
+	at := "line " + strconv.Itoa(line)
+	var ce *Error
+	if !errors.As(err, &ce) || len(ce.Fields) == 0 {
+		// A line that does not decode is malformed rather than invalid:
+		// the message names it, no field does.
+		msg := ErrorMessage(err)
+		if b.msg == "" {
+			b.msg = at + ": " + msg
+		}
+		return
+	}
+	// The line's fields, each named with the line, and the first few of
+	// them in the message.
+	var parts []string
+	for i, f := range ce.Fields {
+		if i < maxShown {
+			parts = append(parts, f.Field+": "+f.Message)
+		}
+		if len(b.first) < maxShown {
+			b.first = append(b.first, FieldError{Line: line, Field: f.Field, Message: f.Message, Allowed: f.Allowed})
 		}
 	}
-	return res, nil
+	if b.msg == "" {
+		b.msg = at + ": " + strings.Join(parts, "; ")
+		if n := len(ce.Fields) - len(parts); n > 0 {
+			b.msg += fmt.Sprintf(" and %d more", n)
+		}
+	}
+}
+
+// err is the refusal of the whole import, nil when no line was bad.
+func (b *badLines) err() error {
+	switch b.n {
+	case 0:
+		return nil
+	case 1:
+		return &Error{Code: EINVALID, Message: "invalid import, nothing was stored: " + b.msg, Fields: b.first}
+	default:
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid import, nothing was stored: %d lines are invalid; the first: %s", b.n, b.msg), Fields: b.first}
+	}
 }
 
 func (r *ImportResult) merge(b *ImportResult) {

@@ -108,7 +108,7 @@ func (s *Store) putPolicy(tx *bolt.Tx, p *Policy, by string) error {
 	if old := b.Get([]byte(p.ID)); old != nil {
 		var o Policy
 		if err := json.Unmarshal(old, &o); err != nil {
-			return fmt.Errorf("store: policy %s: %w", p.ID, err)
+			return damagedRecord("policy", p.ID, err)
 		}
 		p.Version, p.Created, p.Updated = o.Version+1, o.Created, &now
 	} else if p.Version < 1 || p.Updated == nil {
@@ -143,7 +143,7 @@ func getPolicy(tx *bolt.Tx, id string) (*Policy, error) {
 	}
 	var p Policy
 	if err := json.Unmarshal(v, &p); err != nil {
-		return nil, fmt.Errorf("store: policy %s: %w", id, err)
+		return nil, damagedRecord("policy", id, err)
 	}
 	return &p, nil
 }
@@ -155,7 +155,7 @@ func (s *Store) FindPolicies(ctx context.Context) ([]*Policy, error) {
 		return tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
 			var p Policy
 			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("store: policy %s: %w", k, err)
+				return damagedRecord("policy", string(k), err)
 			}
 			out = append(out, &p)
 			return nil

@@ -210,7 +210,7 @@ func (s *Store) ChangesSince(after uint64, limit int) ([]Change, error) {
 		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
 			var ch Change
 			if err := json.Unmarshal(v, &ch); err != nil {
-				return fmt.Errorf("store: log entry %x: %w", k, err)
+				return damagedRecord("log entry", fmt.Sprint(binary.BigEndian.Uint64(k)), err)
 			}
 			out = append(out, ch)
 		}
@@ -244,7 +244,7 @@ func getTaxonomy(tx *bolt.Tx) (*Taxonomy, error) {
 	}
 	var t Taxonomy
 	if err := json.Unmarshal(v, &t); err != nil {
-		return nil, fmt.Errorf("store: taxonomy: %w", err)
+		return nil, damagedRecord("the taxonomy", "", err)
 	}
 	return &t, nil
 }
@@ -342,7 +342,7 @@ func getBank(tx *bolt.Tx, id string) (*Bank, error) {
 	}
 	var b Bank
 	if err := json.Unmarshal(v, &b); err != nil {
-		return nil, fmt.Errorf("store: bank %s: %w", id, err)
+		return nil, damagedRecord("bank", id, err)
 	}
 	return &b, nil
 }
@@ -354,7 +354,7 @@ func (s *Store) FindBanks(ctx context.Context) ([]*Bank, error) {
 		return tx.Bucket(bucketBanks).ForEach(func(k, v []byte) error {
 			var b Bank
 			if err := json.Unmarshal(v, &b); err != nil {
-				return fmt.Errorf("store: bank %s: %w", k, err)
+				return damagedRecord("bank", string(k), err)
 			}
 			out = append(out, &b)
 			return nil
@@ -379,13 +379,13 @@ func getCase(tx *bolt.Tx, id string) (*Case, error) {
 	if v == nil {
 		return nil, Errorf(ENOTFOUND, "case %s not found", quoteShort(id))
 	}
-	return decodeCase(tx, v)
+	return decodeCase(tx, id, v)
 }
 
-func decodeCase(tx *bolt.Tx, v []byte) (*Case, error) {
+func decodeCase(tx *bolt.Tx, id string, v []byte) (*Case, error) {
 	var c Case
 	if err := json.Unmarshal(v, &c); err != nil {
-		return nil, fmt.Errorf("store: decode case: %w", err)
+		return nil, damagedRecord("case", id, err)
 	}
 	if b, err := getBank(tx, c.Bank.ID); err == nil {
 		c.Bank = *b
@@ -395,9 +395,9 @@ func decodeCase(tx *bolt.Tx, v []byte) (*Case, error) {
 
 func forEachCase(tx *bolt.Tx, fn func(*Case) error) error {
 	return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
-		c, err := decodeCase(tx, v)
+		c, err := decodeCase(tx, string(k), v)
 		if err != nil {
-			return fmt.Errorf("store: case %s: %w", k, err)
+			return err
 		}
 		return fn(c)
 	})
@@ -683,7 +683,7 @@ func (s *Store) EachRecord(ctx context.Context, policy func(*Policy) error, kase
 		err := tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
 			var p Policy
 			if err := json.Unmarshal(v, &p); err != nil {
-				return fmt.Errorf("store: policy %s: %w", k, err)
+				return damagedRecord("policy", string(k), err)
 			}
 			return policy(&p)
 		})

@@ -103,10 +103,14 @@ func (c *restoreCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stderr, "usage: casebank restore [--data DIR] FILE   (into an empty data directory)")
 		return errUsage
 	}
-	if err := corpus.Restore(fs.Arg(0), df.dir); err != nil {
+	// The index is rebuilt inside the restore: if that fails, the data
+	// directory is left as it was. A restored store is never seeded.
+	var d *data
+	err := corpus.RestoreThen(fs.Arg(0), df.dir, func() error {
+		var err error
+		d, err = openDataSeeding(ctx, df.dir, newLogger(c.stderr), false)
 		return err
-	}
-	d, err := openData(ctx, df.dir, newLogger(c.stderr))
+	})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,15 @@ import (
 	"casebank/index"
 )
 
+const importUsage = `usage: casebank import [--data DIR] [--by NAME] FILE
+  FILE is a JSONL export (banks, cases, policies) or a report's text.
+  Every record is checked first; a file with a bad one is refused whole,
+  naming its lines, and nothing is stored.
+  JSONL into a new data directory: stored as it is, nothing seeded first
+  (export, import into a new directory, export again: the same bytes).
+  Report text merges into the curated cases by source key: a new data
+  directory is seeded with the embedded corpus first.`
+
 type importCommand struct {
 	stdout, stderr io.Writer
 }
@@ -27,7 +36,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, "usage: casebank import [--data DIR] [--by NAME] FILE   (report text or JSONL export)")
+		fmt.Fprintln(c.stderr, importUsage)
 		return errUsage
 	}
 	f, err := os.Open(fs.Arg(0))
@@ -37,7 +46,17 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	defer f.Close()
 	in := bufio.NewReaderSize(f, 1<<20)
 	head, _ := in.Peek(4096) // enough to tell JSONL from report text
-	d, err := openData(ctx, df.dir, newLogger(c.stderr))
+	jsonl := corpus.IsJSONL(head)
+	var src io.Reader = in
+	// A JSONL import reads its file twice (checked whole, then written):
+	// a file is read again from the start, a pipe is copied by the store.
+	if _, err := f.Seek(0, io.SeekStart); jsonl && err == nil {
+		src = f
+	}
+	// A JSONL export into a new directory gives back the same records, so
+	// nothing is seeded under it; report text merges into the curated
+	// cases, so a new directory gets them first.
+	d, err := openDataSeeding(ctx, df.dir, newLogger(c.stderr), !jsonl)
 	if err != nil {
 		return err
 	}
@@ -45,8 +64,8 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 
 	opts := corpus.ImportOptions{By: *by, Progress: progressBar(c.stderr)}
 	var res *corpus.ImportResult
-	if corpus.IsJSONL(head) {
-		res, err = d.store.ImportJSONL(ctx, in, opts)
+	if jsonl {
+		res, err = d.store.ImportJSONL(ctx, src, opts)
 	} else {
 		res, err = d.store.ImportReport(ctx, in, opts)
 	}

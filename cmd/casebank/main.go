@@ -95,8 +95,10 @@ commands:
   serve     run the web server (default); an empty --data directory is seeded
             with the embedded 2025 report corpus
   search    search from the terminal: casebank search "城商行 DeepSeek"
-  import    import a report's text (merging into curated cases by source key)
-            or a JSONL export: casebank import report.txt
+  import    import a report's text (merging into curated cases by source key;
+            a new --data directory is seeded with them first) or a JSONL
+            export (into a new directory as it is, nothing seeded): casebank
+            import report.txt; a file with a bad record stores nothing
   export    print every record: casebank export --format jsonl|csv [-o FILE]
   backup    write a consistent copy of the store: casebank backup FILE, or
             from a running server: casebank backup --from URL --token T FILE
@@ -147,6 +149,11 @@ func (d *data) Close() error {
 // openData opens the store in dir, seeding it from the embedded corpus when
 // it is new (never otherwise), and opens and catches up the index.
 func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, error) {
+	return openDataSeeding(ctx, dir, logger, true)
+}
+
+// openDataSeeding is openData that seeds a new store only if seedNew.
+func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedNew bool) (*data, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -163,7 +170,7 @@ func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, erro
 		d.Close()
 		return nil, err
 	}
-	if seq == 0 {
+	if seq == 0 && seedNew {
 		if err := store.SeedDefault(ctx); err != nil {
 			d.Close()
 			return nil, err

@@ -1,0 +1,67 @@
+package api_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"casebank/api"
+	"casebank/corpus"
+	"casebank/corpus/corpustest"
+	"casebank/index"
+)
+
+// A case damaged inside an intact store file answers 503 naming it, where
+// it answered 500 ("decode case: invalid character"); the other cases are
+// served.
+func TestDamagedRecordAnswers503(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, corpus.StoreFile)
+	const marker = "DAMAGE-MARKER-api"
+	open := func() (*corpus.Store, *index.Index) {
+		store, err := corpus.Open(path, corpus.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, err := index.Open(ctx, dir, store, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store, ix
+	}
+	store, ix := open()
+	if err := store.SeedDefault(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.CreateCase(ctx, corpustest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", marker+" 正文"), "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	store.Close()
+	corpustest.DamageValue(t, path, marker)
+
+	store, ix = open() // the index is current: nothing is decoded at start
+	t.Cleanup(func() { ix.Close(); store.Close() })
+	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), Version: "test"}
+	ts := httptest.NewServer(s.Echo())
+	t.Cleanup(ts.Close)
+
+	for _, path := range []string{"/api/v1/cases/damaged-case", "/api/v1/stats", "/api/v1/cite?ids=damaged-case"} {
+		var body api.ErrorBody
+		code := get(t, ts, path, &body)
+		if code != http.StatusServiceUnavailable || !strings.Contains(body.Error.Message, "case damaged-case cannot be read") {
+			t.Errorf("GET %s: %d %+v", path, code, body.Error)
+		}
+	}
+	if code := get(t, ts, "/api/v1/cases/r2025-t1-4-qingdao-rcb", nil); code != http.StatusOK {
+		t.Errorf("an intact case: %d", code)
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"casebank/corpus"
+	"casebank/corpus/corpustest"
+)
+
+// Export, import into a new data directory, export again: the same bytes.
+// Before, the import seeded the new directory first, so the seeded records
+// kept new stamps and the import called them unchanged.
+func TestImportExportIntoNewDirectoryRoundTrips(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src")
+	code, a, errs := run(t, "export", "--data", src, "--format", "jsonl")
+	if code != 0 || a == "" {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	if err := os.WriteFile(file, []byte(a), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "new")
+	if code, out, errs := run(t, "import", "--data", dst, file); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	code, b, errs := run(t, "export", "--data", dst, "--format", "jsonl")
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	if a != b {
+		t.Fatalf("export after import into a new directory differs (%d vs %d bytes)", len(b), len(a))
+	}
+}
+
+// A file with a bad line is refused whole by the command, naming the line;
+// the new directory then holds no record.
+func TestImportCommandRefusesABadFileWhole(t *testing.T) {
+	_, a, _ := run(t, "export", "--data", filepath.Join(t.TempDir(), "src"), "--format", "jsonl")
+	lines := strings.Split(strings.TrimSuffix(a, "\n"), "\n")
+	bad := -1
+	for i, l := range lines {
+		if strings.Contains(l, `"kind":"case"`) && strings.Contains(l, `"title":{"zh":"`) {
+			bad = i
+		}
+	}
+	if bad < 0 {
+		t.Fatal("no case line in the export")
+	}
+	lines[bad] = strings.Replace(lines[bad], `"title":{"zh":"`, `"title":{"zh":"`+strings.Repeat("长", 301), 1)
+	file := filepath.Join(t.TempDir(), "bad.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "new")
+	code, _, errs := run(t, "import", "--data", dst, file)
+	if want := "line " + strconv.Itoa(bad+1) + ": title.zh: at most 300 characters"; code != 1 || !strings.Contains(errs, want) {
+		t.Fatalf("import of a bad file: %d %s, want %q", code, errs, want)
+	}
+	store, err := corpus.Open(filepath.Join(dst, corpus.StoreFile), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if seq, _ := store.LastSeq(); seq != 0 {
+		t.Fatalf("a refused import into a new directory left %d changes", seq)
+	}
+}
+
+// Report text still merges into the curated cases: a new directory is
+// seeded first, and the command says so.
+func TestImportReportIntoNewDirectorySeeds(t *testing.T) {
+	dst := filepath.Join(t.TempDir(), "new")
+	code, out, errs := run(t, "import", "--data", dst, filepath.Join("..", "..", "corpus", "testdata", "mini-report.txt"))
+	if code != 0 || !strings.Contains(errs, "seeded an empty store") || !strings.Contains(out, "merged") {
+		t.Fatalf("report import: %d %s %s", code, out, errs)
+	}
+}
+
+// Restoring a backup with a record that does not decode is refused, and
+// the data directory is not made. Before, the copy was kept and the index
+// rebuild then failed on the record, leaving casebank.db and index.bleve.
+func TestRestoreCommandRefusesUndecodableRecordsLeavingNothing(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src")
+	if code, _, errs := run(t, "reindex", "--data", src); code != 0 { // seeds the directory
+		t.Fatal(errs)
+	}
+	store, err := corpus.Open(filepath.Join(src, corpus.StoreFile), corpus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marker = "DAMAGE-MARKER-cli"
+	_, err = store.CreateCase(context.Background(), corpustest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", marker+" 正文"), "t")
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(src, corpus.StoreFile)
+	corpustest.DamageValue(t, backup, marker)
+
+	dst := filepath.Join(t.TempDir(), "restored")
+	code, _, errs := run(t, "restore", "--data", dst, backup)
+	if code != 1 || !strings.Contains(errs, `"damaged-case" cannot be read`) {
+		t.Fatalf("restore of a damaged backup: %d %s", code, errs)
+	}
+	if _, err := os.Stat(dst); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(dst)
+		t.Fatalf("a refused restore left %s with %v", dst, entries)
+	}
+}
