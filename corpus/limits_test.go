@@ -304,3 +304,45 @@ func TestOtherWritesHaveLimits(t *testing.T) {
 		t.Fatalf("case changed from version %d to %d", before.Version, after.Version)
 	}
 }
+
+// A codebook change that the codebook's rules refuse names the field at
+// fault (a 422 over the API) and changes nothing.
+func TestCodebookChangesNameTheirField(t *testing.T) {
+	s := corpustest.MustOpenStore(t, true)
+	before, err := s.Taxonomy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ch           corpus.CodebookChange
+		field, words string
+	}{
+		{corpus.CodebookChange{Op: "add", Code: "Bad Code!", ZH: "x", EN: "x"}, "code", "lowercase"},
+		{corpus.CodebookChange{Op: "add", Code: "", ZH: "x", EN: "x"}, "code", "lowercase"},
+		{corpus.CodebookChange{Op: "add", Code: "new_theme", EN: "x"}, "zh", "label"},
+		{corpus.CodebookChange{Op: "add", Code: "new_theme", ZH: "x"}, "en", "label"},
+		{corpus.CodebookChange{Op: "merge", Code: "ai", Into: "ai"}, "into", "cannot be merged into itself"},
+	} {
+		_, err := s.ChangeCodebook(ctx, c.ch, "admin")
+		if f := fieldError(t, err, c.field); !strings.Contains(f.Message, c.words) {
+			t.Errorf("%+v: %s: %q", c.ch, c.field, f.Message)
+		}
+	}
+	// A full codebook refuses one more theme.
+	full := *before
+	full.Themes = slices.Clone(before.Themes)
+	for i := len(full.Themes); i < corpus.MaxTaxonomyValues; i++ {
+		full.Themes = append(full.Themes, corpus.Value{Code: fmt.Sprintf("t%d", i), ZH: "主题", EN: "theme"})
+	}
+	if err := s.PutTaxonomy(ctx, &full, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ChangeCodebook(ctx, corpus.CodebookChange{Op: "add", Code: "one_more", ZH: "x", EN: "x"}, "admin")
+	if f := fieldError(t, err, "code"); !strings.Contains(f.Message, "at most 500 themes") {
+		t.Errorf("501st theme: %q", f.Message)
+	}
+	after, _ := s.Taxonomy()
+	if len(after.Themes) != corpus.MaxTaxonomyValues {
+		t.Fatalf("refused changes changed the codebook: %d themes", len(after.Themes))
+	}
+}
