@@ -56,6 +56,8 @@ func TestHostileRequests(t *testing.T) {
 		{"id with ../", "POST", "/api/v1/cases", ed, valid(func(m map[string]any) { m["id"] = "../../etc/passwd" }), "", 422},
 		{"id with NUL", "POST", "/api/v1/cases", ed, valid(func(m map[string]any) { m["id"] = "a\x00b" }), "", 422},
 		{"NUL in body", "POST", "/api/v1/cases", ed, valid(func(m map[string]any) { m["body"] = "a\x00b" }), "", 422},
+		{"ESC in title", "POST", "/api/v1/cases", ed, valid(func(m map[string]any) { m["title"] = map[string]any{"zh": "标题\x1b[2J"} }), "", 422},
+		{"BEL in a product", "POST", "/api/v1/cases", ed, valid(func(m map[string]any) { m["products"] = []string{"\a"} }), "", 422},
 		{"invalid UTF-8", "POST", "/api/v1/cases", ed, `{"id":"u","body":"` + "\xff\xfe" + `"}`, "", 400},
 		{"10 MB body", "POST", "/api/v1/cases", ed, strings.Repeat("x", 10<<20), "", 413},
 		{"text/plain body", "POST", "/api/v1/cases", ed, `{}`, "text/plain", 415},
