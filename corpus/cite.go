@@ -35,7 +35,9 @@ func Cite(cases []*Case, format string) (string, error) {
 			field("title", citeTitle(c))
 			field("booktitle", c.Source.Report)
 			field("publisher", ReportPublisher)
-			field("year", fmt.Sprint(c.Source.Year))
+			if y := citeYear(c); y != 0 {
+				field("year", fmt.Sprint(y))
+			}
 			field("chapter", c.Source.Section)
 			field("note", citeNote(c))
 			b.WriteString("}\n")
@@ -54,7 +56,9 @@ func Cite(cases []*Case, format string) (string, error) {
 			line("TI", citeTitle(c))
 			line("T2", c.Source.Report)
 			line("PB", ReportPublisher)
-			line("PY", fmt.Sprint(c.Source.Year))
+			if y := citeYear(c); y != 0 {
+				line("PY", fmt.Sprint(y))
+			}
 			line("SE", c.Source.Section)
 			line("N1", citeNote(c))
 			line("ER", " ")
@@ -65,8 +69,10 @@ func Cite(cases []*Case, format string) (string, error) {
 			items[i] = map[string]any{
 				"id": c.ID, "type": "chapter", "title": citeTitle(c),
 				"container-title": c.Source.Report, "publisher": ReportPublisher,
-				"issued":  map[string]any{"date-parts": [][]int{{c.Source.Year}}},
 				"section": c.Source.Section, "note": citeNote(c), "language": "zh-CN",
+			}
+			if y := citeYear(c); y != 0 {
+				items[i]["issued"] = map[string]any{"date-parts": [][]int{{y}}}
 			}
 		}
 		data, err := json.MarshalIndent(items, "", "  ")
@@ -87,6 +93,15 @@ func citeTitle(c *Case) string {
 		return c.Title.ZH
 	}
 	return c.Title.EN
+}
+
+// citeYear is the year the report appeared: the source's, else the case's,
+// 0 when neither is known (then the citation has no year).
+func citeYear(c *Case) int {
+	if c.Source.Year != 0 {
+		return c.Source.Year
+	}
+	return c.Year
 }
 
 func citeNote(c *Case) string {

@@ -220,6 +220,22 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 	l.text("into", ch.Into, MaxCode)
 	l.text("zh", ch.ZH, MaxLabel)
 	l.text("en", ch.EN, MaxLabel)
+	switch ch.Op {
+	case "add":
+		if len(ch.Code) <= MaxCode && !codePattern(ch.Code) {
+			l.bad("code", "a theme code must be lowercase ASCII letters, digits and _")
+		}
+		if ch.ZH == "" {
+			l.bad("zh", "a new theme needs a Chinese label")
+		}
+		if ch.EN == "" {
+			l.bad("en", "a new theme needs an English label")
+		}
+	case "merge":
+		if ch.Into == ch.Code {
+			l.bad("into", "a theme cannot be merged into itself")
+		}
+	}
 	if err := l.err("codebook change"); err != nil {
 		return nil, err // before the write lock
 	}
@@ -240,6 +256,10 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 			if idx >= 0 {
 				return Errorf(ECONFLICT, "theme %s already exists", quoteShort(ch.Code))
 			}
+			if len(t.Themes) >= MaxTaxonomyValues {
+				return &Error{Code: EINVALID, Message: fmt.Sprintf("the codebook holds at most %d themes: merge or retire one first", MaxTaxonomyValues),
+					Fields: []FieldError{{Field: "code", Message: fmt.Sprintf("no room for another theme: at most %d themes", MaxTaxonomyValues)}}}
+			}
 			t.Themes = append(t.Themes, Value{Code: ch.Code, ZH: ch.ZH, EN: ch.EN})
 		case "rename":
 			if idx < 0 {
@@ -259,7 +279,7 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 				return unknown("code", ch.Code)
 			}
 			into := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Into })
-			if into < 0 || ch.Into == ch.Code {
+			if into < 0 {
 				return unknown("into", ch.Into)
 			}
 			from := t.Themes[idx]

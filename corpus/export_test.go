@@ -32,6 +32,10 @@ func TestCSVExportDefusesFormulasAndLineBreaks(t *testing.T) {
 	s := corpustest.MustOpenStore(t, false)
 	c := hostileCase("hostile")
 	c.Bank = corpus.Bank{ID: "hostile-bank", Name: "=cmd|'/C calc'!A0", Type: "city_commercial", Region: "jiangsu"}
+	// NEL (U+0085) is a C1 control character, which a write refuses; the
+	// store gets another line break in its place, ExportCasesCSV the NEL.
+	body := c.Body
+	c.Body = strings.ReplaceAll(body, "\u0085", "\u2028")
 	stored, err := s.CreateCase(ctx, c, "tester")
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +44,9 @@ func TestCSVExportDefusesFormulasAndLineBreaks(t *testing.T) {
 	if err := s.ExportCSV(ctx, &whole); err != nil {
 		t.Fatal(err)
 	}
-	if err := corpus.ExportCasesCSV(&subset, []*corpus.Case{stored}); err != nil {
+	given := *stored
+	given.Body = body
+	if err := corpus.ExportCasesCSV(&subset, []*corpus.Case{&given}); err != nil {
 		t.Fatal(err)
 	}
 	for name, out := range map[string]string{"ExportCSV": whole.String(), "ExportCasesCSV": subset.String()} {
@@ -161,5 +167,36 @@ func TestBibTeXValuesCannotForgeFields(t *testing.T) {
 	}
 	if got := strings.Join(fields, " "); got != "title booktitle publisher year chapter note" {
 		t.Fatalf("fields %s", got)
+	}
+}
+
+// A case whose source has no year is cited with the case's year; a case
+// with neither gets no year field rather than year 0.
+func TestCitationYearFallsBackToTheCase(t *testing.T) {
+	for _, c := range []struct {
+		name                 string
+		caseYear, sourceYear int
+		want                 map[string]string // format → the year as it appears
+	}{
+		{"source year", 2024, 2025, map[string]string{corpus.CiteBibTeX: "year = {2025}", corpus.CiteRIS: "PY  - 2025\r\n", corpus.CiteCSL: `"date-parts": [[2025]]`}},
+		{"case year only", 2025, 0, map[string]string{corpus.CiteBibTeX: "year = {2025}", corpus.CiteRIS: "PY  - 2025\r\n", corpus.CiteCSL: `"date-parts": [[2025]]`}},
+		{"no year", 0, 0, nil},
+	} {
+		cs := corpustest.NewCase("cited", "jiangsu-bank", "标题", "正文")
+		cs.Year, cs.Source.Year = c.caseYear, c.sourceYear
+		for _, format := range corpus.CiteFormats {
+			out, err := corpus.Cite([]*corpus.Case{cs}, format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compact := regexp.MustCompile(`\[\s+`).ReplaceAllString(regexp.MustCompile(`\s+\]`).ReplaceAllString(out, "]"), "[")
+			if want := c.want[format]; want != "" && !strings.Contains(compact, want) {
+				t.Errorf("%s, %s: no %q in\n%s", c.name, format, want, out)
+			}
+			if strings.Contains(out, "{0}") || strings.Contains(out, "PY  - 0") || strings.Contains(compact, "[[0]]") ||
+				c.want == nil && (strings.Contains(out, "year") || strings.Contains(out, "PY ") || strings.Contains(out, "issued")) {
+				t.Errorf("%s, %s: a year that is not known is cited:\n%s", c.name, format, out)
+			}
+		}
 	}
 }

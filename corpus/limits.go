@@ -108,10 +108,16 @@ func (l *limits) bad(field, msg string) {
 	l.fields = append(l.fields, FieldError{Field: field, Message: msg})
 }
 
-// text checks that s is valid UTF-8 without NUL bytes and at most max characters.
+// text checks that s is valid UTF-8 without NUL bytes or other control
+// characters and at most max characters.
 func (l *limits) text(field, s string, max int) bool {
 	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
 		l.bad(field, "must be valid UTF-8 without NUL bytes")
+		return false
+	}
+	if i := controlAt(s); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		l.bad(field, fmt.Sprintf("must not contain control characters (%U at character %d)", r, utf8.RuneCountInString(s[:i])+1))
 		return false
 	}
 	// A string of at most max bytes cannot hold more characters.
@@ -122,6 +128,21 @@ func (l *limits) text(field, s string, max int) bool {
 		}
 	}
 	return true
+}
+
+// controlAt returns the byte offset of the first control character in the
+// valid UTF-8 s, or -1. Tab, LF and CR are text; the other C0 characters,
+// DEL and C1 (U+0080–U+009F, which UTF-8 writes as 0xC2 0x80–0x9F) would
+// drive a terminal (ESC), ring it (BEL) or hide text when shown or exported.
+func controlAt(s string) int {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f ||
+			b == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
+			return i
+		}
+	}
+	return -1
 }
 
 // count checks that a list has at most max entries.

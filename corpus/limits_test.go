@@ -23,7 +23,12 @@ func TestSeedFitsLimits(t *testing.T) {
 		max  int
 	}
 	var sizes []size
-	text := func(what, s string, max int) { sizes = append(sizes, size{what, utf8.RuneCountInString(s), max}) }
+	text := func(what, s string, max int) {
+		sizes = append(sizes, size{what, utf8.RuneCountInString(s), max})
+		if i := strings.IndexFunc(s, refusedControl); i >= 0 {
+			t.Errorf("%s holds control character %U: %.80q", what, []rune(s[i:])[0], s)
+		}
+	}
 	list := func(what string, xs []string, maxN, maxLen int) {
 		sizes = append(sizes, size{what, len(xs), maxN})
 		for _, x := range xs {
@@ -302,5 +307,99 @@ func TestOtherWritesHaveLimits(t *testing.T) {
 
 	if after, _ := s.FindCaseByID(ctx, id); after.Version != before.Version {
 		t.Fatalf("case changed from version %d to %d", before.Version, after.Version)
+	}
+}
+
+// A codebook change that the codebook's rules refuse names the field at
+// fault (a 422 over the API) and changes nothing.
+func TestCodebookChangesNameTheirField(t *testing.T) {
+	s := corpustest.MustOpenStore(t, true)
+	before, err := s.Taxonomy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		ch           corpus.CodebookChange
+		field, words string
+	}{
+		{corpus.CodebookChange{Op: "add", Code: "Bad Code!", ZH: "x", EN: "x"}, "code", "lowercase"},
+		{corpus.CodebookChange{Op: "add", Code: "", ZH: "x", EN: "x"}, "code", "lowercase"},
+		{corpus.CodebookChange{Op: "add", Code: "new_theme", EN: "x"}, "zh", "label"},
+		{corpus.CodebookChange{Op: "add", Code: "new_theme", ZH: "x"}, "en", "label"},
+		{corpus.CodebookChange{Op: "merge", Code: "ai", Into: "ai"}, "into", "cannot be merged into itself"},
+	} {
+		_, err := s.ChangeCodebook(ctx, c.ch, "admin")
+		if f := fieldError(t, err, c.field); !strings.Contains(f.Message, c.words) {
+			t.Errorf("%+v: %s: %q", c.ch, c.field, f.Message)
+		}
+	}
+	// A full codebook refuses one more theme.
+	full := *before
+	full.Themes = slices.Clone(before.Themes)
+	for i := len(full.Themes); i < corpus.MaxTaxonomyValues; i++ {
+		full.Themes = append(full.Themes, corpus.Value{Code: fmt.Sprintf("t%d", i), ZH: "主题", EN: "theme"})
+	}
+	if err := s.PutTaxonomy(ctx, &full, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ChangeCodebook(ctx, corpus.CodebookChange{Op: "add", Code: "one_more", ZH: "x", EN: "x"}, "admin")
+	if f := fieldError(t, err, "code"); !strings.Contains(f.Message, "at most 500 themes") {
+		t.Errorf("501st theme: %q", f.Message)
+	}
+	after, _ := s.Taxonomy()
+	if len(after.Themes) != corpus.MaxTaxonomyValues {
+		t.Fatalf("refused changes changed the codebook: %d themes", len(after.Themes))
+	}
+}
+
+// refusedControl is a control character no text field may hold: C0 but
+// tab, LF and CR; DEL; C1.
+func refusedControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f
+}
+
+// Control characters (a terminal's ESC, BEL; DEL; C1) are refused in every
+// text field, naming the field, the character and where it is; tab, LF and
+// CR are text.
+func TestControlCharactersAreRefused(t *testing.T) {
+	s := corpustest.MustOpenStore(t, true)
+	for _, c := range []struct {
+		name, field, where string
+		edit               func(c *corpus.Case)
+	}{
+		{"ESC in a title", "title.zh", "U+001B at character 5", func(c *corpus.Case) { c.Title.ZH = "标题标题\x1b[31m红" }},
+		{"BEL in a product", "products[1]", "U+0007 at character 2", func(c *corpus.Case) { c.Products = []string{"ok", "a\ab"} }},
+		{"DEL in a bank name", "bank.name", "U+007F at character 3", func(c *corpus.Case) {
+			c.Bank = corpus.Bank{ID: "ctl-bank", Name: "新银\x7f行", Type: "city_commercial", Region: "jiangsu"}
+		}},
+		{"C1 CSI in the body", "body", "U+009B at character 2", func(c *corpus.Case) { c.Body = "正\u009b31m文" }},
+		{"vertical tab in a figure", "figures[0].value", "U+000B at character 2", func(c *corpus.Case) {
+			c.Figures = []corpus.Figure{{Label: "x", Value: "1\v2"}}
+		}},
+		{"backspace in the source", "source.heading", "U+0008 at character 1", func(c *corpus.Case) { c.Source.Heading = "\bx" }},
+	} {
+		cs := corpustest.NewCase("ctl-case", "jiangsu-bank", "标题", "正文")
+		c.edit(cs)
+		_, err := s.CreateCase(ctx, cs, "ed")
+		if f := fieldError(t, err, c.field); !strings.Contains(f.Message, "must not contain control characters ("+c.where+")") {
+			t.Errorf("%s: %q", c.name, f.Message)
+		}
+	}
+	if _, err := s.FindCaseByID(ctx, "ctl-case"); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+		t.Fatalf("a case with control characters was stored: %v", err)
+	}
+	// Other writes check their text the same way.
+	_, err := s.ChangeCodebook(ctx, corpus.CodebookChange{Op: "add", Code: "ctl", ZH: "主\x1b题", EN: "x"}, "admin")
+	fieldError(t, err, "zh")
+	err = s.PutPolicy(ctx, &corpus.Policy{ID: "ctl-policy", Kind: corpus.KindPolicy, Name: "政策", Issuer: "\x07人民银行",
+		Date: "2025", Region: "national"}, "admin")
+	fieldError(t, err, "issuer")
+	_, err = s.PatchTags(ctx, "r2025-t1-4-jiangsu-bank", corpus.TagPatch{Decisions: &corpus.Decisions{Accepted: []string{"theme:ai\x1b"}}}, "ed")
+	fieldError(t, err, "decisions.accepted[0]")
+
+	// Tab, LF and CR are text.
+	cs := corpustest.NewCase("ctl-case", "jiangsu-bank", "标题", "第一段\r\n第二段\n\t缩进")
+	if _, err := s.CreateCase(ctx, cs, "ed"); err != nil {
+		t.Fatalf("tab, LF and CR refused: %v", err)
 	}
 }

@@ -76,40 +76,53 @@ func (t *Taxonomy) Has(kind, code string) bool {
 	return ok
 }
 
-// Validate checks that every kind has entries and that codes are unique and labelled.
+// Validate checks that every kind has entries and that codes are unique and
+// labelled. Its errors name the field at fault ("themes[3].code").
 func (t *Taxonomy) Validate() error {
 	for _, kind := range TaxonomyKinds {
 		vals := t.Values(kind)
+		list := kindField[kind]
+		invalid := func(field, format string, args ...any) error {
+			msg := fmt.Sprintf(format, args...)
+			return &Error{Code: EINVALID, Message: "taxonomy: " + field + ": " + msg, Fields: []FieldError{{Field: field, Message: msg}}}
+		}
 		if len(vals) == 0 {
-			return Errorf(EINVALID, "taxonomy: %s has no values", kind)
+			return invalid(list, "%s has no values", kind)
 		}
 		if len(vals) > MaxTaxonomyValues {
-			return Errorf(EINVALID, "taxonomy: %s has %d values, at most %d", kind, len(vals), MaxTaxonomyValues)
+			return invalid(list, "%s has %d values, at most %d", kind, len(vals), MaxTaxonomyValues)
 		}
-		seen := map[string]bool{}
-		for _, v := range vals {
+		seen := make(map[string]bool, len(vals))
+		for i, v := range vals {
+			at := fmt.Sprintf("%s[%d].", list, i)
 			if !codePattern(v.Code) || len(v.Code) > MaxCode {
-				return Errorf(EINVALID, "taxonomy: %s code %s must be lowercase ascii with _, at most %d characters", kind, quoteShort(v.Code), MaxCode)
+				return invalid(at+"code", "%s code %s must be lowercase ascii with _, at most %d characters", kind, quoteShort(v.Code), MaxCode)
 			}
 			var l limits
-			l.text("zh", v.ZH, MaxLabel)
-			l.text("en", v.EN, MaxLabel)
-			l.list("aliases_zh", v.AliasesZH, MaxLabelAliases, MaxLabel)
-			l.list("aliases_en", v.AliasesEN, MaxLabelAliases, MaxLabel)
+			l.text(at+"zh", v.ZH, MaxLabel)
+			l.text(at+"en", v.EN, MaxLabel)
+			l.list(at+"aliases_zh", v.AliasesZH, MaxLabelAliases, MaxLabel)
+			l.list(at+"aliases_en", v.AliasesEN, MaxLabelAliases, MaxLabel)
 			if err := l.err(fmt.Sprintf("%s %q", kind, v.Code)); err != nil {
 				return err
 			}
 			if seen[v.Code] {
-				return Errorf(EINVALID, "taxonomy: %s code %q appears twice", kind, v.Code)
+				return invalid(at+"code", "%s code %q appears twice", kind, v.Code)
 			}
-			if v.ZH == "" || v.EN == "" {
-				return Errorf(EINVALID, "taxonomy: %s code %q needs zh and en labels", kind, v.Code)
+			if v.ZH == "" {
+				return invalid(at+"zh", "%s code %q needs zh and en labels", kind, v.Code)
+			}
+			if v.EN == "" {
+				return invalid(at+"en", "%s code %q needs zh and en labels", kind, v.Code)
 			}
 			seen[v.Code] = true
 		}
 	}
 	return nil
 }
+
+// kindField is each kind's list as the taxonomy's JSON names it.
+var kindField = map[string]string{KindDimension: "dimensions", KindBankType: "bank_types", KindTheme: "themes", KindRegion: "regions"}
 
 func codePattern(s string) bool {
 	if s == "" {

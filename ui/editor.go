@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -66,31 +70,75 @@ func (u *UI) signinPage(c echo.Context) error {
 // renderSignin shows the sign-in form, bound to this browser's pre-session
 // cookie.
 func (u *UI) renderSignin(c echo.Context, status int, next, msg string) error {
-	data := map[string]any{"Next": next, "SigninCSRF": signinToken(c)}
+	data := map[string]any{"Next": next, "SigninCSRF": u.signinToken(c)}
 	if msg != "" {
 		data["Error"] = msg
 	}
 	return u.render(c, status, "signin", data)
 }
 
-// The sign-in form carries a random value that must match a cookie set with
-// the form, so that another site cannot post its own token to /signin and
-// sign a visitor in as the attacker (login CSRF).
+// The sign-in form carries a value that must match a cookie set with the
+// form, so that another site cannot post its own token to /signin and sign a
+// visitor in as the attacker (login CSRF). The value is signed with a key of
+// this process, so a cookie planted by someone else (from a sibling
+// subdomain, say) is refused too; a restart voids open sign-in forms.
 const (
 	signinCookie = "casebank_signin"
 	signinField  = "signin_csrf"
 )
 
 // signinToken returns the browser's pre-session value, setting the cookie
-// when it has none.
-func signinToken(c echo.Context) string {
-	if ck, err := c.Cookie(signinCookie); err == nil && len(ck.Value) == 26 &&
-		!strings.ContainsFunc(ck.Value, func(r rune) bool { return (r < 'A' || r > 'Z') && (r < '2' || r > '7') }) {
+// when it has no valid one.
+func (u *UI) signinToken(c echo.Context) string {
+	if ck, err := c.Cookie(signinCookie); err == nil && u.issued(ck.Value) {
 		return ck.Value
 	}
-	v := rand.Text() // 26 base32 characters, 128 bits
+	nonce := rand.Text() // 26 base32 characters, 128 bits
+	v := nonce + "." + u.signature(nonce)
 	c.SetCookie(&http.Cookie{Name: signinCookie, Value: v, Path: "/signin", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c)})
 	return v
+}
+
+func (u *UI) signature(nonce string) string {
+	mac := hmac.New(sha256.New, u.signinKey)
+	mac.Write([]byte(nonce))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// issued reports whether v is a pre-session value this process signed.
+func (u *UI) issued(v string) bool {
+	nonce, sig, ok := strings.Cut(v, ".")
+	return ok && nonce != "" && hmac.Equal([]byte(sig), []byte(u.signature(nonce)))
+}
+
+// sameOrigin reports whether the request's Origin header, or lacking it its
+// Referer, names this site (scheme as the browser used it, and host). A
+// request with neither (older browsers, privacy settings) passes: the signed
+// cookie still binds it to our form.
+func sameOrigin(c echo.Context) bool {
+	r := c.Request()
+	from := r.Header.Get("Origin")
+	if from == "" {
+		from = r.Header.Get("Referer")
+		if from == "" {
+			return true
+		}
+	}
+	o, err := url.Parse(from) // "null" (an opaque origin) parses without a host
+	if err != nil || o.Host == "" {
+		return false
+	}
+	scheme := c.Scheme()
+	return strings.EqualFold(o.Scheme, scheme) && strings.EqualFold(hostPort(o.Host, o.Scheme), hostPort(r.Host, scheme))
+}
+
+// hostPort returns host with the scheme's default port dropped.
+func hostPort(host, scheme string) string {
+	if h, port, err := net.SplitHostPort(host); err == nil &&
+		(scheme == "http" && port == "80" || scheme == "https" && port == "443") {
+		return h
+	}
+	return host
 }
 
 // secure reports whether the browser reached us over https, directly or
@@ -118,7 +166,8 @@ func safeNext(next string) string {
 func (u *UI) signin(c echo.Context) error {
 	next := safeNext(c.FormValue("next"))
 	ck, err := c.Cookie(signinCookie)
-	if form := c.FormValue(signinField); err != nil || form == "" || subtle.ConstantTimeCompare([]byte(form), []byte(ck.Value)) != 1 {
+	if form := c.FormValue(signinField); err != nil || !u.issued(ck.Value) || !sameOrigin(c) ||
+		subtle.ConstantTimeCompare([]byte(form), []byte(ck.Value)) != 1 {
 		return u.renderSignin(c, http.StatusForbidden, next,
 			"登录表单已过期或来自其他网站，请在本页重新登录。The sign-in form expired or came from another site: sign in again on this page.")
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -42,6 +43,8 @@ type UI struct {
 	index  *index.Index
 	pages  map[string]*template.Template
 	assets map[string]asset // by file name
+	// signinKey signs the sign-in form's pre-session cookie.
+	signinKey []byte
 }
 
 type asset struct {
@@ -52,7 +55,8 @@ type asset struct {
 
 // New parses the templates and fingerprints the static assets.
 func New(store *corpus.Store, ix *index.Index) (*UI, error) {
-	u := &UI{store: store, index: ix, pages: map[string]*template.Template{}, assets: map[string]asset{}}
+	u := &UI{store: store, index: ix, pages: map[string]*template.Template{}, assets: map[string]asset{}, signinKey: make([]byte, 32)}
+	rand.Read(u.signinKey) // never fails (crypto/rand)
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -289,19 +289,37 @@ func TestSignInNeedsItsOwnForm(t *testing.T) {
 	if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode || ck.Path != "/signin" || len(field) < 20 || field != ck.Value {
 		t.Fatalf("pre-session cookie %+v, form field %q", ck, field)
 	}
+	// The issued value with its signature's first character changed.
+	forged := field[:len(field)-1] + "A"
+	if strings.HasSuffix(field, "A") {
+		forged = field[:len(field)-1] + "B"
+	}
 	for name, c := range map[string]struct {
 		form   url.Values
 		cookie string
+		extra  []string // more request headers
 	}{
-		"no cookie, no field":  {url.Values{"token": {secret}}, ""},
-		"no cookie":            {url.Values{"token": {secret}, "signin_csrf": {field}}, ""},
-		"no field":             {url.Values{"token": {secret}}, "casebank_signin=" + ck.Value},
-		"the attacker's value": {url.Values{"token": {secret}, "signin_csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAA"}}, "casebank_signin=" + ck.Value},
+		"no cookie, no field":  {url.Values{"token": {secret}}, "", nil},
+		"no cookie":            {url.Values{"token": {secret}, "signin_csrf": {field}}, "", nil},
+		"no field":             {url.Values{"token": {secret}}, "casebank_signin=" + ck.Value, nil},
+		"the attacker's value": {url.Values{"token": {secret}, "signin_csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAA"}}, "casebank_signin=" + ck.Value, nil},
+		// A value the server never issued, set as cookie and field alike
+		// (a cookie planted from a sibling subdomain, say).
+		"a value it never issued": {url.Values{"token": {secret}, "signin_csrf": {"x"}}, "casebank_signin=x", nil},
+		"an unsigned value of the issued shape": {url.Values{"token": {secret}, "signin_csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAA"}},
+			"casebank_signin=AAAAAAAAAAAAAAAAAAAAAAAAAA", nil},
+		"a forged signature": {url.Values{"token": {secret}, "signin_csrf": {forged}}, "casebank_signin=" + forged, nil},
+		// The browser's own form values, posted from another site.
+		"from another origin":      {url.Values{"token": {secret}, "signin_csrf": {field}}, "casebank_signin=" + ck.Value, []string{"Origin", "https://evil.example"}},
+		"from another scheme":      {url.Values{"token": {secret}, "signin_csrf": {field}}, "casebank_signin=" + ck.Value, []string{"Origin", "https" + strings.TrimPrefix(ts.URL, "http")}},
+		"from an opaque origin":    {url.Values{"token": {secret}, "signin_csrf": {field}}, "casebank_signin=" + ck.Value, []string{"Origin", "null"}},
+		"referred by another site": {url.Values{"token": {secret}, "signin_csrf": {field}}, "casebank_signin=" + ck.Value, []string{"Referer", "https://evil.example/signin"}},
 	} {
 		var headers []string
 		if c.cookie != "" {
 			headers = []string{"Cookie", c.cookie}
 		}
+		headers = append(headers, c.extra...)
 		res := signIn(t, ts, c.form, headers...)
 		body, _ := io.ReadAll(res.Body)
 		if res.StatusCode != 403 || cookie(res, "casebank_session") != nil || !strings.Contains(string(body), "sign in again on this page") ||
@@ -309,7 +327,9 @@ func TestSignInNeedsItsOwnForm(t *testing.T) {
 			t.Errorf("%s: %d, session cookie %v", name, res.StatusCode, cookie(res, "casebank_session"))
 		}
 	}
-	res := signIn(t, ts, url.Values{"token": {secret}, "signin_csrf": {field}, "next": {"/cases/new"}}, "Cookie", "casebank_signin="+ck.Value)
+	// From this site's own page (the browser names its origin): accepted.
+	res := signIn(t, ts, url.Values{"token": {secret}, "signin_csrf": {field}, "next": {"/cases/new"}},
+		"Cookie", "casebank_signin="+ck.Value, "Origin", ts.URL, "Referer", ts.URL+"/signin")
 	if res.StatusCode != 303 || cookie(res, "casebank_session") == nil || res.Header.Get("Location") != "/cases/new" {
 		t.Fatalf("sign-in with its form: %d %v", res.StatusCode, res.Cookies())
 	}
@@ -378,8 +398,13 @@ func TestCookiesSecureBehindTrustedProxy(t *testing.T) {
 		if pre == nil || pre.Secure != c.secure || (hsts != "") != c.secure {
 			t.Fatalf("%s: pre-session cookie %+v, HSTS %q; want secure %v", c.name, pre, hsts, c.secure)
 		}
+		// The browser names the origin it saw: https through a trusted proxy.
+		origin := ts.URL
+		if c.secure {
+			origin = "https://" + strings.TrimPrefix(ts.URL, "http://")
+		}
 		res = signIn(t, ts, url.Values{"token": {secret}, "signin_csrf": {between(string(b), `name="signin_csrf" value="`, `"`)}},
-			"Cookie", "casebank_signin="+pre.Value, "X-Forwarded-Proto", "https")
+			"Cookie", "casebank_signin="+pre.Value, "X-Forwarded-Proto", "https", "Origin", origin)
 		if sess := cookie(res, "casebank_session"); sess == nil || sess.Secure != c.secure {
 			t.Fatalf("%s: session cookie %+v; want secure %v", c.name, sess, c.secure)
 		}

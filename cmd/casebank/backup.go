@@ -34,7 +34,14 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	tmp := fs.Arg(0) + ".part"
-	out, err := os.Create(tmp)
+	// Private like the store: a backup holds token hashes and sessions. Chmod
+	// too, for a part file left over with another mode.
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err == nil {
+		if err = out.Chmod(0o600); err != nil {
+			out.Close()
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ func TestBackupFromRunningServerAndRestore(t *testing.T) {
 	if code, out, errs := run(t, "backup", "--from", base, "--token", secret, backup); code != 0 || !strings.Contains(out, "backed up") {
 		t.Fatalf("backup: %d %s", code, errs)
 	}
+	mustBePrivate(t, backup)
 	if code := stop(); code != 0 {
 		t.Fatalf("stop: %d", code)
 	}
@@ -115,6 +116,39 @@ func TestSecondServeExitsFast(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("second serve took %s to give up", d)
 	}
+}
+
+// mustBePrivate fails unless only the owner may read path: a backup holds
+// token hashes and sessions, like the store (0600).
+func mustBePrivate(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Fatalf("%s has mode %o, want 600", path, mode)
+	}
+}
+
+// A local backup is private too, also over an older world-readable backup
+// or a leftover part file of one.
+func TestBackupIsPrivate(t *testing.T) {
+	dir, _, backup := seededWithBackup(t)
+	mustBePrivate(t, backup)
+	again := filepath.Join(t.TempDir(), "again.db")
+	for _, p := range []string{again, again + ".part"} {
+		if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, 0o644); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+	}
+	if code, _, errs := run(t, "backup", "--data", dir, again); code != 0 {
+		t.Fatal(errs)
+	}
+	mustBePrivate(t, again)
 }
 
 // seededWithBackup seeds a data directory, makes an admin token and a
