@@ -28,6 +28,9 @@ func TestHTTPMethods(t *testing.T) {
 		if head.StatusCode != 200 || empty != "" || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") || body == "" {
 			t.Errorf("HEAD %s: %d %q %q, GET gave %q", path, head.StatusCode, empty, head.Header.Get("Content-Type"), get.Header.Get("Content-Type"))
 		}
+		if cl := head.Header.Get("Content-Length"); cl != get.Header.Get("Content-Length") || cl == "0" {
+			t.Errorf("HEAD %s: Content-Length %q, GET's %q", path, cl, get.Header.Get("Content-Length"))
+		}
 		if path == "/api/v1/cases/r2025-t1-4-jiangsu-bank" && head.Header.Get("ETag") == "" {
 			t.Errorf("HEAD %s: no ETag", path)
 		}
@@ -50,6 +53,12 @@ func TestHTTPMethods(t *testing.T) {
 	res, _ := send("OPTIONS", "/api/v1/cases/r2025-t1-4-jiangsu-bank")
 	if res.StatusCode != 204 || !strings.Contains(res.Header.Get("Allow"), "PUT") || !strings.Contains(res.Header.Get("Allow"), "GET") {
 		t.Errorf("OPTIONS: %d Allow %q", res.StatusCode, res.Header.Get("Allow"))
+	}
+	// A query string Go would parse only in part is refused, not half read.
+	for _, path := range []string{"/api/v1/search?q=%ZZ", "/api/v1/search?q=DeepSeek&theme=%E4%B", "/?q=%ZZ"} {
+		if res, body := send("GET", path); res.StatusCode != 400 {
+			t.Errorf("GET %s: %d %.100s, want 400", path, res.StatusCode, body)
+		}
 	}
 	if res, body := send("POST", "/api/v1/launch-missiles"); res.StatusCode != 404 || !strings.Contains(body, "no API endpoint") {
 		t.Errorf("unknown endpoint: %d %s", res.StatusCode, body)

@@ -74,6 +74,8 @@ func (s *Server) Echo() *echo.Echo {
 		}
 		jsonErrors(err, c)
 	}
+	e.Use(headAgain)
+	e.Use(wellFormedQuery)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.Logger.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err
@@ -103,36 +105,44 @@ func (s *Server) Echo() *echo.Echo {
 	return e
 }
 
-// headAsGet answers HEAD like GET without the body (RFC 9110 §9.3.2):
-// echo routes HEAD only where it is registered.
+// headAsGet routes HEAD as GET (echo routes HEAD only where it is
+// registered); headAgain gives the request back its method once routed, so
+// that net/http sends GET's headers without the body (RFC 9110 §9.3.2),
+// with the Content-Length it would have had.
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		req := c.Request()
-		if req.Method != http.MethodHead {
-			return next(c)
+		if c.Request().Method == http.MethodHead {
+			c.Request().Method = http.MethodGet
+			c.Set(headKey, true)
 		}
-		req.Method = http.MethodGet
-		c.Set(headKey, true)
-		c.Response().Writer = bodiless{c.Response().Writer}
+		return next(c)
+	}
+}
+
+func headAgain(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if IsHead(c) {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
+}
+
+// wellFormedQuery refuses a query string Go would parse only in part
+// (q=%ZZ is dropped silently, and the search would then answer everything).
+func wellFormedQuery(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := url.ParseQuery(c.Request().URL.RawQuery); err != nil {
+			return corpus.Errorf(corpus.EINVALID, "malformed query string: %v", err)
+		}
 		return next(c)
 	}
 }
 
 const headKey = "casebank.head"
 
-// IsHead reports whether the request came as HEAD (headAsGet made it a GET).
+// IsHead reports whether the request came as HEAD.
 func IsHead(c echo.Context) bool { ok, _ := c.Get(headKey).(bool); return ok }
-
-// bodiless drops what is written after the headers.
-type bodiless struct{ http.ResponseWriter }
-
-func (b bodiless) Write(p []byte) (int, error) { return len(p), nil }
-func (b bodiless) Flush() {
-	if f, ok := b.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-func (b bodiless) Unwrap() http.ResponseWriter { return b.ResponseWriter }
 
 // securityHeaders go on every response (HSTS only over https, where browsers
 // heed it); pages replace the CSP with theirs.

@@ -395,7 +395,7 @@ func sentenceWith(text string, words []string) string {
 			if w != "" && strings.Contains(ls, strings.ToLower(w)) {
 				sent = strings.TrimSpace(sent)
 				if rs := []rune(sent); len(rs) > maxSentence {
-					sent = string(rs[:maxSentence]) + "…"
+					sent = string(rs[:maxSentence-1]) + "…"
 				}
 				return sent
 			}

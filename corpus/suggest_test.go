@@ -80,7 +80,7 @@ func TestSuggestTagsBounds(t *testing.T) {
 	}
 	for _, list := range [][]corpus.TagSuggestion{sg.Dimensions, sg.Themes, sg.BankType} {
 		for _, s := range list {
-			if len(s.Evidence) > 6 || len(s.Matched) > 8 || len([]rune(s.Sentence)) > 201 {
+			if len(s.Evidence) > 6 || len(s.Matched) > 8 || len([]rune(s.Sentence)) > 200 {
 				t.Fatalf("%s %s: %d evidence, %d matched, sentence of %d", s.Kind, s.Code, len(s.Evidence), len(s.Matched), len([]rune(s.Sentence)))
 			}
 		}
