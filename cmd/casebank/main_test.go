@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -57,12 +58,37 @@ func searchIDs(t *testing.T, base, q string) []string {
 // exit code.
 func serveInProcess(t *testing.T, dir string, flags ...string) (string, func() int) {
 	t.Helper()
+	base, stop, _ := serveLogged(t, dir, flags...)
+	return base, stop
+}
+
+// lockedBuffer is a log the server writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// serveLogged is serveInProcess that also returns the server's log.
+func serveLogged(t *testing.T, dir string, flags ...string) (string, func() int, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
+	stderr := &lockedBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...), pw, &stderr)
+		done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, flags...), pw, stderr)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -81,7 +107,7 @@ func serveInProcess(t *testing.T, dir string, flags ...string) (string, func() i
 			t.Fatal("serve did not stop")
 			return -1
 		}
-	}
+	}, stderr
 }
 
 func TestServeEndToEnd(t *testing.T) {

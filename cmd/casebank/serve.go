@@ -29,10 +29,15 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	fs.Var(&proxies, "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto\nare believed (repeat the flag or separate with commas); from anyone else they are ignored")
 	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")
 	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
+	var level slog.Level
+	fs.TextVar(&level, "log-level", slog.LevelInfo, "least level logged: debug (every request, reads too), info (writes, failures), warn, error")
 	var df dataFlags
 	df.register(fs)
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage // the flag package said what was wrong
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(c.stderr, "serve takes no arguments, got %q\n", fs.Args())
@@ -50,7 +55,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	logger := newLogger(c.stderr)
+	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: level}))
 	start := time.Now()
 	d, err := openData(ctx, df.dir, logger)
 	if err != nil {

@@ -130,8 +130,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--tls-key", garbage}, 2, "--tls-cert and --tls-key together"},
 		{[]string{"--tls-cert", filepath.Join(dir, "missing.pem"), "--tls-key", garbage}, 1, "missing.pem: no such file"},
 		{[]string{"--tls-cert", garbage, "--tls-key", garbage}, 1, "failed to find any PEM data"},
-		{[]string{"--trusted-proxy", "10.0.0.0/8,proxy.example"}, 1, `"proxy.example" is not an address or a CIDR range`},
-		{[]string{"--trusted-proxy", "10.0.0.0/33"}, 1, `"10.0.0.0/33" is not an address or a CIDR range`},
+		{[]string{"--trusted-proxy", "10.0.0.0/8,proxy.example"}, 2, `"proxy.example" is not an address or a CIDR range`},
+		{[]string{"--trusted-proxy", "10.0.0.0/33"}, 2, `"10.0.0.0/33" is not an address or a CIDR range`},
 	} {
 		code, _, errs := run(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data")}, c.args...)...)
 		if code != c.code || !strings.Contains(errs, c.want) {
@@ -149,5 +149,30 @@ func TestTrustedProxyFlag(t *testing.T) {
 	}
 	if got := l.String(); got != "10.0.0.0/8,192.0.2.7/32,2001:db8::/32,::1/128" {
 		t.Fatalf("parsed %s", got)
+	}
+}
+
+// At --log-level debug every request is logged with the X-Request-ID its
+// answer carries; at the default level, reads are not.
+func TestLogLevel(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, tc := range []struct {
+		flags  []string
+		logged bool
+	}{{nil, false}, {[]string{"--log-level", "debug"}, true}} {
+		base, stop, logs := serveLogged(t, dir, tc.flags...)
+		res, err := http.Get(base + "api/v1/search?q=DeepSeek")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		id := res.Header.Get("X-Request-ID")
+		stop()
+		if got := strings.Contains(logs.String(), "id="+id); id == "" || got != tc.logged {
+			t.Errorf("%v: request %q logged %v, want %v", tc.flags, id, got, tc.logged)
+		}
+	}
+	if code, _, errs := run(t, "serve", "--log-level", "loud", "--data", dir); code != 2 || !strings.Contains(errs, "log-level") {
+		t.Fatalf("--log-level loud: exit %d %s", code, errs)
 	}
 }
