@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -447,7 +448,8 @@ func (s *Server) export(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		ids, err := s.SearchIDs(c.Request().Context(), req)
+		// Every case the search matches, however many: an export streams.
+		ids, err := s.SearchIDs(c.Request().Context(), req, math.MaxInt32)
 		if err != nil {
 			return err
 		}

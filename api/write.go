@@ -222,7 +222,7 @@ func (s *Server) bulkTags(c echo.Context) error {
 		return err
 	}
 	if req.Search != nil {
-		ids, err := s.SearchIDs(c.Request().Context(), index.Request{Text: req.Search.Q, Filter: req.Search.Filter})
+		ids, err := s.SearchIDs(c.Request().Context(), index.Request{Text: req.Search.Q, Filter: req.Search.Filter}, corpus.MaxBulkIDs)
 		if err != nil {
 			return err
 		}
@@ -235,23 +235,12 @@ func (s *Server) bulkTags(c echo.Context) error {
 	return s.written(c, http.StatusOK, res)
 }
 
-// SearchIDs collects the case ids of every page of a search.
-func (s *Server) SearchIDs(ctx context.Context, req index.Request) ([]string, error) {
-	req.Filter.Kinds = []string{corpus.KindCase}
-	req.Size = index.MaxSize
-	var ids []string
-	for req.Page = 1; ; req.Page++ {
-		res, err := s.Index.Search(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.Case.ID)
-		}
-		if len(res.Hits) < req.Size || uint64(req.Page*req.Size) >= res.Total {
-			return ids, nil
-		}
-	}
+// SearchIDs collects the ids of the cases a search matches, best first, up
+// to one more than limit, so that a caller can refuse a search too large for
+// it by the count alone.
+func (s *Server) SearchIDs(ctx context.Context, req index.Request, limit int) ([]string, error) {
+	ids, _, err := s.Index.MatchIDs(ctx, req, limit+1)
+	return ids, err
 }
 
 func (s *Server) codebook(c echo.Context) error {
@@ -330,9 +319,13 @@ func (s *Server) citeMany(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if ids, err = s.SearchIDs(c.Request().Context(), req); err != nil {
+		if ids, err = s.SearchIDs(c.Request().Context(), req, corpus.MaxBulkIDs); err != nil {
 			return err
 		}
+	}
+	if len(ids) > corpus.MaxBulkIDs {
+		return &corpus.Error{Code: eUnprocessable, Message: fmt.Sprintf("at most %d cases in one citation file: narrow the search or split the ids", corpus.MaxBulkIDs),
+			Fields: []corpus.FieldError{{Field: "ids", Message: fmt.Sprintf("at most %d cases", corpus.MaxBulkIDs)}}}
 	}
 	cases, err := s.Store.FindCasesByIDs(c.Request().Context(), ids)
 	if err != nil {

@@ -123,3 +123,25 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 		t.Errorf("two pages of equal scores are not in id order: %v", ids)
 	}
 }
+
+// MatchIDs gives a search's cases in the order of its pages, and counts them
+// all, however far past the 10,000 results a page may reach.
+func TestMatchIDsFollowsThePages(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	for _, q := range []string{"", "DeepSeek", "城商行 数字化"} {
+		res := search(t, ix, Request{Text: q, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}, Size: MaxSize})
+		ids, total, err := ix.MatchIDs(ctx, Request{Text: q}, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, h := range res.Hits[:min(5, len(res.Hits))] {
+			want = append(want, h.Case.ID)
+		}
+		if total != res.Total || !slices.Equal(ids, want) {
+			t.Errorf("%q: MatchIDs %v of %d, pages %v of %d", q, ids, total, want, res.Total)
+		}
+	}
+}

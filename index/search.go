@@ -131,28 +131,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if res.Query.Terms == nil {
 		res.Query.Terms = []Term{}
 	}
-	from := (page - 1) * size
-	q := p.query(false)
-	er, err := ix.exec(ctx, q, p.clauses(), from, size)
+	er, relaxed, err := ix.run(ctx, p, (page-1)*size, size, size)
 	if err != nil {
 		return nil, err
 	}
-	// When the strict query cannot fill the first page, widen it: cases
-	// matching only some of the words follow those matching all of them.
-	if er.total < uint64(size) && p.required > 1 {
-		q = p.query(true)
-		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
-			return nil, err
-		}
-		res.Query.Relaxed = true
-	}
-	// An inferred filter that leaves nothing was probably a misreading.
-	if er.total == 0 && len(p.inferred) > 0 {
-		p.dropInferred()
-		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
-			return nil, err
-		}
-	}
+	res.Query.Relaxed = relaxed
 	if err := ix.fill(ctx, voc, res, newMarker(p), er, p.allFilters()); err != nil {
 		return nil, err
 	}
@@ -161,6 +144,63 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		ix.cache.put(key, res)
 	}
 	return res, nil
+}
+
+// run executes a plan for hits from..from+size. When the strict query
+// finds fewer than fill records, it is widened: cases matching only some of
+// the words follow those matching all of them.
+func (ix *Index) run(ctx context.Context, p *searchPlan, from, size, fill int) (*execResult, bool, error) {
+	q := p.query(false)
+	er, err := ix.exec(ctx, q, p.clauses(), from, size)
+	if err != nil {
+		return nil, false, err
+	}
+	relaxed := false
+	if er.total < uint64(fill) && p.required > 1 {
+		q = p.query(true)
+		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
+			return nil, false, err
+		}
+		relaxed = true
+	}
+	// An inferred filter that leaves nothing was probably a misreading.
+	if er.total == 0 && len(p.inferred) > 0 {
+		p.dropInferred()
+		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
+			return nil, false, err
+		}
+	}
+	return er, relaxed, nil
+}
+
+// MatchIDs returns the ids of the first limit cases a search matches, best
+// first, and how many it matches in all: what a bulk change, a citation or
+// an export of a search acts on, beyond the 10,000 results a page may reach.
+// Words are widened as for a page of MaxSize.
+func (ix *Index) MatchIDs(ctx context.Context, req Request, limit int) ([]string, uint64, error) {
+	parsed, err := Parse(req.Text)
+	if err != nil {
+		return nil, 0, err
+	}
+	voc, err := ix.vocabulary(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Filter.Kinds = []string{corpus.KindCase}
+	filter, err := resolveFilter(voc, req.Filter, parsed.Filters)
+	if err != nil {
+		return nil, 0, err
+	}
+	p := plan(voc, parsed.Terms, filter, req)
+	er, _, err := ix.run(ctx, p, 0, limit, MaxSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]string, len(er.top))
+	for i, s := range er.top {
+		ids[i] = s.id
+	}
+	return ids, er.total, nil
 }
 
 // termQuery matches one term in any of its fields, each with its weight.

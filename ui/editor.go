@@ -373,7 +373,7 @@ func (u *UI) bulkTags(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ids, err := u.API.SearchIDs(ctx, req)
+	ids, err := u.API.SearchIDs(ctx, req, corpus.MaxBulkIDs)
 	if err != nil {
 		return err
 	}
