@@ -442,19 +442,19 @@ func (s *Server) export(c echo.Context) error {
 		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
 			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{"jsonl", "csv"}}}}
 	}
-	var subset []*corpus.Case
+	var subset []string // ids of a search's matches; nil: everything
 	if isSearch(c) {
 		req, err := ParseSearch(c)
 		if err != nil {
 			return err
 		}
-		// Every case the search matches, however many: an export streams.
-		ids, err := s.SearchIDs(c.Request().Context(), req, math.MaxInt32)
-		if err != nil {
+		// Every case the search matches, however many: the export reads
+		// them a chunk at a time.
+		if subset, err = s.SearchIDs(c.Request().Context(), req, math.MaxInt32); err != nil {
 			return err
 		}
-		if subset, err = s.Store.FindCasesByIDs(c.Request().Context(), ids); err != nil {
-			return err
+		if subset == nil {
+			subset = []string{}
 		}
 	}
 	h := c.Response().Header()
@@ -464,7 +464,7 @@ func (s *Server) export(c echo.Context) error {
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.csv"`)
 		c.Response().WriteHeader(http.StatusOK)
 		if subset != nil {
-			return corpus.ExportCasesCSV(c.Response(), subset)
+			return s.Store.ExportIDsCSV(ctx, c.Response(), subset)
 		}
 		return s.Store.ExportCSV(ctx, c.Response())
 	}
@@ -472,7 +472,7 @@ func (s *Server) export(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
 	c.Response().WriteHeader(http.StatusOK)
 	if subset != nil {
-		return corpus.ExportCasesJSONL(c.Response(), subset)
+		return s.Store.ExportIDsJSONL(ctx, c.Response(), subset)
 	}
 	return s.Store.ExportJSONL(ctx, c.Response())
 }
