@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -33,6 +34,9 @@ var codeByStatus = map[int]string{
 	http.StatusUnsupportedMediaType:  "unsupported_media_type",
 }
 
+// StatusClientClosed is logged for a request its client abandoned.
+const StatusClientClosed = 499
+
 // ErrorBody is the JSON shape of every error response.
 type ErrorBody struct {
 	Error struct {
@@ -48,6 +52,11 @@ func Status(err error) (int, ErrorBody) {
 	var he *echo.HTTPError
 	var ce *corpus.Error
 	switch {
+	case errors.Is(err, context.Canceled):
+		// The client went away: no one reads this answer, and it is not a
+		// server error (nginx's 499 names it in the log).
+		body.Error.Code, body.Error.Message = "canceled", "the request was cancelled by the client"
+		return StatusClientClosed, body
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
 		// A store write that fails is rolled back: nothing was stored.
 		body.Error.Code = corpus.EUNAVAILABLE

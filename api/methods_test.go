@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"casebank/api"
 )
 
 // HEAD answers like GET without a body; a served path asked with a method it
@@ -62,5 +66,13 @@ func TestHTTPMethods(t *testing.T) {
 	}
 	if res, body := send("POST", "/api/v1/launch-missiles"); res.StatusCode != 404 || !strings.Contains(body, "no API endpoint") {
 		t.Errorf("unknown endpoint: %d %s", res.StatusCode, body)
+	}
+}
+
+// A request its client abandoned is not a server error.
+func TestCancelledRequestIsNotAServerError(t *testing.T) {
+	status, body := api.Status(fmt.Errorf("index: search: %w", context.Canceled))
+	if status != api.StatusClientClosed || body.Error.Code != "canceled" {
+		t.Fatalf("cancelled: %d %+v", status, body)
 	}
 }
