@@ -368,15 +368,11 @@ func (s *Server) bank(c echo.Context) error {
 }
 
 func (s *Server) caseCounts(ctx context.Context) (map[string]int, error) {
-	cases, err := s.Store.FindCases(ctx, corpus.Filter{})
+	counts, err := s.Index.CountCases(ctx)
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]int{}
-	for _, c := range cases {
-		counts[c.Bank.ID]++
-	}
-	return counts, nil
+	return counts.ByBank, nil
 }
 
 func (s *Server) policies(c echo.Context) error {
@@ -402,31 +398,17 @@ func (s *Server) stats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cases, err := s.Store.FindCases(c.Request().Context(), corpus.Filter{})
+	// Counted from the index's columns, not by loading every case.
+	counts, err := s.Index.CountCases(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	byDimType := map[string]map[string]int{}
-	byTheme := map[string]int{}
-	byType := map[string]int{}
-	for _, cs := range cases {
-		byType[cs.Bank.Type]++
-		for _, d := range cs.Dimensions {
-			if byDimType[d] == nil {
-				byDimType[d] = map[string]int{}
-			}
-			byDimType[d][cs.Bank.Type]++
-		}
-		for _, t := range cs.Themes {
-			byTheme[t]++
-		}
-	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"cases":                  len(cases),
+		"cases":                  counts.Cases,
 		"honeycomb":              h,
-		"by_dimension_bank_type": byDimType,
-		"by_bank_type":           byType,
-		"by_theme":               byTheme,
+		"by_dimension_bank_type": counts.ByDimensionBankType,
+		"by_bank_type":           counts.ByBankType,
+		"by_theme":               counts.ByTheme,
 	})
 }
 

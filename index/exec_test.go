@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"testing"
@@ -144,4 +145,49 @@ func TestMatchIDsFollowsThePages(t *testing.T) {
 			t.Errorf("%q: MatchIDs %v of %d, pages %v of %d", q, ids, total, want, res.Total)
 		}
 	}
+}
+
+// The counts from the columns are the counts of the stored cases, after
+// writes and deletes too.
+func TestCountCasesMatchesTheStore(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	check := func() {
+		t.Helper()
+		got, err := ix.CountCases(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, _ := store.FindCases(ctx, corpus.Filter{})
+		want := &CaseCounts{Cases: len(cases), ByBank: map[string]int{}, ByBankType: map[string]int{}, ByTheme: map[string]int{},
+			ByDimensionBankType: map[string]map[string]int{}}
+		for _, c := range cases {
+			want.ByBank[c.Bank.ID]++
+			want.ByBankType[c.Bank.Type]++
+			for _, th := range c.Themes {
+				want.ByTheme[th]++
+			}
+			for _, d := range c.Dimensions {
+				if want.ByDimensionBankType[d] == nil {
+					want.ByDimensionBankType[d] = map[string]int{}
+				}
+				want.ByDimensionBankType[d][c.Bank.Type]++
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("columns %+v\nstore   %+v", got, want)
+		}
+	}
+	check()
+	if _, err := store.CreateCase(ctx, corpustest.NewCase("counted", "jiangsu-bank", "计数", "计数正文"), "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.DeleteCase(ctx, "r2025-t1-4-jiangsu-bank", "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check()
 }

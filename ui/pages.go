@@ -98,7 +98,7 @@ func (u *UI) statsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cases, err := u.store.FindCases(ctx, corpus.Filter{})
+	cc, err := u.index.CountCases(ctx)
 	if err != nil {
 		return err
 	}
@@ -118,14 +118,14 @@ func (u *UI) statsPage(c echo.Context) error {
 	counts := map[[2]string]int{}
 	themeCounts := map[string]int{}
 	maxCount := 1
-	for _, cs := range cases {
-		for _, d := range cs.Dimensions {
-			counts[[2]string{d, cs.Bank.Type}]++
-			maxCount = max(maxCount, counts[[2]string{d, cs.Bank.Type}])
+	for d, byType := range cc.ByDimensionBankType {
+		for bt, n := range byType {
+			counts[[2]string{d, bt}] = n
+			maxCount = max(maxCount, n)
 		}
-		for _, t := range cs.Themes {
-			themeCounts[t]++
-		}
+	}
+	for t, n := range cc.ByTheme {
+		themeCounts[t] = n
 	}
 	var types []corpus.Value
 	for _, bt := range tax.BankTypes {
@@ -167,7 +167,7 @@ func (u *UI) statsPage(c echo.Context) error {
 	}
 	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })
 	return u.render(c, http.StatusOK, "stats", map[string]any{
-		"Radars": radars, "Cols": cols, "Rows": rows, "Themes": themes, "Cases": len(cases), "Source": hc.Source,
+		"Radars": radars, "Cols": cols, "Rows": rows, "Themes": themes, "Cases": cc.Cases, "Source": hc.Source,
 	})
 }
 

@@ -1,0 +1,78 @@
+package index
+
+import (
+	"context"
+	"fmt"
+
+	"casebank/corpus"
+)
+
+// CaseCounts are the number of cases in all, by bank, by bank type, by theme
+// and by dimension × bank type: what the stats pages and the bank list show.
+type CaseCounts struct {
+	Cases               int
+	ByBank              map[string]int
+	ByBankType          map[string]int
+	ByTheme             map[string]int
+	ByDimensionBankType map[string]map[string]int
+}
+
+// CountCases counts from the facet columns the index keeps in memory: one
+// pass over the values of every live record, reading no record (loading
+// every case took 3 s and 1.9 GB at 100,000 cases).
+func (ix *Index) CountCases(ctx context.Context) (*CaseCounts, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: reader: %w", err)
+	}
+	defer r.Close()
+	v, err := ix.columns.view(r)
+	if err != nil {
+		return nil, err
+	}
+	out := &CaseCounts{ByBank: map[string]int{}, ByBankType: map[string]int{}, ByTheme: map[string]int{},
+		ByDimensionBankType: map[string]map[string]int{}}
+	var dims []string
+	for i, col := range v.cols {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		deleted := v.deleted[i]
+		for local := range len(col.start) - 1 {
+			if deleted != nil && deleted.Contains(uint32(local)) {
+				continue
+			}
+			vals := col.flat[col.start[local]:col.start[local+1]]
+			if kindOf(v, vals) != corpus.KindCase {
+				continue
+			}
+			bankType := ""
+			dims = dims[:0]
+			for _, n := range vals {
+				switch code := v.codes[n]; v.fields[n] {
+				case FacetBankType:
+					bankType = code
+					out.ByBankType[code]++
+				case FacetBank:
+					out.ByBank[code]++
+				case FacetTheme:
+					out.ByTheme[code]++
+				case FacetDimension:
+					dims = append(dims, code)
+				}
+			}
+			for _, d := range dims {
+				if out.ByDimensionBankType[d] == nil {
+					out.ByDimensionBankType[d] = map[string]int{}
+				}
+				out.ByDimensionBankType[d][bankType]++
+			}
+			out.Cases++
+		}
+	}
+	return out, nil
+}
