@@ -352,7 +352,7 @@ func (s *Server) bank(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cases, err := s.Store.FindCases(ctx, corpus.Filter{Banks: []string{b.ID}})
+	cases, err := s.Index.BankCases(ctx, b.ID)
 	if err != nil {
 		return err
 	}

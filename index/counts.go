@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 
 	"casebank/corpus"
 )
@@ -75,4 +77,15 @@ func (ix *Index) CountCases(ctx context.Context) (*CaseCounts, error) {
 		}
 	}
 	return out, nil
+}
+
+// BankCases returns a bank's cases in id order, found through the index
+// rather than by reading every case of the store.
+func (ix *Index) BankCases(ctx context.Context, bankID string) ([]*corpus.Case, error) {
+	ids, _, err := ix.MatchIDs(ctx, Request{Filter: corpus.Filter{Banks: []string{bankID}}}, math.MaxInt32)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return ix.store.FindCasesByIDs(ctx, ids)
 }

@@ -191,3 +191,27 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 	}
 	check()
 }
+
+// A bank's cases through the index are the store's.
+func TestBankCasesMatchTheStore(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	for _, bank := range []string{"jiangsu-bank", "chengdu-rcb", "weizhong-bank"} {
+		got, err := ix.BankCases(ctx, bank)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := store.FindCases(ctx, corpus.Filter{Banks: []string{bank}})
+		var g, w []string
+		for _, c := range got {
+			g = append(g, c.ID)
+		}
+		for _, c := range want {
+			w = append(w, c.ID)
+		}
+		if len(w) == 0 || !slices.Equal(g, w) {
+			t.Errorf("%s: index %v, store %v", bank, g, w)
+		}
+	}
+}

@@ -28,7 +28,7 @@ func (u *UI) bankPage(c echo.Context) error {
 		return err
 	}
 	l := labels{tax, u.lang(c)}
-	cases, err := u.store.FindCases(ctx, corpus.Filter{Banks: []string{b.ID}})
+	cases, err := u.index.BankCases(ctx, b.ID)
 	if err != nil {
 		return err
 	}
