@@ -10,7 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 part="${1:-all}"
 N="${2:-100000}"
-tmp=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+# The clean-up must not fail under set -e when no job is left (kill with no
+# pid would), or the script exits 2 and leaves $tmp behind.
+trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$tmp"; true' EXIT
 
 small() { echo "## In-process, embedded corpus"; go run ./search -n 0 -reps 50; }
 large() {

@@ -16,7 +16,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	size := flag.Int("size", 20000, "body size in bytes")
 	flag.Parse()
-	body := append([]byte(`{"pad":"`), bytes.Repeat([]byte("x"), max(*size-11, 0))...)
+	body := append([]byte(`{"pad":"`), bytes.Repeat([]byte("x"), max(*size-len(`{"pad":""}`), 0))...)
 	body = append(body, `"}`...)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
