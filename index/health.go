@@ -75,12 +75,28 @@ func (l *liveIndex) take() bleve.Index {
 	return nil
 }
 
+// load returns the index for a read, or why there is none: an index whose
+// segments broke in memory is not read at all until its rebuild is swapped
+// in, since bleve also reads it on goroutines of its own (a doc-id reader),
+// where a panic cannot be caught and ends the process.
 func (l *liveIndex) load() (bleve.Index, error) {
-	b := l.get()
-	if b == nil {
+	o := l.cur.Load()
+	if o == nil {
 		return nil, errIndexSwap
 	}
-	return b, nil
+	if o == l.ix.repair.broken.Load() {
+		return nil, errIndexDamaged
+	}
+	return o.Index, nil
+}
+
+// loadAny is load for the reads of the root snapshot's counters and
+// internal keys, which a broken segment cannot reach.
+func (l *liveIndex) loadAny() (bleve.Index, error) {
+	if b := l.get(); b != nil {
+		return b, nil
+	}
+	return nil, errIndexSwap
 }
 
 // recoverRead is deferred by every read: it turns a panic of b's into
@@ -146,7 +162,7 @@ func (l *liveIndex) Document(id string) (doc index.Document, err error) {
 }
 
 func (l *liveIndex) DocCount() (uint64, error) {
-	b, err := l.load()
+	b, err := l.loadAny()
 	if err != nil {
 		return 0, err
 	}
@@ -154,7 +170,7 @@ func (l *liveIndex) DocCount() (uint64, error) {
 }
 
 func (l *liveIndex) GetInternal(key []byte) ([]byte, error) {
-	b, err := l.load()
+	b, err := l.loadAny()
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +196,7 @@ func (l *liveIndex) SetInternal(key, val []byte) error { return l.get().SetInter
 // repairState tracks the damage found and the rebuild repairing it.
 type repairState struct {
 	damaged   atomic.Bool
+	broken    atomic.Pointer[openBleve] // an index no read may touch (see load)
 	repairing atomic.Bool
 	failed    atomic.Int64 // unix nanos of the last repair that failed
 
@@ -230,6 +247,9 @@ func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panic
 		// memory is broken, and a rebuild from the store mends it. A panic of
 		// our own code is a failed read, not damage.
 		if bytes.Contains(stack, []byte("blevesearch/zapx")) {
+			if o := ix.bleve.cur.Load(); o != nil && o.Index == b {
+				ix.repair.broken.Store(o)
+			}
 			ix.markDamaged(fmt.Errorf("a segment read panicked: %v", panicked))
 			return errIndexDamaged
 		}

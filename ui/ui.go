@@ -428,6 +428,11 @@ func (u *UI) casePage(c echo.Context) error {
 		return err
 	}
 	sims, err := u.index.SimilarCases(c.Request().Context(), cs.ID, 5)
+	if corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
+		// The index is being rebuilt, or a similar case cannot be read:
+		// the case itself is still worth showing.
+		sims, err = nil, nil
+	}
 	if err != nil {
 		return err
 	}
