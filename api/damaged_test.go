@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -63,6 +64,18 @@ func TestDamagedRecordAnswers503(t *testing.T) {
 	}
 	if code := get(t, ts, "/api/v1/cases/r2025-t1-4-qingdao-rcb", nil); code != http.StatusOK {
 		t.Errorf("an intact case: %d", code)
+	}
+	// An export reaching the damaged record cannot change its status any
+	// more: the transfer breaks, so that no one takes it for the whole file.
+	for _, format := range []string{"jsonl", "csv"} {
+		res, err := http.Get(ts.URL + "/api/v1/export?format=" + format)
+		if err == nil { // the headers may have gone out before the damage
+			_, err = io.ReadAll(res.Body)
+			res.Body.Close()
+		}
+		if err == nil {
+			t.Errorf("export %s past a damaged record read as complete", format)
+		}
 	}
 	// Stats are counted from the index, which reads no record.
 	if code := get(t, ts, "/api/v1/stats", nil); code != http.StatusOK {

@@ -446,17 +446,31 @@ func (s *Server) export(c echo.Context) error {
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.csv"`)
 		c.Response().WriteHeader(http.StatusOK)
 		if subset != nil {
-			return s.Store.ExportIDsCSV(ctx, c.Response(), subset)
+			return s.streamed(c, s.Store.ExportIDsCSV(ctx, c.Response(), subset))
 		}
-		return s.Store.ExportCSV(ctx, c.Response())
+		return s.streamed(c, s.Store.ExportCSV(ctx, c.Response()))
 	}
 	h.Set(echo.HeaderContentType, "application/x-ndjson; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
 	c.Response().WriteHeader(http.StatusOK)
 	if subset != nil {
-		return s.Store.ExportIDsJSONL(ctx, c.Response(), subset)
+		return s.streamed(c, s.Store.ExportIDsJSONL(ctx, c.Response(), subset))
 	}
-	return s.Store.ExportJSONL(ctx, c.Response())
+	return s.streamed(c, s.Store.ExportJSONL(ctx, c.Response()))
+}
+
+// streamed ends a streamed answer whose writing failed after its status
+// was sent (a damaged record part way through an export): the connection is
+// aborted, so that the client sees a broken transfer instead of a complete
+// file with records missing.
+func (s *Server) streamed(c echo.Context, err error) error {
+	if err == nil || !c.Response().Committed {
+		return err
+	}
+	if c.Request().Context().Err() == nil {
+		s.Logger.Error("streamed answer cut short", "id", c.Get("casebank.request_id"), "path", c.Request().URL.Path, "err", err)
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // isSearch reports whether the request names a search (q or a filter).
@@ -522,5 +536,5 @@ func (s *Server) backup(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank-backup.db"`)
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := s.Store.Backup(c.Request().Context(), c.Response())
-	return err
+	return s.streamed(c, err)
 }
