@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,6 +76,23 @@ func TestDamagedRecordAnswers503(t *testing.T) {
 		}
 		if err == nil {
 			t.Errorf("export %s past a damaged record read as complete", format)
+		}
+	}
+	// Lists that would show it leave it out rather than fail.
+	for _, path := range []string{"/api/v1/search?q=" + url.QueryEscape("损坏测试"), "/api/v1/banks/jiangsu-bank",
+		"/api/v1/cases/r2025-t1-4-jiangsu-bank/similar"} {
+		var body struct {
+			Hits  []struct{ ID string }
+			Cases []struct{ ID string }
+		}
+		code := get(t, ts, path, &body)
+		for _, h := range append(body.Hits, body.Cases...) {
+			if h.ID == "damaged-case" {
+				t.Errorf("GET %s lists the damaged case", path)
+			}
+		}
+		if code != http.StatusOK {
+			t.Errorf("GET %s: %d", path, code)
 		}
 	}
 	// Stats are counted from the index, which reads no record.

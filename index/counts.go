@@ -87,5 +87,28 @@ func (ix *Index) BankCases(ctx context.Context, bankID string) ([]*corpus.Case, 
 		return nil, err
 	}
 	slices.Sort(ids)
-	return ix.store.FindCasesByIDs(ctx, ids)
+	return ix.listed(ctx, ids)
+}
+
+// listed reads the cases a list shows (hits, similar cases, a bank's cases).
+// A case damaged in the store is left out of the list and logged — its own
+// page says it is damaged — rather than failing the page of every other.
+func (ix *Index) listed(ctx context.Context, ids []string) ([]*corpus.Case, error) {
+	cases, err := ix.store.ReadCases(ctx, ids)
+	if corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
+		return cases, err
+	}
+	cases = cases[:0]
+	for _, id := range ids {
+		c, err := ix.store.ReadCases(ctx, []string{id})
+		switch {
+		case corpus.ErrorCode(err) == corpus.EUNAVAILABLE:
+			ix.log.Error("a damaged case left out of a list", "id", id, "err", err)
+		case err != nil:
+			return nil, err
+		default:
+			cases = append(cases, c...)
+		}
+	}
+	return cases, nil
 }

@@ -345,7 +345,7 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 			caseIDs = append(caseIDs, s.id)
 		}
 	}
-	cases, err := ix.store.ReadCases(ctx, caseIDs)
+	cases, err := ix.listed(ctx, caseIDs)
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 		ids[i] = h.ID
 		scores[h.ID] = h.Score
 	}
-	cases, err := ix.store.FindCasesByIDs(ctx, ids)
+	cases, err := ix.listed(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
