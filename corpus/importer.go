@@ -530,13 +530,11 @@ func (ck *importCheck) line(line []byte) error {
 	if len(line) == 0 {
 		return nil
 	}
-	var head struct {
-		Kind string `json:"kind"`
+	kind, err := lineKind(line)
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal(line, &head); err != nil {
-		return Errorf(EINVALID, "%v", err)
-	}
-	switch head.Kind {
+	switch kind {
 	case KindCase, "":
 		var c Case
 		if err := decodeStrict(line, &c); err != nil {
@@ -591,7 +589,7 @@ func (ck *importCheck) line(line []byte) error {
 		ck.banks[b.ID] = true
 		return nil
 	default:
-		return Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(head.Kind))
+		return Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(kind))
 	}
 }
 
@@ -685,19 +683,27 @@ func (r *ImportResult) merge(b *ImportResult) {
 	}
 }
 
-func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
-	if len(line) == 0 {
-		return nil
-	}
+// lineKind reads the kind a JSONL line says it is ("" for a case).
+func lineKind(line []byte) (string, error) {
 	var head struct {
 		Kind string `json:"kind"`
 	}
 	if err := json.Unmarshal(line, &head); err != nil {
-		return Errorf(EINVALID, "%v", err)
+		return "", Errorf(EINVALID, "%v", err)
 	}
-	where := head.Kind
-	var err error
-	switch head.Kind {
+	return head.Kind, nil
+}
+
+func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
+	if len(line) == 0 {
+		return nil
+	}
+	kind, err := lineKind(line)
+	if err != nil {
+		return err
+	}
+	where := kind
+	switch kind {
 	case KindCase, "":
 		where = KindCase
 		err = s.importCaseLine(tx, line, by, res)
@@ -706,7 +712,7 @@ func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResul
 	case KindBank:
 		err = s.importBankLine(tx, line, by, res)
 	default:
-		err = Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(head.Kind))
+		err = Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(kind))
 	}
 	if err != nil {
 		return err
