@@ -22,6 +22,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"casebank/corpus"
+	"casebank/corpus/tagger"
 	"casebank/index"
 )
 
@@ -33,6 +34,8 @@ type Server struct {
 	Store  *corpus.Store
 	Index  *index.Index
 	Logger *slog.Logger
+	// Tagger suggests tags for drafts (POST /api/v1/suggest-tags).
+	Tagger *tagger.Suggester
 	// Version is reported by /healthz.
 	Version string
 	// PageError, when set, renders errors for non-API paths as HTML pages.

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"casebank/corpus"
+	"casebank/corpus/tagger"
 	"casebank/index"
 )
 
@@ -278,11 +279,14 @@ func (s *Server) importData(c echo.Context) error {
 }
 
 func (s *Server) suggestTags(c echo.Context) error {
-	var d corpus.TagDraft
+	if s.Tagger == nil {
+		return corpus.Errorf(corpus.EUNAVAILABLE, "tag suggestions are not set up on this server")
+	}
+	var d tagger.Draft
 	if err := decodeJSON(c, &d); err != nil {
 		return err
 	}
-	sg, err := s.Store.SuggestTags(c.Request().Context(), d)
+	sg, err := s.Tagger.Suggest(c.Request().Context(), d)
 	if err != nil {
 		return unprocessable(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/tagger"
 	"casebank/index"
 	"casebank/index/indextest"
 )
@@ -31,7 +32,9 @@ func newWriteSite(t *testing.T, configure ...func(*api.Server)) *writeSite {
 	t.Helper()
 	store, ix := indextest.MustOpen(t)
 	logs := &bytes.Buffer{}
-	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	tags := tagger.New(store)
+	t.Cleanup(tags.Close)
+	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.NewTextHandler(logs, nil)), Tagger: tags}
 	for _, f := range configure {
 		f(s)
 	}
@@ -345,7 +348,7 @@ func TestCitationsAndSuggestTags(t *testing.T) {
 	if strings.Count(string(b), "TY  - CHAP") < 2 {
 		t.Fatalf("result-set citation: %s", b)
 	}
-	var sg corpus.Suggestions
+	var sg tagger.Suggestions
 	draft := map[string]any{"text": "我行上线国产分布式核心系统，完成信创改造", "bank": "杭州银行"}
 	if code := w.do(t, "POST", "/api/v1/suggest-tags", w.editor, draft, &sg); code != 200 || len(sg.Themes) == 0 || sg.BankType[0].Code != "city_commercial" {
 		t.Fatalf("suggest: %d %+v", code, sg)
@@ -355,7 +358,7 @@ func TestCitationsAndSuggestTags(t *testing.T) {
 		t.Fatalf("anonymous suggest: %d, want 401", code)
 	}
 	var e api.ErrorBody
-	long := map[string]any{"text": strings.Repeat("信创", corpus.MaxDraftRunes)}
+	long := map[string]any{"text": strings.Repeat("信创", tagger.MaxDraftRunes)}
 	if code := w.do(t, "POST", "/api/v1/suggest-tags", w.editor, long, &e); code != 422 || !strings.Contains(e.Error.Message, "at most") {
 		t.Fatalf("oversized draft: %d %+v", code, e)
 	}

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -164,7 +162,7 @@ type reportStep struct {
 // planReport decides each item's write, in memory: later items see the
 // banks and cases of earlier ones.
 func planReport(rep *Report, banks []*Bank, existing []*Case) []reportStep {
-	names := bankNameIndex(banks)
+	names := BanksByName(banks)
 	byKey := map[string]*Case{}
 	for _, c := range existing {
 		byKey[c.SourceKey()] = c
@@ -176,12 +174,12 @@ func planReport(rep *Report, banks []*Bank, existing []*Case) []reportStep {
 	steps := make([]reportStep, 0, len(rep.Items))
 	for _, it := range rep.Items {
 		st := reportStep{item: it}
-		bank, known := names[normalizeBankName(it.Bank)]
+		bank, known := names[NormalizeBankName(it.Bank)]
 		if !known {
-			b := guessBank(it.Bank, banks)
+			b := GuessBank(it.Bank, banks)
 			bank, st.newBank = &b, &b
 			banks = append(banks, bank)
-			names = bankNameIndex(banks)
+			names = BanksByName(banks)
 		}
 		key := SourceKey(it.Year, it.Where(), bank.ID, it.Part)
 		if c, ok := byKey[key]; ok && c.Source.Excerpt == it.Text {
@@ -314,57 +312,6 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
-}
-
-// NormalizeBankName folds the variants a report uses for one name (spaces,
-// bracket width, a 股份有限公司 suffix), for name lookups.
-func NormalizeBankName(s string) string { return normalizeBankName(s) }
-
-func normalizeBankName(s string) string {
-	s = strings.TrimSpace(s)
-	s = strings.NewReplacer(" ", "", "(", "（", ")", "）", "股份有限公司", "").Replace(s)
-	return s
-}
-
-func bankNameIndex(banks []*Bank) map[string]*Bank {
-	m := map[string]*Bank{}
-	for _, b := range banks {
-		for _, n := range append([]string{b.Name}, b.Aliases...) {
-			m[normalizeBankName(n)] = b
-		}
-	}
-	return m
-}
-
-// guessBank makes a registry entry for a bank the registry lacks: type from
-// the name's suffix, region from a province or a known city in the name.
-func guessBank(name string, known []*Bank) Bank {
-	sum := sha256.Sum256([]byte(name))
-	b := Bank{ID: "bank-" + hex.EncodeToString(sum[:4]), Name: strings.TrimSpace(name), Type: "city_commercial", Region: "national"}
-	switch {
-	case strings.Contains(name, "村镇银行"):
-		b.Type = "village"
-	case strings.ContainsAny(name, "农") && (strings.Contains(name, "商") || strings.Contains(name, "信")):
-		b.Type = "rural_commercial"
-	case strings.Contains(name, "联盟") || strings.Contains(name, "协会"):
-		b.Type = "org"
-	case !strings.Contains(name, "银行"):
-		b.Type = "org"
-	}
-	tax := DefaultTaxonomy()
-	for _, r := range tax.Regions {
-		if strings.Contains(name, r.ZH) {
-			b.Region = r.Code
-			return b
-		}
-	}
-	for _, k := range known {
-		if k.City != "" && strings.HasPrefix(name, k.City) {
-			b.Region = k.Region
-			break
-		}
-	}
-	return b
 }
 
 // importBatch is how many JSONL lines go into one transaction: a crash

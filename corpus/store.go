@@ -74,8 +74,6 @@ type Store struct {
 	// checking records inside a write transaction (see taxonomyIn).
 	taxIn atomic.Pointer[decodedTaxonomy]
 	reads *readCache
-	// models is the tag suggester's model of the current cases.
-	models tagModels
 }
 
 type decodedTaxonomy struct {
@@ -157,7 +155,6 @@ func (s *Store) ID() string { return s.id }
 
 // Close closes the file; pending reads finish first.
 func (s *Store) Close() error {
-	s.models.close()
 	return s.db.Close()
 }
 
@@ -727,7 +724,7 @@ func (s *Store) FindBankByName(ctx context.Context, name string) (*Bank, error) 
 	if err != nil {
 		return nil, err
 	}
-	if b, ok := bankNameIndex(banks)[normalizeBankName(name)]; ok {
+	if b, ok := BanksByName(banks)[NormalizeBankName(name)]; ok {
 		return b, nil
 	}
 	return nil, Errorf(ENOTFOUND, "no bank named %s", quoteShort(name))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -19,6 +20,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/tagger"
 )
 
 func (u *UI) registerEditor(e *echo.Echo) {
@@ -206,7 +208,7 @@ type caseForm struct {
 	Products, Technologies, Partners                      string
 	SourceReport, SourceSection, SourceTable              string
 	Dimensions, Themes                                    []string
-	Suggestions                                           *corpus.Suggestions
+	Suggestions                                           *tagger.Suggestions
 	Decided                                               map[string]string // "theme:ai" → accept/reject
 }
 
@@ -302,7 +304,7 @@ func (u *UI) newCase(c echo.Context) error {
 		if bank == "" {
 			bank = f.NewBankName
 		}
-		sg, err := u.store.SuggestTags(ctx, corpus.TagDraft{Text: text, Bank: bank})
+		sg, err := u.suggest(ctx, tagger.Draft{Text: text, Bank: bank})
 		if err != nil {
 			status, body := api.Status(err)
 			data["Error"] = body.Error.Message
@@ -389,4 +391,12 @@ func (u *UI) bulkTags(c echo.Context) error {
 	}
 	return u.render(c, http.StatusOK, "confirm", map[string]any{"Bulk": bt, "Result": res, "Search": c.FormValue("search"),
 		"Summary": fmt.Sprintf("%s %s %s", bt.Action, bt.Kind, bt.Code)})
+}
+
+// suggest asks the tagger, if the UI has one, for the draft's tags.
+func (u *UI) suggest(ctx context.Context, d tagger.Draft) (*tagger.Suggestions, error) {
+	if u.Tagger == nil {
+		return nil, corpus.Errorf(corpus.EUNAVAILABLE, "tag suggestions are not set up on this server")
+	}
+	return u.Tagger.Suggest(ctx, d)
 }

@@ -22,6 +22,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/tagger"
 	"casebank/index"
 )
 
@@ -38,7 +39,9 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // UI renders casebank's pages.
 type UI struct {
 	// API authenticates editors (sessions, CSRF) and performs their writes.
-	API    *api.Server
+	API *api.Server
+	// Tagger suggests tags for the new-case form's draft.
+	Tagger *tagger.Suggester
 	store  *corpus.Store
 	index  *index.Index
 	pages  map[string]*template.Template

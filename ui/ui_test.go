@@ -16,6 +16,7 @@ import (
 	"casebank/api"
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
+	"casebank/corpus/tagger"
 	"casebank/index/indextest"
 	"casebank/ui"
 )
@@ -42,6 +43,8 @@ func newSite(t testing.TB, configure ...func(*api.Server)) (*httptest.Server, fu
 		f(s)
 	}
 	pages.API = s
+	pages.Tagger = tagger.New(store)
+	t.Cleanup(pages.Tagger.Close)
 	testStore = store
 	e := s.Echo()
 	pages.Register(e)

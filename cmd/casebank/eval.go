@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"casebank/corpus"
+	"casebank/corpus/tagger"
 	"casebank/index"
 )
 
@@ -53,7 +54,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		ev := corpus.EvaluateTagModel(cases, tax, gloss)
+		ev := tagger.Evaluate(cases, tax, gloss)
 		if *asJSON {
 			return json.NewEncoder(c.stdout).Encode(ev)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"casebank/api"
+	"casebank/corpus/tagger"
 	"casebank/ui"
 )
 
@@ -62,20 +63,24 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	// The tag suggester's model is trained now, not in the first editor's request.
+	// The tag suggester's model is trained now, not in the first editor's
+	// request; the suggester closes before the store (defers run last first).
+	tags := tagger.New(d.store)
+	defer tags.Close()
 	go func() {
-		if err := d.store.WarmTagModel(ctx); err != nil && ctx.Err() == nil {
+		if err := tags.Warm(ctx); err != nil && ctx.Err() == nil {
 			logger.Warn("tag suggester not trained", "err", err)
 		}
 	}()
 
-	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version, TrustedProxies: proxies}
+	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version, TrustedProxies: proxies, Tagger: tags}
 	pages, err := ui.New(d.store, d.index)
 	if err != nil {
 		return err
 	}
 	srv.PageError = pages.PageError
 	pages.API = srv
+	pages.Tagger = tags
 	e := srv.Echo()
 	pages.Register(e)
 

@@ -1,4 +1,4 @@
-package corpus_test
+package tagger_test
 
 import (
 	"os"
@@ -7,6 +7,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
+	"casebank/corpus/tagger"
 )
 
 // benchStorePath is the store named by CASEBANK_BENCH_STORE (a 100,000-case
@@ -29,7 +30,7 @@ func openBench(b *testing.B, path string) *corpus.Store {
 	return s
 }
 
-var benchDraft = corpus.TagDraft{Text: "某城商行部署DeepSeek大模型，建设智能客服与智能风控平台，提升信贷审批效率。"}
+var benchDraft = tagger.Draft{Text: "某城商行部署DeepSeek大模型，建设智能客服与智能风控平台，提升信贷审批效率。"}
 
 // BenchmarkTagModelTrain is one training on the whole store, as a server
 // does at start and after writes: what every suggestion cost before the
@@ -39,11 +40,13 @@ func BenchmarkTagModelTrain(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		s := openBench(b, path)
+		tg := tagger.New(s)
 		b.StartTimer()
-		if err := s.WarmTagModel(ctx); err != nil {
+		if err := tg.Warm(ctx); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
+		tg.Close()
 		s.Close()
 		b.StartTimer()
 	}
@@ -53,11 +56,13 @@ func BenchmarkTagModelTrain(b *testing.B) {
 func BenchmarkSuggestTags(b *testing.B) {
 	s := openBench(b, benchStorePath(b))
 	defer s.Close()
-	if err := s.WarmTagModel(ctx); err != nil {
+	tg := tagger.New(s)
+	defer tg.Close()
+	if err := tg.Warm(ctx); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := s.SuggestTags(ctx, benchDraft); err != nil {
+		if _, err := tg.Suggest(ctx, benchDraft); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,22 +1,36 @@
-package corpus_test
+package tagger_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
+	"casebank/corpus/tagger"
 )
+
+var ctx = context.Background()
+
+// newSuggester opens a seeded store and a suggester of it, both closed
+// when the test ends (the suggester first).
+func newSuggester(tb testing.TB) (*corpus.Store, *tagger.Suggester) {
+	tb.Helper()
+	s := corpustest.MustOpenStore(tb, true)
+	tg := tagger.New(s)
+	tb.Cleanup(tg.Close)
+	return s, tg
+}
 
 // The model is trained once per store generation, not per request; a write
 // makes the next request start one new training while the old model answers.
 func TestTagModelIsTrainedOncePerGeneration(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	draft := corpus.TagDraft{Text: "某城商行部署大模型智能客服"}
+	s, tg := newSuggester(t)
+	draft := tagger.Draft{Text: "某城商行部署大模型智能客服"}
 	seq, _ := s.LastSeq()
 	for range 5 {
-		sg, err := s.SuggestTags(ctx, draft)
+		sg, err := tg.Suggest(ctx, draft)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -24,7 +38,7 @@ func TestTagModelIsTrainedOncePerGeneration(t *testing.T) {
 			t.Fatalf("model %+v, store at %d", sg.Model, seq)
 		}
 	}
-	if n := s.TagModelBuilds(); n != 1 {
+	if n := tg.Builds(); n != 1 {
 		t.Fatalf("%d trainings for five requests on one generation", n)
 	}
 	if _, err := s.CreateCase(ctx, corpustest.NewCase("model-gen", "jiangsu-bank", "新案例", "江苏银行上线知识图谱。"), "t"); err != nil {
@@ -33,7 +47,7 @@ func TestTagModelIsTrainedOncePerGeneration(t *testing.T) {
 	now, _ := s.LastSeq()
 	deadline := time.Now().Add(30 * time.Second) // a hang guard, not a speed target
 	for {
-		sg, err := s.SuggestTags(ctx, draft)
+		sg, err := tg.Suggest(ctx, draft)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,17 +65,17 @@ func TestTagModelIsTrainedOncePerGeneration(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if n := s.TagModelBuilds(); n != 2 {
+	if n := tg.Builds(); n != 2 {
 		t.Fatalf("%d trainings after one write", n)
 	}
 }
 
 // A draft is bounded, and so is the answer.
 func TestSuggestTagsBounds(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	long := strings.Repeat("数", corpus.MaxDraftRunes+1)
-	if _, err := s.SuggestTags(ctx, corpus.TagDraft{Text: long}); corpus.ErrorCode(err) != corpus.EINVALID {
-		t.Fatalf("a draft of %d characters: %v", corpus.MaxDraftRunes+1, err)
+	s, tg := newSuggester(t)
+	long := strings.Repeat("数", tagger.MaxDraftRunes+1)
+	if _, err := tg.Suggest(ctx, tagger.Draft{Text: long}); corpus.ErrorCode(err) != corpus.EINVALID {
+		t.Fatalf("a draft of %d characters: %v", tagger.MaxDraftRunes+1, err)
 	}
 	// Every label and alias of the codebook in one draft, as long as allowed.
 	tax, _ := s.Taxonomy()
@@ -74,11 +88,11 @@ func TestSuggestTagsBounds(t *testing.T) {
 		}
 	}
 	text := []rune(b.String())
-	sg, err := s.SuggestTags(ctx, corpus.TagDraft{Text: string(text[:min(len(text), corpus.MaxDraftRunes)])})
+	sg, err := tg.Suggest(ctx, tagger.Draft{Text: string(text[:min(len(text), tagger.MaxDraftRunes)])})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, list := range [][]corpus.TagSuggestion{sg.Dimensions, sg.Themes, sg.BankType} {
+	for _, list := range [][]tagger.Suggestion{sg.Dimensions, sg.Themes, sg.BankType} {
 		for _, s := range list {
 			if len(s.Evidence) > 6 || len(s.Matched) > 8 || len([]rune(s.Sentence)) > 200 {
 				t.Fatalf("%s %s: %d evidence, %d matched, sentence of %d", s.Kind, s.Code, len(s.Evidence), len(s.Matched), len([]rune(s.Sentence)))

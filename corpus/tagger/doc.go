@@ -1,0 +1,12 @@
+// Package tagger suggests dimensions, themes and a bank type for a draft
+// case, from a naive-Bayes model of the tagged cases and the codebook's own
+// words.
+//
+// Basics: New(store) returns a Suggester that trains one model per store
+// generation (log sequence) in the background; Suggest answers from it.
+// Model and Evaluate are the model itself and its leave-one-out measurement.
+//
+// Caveats: after a write the previous model keeps answering until the next
+// one is trained (trainings are spaced by their own duration). Close the
+// Suggester before the store it reads.
+package tagger
