@@ -22,6 +22,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"casebank/corpus"
+	"casebank/corpus/export"
 	"casebank/corpus/tagger"
 	"casebank/index"
 )
@@ -449,17 +450,17 @@ func (s *Server) export(c echo.Context) error {
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.csv"`)
 		c.Response().WriteHeader(http.StatusOK)
 		if subset != nil {
-			return s.streamed(c, s.Store.ExportIDsCSV(ctx, c.Response(), subset))
+			return s.streamed(c, export.IDsCSV(ctx, c.Response(), s.Store, subset))
 		}
-		return s.streamed(c, s.Store.ExportCSV(ctx, c.Response()))
+		return s.streamed(c, export.CSV(ctx, c.Response(), s.Store))
 	}
 	h.Set(echo.HeaderContentType, "application/x-ndjson; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
 	c.Response().WriteHeader(http.StatusOK)
 	if subset != nil {
-		return s.streamed(c, s.Store.ExportIDsJSONL(ctx, c.Response(), subset))
+		return s.streamed(c, export.IDsJSONL(ctx, c.Response(), s.Store, subset))
 	}
-	return s.streamed(c, s.Store.ExportJSONL(ctx, c.Response()))
+	return s.streamed(c, export.JSONL(ctx, c.Response(), s.Store))
 }
 
 // streamed ends a streamed answer whose writing failed after its status

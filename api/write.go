@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"casebank/corpus"
+	"casebank/corpus/export"
 	"casebank/corpus/tagger"
 	"casebank/index"
 )
@@ -302,9 +303,9 @@ func (s *Server) history(c echo.Context) error {
 }
 
 var citeTypes = map[string]struct{ mime, ext string }{
-	corpus.CiteBibTeX: {"application/x-bibtex; charset=utf-8", "bib"},
-	corpus.CiteRIS:    {"application/x-research-info-systems; charset=utf-8", "ris"},
-	corpus.CiteCSL:    {"application/vnd.citationstyles.csl+json; charset=utf-8", "json"},
+	export.BibTeX: {"application/x-bibtex; charset=utf-8", "bib"},
+	export.RIS:    {"application/x-research-info-systems; charset=utf-8", "ris"},
+	export.CSL:    {"application/vnd.citationstyles.csl+json; charset=utf-8", "json"},
 }
 
 func (s *Server) citeCase(c echo.Context) error {
@@ -344,9 +345,9 @@ func (s *Server) citeMany(c echo.Context) error {
 func (s *Server) cite(c echo.Context, cases []*corpus.Case, name string) error {
 	format := c.QueryParam("format")
 	if format == "" {
-		format = corpus.CiteBibTeX
+		format = export.BibTeX
 	}
-	text, err := corpus.Cite(cases, format)
+	text, err := export.Cite(cases, format)
 	if err != nil {
 		return err
 	}

@@ -122,7 +122,7 @@ func undecodable(db *bolt.DB) string {
 	n := 0
 	note := func(what string, k []byte, err error) {
 		if n++; n <= 3 {
-			bad = append(bad, fmt.Sprintf("%s %s cannot be read: %v", what, quoteShort(string(k)), err))
+			bad = append(bad, fmt.Sprintf("%s %s cannot be read: %v", what, QuoteShort(string(k)), err))
 		}
 	}
 	db.View(func(tx *bolt.Tx) error {

@@ -5,8 +5,11 @@ import (
 	"time"
 )
 
-// ReportTitle is the title of the report the default corpus comes from.
-const ReportTitle = "中小银行数字金融发展研究报告（2025）"
+// The report the default corpus comes from: its title and publisher.
+const (
+	ReportTitle     = "中小银行数字金融发展研究报告（2025）"
+	ReportPublisher = "中小银行互联网金融（深圳）联盟"
+)
 
 // Text is a string in Chinese and English.
 type Text struct {

@@ -113,7 +113,7 @@ func readBucket(b *bolt.Bucket, last *byte) error {
 func damagedRecord(what, id string, err error) error {
 	if id != "" {
 		if !ValidID(id) {
-			id = quoteShort(id)
+			id = QuoteShort(id)
 		}
 		what += " " + id
 	}

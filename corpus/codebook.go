@@ -122,11 +122,11 @@ type BulkResult struct {
 // ApplyBulkTag runs a bulk tag change.
 func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkResult, error) {
 	if b.Kind != KindTheme && b.Kind != KindDimension {
-		return nil, &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + quoteShort(b.Kind),
+		return nil, &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + QuoteShort(b.Kind),
 			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{KindTheme, KindDimension}}}}
 	}
 	if b.Action != "add" && b.Action != "remove" {
-		return nil, &Error{Code: EINVALID, Message: "unknown action " + quoteShort(b.Action),
+		return nil, &Error{Code: EINVALID, Message: "unknown action " + QuoteShort(b.Action),
 			Fields: []FieldError{{Field: "action", Message: "unknown action", Allowed: []string{"add", "remove"}}}}
 	}
 	if len(b.IDs) == 0 {
@@ -142,7 +142,7 @@ func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkRe
 			return err
 		}
 		if !t.Has(b.Kind, b.Code) {
-			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %s", b.Kind, quoteShort(b.Code)),
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %s", b.Kind, QuoteShort(b.Code)),
 				Fields: []FieldError{{Field: "code", Message: "unknown code", Allowed: t.Codes(b.Kind)}}}
 		}
 		patch := TagPatch{}
@@ -247,14 +247,14 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 		}
 		idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
 		unknown := func(field, code string) error {
-			return &Error{Code: ENOTFOUND, Message: "no theme " + quoteShort(code),
+			return &Error{Code: ENOTFOUND, Message: "no theme " + QuoteShort(code),
 				Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(KindTheme)}}}
 		}
 		var retag func(c *Case) bool // edits a case; reports whether it changed
 		switch ch.Op {
 		case "add":
 			if idx >= 0 {
-				return Errorf(ECONFLICT, "theme %s already exists", quoteShort(ch.Code))
+				return Errorf(ECONFLICT, "theme %s already exists", QuoteShort(ch.Code))
 			}
 			if len(t.Themes) >= MaxTaxonomyValues {
 				return &Error{Code: EINVALID, Message: fmt.Sprintf("the codebook holds at most %d themes: merge or retire one first", MaxTaxonomyValues),
@@ -309,7 +309,7 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 				return len(c.Themes) != n
 			}
 		default:
-			return &Error{Code: EINVALID, Message: "unknown codebook operation " + quoteShort(ch.Op),
+			return &Error{Code: EINVALID, Message: "unknown codebook operation " + QuoteShort(ch.Op),
 				Fields: []FieldError{{Field: "op", Message: "unknown operation", Allowed: []string{"add", "rename", "merge", "retire"}}}}
 		}
 		if err := t.Validate(); err != nil {

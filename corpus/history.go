@@ -81,7 +81,7 @@ func (s *Store) History(ctx context.Context, caseID string) ([]HistoryEntry, err
 			out = append(out, e)
 		}
 		if len(out) == 0 && tx.Bucket(bucketCases).Get([]byte(caseID)) == nil {
-			return Errorf(ENOTFOUND, "case %s not found", quoteShort(caseID))
+			return Errorf(ENOTFOUND, "case %s not found", QuoteShort(caseID))
 		}
 		return nil
 	})

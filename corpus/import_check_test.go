@@ -10,6 +10,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
+	"casebank/corpus/export"
 )
 
 // generatedJSONL returns n valid case lines for the banks of the default corpus.
@@ -119,7 +120,7 @@ func TestImportJSONLFromPipe(t *testing.T) {
 	go func() {
 		src := corpustest.MustOpenStore(t, true)
 		var banks bytes.Buffer
-		src.ExportJSONL(ctx, &banks)
+		export.JSONL(ctx, &banks, src)
 		for _, l := range bytes.Split(banks.Bytes(), []byte("\n")) {
 			if bytes.Contains(l, []byte(`"kind":"bank"`)) {
 				w.Write(append(l, '\n'))

@@ -536,7 +536,7 @@ func (ck *importCheck) line(line []byte) error {
 		ck.banks[b.ID] = true
 		return nil
 	default:
-		return Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(kind))
+		return Errorf(EINVALID, "unknown kind %s (bank, case or policy)", QuoteShort(kind))
 	}
 }
 
@@ -659,7 +659,7 @@ func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResul
 	case KindBank:
 		err = s.importBankLine(tx, line, by, res)
 	default:
-		err = Errorf(EINVALID, "unknown kind %s (bank, case or policy)", quoteShort(kind))
+		err = Errorf(EINVALID, "unknown kind %s (bank, case or policy)", QuoteShort(kind))
 	}
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
+	"casebank/corpus/export"
 )
 
 func counts(res *corpus.ImportResult) map[string]int {
@@ -34,7 +35,7 @@ func sameCounts(got, want map[string]int) bool {
 func exportJSONL(t *testing.T, s *corpus.Store) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := s.ExportJSONL(ctx, &buf); err != nil {
+	if err := export.JSONL(ctx, &buf, s); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

@@ -202,7 +202,7 @@ func (l *limits) source(s Source) {
 func quoteSome(vals []string) string {
 	q := make([]string, 0, min(len(vals), maxShown))
 	for _, v := range vals[:min(len(vals), maxShown)] {
-		q = append(q, quoteShort(v))
+		q = append(q, QuoteShort(v))
 	}
 	s := strings.Join(q, ", ")
 	if n := len(vals) - len(q); n > 0 {
@@ -211,8 +211,9 @@ func quoteSome(vals []string) string {
 	return s
 }
 
-// quoteShort quotes s, cut to MaxCode characters, for an error message.
-func quoteShort(s string) string {
+// QuoteShort quotes s, cut to MaxCode characters, for an error message
+// that names a value a request sent.
+func QuoteShort(s string) string {
 	n := 0
 	for i := range s {
 		if n == MaxCode {

@@ -50,7 +50,7 @@ func (p *Policy) Validate(t *Taxonomy) error {
 		bad("id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
 	}
 	if p.Kind != KindPolicy {
-		bad("kind", "unknown kind "+quoteShort(p.Kind), KindPolicy)
+		bad("kind", "unknown kind "+QuoteShort(p.Kind), KindPolicy)
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		bad("name", "a policy needs its name")
@@ -59,7 +59,7 @@ func (p *Policy) Validate(t *Taxonomy) error {
 		bad("date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
 	}
 	if !t.Has(KindRegion, p.Region) {
-		bad("region", "unknown region "+quoteShort(p.Region), t.Codes(KindRegion)...)
+		bad("region", "unknown region "+QuoteShort(p.Region), t.Codes(KindRegion)...)
 	}
 	if u := unknownIf(themesOK, t, KindTheme, p.Themes); len(u) > 0 {
 		bad("themes", "unknown theme "+quoteSome(u), t.Codes(KindTheme)...)
@@ -139,7 +139,7 @@ func (s *Store) FindPolicyByID(ctx context.Context, id string) (*Policy, error) 
 func getPolicy(tx *bolt.Tx, id string) (*Policy, error) {
 	v := tx.Bucket(bucketPolicies).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "policy %s not found", quoteShort(id))
+		return nil, Errorf(ENOTFOUND, "policy %s not found", QuoteShort(id))
 	}
 	var p Policy
 	if err := json.Unmarshal(v, &p); err != nil {

@@ -335,7 +335,7 @@ func (s *Store) FindBankByID(ctx context.Context, id string) (*Bank, error) {
 func getBank(tx *bolt.Tx, id string) (*Bank, error) {
 	v := tx.Bucket(bucketBanks).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "bank %s not found", quoteShort(id))
+		return nil, Errorf(ENOTFOUND, "bank %s not found", QuoteShort(id))
 	}
 	var b Bank
 	if err := json.Unmarshal(v, &b); err != nil {
@@ -374,7 +374,7 @@ func (s *Store) FindCaseByID(ctx context.Context, id string) (*Case, error) {
 func getCase(tx *bolt.Tx, id string) (*Case, error) {
 	v := tx.Bucket(bucketCases).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "case %s not found", quoteShort(id))
+		return nil, Errorf(ENOTFOUND, "case %s not found", QuoteShort(id))
 	}
 	return decodeCase(tx, id, v)
 }
@@ -513,7 +513,7 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		cases := tx.Bucket(bucketCases)
 		if cases.Get([]byte(id)) == nil {
-			return Errorf(ENOTFOUND, "case %s not found", quoteShort(id))
+			return Errorf(ENOTFOUND, "case %s not found", QuoteShort(id))
 		}
 		old, err := getCase(tx, id)
 		if err != nil {
@@ -727,5 +727,5 @@ func (s *Store) FindBankByName(ctx context.Context, name string) (*Bank, error) 
 	if b, ok := BanksByName(banks)[NormalizeBankName(name)]; ok {
 		return b, nil
 	}
-	return nil, Errorf(ENOTFOUND, "no bank named %s", quoteShort(name))
+	return nil, Errorf(ENOTFOUND, "no bank named %s", QuoteShort(name))
 }

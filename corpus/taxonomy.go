@@ -96,7 +96,7 @@ func (t *Taxonomy) Validate() error {
 		for i, v := range vals {
 			at := fmt.Sprintf("%s[%d].", list, i)
 			if !codePattern(v.Code) || len(v.Code) > MaxCode {
-				return invalid(at+"code", "%s code %s must be lowercase ascii with _, at most %d characters", kind, quoteShort(v.Code), MaxCode)
+				return invalid(at+"code", "%s code %s must be lowercase ascii with _, at most %d characters", kind, QuoteShort(v.Code), MaxCode)
 			}
 			var l limits
 			l.text(at+"zh", v.ZH, MaxLabel)

@@ -67,7 +67,7 @@ func (c *Case) Validate(t *Taxonomy) error {
 		bad("id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
 	}
 	if c.Kind != KindCase {
-		bad("kind", "unknown kind "+quoteShort(c.Kind), KindCase)
+		bad("kind", "unknown kind "+QuoteShort(c.Kind), KindCase)
 	}
 	if c.Bank.ID == "" {
 		bad("bank.id", "a case needs a bank")
@@ -166,10 +166,10 @@ func (b *Bank) Validate(t *Taxonomy) error {
 		bad("bank.name", "a bank needs a name (an anonymised bank: its description)")
 	}
 	if !t.Has(KindBankType, b.Type) {
-		bad("bank.type", "unknown bank type "+quoteShort(b.Type), t.Codes(KindBankType)...)
+		bad("bank.type", "unknown bank type "+QuoteShort(b.Type), t.Codes(KindBankType)...)
 	}
 	if !t.Has(KindRegion, b.Region) {
-		bad("bank.region", "unknown region "+quoteShort(b.Region), t.Codes(KindRegion)...)
+		bad("bank.region", "unknown region "+QuoteShort(b.Region), t.Codes(KindRegion)...)
 	}
 	return l.err("bank")
 }

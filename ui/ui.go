@@ -22,6 +22,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/export"
 	"casebank/corpus/tagger"
 	"casebank/index"
 )
@@ -451,7 +452,7 @@ func (u *UI) casePage(c echo.Context) error {
 		}
 		similar = append(similar, v)
 	}
-	citation, err := corpus.Cite([]*corpus.Case{cs}, corpus.CiteBibTeX)
+	citation, err := export.Cite([]*corpus.Case{cs}, export.BibTeX)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"casebank/corpus"
+	"casebank/corpus/export"
 	"casebank/index"
 )
 
@@ -168,14 +169,14 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 		if *format == "csv" {
-			return corpus.ExportCasesCSV(w, cases)
+			return export.CasesCSV(w, cases)
 		}
-		return corpus.ExportCasesJSONL(w, cases)
+		return export.CasesJSONL(w, cases)
 	}
 	if *format == "csv" {
-		return d.store.ExportCSV(ctx, w)
+		return export.CSV(ctx, w, d.store)
 	}
-	return d.store.ExportJSONL(ctx, w)
+	return export.JSONL(ctx, w, d.store)
 }
 
 // pad fills s to width terminal columns; CJK characters take two.

@@ -1,30 +1,29 @@
-package corpus
+package export
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
-)
 
-// ReportPublisher publishes the report the default corpus comes from.
-const ReportPublisher = "中小银行互联网金融（深圳）联盟"
+	"casebank/corpus"
+)
 
 // Citation formats.
 const (
-	CiteBibTeX = "bibtex"
-	CiteRIS    = "ris"
-	CiteCSL    = "csl"
+	BibTeX = "bibtex"
+	RIS    = "ris"
+	CSL    = "csl"
 )
 
 // CiteFormats lists the supported citation formats.
-var CiteFormats = []string{CiteBibTeX, CiteRIS, CiteCSL}
+var CiteFormats = []string{BibTeX, RIS, CSL}
 
 // Cite renders citations of cases, each as a part of its report: the
 // report is the container, the case's section and table locate it.
-func Cite(cases []*Case, format string) (string, error) {
+func Cite(cases []*corpus.Case, format string) (string, error) {
 	var b strings.Builder
 	switch format {
-	case CiteBibTeX:
+	case BibTeX:
 		for _, c := range cases {
 			fmt.Fprintf(&b, "@incollection{%s,\n", c.ID)
 			field := func(k, v string) {
@@ -34,7 +33,7 @@ func Cite(cases []*Case, format string) (string, error) {
 			}
 			field("title", citeTitle(c))
 			field("booktitle", c.Source.Report)
-			field("publisher", ReportPublisher)
+			field("publisher", corpus.ReportPublisher)
 			if y := citeYear(c); y != 0 {
 				field("year", fmt.Sprint(y))
 			}
@@ -42,7 +41,7 @@ func Cite(cases []*Case, format string) (string, error) {
 			field("note", citeNote(c))
 			b.WriteString("}\n")
 		}
-	case CiteRIS:
+	case RIS:
 		for _, c := range cases {
 			line := func(tag, v string) {
 				if v != "" {
@@ -55,7 +54,7 @@ func Cite(cases []*Case, format string) (string, error) {
 			line("ID", c.ID)
 			line("TI", citeTitle(c))
 			line("T2", c.Source.Report)
-			line("PB", ReportPublisher)
+			line("PB", corpus.ReportPublisher)
 			if y := citeYear(c); y != 0 {
 				line("PY", fmt.Sprint(y))
 			}
@@ -63,12 +62,12 @@ func Cite(cases []*Case, format string) (string, error) {
 			line("N1", citeNote(c))
 			line("ER", " ")
 		}
-	case CiteCSL:
+	case CSL:
 		items := make([]map[string]any, len(cases))
 		for i, c := range cases {
 			items[i] = map[string]any{
 				"id": c.ID, "type": "chapter", "title": citeTitle(c),
-				"container-title": c.Source.Report, "publisher": ReportPublisher,
+				"container-title": c.Source.Report, "publisher": corpus.ReportPublisher,
 				"section": c.Source.Section, "note": citeNote(c), "language": "zh-CN",
 			}
 			if y := citeYear(c); y != 0 {
@@ -82,13 +81,13 @@ func Cite(cases []*Case, format string) (string, error) {
 		b.Write(data)
 		b.WriteString("\n")
 	default:
-		return "", &Error{Code: EINVALID, Message: "unknown citation format " + quoteShort(format),
-			Fields: []FieldError{{Field: "format", Message: "unknown format", Allowed: CiteFormats}}}
+		return "", &corpus.Error{Code: corpus.EINVALID, Message: "unknown citation format " + corpus.QuoteShort(format),
+			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: CiteFormats}}}
 	}
 	return b.String(), nil
 }
 
-func citeTitle(c *Case) string {
+func citeTitle(c *corpus.Case) string {
 	if c.Title.ZH != "" {
 		return c.Title.ZH
 	}
@@ -97,14 +96,14 @@ func citeTitle(c *Case) string {
 
 // citeYear is the year the report appeared: the source's, else the case's,
 // 0 when neither is known (then the citation has no year).
-func citeYear(c *Case) int {
+func citeYear(c *corpus.Case) int {
 	if c.Source.Year != 0 {
 		return c.Source.Year
 	}
 	return c.Year
 }
 
-func citeNote(c *Case) string {
+func citeNote(c *corpus.Case) string {
 	parts := []string{}
 	if c.Source.Table != "" {
 		parts = append(parts, c.Source.Table)

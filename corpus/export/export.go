@@ -1,4 +1,4 @@
-package corpus
+package export
 
 import (
 	"context"
@@ -9,13 +9,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"casebank/corpus"
 )
 
-// ExportJSONL writes every bank, case and policy, one JSON object per line in
-// id order: cases in the shape of GET /api/v1/cases/{id}, banks and policies
-// with their kind. ImportJSONL into an empty store gives back the same bytes.
-func (s *Store) ExportJSONL(ctx context.Context, w io.Writer) error {
-	banks, err := s.FindBanks(ctx)
+// Source is what the streaming exports read: *boltdb.Store is one.
+type Source interface {
+	FindBanks(ctx context.Context) ([]*corpus.Bank, error)
+	EachRecord(ctx context.Context, policy func(*corpus.Policy) error, kase func(*corpus.Case) error) (uint64, error)
+	FindCasesByIDs(ctx context.Context, ids []string) ([]*corpus.Case, error)
+}
+
+// JSONL writes every bank, case and policy of src, one JSON object per line
+// in id order: cases in the shape of GET /api/v1/cases/{id}, banks and
+// policies with their kind. ImportJSONL into an empty store gives back the
+// same bytes.
+func JSONL(ctx context.Context, w io.Writer, src Source) error {
+	banks, err := src.FindBanks(ctx)
 	if err != nil {
 		return err
 	}
@@ -23,31 +33,31 @@ func (s *Store) ExportJSONL(ctx context.Context, w io.Writer) error {
 	enc.SetEscapeHTML(false)
 	for _, b := range banks {
 		line := *b
-		line.Kind = KindBank
+		line.Kind = corpus.KindBank
 		if err := enc.Encode(&line); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
 	}
 	// Cases are written as they are read, not gathered first; the few
 	// policies follow them.
-	var policies []*Policy
-	_, err = s.EachRecord(ctx,
-		func(p *Policy) error { policies = append(policies, p); return nil },
-		func(c *Case) error { return writeRecords(enc, []*Case{c}, nil) })
+	var policies []*corpus.Policy
+	_, err = src.EachRecord(ctx,
+		func(p *corpus.Policy) error { policies = append(policies, p); return nil },
+		func(c *corpus.Case) error { return writeRecords(enc, []*corpus.Case{c}, nil) })
 	if err != nil {
 		return err
 	}
 	return writeRecords(enc, nil, policies)
 }
 
-// ExportCasesJSONL writes the given cases only (a search result).
-func ExportCasesJSONL(w io.Writer, cases []*Case) error {
+// CasesJSONL writes the given cases only (a search result).
+func CasesJSONL(w io.Writer, cases []*corpus.Case) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return writeRecords(enc, cases, nil)
 }
 
-func writeRecords(enc *json.Encoder, cases []*Case, policies []*Policy) error {
+func writeRecords(enc *json.Encoder, cases []*corpus.Case, policies []*corpus.Policy) error {
 	for _, c := range cases {
 		if err := enc.Encode(c); err != nil {
 			return fmt.Errorf("export: %w", err)
@@ -71,14 +81,15 @@ var csvHeader = []string{
 	"version", "created_at", "created_by", "updated_at", "updated_by",
 }
 
-// ExportCSV writes every case as a CSV row with a header, UTF-8 with a byte
-// order mark so that spreadsheet programs read the Chinese text correctly.
-func (s *Store) ExportCSV(ctx context.Context, w io.Writer) error {
+// CSV writes every case of src as a CSV row with a header, UTF-8 with a
+// byte order mark so that spreadsheet programs read the Chinese text
+// correctly.
+func CSV(ctx context.Context, w io.Writer, src Source) error {
 	cw, err := startCSV(w)
 	if err != nil {
 		return err
 	}
-	_, err = s.EachRecord(ctx, func(*Policy) error { return nil }, func(c *Case) error { return cw.Write(csvRow(c)) })
+	_, err = src.EachRecord(ctx, func(*corpus.Policy) error { return nil }, func(c *corpus.Case) error { return cw.Write(csvRow(c)) })
 	if err != nil {
 		return fmt.Errorf("export csv: %w", err)
 	}
@@ -86,8 +97,8 @@ func (s *Store) ExportCSV(ctx context.Context, w io.Writer) error {
 	return cw.Error()
 }
 
-// ExportCasesCSV writes the given cases as CSV (a search result).
-func ExportCasesCSV(w io.Writer, cases []*Case) error {
+// CasesCSV writes the given cases as CSV (a search result).
+func CasesCSV(w io.Writer, cases []*corpus.Case) error {
 	cw, err := startCSV(w)
 	if err != nil {
 		return err
@@ -101,15 +112,15 @@ func ExportCasesCSV(w io.Writer, cases []*Case) error {
 	return cw.Error()
 }
 
-// ExportIDsCSV and ExportIDsJSONL write the cases with the given ids (a
-// search's matches) in that order, reading them a chunk at a time: an
-// export of 30,000 matches once held them all in memory (1.4 GB).
-func (s *Store) ExportIDsCSV(ctx context.Context, w io.Writer, ids []string) error {
+// IDsCSV and IDsJSONL write the cases of src with the given ids (a search's
+// matches) in that order, reading them a chunk at a time: an export of
+// 30,000 matches once held them all in memory (1.4 GB).
+func IDsCSV(ctx context.Context, w io.Writer, src Source, ids []string) error {
 	cw, err := startCSV(w)
 	if err != nil {
 		return err
 	}
-	err = s.eachCaseOf(ctx, ids, func(c *Case) error { return cw.Write(csvRow(c)) })
+	err = eachCaseOf(ctx, src, ids, func(c *corpus.Case) error { return cw.Write(csvRow(c)) })
 	if err != nil {
 		return fmt.Errorf("export csv: %w", err)
 	}
@@ -117,17 +128,18 @@ func (s *Store) ExportIDsCSV(ctx context.Context, w io.Writer, ids []string) err
 	return cw.Error()
 }
 
-func (s *Store) ExportIDsJSONL(ctx context.Context, w io.Writer, ids []string) error {
+// IDsJSONL is IDsCSV as JSON Lines.
+func IDsJSONL(ctx context.Context, w io.Writer, src Source, ids []string) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	return s.eachCaseOf(ctx, ids, func(c *Case) error { return writeRecords(enc, []*Case{c}, nil) })
+	return eachCaseOf(ctx, src, ids, func(c *corpus.Case) error { return writeRecords(enc, []*corpus.Case{c}, nil) })
 }
 
 // eachCaseOf calls fn with each existing case of ids, in order, 500 at a time.
-func (s *Store) eachCaseOf(ctx context.Context, ids []string, fn func(*Case) error) error {
+func eachCaseOf(ctx context.Context, src Source, ids []string, fn func(*corpus.Case) error) error {
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
-		cases, err := s.FindCasesByIDs(ctx, ids[:n])
+		cases, err := src.FindCasesByIDs(ctx, ids[:n])
 		if err != nil {
 			return err
 		}
@@ -150,8 +162,8 @@ func startCSV(w io.Writer) (*csv.Writer, error) {
 	return cw, cw.Write(csvHeader)
 }
 
-func csvRow(c *Case) []string {
-	stamp := func(st *Stamp) (string, string) {
+func csvRow(c *corpus.Case) []string {
+	stamp := func(st *corpus.Stamp) (string, string) {
 		if st == nil {
 			return "", ""
 		}

@@ -1,7 +1,8 @@
-package corpus_test
+package export_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"regexp"
 	"strings"
@@ -9,7 +10,10 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
+	"casebank/corpus/export"
 )
+
+var ctx = context.Background()
 
 // hostileCase holds values a spreadsheet would run as formulas and every
 // kind of line break.
@@ -33,7 +37,7 @@ func TestCSVExportDefusesFormulasAndLineBreaks(t *testing.T) {
 	c := hostileCase("hostile")
 	c.Bank = corpus.Bank{ID: "hostile-bank", Name: "=cmd|'/C calc'!A0", Type: "city_commercial", Region: "jiangsu"}
 	// NEL (U+0085) is a C1 control character, which a write refuses; the
-	// store gets another line break in its place, ExportCasesCSV the NEL.
+	// store gets another line break in its place, CasesCSV the NEL.
 	body := c.Body
 	c.Body = strings.ReplaceAll(body, "\u0085", "\u2028")
 	stored, err := s.CreateCase(ctx, c, "tester")
@@ -41,15 +45,15 @@ func TestCSVExportDefusesFormulasAndLineBreaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	var whole, subset bytes.Buffer
-	if err := s.ExportCSV(ctx, &whole); err != nil {
+	if err := export.CSV(ctx, &whole, s); err != nil {
 		t.Fatal(err)
 	}
 	given := *stored
 	given.Body = body
-	if err := corpus.ExportCasesCSV(&subset, []*corpus.Case{&given}); err != nil {
+	if err := export.CasesCSV(&subset, []*corpus.Case{&given}); err != nil {
 		t.Fatal(err)
 	}
-	for name, out := range map[string]string{"ExportCSV": whole.String(), "ExportCasesCSV": subset.String()} {
+	for name, out := range map[string]string{"CSV": whole.String(), "CasesCSV": subset.String()} {
 		if strings.ContainsAny(out, "\r\u2028\u2029\u0085") {
 			t.Errorf("%s: a CR or Unicode line break is left: %q", name, out)
 		}
@@ -97,7 +101,7 @@ func TestRISKeepsEachFieldOnItsLine(t *testing.T) {
 	cases[0].Title.ZH = "标题\r\nER  - \rTY  - JOUR\nTI  - forged\u2028AU  - x\u0085PY  - 1999"
 	cases[1].Source.Section = "1.1\r2.2"
 	cases[1].Bank.Name = "江苏\n银行"
-	out, err := corpus.Cite(cases, corpus.CiteRIS)
+	out, err := export.Cite(cases, export.RIS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +135,7 @@ func TestBibTeXValuesCannotForgeFields(t *testing.T) {
 	c := hostileCase("bib")
 	c.Title.ZH = `x}, note = {forged} , title = {y\}`
 	c.Source.Section = "a{b\r\nc"
-	out, err := corpus.Cite([]*corpus.Case{c}, corpus.CiteBibTeX)
+	out, err := export.Cite([]*corpus.Case{c}, export.BibTeX)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,14 +182,14 @@ func TestCitationYearFallsBackToTheCase(t *testing.T) {
 		caseYear, sourceYear int
 		want                 map[string]string // format → the year as it appears
 	}{
-		{"source year", 2024, 2025, map[string]string{corpus.CiteBibTeX: "year = {2025}", corpus.CiteRIS: "PY  - 2025\r\n", corpus.CiteCSL: `"date-parts": [[2025]]`}},
-		{"case year only", 2025, 0, map[string]string{corpus.CiteBibTeX: "year = {2025}", corpus.CiteRIS: "PY  - 2025\r\n", corpus.CiteCSL: `"date-parts": [[2025]]`}},
+		{"source year", 2024, 2025, map[string]string{export.BibTeX: "year = {2025}", export.RIS: "PY  - 2025\r\n", export.CSL: `"date-parts": [[2025]]`}},
+		{"case year only", 2025, 0, map[string]string{export.BibTeX: "year = {2025}", export.RIS: "PY  - 2025\r\n", export.CSL: `"date-parts": [[2025]]`}},
 		{"no year", 0, 0, nil},
 	} {
 		cs := corpustest.NewCase("cited", "jiangsu-bank", "标题", "正文")
 		cs.Year, cs.Source.Year = c.caseYear, c.sourceYear
-		for _, format := range corpus.CiteFormats {
-			out, err := corpus.Cite([]*corpus.Case{cs}, format)
+		for _, format := range export.CiteFormats {
+			out, err := export.Cite([]*corpus.Case{cs}, format)
 			if err != nil {
 				t.Fatal(err)
 			}
