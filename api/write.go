@@ -17,6 +17,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/export"
+	"casebank/corpus/report"
 	"casebank/corpus/tagger"
 	"casebank/index"
 )
@@ -268,7 +269,7 @@ func (s *Server) importData(c echo.Context) error {
 	if corpus.IsJSONL(body) {
 		res, err = s.Store.ImportJSONL(ctx, bytes.NewReader(body), opts)
 	} else {
-		res, err = s.Store.ImportReport(ctx, bytes.NewReader(body), opts)
+		res, err = report.Import(ctx, s.Store, bytes.NewReader(body), opts)
 	}
 	if err != nil {
 		// A refused import stored nothing (every line is checked first);

@@ -47,7 +47,7 @@ func overLongTitle(t *testing.T, line []byte) []byte {
 // no line.
 func TestImportJSONLRefusedWholeNamingTheLine(t *testing.T) {
 	s := corpustest.MustOpenStore(t, true)
-	before := exportJSONL(t, s)
+	before := corpustest.ExportJSONL(t, s)
 	lines := generatedJSONL(t, 1500)
 	lines[1199] = overLongTitle(t, lines[1199])
 	body := append(bytes.Join(lines, []byte("\n")), '\n')
@@ -61,7 +61,7 @@ func TestImportJSONLRefusedWholeNamingTheLine(t *testing.T) {
 	if !errors.As(err, &ce) || len(ce.Fields) != 1 || ce.Fields[0].Line != 1200 || ce.Fields[0].Field != "title.zh" {
 		t.Fatalf("fields: %+v", ce)
 	}
-	if after := exportJSONL(t, s); !bytes.Equal(before, after) {
+	if after := corpustest.ExportJSONL(t, s); !bytes.Equal(before, after) {
 		t.Fatal("a refused import stored records")
 	}
 
@@ -73,7 +73,7 @@ func TestImportJSONLRefusedWholeNamingTheLine(t *testing.T) {
 	if msg := corpus.ErrorMessage(err); !strings.Contains(msg, "3 lines are invalid; the first: line 10: ") || len(msg) > 400 {
 		t.Fatalf("message: %q", msg)
 	}
-	if after := exportJSONL(t, s); !bytes.Equal(before, after) {
+	if after := corpustest.ExportJSONL(t, s); !bytes.Equal(before, after) {
 		t.Fatal("a refused import stored records")
 	}
 }
@@ -135,31 +135,5 @@ func TestImportJSONLFromPipe(t *testing.T) {
 	}
 	if n, _ := s.CountCases(); n != 3 || res.Created < 3 {
 		t.Fatalf("%d cases stored, %+v", n, res)
-	}
-}
-
-// A report with a bad item is refused whole: before, the items before it
-// were stored, each in its own transaction.
-func TestImportReportRefusedWhole(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	before := exportJSONL(t, s)
-	data, err := os.ReadFile("testdata/mini-report.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A bank name past its limit in the last table makes the last item bad.
-	long := strings.Repeat("长", corpus.MaxBankName+1) + "银行"
-	text := string(data)
-	i := strings.LastIndex(text, "专题")
-	if i < 0 {
-		t.Fatal("fixture has no topic")
-	}
-	text = text[:i] + strings.Replace(text[i:], "银行", long, 1)
-	_, err = s.ImportReport(ctx, strings.NewReader(text), corpus.ImportOptions{By: "importer"})
-	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), "bank.name: at most 200 characters") || !strings.Contains(err.Error(), "line ") {
-		t.Fatalf("got %v", err)
-	}
-	if after := exportJSONL(t, s); !bytes.Equal(before, after) {
-		t.Fatal("a refused report import stored records")
 	}
 }

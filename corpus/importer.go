@@ -10,129 +10,64 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// ImportResult counts what an import did, per table or section.
-type ImportResult struct {
-	Sources  []SourceCount `json:"sources"`
-	Merged   int           `json:"merged"`    // existing records that took the report's excerpt or the line's content
-	Created  int           `json:"created"`   // new records
-	Same     int           `json:"unchanged"` // records already as imported
-	NewBanks []Bank        `json:"new_banks"` // banks not in the registry, created with guessed type and region
-}
-
-// SourceCount is one table's or section's line of an import report; lines
-// keep the order in which the report presents them.
-type SourceCount struct {
-	Where   string `json:"where"`
-	Found   int    `json:"found"`
-	Merged  int    `json:"merged"`
-	Created int    `json:"created"`
-	Same    int    `json:"unchanged"`
-}
-
-// Changed reports whether the import wrote anything.
-func (r *ImportResult) Changed() bool { return r.Merged+r.Created > 0 || len(r.NewBanks) > 0 }
-
-func (r *ImportResult) count(where string, f func(*SourceCount)) {
-	for i := range r.Sources {
-		if r.Sources[i].Where == where {
-			f(&r.Sources[i])
-			return
-		}
-	}
-	r.Sources = append(r.Sources, SourceCount{Where: where})
-	f(&r.Sources[len(r.Sources)-1])
-}
-
-// ImportOptions configure an import.
-type ImportOptions struct {
-	By       string                // recorded as the author of every change
-	Progress func(done, total int) // called after each record, if set
-}
-
-// IsJSONL reports whether data looks like JSON Lines rather than report text.
-func IsJSONL(data []byte) bool {
-	return bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n\ufeff"), []byte("{"))
-}
-
-// ImportReport parses report text and merges each case-shaped item into the
-// case with the same source key, attaching the report's text as the excerpt;
-// items without a curated case become new cases. Importing the same report
-// again changes nothing.
-//
-// Every item is checked first as its write will check it; a report with any
-// bad item is refused whole, naming its lines, and nothing is stored. The
-// writes then go into one transaction: a report is small (its request at
-// most 2 MB), and it is stored whole or not at all.
-func (s *Store) ImportReport(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
-	rep, err := ParseReport(r)
-	if err != nil {
-		return nil, err
-	}
-	banks, err := s.FindBanks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	existing, err := s.FindCases(ctx, Filter{})
-	if err != nil {
-		return nil, err
-	}
+// ApplyImport writes a planned report import (see report.Plan). Every step
+// is checked first as its write will check it; a plan with any bad step is
+// refused whole, naming its lines, and nothing is stored. The writes then go
+// into one transaction: a report is small (its request at most 2 MB), and
+// it is stored whole or not at all. A case changed since the plan read it
+// (its version differs) refuses the import.
+func (s *Store) ApplyImport(ctx context.Context, steps []ImportStep, opts ImportOptions) (*ImportResult, error) {
 	t, err := s.Taxonomy()
 	if err != nil {
 		return nil, err
 	}
-	steps := planReport(rep, banks, existing)
-	if err := checkReport(steps, existing, t); err != nil {
+	ids, err := s.caseIDs()
+	if err != nil {
 		return nil, err
 	}
-	// The versions read now: a case changed meanwhile refuses the import.
-	version := map[string]int{}
-	for _, c := range existing {
-		version[c.ID] = c.Version
+	if err := checkReport(steps, ids, t); err != nil {
+		return nil, err
 	}
+	// The versions the plan read, then those this import writes.
+	version := map[string]int{}
 	res := &ImportResult{}
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		*res = ImportResult{}
 		for i, st := range steps {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			where := st.item.Where()
-			res.count(where, func(sc *SourceCount) { sc.Found++ })
-			if st.newBank != nil {
-				b := *st.newBank
+			if st.NewBank != nil {
+				b := *st.NewBank
 				if err := s.putBank(tx, &b, opts.By); err != nil {
-					return fmt.Errorf("import: line %d: new bank %s: %w", st.item.Line, st.item.Bank, err)
+					return fmt.Errorf("import: line %d: new bank %s: %w", st.Line, st.NewBank.Name, err)
 				}
 				res.NewBanks = append(res.NewBanks, b)
 			}
-			switch st.op {
-			case reportSame:
-				res.Same++
-				res.count(where, func(sc *SourceCount) { sc.Same++ })
-			case reportMerge:
-				updated, err := s.updateCase(tx, st.c, version[st.c.ID], opts.By, writeNote{op: HistUpdate})
-				if err != nil {
-					return fmt.Errorf("import: line %d: %w", st.item.Line, err)
+			switch st.Action {
+			case ImportMerge:
+				v, ok := version[st.Case.ID]
+				if !ok {
+					v = st.Case.Version
 				}
-				version[st.c.ID] = updated.Version
-				res.Merged++
-				res.count(where, func(sc *SourceCount) { sc.Merged++ })
-			case reportCreate:
-				created, err := s.createCase(tx, st.c, opts.By)
+				updated, err := s.updateCase(tx, st.Case, v, opts.By, writeNote{op: HistUpdate})
 				if err != nil {
-					return fmt.Errorf("import: line %d: %w", st.item.Line, err)
+					return fmt.Errorf("import: line %d: %w", st.Line, err)
+				}
+				version[st.Case.ID] = updated.Version
+			case ImportCreate:
+				created, err := s.createCase(tx, st.Case, opts.By)
+				if err != nil {
+					return fmt.Errorf("import: line %d: %w", st.Line, err)
 				}
 				version[created.ID] = created.Version
-				res.Created++
-				res.count(where, func(sc *SourceCount) { sc.Created++ })
 			}
+			res.Add(st.Where, st.Action)
 			if opts.Progress != nil {
 				opts.Progress(i+1, len(steps))
 			}
@@ -145,86 +80,42 @@ func (s *Store) ImportReport(ctx context.Context, r io.Reader, opts ImportOption
 	return res, nil
 }
 
-const (
-	reportSame = iota
-	reportMerge
-	reportCreate
-)
-
-// reportStep is what importing one report item will do.
-type reportStep struct {
-	item    ReportItem
-	newBank *Bank // a bank the registry lacks, created first
-	op      int
-	c       *Case // the case as it will be written
-}
-
-// planReport decides each item's write, in memory: later items see the
-// banks and cases of earlier ones.
-func planReport(rep *Report, banks []*Bank, existing []*Case) []reportStep {
-	names := BanksByName(banks)
-	byKey := map[string]*Case{}
-	for _, c := range existing {
-		byKey[c.SourceKey()] = c
-	}
-	title := rep.Title
-	if title == "" {
-		title = fmt.Sprintf("研究报告（%d）", rep.Year)
-	}
-	steps := make([]reportStep, 0, len(rep.Items))
-	for _, it := range rep.Items {
-		st := reportStep{item: it}
-		bank, known := names[NormalizeBankName(it.Bank)]
-		if !known {
-			b := GuessBank(it.Bank, banks)
-			bank, st.newBank = &b, &b
-			banks = append(banks, bank)
-			names = BanksByName(banks)
-		}
-		key := SourceKey(it.Year, it.Where(), bank.ID, it.Part)
-		if c, ok := byKey[key]; ok && c.Source.Excerpt == it.Text {
-			st.op, st.c = reportSame, c
-		} else if ok {
-			merged := *c
-			merged.Source.Excerpt = it.Text
-			st.op, st.c = reportMerge, &merged
-		} else {
-			st.op, st.c = reportCreate, caseFromItem(it, bank, title)
-		}
-		byKey[key] = st.c
-		steps = append(steps, st)
-	}
-	return steps
+// caseIDs returns the ids of the stored cases.
+func (s *Store) caseIDs() (map[string]bool, error) {
+	ids := map[string]bool{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketCases).ForEach(func(k, _ []byte) error {
+			ids[string(k)] = true
+			return nil
+		})
+	})
+	return ids, err
 }
 
 // checkReport runs on every step the checks its write will run.
-func checkReport(steps []reportStep, existing []*Case, t *Taxonomy) error {
-	ids := map[string]bool{}
-	for _, c := range existing {
-		ids[c.ID] = true
-	}
+func checkReport(steps []ImportStep, ids map[string]bool, t *Taxonomy) error {
 	var bad badLines
 	for _, st := range steps {
 		var errs []error
-		if st.newBank != nil {
-			b := *st.newBank
+		if st.NewBank != nil {
+			b := *st.NewBank
 			b.Aliases = dedupe(b.Aliases)
 			errs = append(errs, b.Validate(t))
 		}
-		if st.op != reportSame {
-			cs := *st.c
+		if st.Action != ImportSame {
+			cs := *st.Case
 			cs.Normalize()
 			errs = append(errs, cs.Validate(t))
 		}
-		if st.op == reportCreate {
-			if ids[st.c.ID] {
-				errs = append(errs, &Error{Code: EINVALID, Message: fmt.Sprintf("case %q already exists", st.c.ID),
-					Fields: []FieldError{{Field: "id", Message: fmt.Sprintf("case %q already exists under another source key", st.c.ID)}}})
+		if st.Action == ImportCreate {
+			if ids[st.Case.ID] {
+				errs = append(errs, &Error{Code: EINVALID, Message: fmt.Sprintf("case %q already exists", st.Case.ID),
+					Fields: []FieldError{{Field: "id", Message: fmt.Sprintf("case %q already exists under another source key", st.Case.ID)}}})
 			}
-			ids[st.c.ID] = true
+			ids[st.Case.ID] = true
 		}
 		if err := joinInvalid(errs); err != nil {
-			bad.add(st.item.Line, err)
+			bad.add(st.Line, err)
 		}
 	}
 	return bad.err()
@@ -247,71 +138,6 @@ func joinInvalid(errs []error) error {
 		return nil
 	}
 	return all
-}
-
-// Dimensions of the chapter-5 tables, one table per dimension.
-var tableDimension = map[string]string{
-	"表5-1": "strategy", "表5-2": "organization", "表5-3": "technology",
-	"表5-4": "application", "表5-5": "data", "表5-6": "ecosystem",
-}
-
-// caseFromItem drafts a case for an item no curated case covers. Its text is
-// the report's own: the user supplied the file, nothing of it is committed.
-func caseFromItem(it ReportItem, bank *Bank, report string) *Case {
-	c := &Case{
-		ID:   importedID(it, bank.ID),
-		Kind: KindCase, Year: it.Year, Bank: *bank,
-		Body: it.Text, Pattern: it.Pattern, Themes: []string{},
-		Source: Source{Report: report, Year: it.Year, Section: it.Section, Table: it.Table,
-			Heading: it.Heading, Part: it.Part, Excerpt: it.Text},
-	}
-	first, _, _ := strings.Cut(strings.TrimSpace(it.Text), "\n")
-	sentence, _, _ := strings.Cut(first, "。")
-	if it.Pattern != "" {
-		c.Title.ZH = bank.Name + "：" + it.Pattern
-	} else {
-		c.Title.ZH = bank.Name + "：" + truncate(strings.TrimPrefix(sentence, "应用情况："), 40)
-	}
-	c.Summary.ZH = truncate(sentence, 120)
-	switch {
-	case tableDimension[it.Table] != "":
-		c.Dimensions = []string{tableDimension[it.Table]}
-	case it.Part != "":
-		c.Dimensions = []string{it.Part}
-	default:
-		c.Dimensions = []string{"application"}
-	}
-	if strings.HasPrefix(it.Section, "专题") {
-		c.Themes = []string{"tech_finance"}
-	}
-	return c
-}
-
-var reIDUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
-
-func importedID(it ReportItem, bankID string) string {
-	where := it.Where()
-	switch {
-	case strings.HasPrefix(where, "表"):
-		where = "t" + strings.TrimPrefix(where, "表")
-	case strings.HasPrefix(where, "专题-"):
-		where = "topic-" + fmt.Sprint(strings.Index("一二三四五六七八九十", strings.TrimPrefix(where, "专题-"))/3+1)
-	default:
-		where = "s" + where
-	}
-	id := fmt.Sprintf("r%d-%s-%s", it.Year, where, bankID)
-	if it.Part != "" {
-		id += "-" + it.Part
-	}
-	return strings.Trim(reIDUnsafe.ReplaceAllString(strings.ToLower(id), "-"), "-")
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // importBatch is how many JSONL lines go into one transaction: a crash
@@ -428,7 +254,7 @@ func (s *Store) writeJSONL(ctx context.Context, r io.Reader, opts ImportOptions)
 		if err != nil {
 			return err
 		}
-		res.merge(batch)
+		res.Merge(batch)
 		if opts.Progress != nil {
 			opts.Progress(first+len(lines)-1, -1)
 		}
@@ -615,21 +441,6 @@ func (b *badLines) err() error {
 	}
 }
 
-func (r *ImportResult) merge(b *ImportResult) {
-	r.Merged += b.Merged
-	r.Created += b.Created
-	r.Same += b.Same
-	r.NewBanks = append(r.NewBanks, b.NewBanks...)
-	for _, sc := range b.Sources {
-		r.count(sc.Where, func(x *SourceCount) {
-			x.Found += sc.Found
-			x.Merged += sc.Merged
-			x.Created += sc.Created
-			x.Same += sc.Same
-		})
-	}
-}
-
 // lineKind reads the kind a JSONL line says it is ("" for a case).
 func lineKind(line []byte) (string, error) {
 	var head struct {
@@ -649,22 +460,22 @@ func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResul
 	if err != nil {
 		return err
 	}
-	where := kind
+	var outcome string
 	switch kind {
 	case KindCase, "":
-		where = KindCase
-		err = s.importCaseLine(tx, line, by, res)
+		kind = KindCase
+		outcome, err = s.importCaseLine(tx, line, by)
 	case KindPolicy:
-		err = s.importPolicyLine(tx, line, by, res)
+		outcome, err = s.importPolicyLine(tx, line, by)
 	case KindBank:
-		err = s.importBankLine(tx, line, by, res)
+		outcome, err = s.importBankLine(tx, line, by)
 	default:
 		err = Errorf(EINVALID, "unknown kind %s (bank, case or policy)", QuoteShort(kind))
 	}
 	if err != nil {
 		return err
 	}
-	res.count(where, func(sc *SourceCount) { sc.Found++ })
+	res.Add(kind, outcome)
 	return nil
 }
 
@@ -677,10 +488,11 @@ func decodeStrict(line []byte, v any) error {
 	return nil
 }
 
-func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
+// importCaseLine creates or replaces a case; it returns what it did.
+func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string) (string, error) {
 	var c Case
 	if err := decodeStrict(line, &c); err != nil {
-		return err
+		return "", err
 	}
 	var old *Case
 	var err error
@@ -692,23 +504,19 @@ func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string, res *ImportR
 		// A new case keeps the version and stamps it was exported with, so
 		// that an export restores to the same bytes.
 		if _, err := s.createCaseKeeping(tx, &c, by); err != nil {
-			return err
+			return "", err
 		}
-		res.Created++
-		res.count(KindCase, func(sc *SourceCount) { sc.Created++ })
+		return ImportCreate, nil
 	case err != nil:
-		return err
+		return "", err
 	case sameCase(old, &c):
-		res.Same++
-		res.count(KindCase, func(sc *SourceCount) { sc.Same++ })
+		return ImportSame, nil
 	default:
 		if _, err := s.updateCase(tx, &c, 0, by, writeNote{op: HistUpdate, note: "import"}); err != nil {
-			return err
+			return "", err
 		}
-		res.Merged++
-		res.count(KindCase, func(sc *SourceCount) { sc.Merged++ })
+		return ImportMerge, nil
 	}
-	return nil
 }
 
 // sameCase compares the content of two cases, ignoring the bookkeeping
@@ -723,10 +531,10 @@ func sameCase(a, b *Case) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-func (s *Store) importPolicyLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
+func (s *Store) importPolicyLine(tx *bolt.Tx, line []byte, by string) (string, error) {
 	var p Policy
 	if err := decodeStrict(line, &p); err != nil {
-		return err
+		return "", err
 	}
 	old, err := getPolicy(tx, p.ID)
 	if err == nil {
@@ -736,49 +544,37 @@ func (s *Store) importPolicyLine(tx *bolt.Tx, line []byte, by string, res *Impor
 			y.Themes = []string{}
 		}
 		if reflect.DeepEqual(x, y) {
-			res.Same++
-			res.count(KindPolicy, func(sc *SourceCount) { sc.Same++ })
-			return nil
+			return ImportSame, nil
 		}
 	} else if ErrorCode(err) != ENOTFOUND {
-		return err
+		return "", err
 	}
 	if err := s.putPolicy(tx, &p, by); err != nil {
-		return err
+		return "", err
 	}
 	if old != nil {
-		res.Merged++
-		res.count(KindPolicy, func(sc *SourceCount) { sc.Merged++ })
-	} else {
-		res.Created++
-		res.count(KindPolicy, func(sc *SourceCount) { sc.Created++ })
+		return ImportMerge, nil
 	}
-	return nil
+	return ImportCreate, nil
 }
 
-func (s *Store) importBankLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
+func (s *Store) importBankLine(tx *bolt.Tx, line []byte, by string) (string, error) {
 	var b Bank
 	if err := decodeStrict(line, &b); err != nil {
-		return err
+		return "", err
 	}
 	b.Kind = ""
 	old, err := getBank(tx, b.ID)
 	if err == nil && reflect.DeepEqual(*old, b) {
-		res.Same++
-		res.count(KindBank, func(sc *SourceCount) { sc.Same++ })
-		return nil
+		return ImportSame, nil
 	} else if err != nil && ErrorCode(err) != ENOTFOUND {
-		return err
+		return "", err
 	}
 	if err := s.putBank(tx, &b, by); err != nil {
-		return err
+		return "", err
 	}
 	if old != nil {
-		res.Merged++
-		res.count(KindBank, func(sc *SourceCount) { sc.Merged++ })
-	} else {
-		res.Created++
-		res.count(KindBank, func(sc *SourceCount) { sc.Created++ })
+		return ImportMerge, nil
 	}
-	return nil
+	return ImportCreate, nil
 }

@@ -2,117 +2,12 @@ package corpus_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"casebank/corpus"
 	"casebank/corpus/corpustest"
-	"casebank/corpus/export"
 )
-
-func counts(res *corpus.ImportResult) map[string]int {
-	m := map[string]int{}
-	for _, s := range res.Sources {
-		m[s.Where] = s.Found
-	}
-	return m
-}
-
-func sameCounts(got, want map[string]int) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for k, v := range want {
-		if got[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-func exportJSONL(t *testing.T, s *corpus.Store) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := export.JSONL(ctx, &buf, s); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// The fixture has every quirk of the format: table of contents lines, <ul>
-// cells, a wrapped row, a table without a source line, a 2.4.x case study
-// split across a page, a header repeated with other wording, empty pattern
-// cells, half-width topic headings and back matter.
-func TestImportReportFixture(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	f, err := os.Open("testdata/mini-report.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := s.ImportReport(ctx, f, corpus.ImportOptions{By: "importer"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]int{"表1-4": 2, "2.4.1": 2, "表5-3": 3, "专题-三": 2}
-	if got := counts(res); !sameCounts(got, want) {
-		t.Fatalf("found %v, want %v", got, want)
-	}
-	if res.Merged != 8 || res.Created != 1 || len(res.NewBanks) != 1 {
-		t.Fatalf("merged %d, created %d, new banks %+v", res.Merged, res.Created, res.NewBanks)
-	}
-	nb := res.NewBanks[0]
-	if nb.Name != "四川测试农商银行" || nb.Type != "rural_commercial" || nb.Region != "sichuan" {
-		t.Fatalf("new bank %+v", nb)
-	}
-	// Excerpts land on the curated cases with the same source key.
-	for id, want := range map[string]string{
-		"r2025-t1-4-jiangsu-bank":                           "托管对账",
-		"r2025-t5-3-hubei-bank":                             "测试容器云",
-		"r2025-s2-4-1-anon-east-city-commercial-technology": "并在下一页继续描述测试系统",
-		"r2025-topic-3-ganzhou-bank":                        "赣州银行的测试文字",
-	} {
-		c, err := s.FindCaseByID(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(c.Source.Excerpt, want) || c.Updated.By != "importer" {
-			t.Errorf("%s: excerpt %q, updated %+v", id, c.Source.Excerpt, c.Updated)
-		}
-	}
-	cases, _ := s.FindCases(ctx, corpus.Filter{Banks: []string{nb.ID}})
-	if len(cases) != 1 || !strings.Contains(cases[0].Body, "续行") || cases[0].Source.Table != "表1-4" {
-		t.Fatalf("new bank's case: %+v", cases)
-	}
-}
-
-func TestReimportChangesNothing(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	data, err := os.ReadFile("testdata/mini-report.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ImportReport(ctx, bytes.NewReader(data), corpus.ImportOptions{By: "a"}); err != nil {
-		t.Fatal(err)
-	}
-	before := exportJSONL(t, s)
-	seq, _ := s.LastSeq()
-	res, err := s.ImportReport(ctx, bytes.NewReader(data), corpus.ImportOptions{By: "b"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Changed() || res.Same != 9 {
-		t.Fatalf("second import changed things: %+v", res)
-	}
-	if seq2, _ := s.LastSeq(); seq2 != seq {
-		t.Fatalf("second import wrote %d log entries", seq2-seq)
-	}
-	if after := exportJSONL(t, s); !bytes.Equal(before, after) {
-		t.Fatal("export differs after the second import")
-	}
-}
 
 // JSONL is lossless: export, import into an empty store, export again gives
 // the same bytes; importing it again into the same store changes nothing.
@@ -127,14 +22,14 @@ func TestJSONLRoundTrip(t *testing.T) {
 	if err := src.PutBank(ctx, &corpus.Bank{ID: "lonely-bank", Name: "孤单银行", Type: "village", Region: "gansu"}, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	exported := exportJSONL(t, src)
+	exported := corpustest.ExportJSONL(t, src)
 
 	dst := corpustest.MustOpenStore(t, false)
 	res, err := dst.ImportJSONL(ctx, bytes.NewReader(exported), corpus.ImportOptions{By: "restore"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := exportJSONL(t, dst); !bytes.Equal(again, exported) {
+	if again := corpustest.ExportJSONL(t, dst); !bytes.Equal(again, exported) {
 		t.Fatalf("export after import differs (%d vs %d bytes)", len(again), len(exported))
 	}
 	n, _ := src.CountCases()
@@ -153,48 +48,6 @@ func TestJSONLRoundTrip(t *testing.T) {
 	}
 }
 
-// reportPath finds the shared 2025 report; it is not part of the repository.
-func reportPath(t *testing.T) string {
-	for _, p := range []string{os.Getenv("CASEBANK_REPORT"), filepath.Join("..", "..", "shared", "seeds", "smb-digital-finance-report-2025.txt")} {
-		if p == "" {
-			continue
-		}
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("the 2025 report is not here; set CASEBANK_REPORT to its path")
-	return ""
-}
-
-// On the real report, every row of every table and every part of the case
-// studies and the special topic is found, its bank resolves, and it merges
-// into the curated case with the same source key.
-func TestImportSharedReport(t *testing.T) {
-	path := reportPath(t)
-	s := corpustest.MustOpenStore(t, true)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := s.ImportReport(ctx, f, corpus.ImportOptions{By: "importer"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Counted by reading the report.
-	want := map[string]int{
-		"表1-4": 7, "表5-1": 10, "表5-2": 8, "表5-3": 9, "表5-4": 9, "表5-5": 8, "表5-6": 9,
-		"2.4.1": 5, "2.4.2": 6, "专题-三": 5, "专题-四": 5, "专题-五": 5, "专题-六": 2,
-	}
-	if got := counts(res); !sameCounts(got, want) {
-		t.Fatalf("found %v, want %v", got, want)
-	}
-	if len(res.NewBanks) != 0 || res.Created != 0 || res.Merged != 88 {
-		t.Fatalf("new banks %+v, created %d, merged %d", res.NewBanks, res.Created, res.Merged)
-	}
-}
-
 // Every name and alias in the registry resolves to its own bank.
 func TestBankAliasesResolve(t *testing.T) {
 	s := corpustest.MustOpenStore(t, true)
@@ -210,42 +63,4 @@ func TestBankAliasesResolve(t *testing.T) {
 	if _, err := s.FindBankByName(ctx, "不存在的银行"); corpus.ErrorCode(err) != corpus.ENOTFOUND {
 		t.Fatalf("unknown name: %v", err)
 	}
-}
-
-// Curated records describe cases in their own words: no run of 14 or more
-// characters of the report's text (containing Chinese) appears in a Chinese
-// title, summary, body or outcome. Product names live in their own fields.
-func TestCuratedTextIsOwnWords(t *testing.T) {
-	data, err := os.ReadFile(reportPath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const run = 14
-	// Every run of the report, looked up in constant time.
-	runs := map[string]bool{}
-	rr := []rune(string(data))
-	for i := 0; i+run <= len(rr); i++ {
-		runs[string(rr[i:i+run])] = true
-	}
-	for _, c := range defaultCorpus(t).Cases {
-		for field, text := range map[string]string{"title.zh": c.Title.ZH, "summary.zh": c.Summary.ZH, "body": c.Body, "outcome": c.Outcome} {
-			r := []rune(text)
-			for i := 0; i+run <= len(r); i++ {
-				chunk := string(r[i : i+run])
-				if runs[chunk] && hasHan(chunk) {
-					t.Errorf("%s %s copies the report: %q", c.ID, field, chunk)
-					break
-				}
-			}
-		}
-	}
-}
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if r >= 0x4e00 && r <= 0x9fff {
-			return true
-		}
-	}
-	return false
 }

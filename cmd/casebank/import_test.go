@@ -76,7 +76,7 @@ func TestImportCommandRefusesABadFileWhole(t *testing.T) {
 // seeded first, and the command says so.
 func TestImportReportIntoNewDirectorySeeds(t *testing.T) {
 	dst := filepath.Join(t.TempDir(), "new")
-	code, out, errs := run(t, "import", "--data", dst, filepath.Join("..", "..", "corpus", "testdata", "mini-report.txt"))
+	code, out, errs := run(t, "import", "--data", dst, filepath.Join("..", "..", "corpus", "report", "testdata", "2025", "mini-report.txt"))
 	if code != 0 || !strings.Contains(errs, "seeded an empty store") || !strings.Contains(out, "merged") {
 		t.Fatalf("report import: %d %s %s", code, out, errs)
 	}

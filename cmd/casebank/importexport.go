@@ -11,6 +11,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/export"
+	"casebank/corpus/report"
 	"casebank/index"
 )
 
@@ -68,7 +69,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	if jsonl {
 		res, err = d.store.ImportJSONL(ctx, src, opts)
 	} else {
-		res, err = d.store.ImportReport(ctx, in, opts)
+		res, err = report.Import(ctx, d.store, in, opts)
 	}
 	if opts.Progress != nil {
 		fmt.Fprintln(c.stderr)

@@ -2,11 +2,13 @@
 package corpustest
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
 
 	"casebank/corpus"
+	"casebank/corpus/export"
 )
 
 // MustOpenStore opens a store file in a fresh temp dir, seeded with the
@@ -42,4 +44,15 @@ func NewCase(id, bankID, title, body string) *corpus.Case {
 		Dimensions: []string{"technology"}, Themes: []string{"ai"},
 		Source: corpus.Source{Report: corpus.ReportTitle, Year: 2025, Section: "9.9"},
 	}
+}
+
+// ExportJSONL returns the store's JSONL export, to compare its records
+// before and after.
+func ExportJSONL(tb testing.TB, s *corpus.Store) []byte {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := export.JSONL(context.Background(), &buf, s); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -1,4 +1,4 @@
-package corpus
+package report
 
 import (
 	"bufio"
@@ -7,36 +7,20 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"casebank/corpus"
 )
 
-// ReportItem is one case-shaped piece of a report: a table row naming a
-// bank, a part of a bank's case study, or a bank's section of the special topic.
-type ReportItem struct {
-	Year    int
-	Section string // most specific section number, or 专题-三 for the topic
-	Table   string // 表5-3, or "" outside tables
-	Heading string // table caption or section heading
-	Part    string // dimension code for the parts of sections 2.4.x
-	Bank    string // bank name as the report writes it
-	Pattern string // 先进模式 of chapter-5 rows
-	Text    string // the report's own words: the excerpt
-	Line    int    // line number where the item starts
-}
+// Layout2025 reads the 2025 edition (中小银行数字金融发展研究报告（2025）)
+// in the text format of its PDF extraction: tables as tab-separated rows
+// (cells may hold HTML, a header row repeats after a page break, an empty
+// first cell continues the pattern above, a line without tabs continues the
+// row above), numbered section headings, the case studies of section 2.4
+// with one part per dimension, and the special topic's parts with one
+// heading per bank.
+var Layout2025 Layout = layout2025{}
 
-// Where returns the table, or the section when the item is not in a table.
-func (it ReportItem) Where() string {
-	if it.Table != "" {
-		return it.Table
-	}
-	return it.Section
-}
-
-// Report is what ParseReport found.
-type Report struct {
-	Title string
-	Year  int
-	Items []ReportItem
-}
+type layout2025 struct{}
 
 var (
 	reSection     = regexp.MustCompile(`^(\d+\.\d+(?:\.\d+)?) (\S.*)$`)
@@ -55,13 +39,9 @@ var (
 	}
 )
 
-// ParseReport reads a report in the text format of the PDF extraction: tables
-// as tab-separated rows (cells may hold HTML, a header row repeats after a
-// page break, an empty first cell continues the pattern above, a line without
-// tabs continues the row above), numbered section headings, and the special
-// topic's parts with one heading per bank.
-func ParseReport(r io.Reader) (*Report, error) {
-	p := &reportParser{rep: &Report{}}
+// Parse finds the items of a report in the 2025 layout.
+func (layout2025) Parse(r io.Reader) (*Report, error) {
+	p := &parser2025{rep: &Report{Layout: Layout2025}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 256*1024), 8<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -72,10 +52,10 @@ func ParseReport(r io.Reader) (*Report, error) {
 	}
 	p.flush()
 	if p.rep.Year == 0 {
-		return nil, Errorf(EINVALID, "report: no year found (a line holding only the year, such as 2025, near the top)")
+		return nil, corpus.Errorf(corpus.EINVALID, "report: no year found (a line holding only the year, such as 2025, near the top)")
 	}
 	if len(p.rep.Items) == 0 {
-		return nil, Errorf(EINVALID, "report: no bank cases found: is this a report in the expected text format?")
+		return nil, corpus.Errorf(corpus.EINVALID, "report: no bank cases found: is this a report in the expected text format?")
 	}
 	for i := range p.rep.Items {
 		p.rep.Items[i].Year = p.rep.Year
@@ -83,7 +63,7 @@ func ParseReport(r io.Reader) (*Report, error) {
 	return p.rep, nil
 }
 
-type reportParser struct {
+type parser2025 struct {
 	rep     *Report
 	section string
 	heading string
@@ -100,10 +80,10 @@ type reportParser struct {
 	pattern    string
 
 	// open multi-paragraph item (2.4.x parts, topic banks)
-	open *ReportItem
+	open *Item
 }
 
-func (p *reportParser) line(n int, s string) {
+func (p *parser2025) line(n int, s string) {
 	t := strings.TrimSpace(s)
 	if p.rep.Year == 0 && reYear.MatchString(t) {
 		p.rep.Year, _ = strconv.Atoi(t)
@@ -142,7 +122,7 @@ func (p *reportParser) line(n int, s string) {
 		p.flush()
 		p.section, p.heading = m[1], t
 		if cs := reCaseStudy.FindStringSubmatch(m[2]); cs != nil {
-			p.open = &ReportItem{Section: m[1], Heading: t, Bank: cs[1], Line: n}
+			p.open = &Item{Section: m[1], Heading: t, Bank: cs[1], Line: n}
 		}
 		return
 	}
@@ -156,7 +136,7 @@ func (p *reportParser) line(n int, s string) {
 		// A heading whose bank part is blank ("(二) :") names no bank.
 		if m := reTopicBank.FindStringSubmatch(t); m != nil && p.topicOK && strings.TrimSpace(m[1]) != "" {
 			p.flush()
-			p.open = &ReportItem{Section: p.topic, Heading: p.heading, Bank: strings.TrimSpace(m[1]), Text: t, Line: n}
+			p.open = &Item{Section: p.topic, Heading: p.heading, Bank: strings.TrimSpace(m[1]), Text: t, Line: n}
 			return
 		}
 	}
@@ -165,7 +145,7 @@ func (p *reportParser) line(n int, s string) {
 
 // paragraph adds running text to the open item. In a 2.4.x case study each
 // part opens with a sentence naming the dimension whose score it explains.
-func (p *reportParser) paragraph(n int, t string) {
+func (p *parser2025) paragraph(n int, t string) {
 	it := p.open
 	if it == nil {
 		return
@@ -184,7 +164,7 @@ func (p *reportParser) paragraph(n int, t string) {
 				if it.Part != "" {
 					p.rep.Items = append(p.rep.Items, *it)
 				}
-				*it = ReportItem{Section: it.Section, Heading: it.Heading, Bank: it.Bank, Part: d.code, Text: t, Line: n}
+				*it = Item{Section: it.Section, Heading: it.Heading, Bank: it.Bank, Part: d.code, Text: t, Line: n}
 				return
 			}
 		}
@@ -194,14 +174,14 @@ func (p *reportParser) paragraph(n int, t string) {
 	}
 }
 
-func (p *reportParser) flush() {
+func (p *parser2025) flush() {
 	if p.open != nil && p.open.Text != "" && (p.open.Part != "" || strings.HasPrefix(p.open.Section, "专题")) {
 		p.rep.Items = append(p.rep.Items, *p.open)
 	}
 	p.open = nil
 }
 
-func (p *reportParser) tableLine(n int, raw, t string) {
+func (p *parser2025) tableLine(n int, raw, t string) {
 	switch {
 	case strings.HasPrefix(t, "资料来源"):
 		p.table = ""
@@ -253,7 +233,7 @@ func (p *reportParser) tableLine(n int, raw, t string) {
 		}
 		text = append(text, c)
 	}
-	p.rep.Items = append(p.rep.Items, ReportItem{
+	p.rep.Items = append(p.rep.Items, Item{
 		Section: p.section, Table: p.table, Heading: p.caption, Bank: cells[p.bankCol],
 		Pattern: p.pattern, Text: strings.Join(text, "\n"), Line: n,
 	})
@@ -264,4 +244,66 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Dimensions of the chapter-5 tables, one table per dimension.
+var tableDimension = map[string]string{
+	"表5-1": "strategy", "表5-2": "organization", "表5-3": "technology",
+	"表5-4": "application", "表5-5": "data", "表5-6": "ecosystem",
+}
+
+// Draft makes the case for an item no curated case covers: the dimension
+// of its chapter-5 table or 2.4.x part (else application), the theme
+// tech_finance in the special topic, a title from its pattern or first
+// sentence. Its text is the report's own: the user supplied the file,
+// nothing of it is committed.
+func (layout2025) Draft(it Item, bank *corpus.Bank, report string) *corpus.Case {
+	c := &corpus.Case{
+		ID:   importedID(it, bank.ID),
+		Kind: corpus.KindCase, Year: it.Year, Bank: *bank,
+		Body: it.Text, Pattern: it.Pattern, Themes: []string{},
+		Source: corpus.Source{Report: report, Year: it.Year, Section: it.Section, Table: it.Table,
+			Heading: it.Heading, Part: it.Part, Excerpt: it.Text},
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(it.Text), "\n")
+	sentence, _, _ := strings.Cut(first, "。")
+	if it.Pattern != "" {
+		c.Title.ZH = bank.Name + "：" + it.Pattern
+	} else {
+		c.Title.ZH = bank.Name + "：" + truncate(strings.TrimPrefix(sentence, "应用情况："), 40)
+	}
+	c.Summary.ZH = truncate(sentence, 120)
+	switch {
+	case tableDimension[it.Table] != "":
+		c.Dimensions = []string{tableDimension[it.Table]}
+	case it.Part != "":
+		c.Dimensions = []string{it.Part}
+	default:
+		c.Dimensions = []string{"application"}
+	}
+	if strings.HasPrefix(it.Section, "专题") {
+		c.Themes = []string{"tech_finance"}
+	}
+	return c
+}
+
+var reIDUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
+
+// importedID names a drafted case after its year, place and bank:
+// r2025-t5-3-<bank>, r2025-topic-3-<bank>, r2025-s2-4-1-<bank>-<part>.
+func importedID(it Item, bankID string) string {
+	where := it.Where()
+	switch {
+	case strings.HasPrefix(where, "表"):
+		where = "t" + strings.TrimPrefix(where, "表")
+	case strings.HasPrefix(where, "专题-"):
+		where = "topic-" + fmt.Sprint(strings.Index("一二三四五六七八九十", strings.TrimPrefix(where, "专题-"))/3+1)
+	default:
+		where = "s" + where
+	}
+	id := fmt.Sprintf("r%d-%s-%s", it.Year, where, bankID)
+	if it.Part != "" {
+		id += "-" + it.Part
+	}
+	return strings.Trim(reIDUnsafe.ReplaceAllString(strings.ToLower(id), "-"), "-")
 }
