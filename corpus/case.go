@@ -123,3 +123,26 @@ type Filter struct {
 func (f Filter) IsEmpty() bool {
 	return len(f.Kinds)+len(f.Dimensions)+len(f.BankTypes)+len(f.Themes)+len(f.Regions)+len(f.Years)+len(f.Banks) == 0
 }
+
+// Matches reports whether c passes the filter.
+func (f Filter) Matches(c *Case) bool {
+	anyOf := func(want []string, have ...string) bool {
+		if len(want) == 0 {
+			return true
+		}
+		for _, w := range want {
+			for _, h := range have {
+				if w == h {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	yearOK := len(f.Years) == 0
+	for _, y := range f.Years {
+		yearOK = yearOK || y == c.Year
+	}
+	return yearOK && anyOf(f.Kinds, c.Kind) && anyOf(f.Dimensions, c.Dimensions...) && anyOf(f.Themes, c.Themes...) &&
+		anyOf(f.BankTypes, c.Bank.Type) && anyOf(f.Regions, c.Bank.Region) && anyOf(f.Banks, c.Bank.ID)
+}

@@ -1,11 +1,8 @@
 package corpus
 
 import (
-	"context"
 	"fmt"
 	"slices"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // TagPatch changes a case's tags: Set* replace a list when non-nil, Add and
@@ -25,7 +22,8 @@ type TagLists struct {
 	Themes     []string `json:"themes,omitempty"`
 }
 
-func (p TagPatch) apply(c *Case) {
+// Apply changes c's tags as the patch says.
+func (p TagPatch) Apply(c *Case) {
 	if p.SetDimensions != nil {
 		c.Dimensions = slices.Clone(p.SetDimensions)
 	}
@@ -48,8 +46,8 @@ func without(list, remove []string) []string {
 	return slices.DeleteFunc(list, func(c string) bool { return drop[c] })
 }
 
-// checkLimits bounds a tag change's lists before it takes the write lock.
-func (p TagPatch) checkLimits() error {
+// CheckLimits bounds a tag change's lists before it takes the write lock.
+func (p TagPatch) CheckLimits() error {
 	var l limits
 	l.list("dimensions", p.SetDimensions, MaxDimensions, MaxCode)
 	l.list("themes", p.SetThemes, MaxThemes, MaxCode)
@@ -64,25 +62,6 @@ func (p TagPatch) checkLimits() error {
 	return l.err("tag change")
 }
 
-// PatchTags edits a case's tags, recording the editor's decisions on
-// suggested tags in its history.
-func (s *Store) PatchTags(ctx context.Context, id string, p TagPatch, by string) (*Case, error) {
-	if err := p.checkLimits(); err != nil {
-		return nil, err
-	}
-	var out *Case
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		c, err := getCase(tx, id)
-		if err != nil {
-			return err
-		}
-		p.apply(c)
-		out, err = s.updateCase(tx, c, p.Version, by, writeNote{op: HistTags, decisions: p.Decisions})
-		return err
-	})
-	return out, err
-}
-
 // BulkTag adds or removes one tag on many cases in one transaction: all of
 // them change or none does. With preview it only counts.
 type BulkTag struct {
@@ -91,6 +70,23 @@ type BulkTag struct {
 	Code    string   `json:"code"`   // the tag
 	Action  string   `json:"action"` // add or remove
 	Preview bool     `json:"preview"`
+}
+
+// Check checks a bulk change before it takes the write lock: its kind and
+// action, that it names cases, and its limits.
+func (b BulkTag) Check() error {
+	if b.Kind != KindTheme && b.Kind != KindDimension {
+		return &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + QuoteShort(b.Kind),
+			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{KindTheme, KindDimension}}}}
+	}
+	if b.Action != "add" && b.Action != "remove" {
+		return &Error{Code: EINVALID, Message: "unknown action " + QuoteShort(b.Action),
+			Fields: []FieldError{{Field: "action", Message: "unknown action", Allowed: []string{"add", "remove"}}}}
+	}
+	if len(b.IDs) == 0 {
+		return Errorf(EINVALID, "no cases given: pass ids or a search")
+	}
+	return b.checkLimits()
 }
 
 // checkLimits bounds a bulk change before it takes the write lock: the
@@ -112,87 +108,38 @@ func (b BulkTag) checkLimits() error {
 	return l.err("bulk tag change")
 }
 
+// Validate checks that the tag is a code of the taxonomy.
+func (b BulkTag) Validate(t *Taxonomy) error {
+	if !t.Has(b.Kind, b.Code) {
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %s", b.Kind, QuoteShort(b.Code)),
+			Fields: []FieldError{{Field: "code", Message: "unknown code", Allowed: t.Codes(b.Kind)}}}
+	}
+	return nil
+}
+
+// Patch is the tag change the bulk change makes to each of its cases.
+func (b BulkTag) Patch() TagPatch {
+	patch := TagPatch{}
+	lists := TagLists{}
+	if b.Kind == KindTheme {
+		lists.Themes = []string{b.Code}
+	} else {
+		lists.Dimensions = []string{b.Code}
+	}
+	if b.Action == "add" {
+		patch.Add = lists
+	} else {
+		patch.Remove = lists
+	}
+	return patch
+}
+
 // BulkResult says which cases a bulk change touched (or would touch).
 type BulkResult struct {
 	Matched int      `json:"matched"`
 	Changed []string `json:"changed"`
 	Preview bool     `json:"preview"`
 }
-
-// ApplyBulkTag runs a bulk tag change.
-func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkResult, error) {
-	if b.Kind != KindTheme && b.Kind != KindDimension {
-		return nil, &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + QuoteShort(b.Kind),
-			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{KindTheme, KindDimension}}}}
-	}
-	if b.Action != "add" && b.Action != "remove" {
-		return nil, &Error{Code: EINVALID, Message: "unknown action " + QuoteShort(b.Action),
-			Fields: []FieldError{{Field: "action", Message: "unknown action", Allowed: []string{"add", "remove"}}}}
-	}
-	if len(b.IDs) == 0 {
-		return nil, Errorf(EINVALID, "no cases given: pass ids or a search")
-	}
-	if err := b.checkLimits(); err != nil {
-		return nil, err
-	}
-	res := &BulkResult{Matched: len(b.IDs), Changed: []string{}, Preview: b.Preview}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		t, err := getTaxonomy(tx)
-		if err != nil {
-			return err
-		}
-		if !t.Has(b.Kind, b.Code) {
-			return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %s", b.Kind, QuoteShort(b.Code)),
-				Fields: []FieldError{{Field: "code", Message: "unknown code", Allowed: t.Codes(b.Kind)}}}
-		}
-		patch := TagPatch{}
-		lists := TagLists{}
-		if b.Kind == KindTheme {
-			lists.Themes = []string{b.Code}
-		} else {
-			lists.Dimensions = []string{b.Code}
-		}
-		if b.Action == "add" {
-			patch.Add = lists
-		} else {
-			patch.Remove = lists
-		}
-		for _, id := range b.IDs {
-			c, err := getCase(tx, id)
-			if err != nil {
-				return err // an unknown id aborts the whole change
-			}
-			before := slices.Clone(append(slices.Clone(c.Dimensions), c.Themes...))
-			patch.apply(c)
-			c.Normalize()
-			if slices.Equal(before, append(slices.Clone(c.Dimensions), c.Themes...)) {
-				continue
-			}
-			res.Changed = append(res.Changed, id)
-			if b.Preview {
-				continue
-			}
-			note := writeNote{op: HistBulk, note: fmt.Sprintf("%s %s %s", b.Action, b.Kind, b.Code)}
-			if _, err := s.updateCase(tx, c, 0, by, note); err != nil {
-				return fmt.Errorf("case %s: %w", id, err)
-			}
-		}
-		if b.Preview {
-			return errPreview
-		}
-		return nil
-	})
-	if err == errPreview {
-		err = nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-// errPreview rolls back a transaction that only counted.
-var errPreview = fmt.Errorf("preview")
 
 // CodebookChange is an admin's change to the themes: add one, rename its
 // labels, merge it into another, or retire it.
@@ -212,9 +159,9 @@ type CodebookResult struct {
 	Preview  bool     `json:"preview"`
 }
 
-// ChangeCodebook applies a codebook change to the taxonomy and every case it
-// touches in one transaction, each case change recorded in its history.
-func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string) (*CodebookResult, error) {
+// CheckLimits checks a codebook change's text before it takes the write
+// lock: its lengths, a new theme's code and labels, a merge's target.
+func (ch CodebookChange) CheckLimits() error {
 	var l limits
 	l.text("code", ch.Code, MaxCode)
 	l.text("into", ch.Into, MaxCode)
@@ -236,142 +183,81 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 			l.bad("into", "a theme cannot be merged into itself")
 		}
 	}
-	if err := l.err("codebook change"); err != nil {
-		return nil, err // before the write lock
+	return l.err("codebook change")
+}
+
+// Apply makes the change to t's themes and validates the result. retag,
+// nil when the cases keep their tags, edits a case's (or a policy's) themes
+// to match and reports whether they changed.
+func (ch CodebookChange) Apply(t *Taxonomy) (retag func(c *Case) bool, err error) {
+	idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
+	unknown := func(field, code string) error {
+		return &Error{Code: ENOTFOUND, Message: "no theme " + QuoteShort(code),
+			Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(KindTheme)}}}
 	}
-	res := &CodebookResult{Op: ch.Op, Affected: []string{}, Preview: ch.Preview}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		t, err := getTaxonomy(tx)
-		if err != nil {
-			return err
+	switch ch.Op {
+	case "add":
+		if idx >= 0 {
+			return nil, Errorf(ECONFLICT, "theme %s already exists", QuoteShort(ch.Code))
 		}
-		idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
-		unknown := func(field, code string) error {
-			return &Error{Code: ENOTFOUND, Message: "no theme " + QuoteShort(code),
-				Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(KindTheme)}}}
+		if len(t.Themes) >= MaxTaxonomyValues {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("the codebook holds at most %d themes: merge or retire one first", MaxTaxonomyValues),
+				Fields: []FieldError{{Field: "code", Message: fmt.Sprintf("no room for another theme: at most %d themes", MaxTaxonomyValues)}}}
 		}
-		var retag func(c *Case) bool // edits a case; reports whether it changed
-		switch ch.Op {
-		case "add":
-			if idx >= 0 {
-				return Errorf(ECONFLICT, "theme %s already exists", QuoteShort(ch.Code))
-			}
-			if len(t.Themes) >= MaxTaxonomyValues {
-				return &Error{Code: EINVALID, Message: fmt.Sprintf("the codebook holds at most %d themes: merge or retire one first", MaxTaxonomyValues),
-					Fields: []FieldError{{Field: "code", Message: fmt.Sprintf("no room for another theme: at most %d themes", MaxTaxonomyValues)}}}
-			}
-			t.Themes = append(t.Themes, Value{Code: ch.Code, ZH: ch.ZH, EN: ch.EN})
-		case "rename":
-			if idx < 0 {
-				return unknown("code", ch.Code)
-			}
-			v := &t.Themes[idx]
-			if ch.ZH != "" && ch.ZH != v.ZH {
-				v.AliasesZH = append(v.AliasesZH, v.ZH) // the old label still finds it
-				v.ZH = ch.ZH
-			}
-			if ch.EN != "" && ch.EN != v.EN {
-				v.AliasesEN = append(v.AliasesEN, v.EN)
-				v.EN = ch.EN
-			}
-		case "merge":
-			if idx < 0 {
-				return unknown("code", ch.Code)
-			}
-			into := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Into })
-			if into < 0 {
-				return unknown("into", ch.Into)
-			}
-			from := t.Themes[idx]
-			dst := &t.Themes[into]
-			dst.AliasesZH = append(append(dst.AliasesZH, from.ZH), from.AliasesZH...)
-			dst.AliasesEN = append(append(dst.AliasesEN, from.EN), from.AliasesEN...)
-			t.Themes = slices.Delete(t.Themes, idx, idx+1)
-			retag = func(c *Case) bool {
-				if !slices.Contains(c.Themes, ch.Code) {
-					return false
-				}
-				for i, th := range c.Themes {
-					if th == ch.Code {
-						c.Themes[i] = ch.Into
-					}
-				}
-				return true
-			}
-		case "retire":
-			if idx < 0 {
-				return unknown("code", ch.Code)
-			}
-			t.Themes = slices.Delete(t.Themes, idx, idx+1)
-			retag = func(c *Case) bool {
-				n := len(c.Themes)
-				c.Themes = slices.DeleteFunc(c.Themes, func(th string) bool { return th == ch.Code })
-				return len(c.Themes) != n
-			}
-		default:
-			return &Error{Code: EINVALID, Message: "unknown codebook operation " + QuoteShort(ch.Op),
-				Fields: []FieldError{{Field: "op", Message: "unknown operation", Allowed: []string{"add", "rename", "merge", "retire"}}}}
+		t.Themes = append(t.Themes, Value{Code: ch.Code, ZH: ch.ZH, EN: ch.EN})
+	case "rename":
+		if idx < 0 {
+			return nil, unknown("code", ch.Code)
 		}
-		if err := t.Validate(); err != nil {
-			return err
+		v := &t.Themes[idx]
+		if ch.ZH != "" && ch.ZH != v.ZH {
+			v.AliasesZH = append(v.AliasesZH, v.ZH) // the old label still finds it
+			v.ZH = ch.ZH
 		}
-		// The new taxonomy goes in first, so that retagged cases validate against it.
-		if err := putJSON(tx.Bucket(bucketTaxonomy), keyTaxonomy, t); err != nil {
-			return err
+		if ch.EN != "" && ch.EN != v.EN {
+			v.AliasesEN = append(v.AliasesEN, v.EN)
+			v.EN = ch.EN
 		}
-		s.tax.Store(nil)
-		if _, err := s.appendChange(tx, OpTaxonomyPut, "taxonomy", by); err != nil {
-			return err
+	case "merge":
+		if idx < 0 {
+			return nil, unknown("code", ch.Code)
 		}
-		if retag != nil {
-			var cases []*Case
-			if err := forEachCase(tx, func(c *Case) error { cases = append(cases, c); return nil }); err != nil {
-				return err
+		into := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Into })
+		if into < 0 {
+			return nil, unknown("into", ch.Into)
+		}
+		from := t.Themes[idx]
+		dst := &t.Themes[into]
+		dst.AliasesZH = append(append(dst.AliasesZH, from.ZH), from.AliasesZH...)
+		dst.AliasesEN = append(append(dst.AliasesEN, from.EN), from.AliasesEN...)
+		t.Themes = slices.Delete(t.Themes, idx, idx+1)
+		retag = func(c *Case) bool {
+			if !slices.Contains(c.Themes, ch.Code) {
+				return false
 			}
-			for _, c := range cases {
-				if !retag(c) {
-					continue
-				}
-				res.Affected = append(res.Affected, c.ID)
-				if ch.Preview {
-					continue
-				}
-				note := writeNote{op: HistCodebook, note: fmt.Sprintf("%s theme %s %s", ch.Op, ch.Code, ch.Into)}
-				if _, err := s.updateCase(tx, c, 0, by, note); err != nil {
-					return fmt.Errorf("case %s: %w", c.ID, err)
+			for i, th := range c.Themes {
+				if th == ch.Code {
+					c.Themes[i] = ch.Into
 				}
 			}
-			// Policies carry themes too.
-			var pols []*Policy
-			tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
-				p, err := getPolicy(tx, string(k))
-				if err == nil {
-					pols = append(pols, p)
-				}
-				return err
-			})
-			for _, p := range pols {
-				pc := &Case{Themes: p.Themes}
-				if !retag(pc) || ch.Preview {
-					continue
-				}
-				p.Themes = pc.Themes
-				if err := s.putPolicy(tx, p, by); err != nil {
-					return fmt.Errorf("policy %s: %w", p.ID, err)
-				}
-			}
+			return true
 		}
-		if ch.Preview {
-			return errPreview
+	case "retire":
+		if idx < 0 {
+			return nil, unknown("code", ch.Code)
 		}
-		return nil
-	})
-	s.tax.Store(nil) // a reader may have cached the old one meanwhile
-	if err == errPreview {
-		err = nil
+		t.Themes = slices.Delete(t.Themes, idx, idx+1)
+		retag = func(c *Case) bool {
+			n := len(c.Themes)
+			c.Themes = slices.DeleteFunc(c.Themes, func(th string) bool { return th == ch.Code })
+			return len(c.Themes) != n
+		}
+	default:
+		return nil, &Error{Code: EINVALID, Message: "unknown codebook operation " + QuoteShort(ch.Op),
+			Fields: []FieldError{{Field: "op", Message: "unknown operation", Allowed: []string{"add", "rename", "merge", "retire"}}}}
 	}
-	if err != nil {
+	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	return res, nil
+	return retag, nil
 }

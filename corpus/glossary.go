@@ -24,9 +24,6 @@ type Glossary struct {
 	Entries []GlossaryEntry `json:"entries"`
 }
 
-// OpGlossaryPut records a glossary change in the log.
-const OpGlossaryPut = "glossary.put"
-
 var keyGlossary = []byte("glossary")
 
 // Validate checks that every entry has Chinese terms and that no English

@@ -88,9 +88,9 @@ func (s *Store) History(ctx context.Context, caseID string) ([]HistoryEntry, err
 	return out, err
 }
 
-// diffCases lists the fields that differ between two versions of a case;
+// DiffCases lists the fields that differ between two versions of a case;
 // old is nil for a new case.
-func diffCases(old, cur *Case) []FieldChange {
+func DiffCases(old, cur *Case) []FieldChange {
 	var o, n Case
 	if old != nil {
 		o = *old

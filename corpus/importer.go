@@ -99,7 +99,7 @@ func checkReport(steps []ImportStep, ids map[string]bool, t *Taxonomy) error {
 		var errs []error
 		if st.NewBank != nil {
 			b := *st.NewBank
-			b.Aliases = dedupe(b.Aliases)
+			b.Normalize()
 			errs = append(errs, b.Validate(t))
 		}
 		if st.Action != ImportSame {
@@ -332,10 +332,7 @@ func (ck *importCheck) line(line []byte) error {
 			return err
 		}
 		old, _ := getPolicy(ck.tx, p.ID)
-		p.Themes = dedupe(p.Themes)
-		if p.Themes == nil {
-			p.Themes = []string{}
-		}
+		p.Normalize()
 		err := p.Validate(ck.tax)
 		if err != nil && old != nil {
 			x, y := *old, p
@@ -355,7 +352,7 @@ func (ck *importCheck) line(line []byte) error {
 			ck.banks[b.ID] = true
 			return nil
 		}
-		b.Aliases = dedupe(b.Aliases)
+		b.Normalize()
 		if err := b.Validate(ck.tax); err != nil {
 			return err
 		}
@@ -377,7 +374,7 @@ func (ck *importCheck) bank(b *Bank) error {
 			Fields: []FieldError{{Field: "bank.id", Message: "unknown bank"}}}
 	}
 	inline := *b
-	inline.Aliases = dedupe(b.Aliases)
+	inline.Normalize()
 	if err := inline.Validate(ck.tax); err != nil {
 		return err
 	}

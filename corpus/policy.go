@@ -67,6 +67,22 @@ func (p *Policy) Validate(t *Taxonomy) error {
 	return l.err("policy")
 }
 
+// Normalize removes duplicate and empty themes; a policy without themes
+// has an empty list.
+func (p *Policy) Normalize() {
+	p.Themes = dedupe(p.Themes)
+	if p.Themes == nil {
+		p.Themes = []string{}
+	}
+}
+
+// CheckLimits reports the fields of a normalised policy that break a limit;
+// it needs no taxonomy.
+func (p *Policy) CheckLimits() error {
+	l, _ := p.limits()
+	return l.err("policy")
+}
+
 // limits checks a policy's text and lists, needing no taxonomy.
 func (p *Policy) limits() (l limits, themesOK bool) {
 	l.text("name", p.Name, MaxPolicyName)
@@ -84,9 +100,9 @@ func (p *Policy) limits() (l limits, themesOK bool) {
 func (s *Store) PutPolicy(ctx context.Context, p *Policy, by string) error {
 	// The checks that need no taxonomy run before the write lock.
 	check := *p
-	check.Themes = dedupe(p.Themes)
-	if l, _ := check.limits(); len(l.fields) > 0 {
-		return l.err("policy")
+	check.Normalize()
+	if err := check.CheckLimits(); err != nil {
+		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error { return s.putPolicy(tx, p, by) })
 }
@@ -96,10 +112,7 @@ func (s *Store) putPolicy(tx *bolt.Tx, p *Policy, by string) error {
 	if err != nil {
 		return err
 	}
-	p.Themes = dedupe(p.Themes)
-	if p.Themes == nil {
-		p.Themes = []string{}
-	}
+	p.Normalize()
 	if err := p.Validate(t); err != nil {
 		return err
 	}

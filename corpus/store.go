@@ -34,25 +34,6 @@ var (
 	keyTaxonomy = []byte("current")
 )
 
-// Change operations recorded in the log.
-const (
-	OpCasePut     = "case.put"
-	OpCaseDelete  = "case.delete"
-	OpBankPut     = "bank.put"
-	OpTaxonomyPut = "taxonomy.put"
-	OpPolicyPut   = "policy.put"
-)
-
-// Change is one entry of the store's change log. Entries have gap-free,
-// strictly increasing sequence numbers; the index replays them to catch up.
-type Change struct {
-	Seq uint64    `json:"seq"`
-	Op  string    `json:"op"`
-	ID  string    `json:"id"`
-	At  time.Time `json:"at"`
-	By  string    `json:"by,omitempty"`
-}
-
 // Options configure Open.
 type Options struct {
 	// Timeout bounds the wait for the file lock held by another process.
@@ -219,7 +200,7 @@ func (s *Store) ChangesSince(after uint64, limit int) ([]Change, error) {
 // Taxonomy returns the stored taxonomy, or the embedded default if none was stored.
 func (s *Store) Taxonomy() (*Taxonomy, error) {
 	if t := s.tax.Load(); t != nil {
-		return t.clone(), nil
+		return t.Clone(), nil
 	}
 	var t *Taxonomy
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -231,7 +212,7 @@ func (s *Store) Taxonomy() (*Taxonomy, error) {
 		return nil, err
 	}
 	s.tax.Store(t)
-	return t.clone(), nil
+	return t.Clone(), nil
 }
 
 func getTaxonomy(tx *bolt.Tx) (*Taxonomy, error) {
@@ -269,15 +250,7 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 	}
 	defer s.tax.Store(nil) // a reader may have cached the old one meanwhile
 	return s.db.Update(func(tx *bolt.Tx) error {
-		err := forEachCase(tx, func(c *Case) error {
-			if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
-				return Errorf(ECONFLICT, "dimension %s is still used by case %s", quoteSome(u), c.ID)
-			}
-			if u := t.unknownCodes(KindTheme, c.Themes); len(u) > 0 {
-				return Errorf(ECONFLICT, "theme %s is still used by case %s", quoteSome(u), c.ID)
-			}
-			return nil
-		})
+		err := forEachCase(tx, t.Keeps)
 		if err != nil {
 			return err
 		}
@@ -294,10 +267,8 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 func (s *Store) PutBank(ctx context.Context, b *Bank, by string) error {
 	// The checks that need no taxonomy run before the write lock.
 	check := *b
-	check.Aliases = dedupe(b.Aliases)
-	var l limits
-	l.bank(&check)
-	if err := l.err("bank"); err != nil {
+	check.Normalize()
+	if err := check.CheckLimits(); err != nil {
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
@@ -310,7 +281,7 @@ func (s *Store) putBank(tx *bolt.Tx, b *Bank, by string) error {
 	if err != nil {
 		return err
 	}
-	b.Aliases = dedupe(b.Aliases)
+	b.Normalize()
 	if err := b.Validate(t); err != nil {
 		return err
 	}
@@ -499,7 +470,7 @@ func (s *Store) updateCase(tx *bolt.Tx, c *Case, ifVersion int, by string, note 
 	if err != nil {
 		return nil, err
 	}
-	if len(diffCases(old, &cs)) == 0 && note.decisions == nil {
+	if len(DiffCases(old, &cs)) == 0 && note.decisions == nil {
 		return old, nil // nothing changed: no new version, no log entry
 	}
 	cs.Version = old.Version + 1
@@ -526,7 +497,7 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 		if err != nil {
 			return err
 		}
-		return appendHistory(tx, id, HistoryEntry{Seq: seq, At: Stamp{At: s.now().UTC(), By: by}, Op: HistDelete, Changes: diffCases(old, nil)})
+		return appendHistory(tx, id, HistoryEntry{Seq: seq, At: Stamp{At: s.now().UTC(), By: by}, Op: HistDelete, Changes: DiffCases(old, nil)})
 	})
 }
 
@@ -583,7 +554,7 @@ func (s *Store) writeCase(tx *bolt.Tx, old, c *Case, by string, note writeNote) 
 	if err != nil {
 		return nil, err
 	}
-	changes := diffCases(old, c)
+	changes := DiffCases(old, c)
 	if changes == nil {
 		changes = []FieldChange{}
 	}
@@ -626,29 +597,6 @@ func (s *Store) Seed(ctx context.Context, c *Corpus, by string) error {
 		}
 		return nil
 	})
-}
-
-// Matches reports whether c passes the filter.
-func (f Filter) Matches(c *Case) bool {
-	anyOf := func(want []string, have ...string) bool {
-		if len(want) == 0 {
-			return true
-		}
-		for _, w := range want {
-			for _, h := range have {
-				if w == h {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	yearOK := len(f.Years) == 0
-	for _, y := range f.Years {
-		yearOK = yearOK || y == c.Year
-	}
-	return yearOK && anyOf(f.Kinds, c.Kind) && anyOf(f.Dimensions, c.Dimensions...) && anyOf(f.Themes, c.Themes...) &&
-		anyOf(f.BankTypes, c.Bank.Type) && anyOf(f.Regions, c.Bank.Region) && anyOf(f.Banks, c.Bank.ID)
 }
 
 // Snapshot is every record together with the log sequence it reflects.

@@ -148,6 +148,18 @@ func DefaultTaxonomy() *Taxonomy {
 	return &t
 }
 
+// Keeps returns a conflict error naming a dimension or theme of c that t
+// lacks: a taxonomy may not drop codes that a case still uses.
+func (t *Taxonomy) Keeps(c *Case) error {
+	if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
+		return Errorf(ECONFLICT, "dimension %s is still used by case %s", quoteSome(u), c.ID)
+	}
+	if u := t.unknownCodes(KindTheme, c.Themes); len(u) > 0 {
+		return Errorf(ECONFLICT, "theme %s is still used by case %s", quoteSome(u), c.ID)
+	}
+	return nil
+}
+
 // unknownCodes returns the distinct codes not in kind, in input order, in
 // time linear in the codes (a search of the list per code once took 16 s
 // for 100,000 codes).
@@ -174,8 +186,8 @@ func (t *Taxonomy) codeSet(kind string) map[string]bool {
 	return set
 }
 
-// clone copies the taxonomy so that a caller's changes stay its own.
-func (t *Taxonomy) clone() *Taxonomy {
+// Clone copies the taxonomy so that a caller's changes stay its own.
+func (t *Taxonomy) Clone() *Taxonomy {
 	cp := func(vals []Value) []Value {
 		out := make([]Value, len(vals))
 		for i, v := range vals {

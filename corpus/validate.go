@@ -152,6 +152,17 @@ func (l *limits) bank(b *Bank) {
 	l.text("bank.region", b.Region, MaxCode)
 }
 
+// Normalize removes duplicate and empty aliases.
+func (b *Bank) Normalize() { b.Aliases = dedupe(b.Aliases) }
+
+// CheckLimits reports the fields of a normalised bank that break a limit;
+// like Case.CheckLimits it needs no taxonomy.
+func (b *Bank) CheckLimits() error {
+	var l limits
+	l.bank(b)
+	return l.err("bank")
+}
+
 // Validate checks a bank against the limits and the taxonomy.
 func (b *Bank) Validate(t *Taxonomy) error {
 	var l limits
