@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"casebank/api"
-	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
 )
 
@@ -23,10 +23,10 @@ import (
 func TestDamagedRecordAnswers503(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	path := filepath.Join(dir, corpus.StoreFile)
+	path := filepath.Join(dir, boltdb.StoreFile)
 	const marker = "DAMAGE-MARKER-api"
-	open := func() (*corpus.Store, *index.Index) {
-		store, err := corpus.Open(path, corpus.Options{})
+	open := func() (*boltdb.Store, *index.Index) {
+		store, err := boltdb.Open(path, boltdb.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +40,7 @@ func TestDamagedRecordAnswers503(t *testing.T) {
 	if err := store.SeedDefault(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.CreateCase(ctx, corpustest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", marker+" 正文"), "t"); err != nil {
+	if _, err := store.CreateCase(ctx, bolttest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", marker+" 正文"), "t"); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.CatchUp(ctx); err != nil {
@@ -48,7 +48,7 @@ func TestDamagedRecordAnswers503(t *testing.T) {
 	}
 	ix.Close()
 	store.Close()
-	corpustest.DamageValue(t, path, marker)
+	bolttest.DamageValue(t, path, marker)
 
 	store, ix = open() // the index is current: nothing is decoded at start
 	t.Cleanup(func() { ix.Close(); store.Close() })

@@ -10,7 +10,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // An import with a bad line past the first batch of 1,000 is refused
@@ -21,7 +21,7 @@ func TestImportRefusedWholeNamingTheLine(t *testing.T) {
 	before, _ := w.store.CountCases()
 	var body bytes.Buffer
 	for i := 1; i <= 1500; i++ {
-		c := corpustest.NewCase(fmt.Sprintf("imported-%d", i), "jiangsu-bank", "江苏银行导入测试", "导入测试正文。")
+		c := bolttest.NewCase(fmt.Sprintf("imported-%d", i), "jiangsu-bank", "江苏银行导入测试", "导入测试正文。")
 		if i == 1200 {
 			c.Title.ZH = strings.Repeat("长", corpus.MaxTitle+1)
 		}

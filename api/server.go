@@ -22,6 +22,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/corpus/export"
 	"casebank/corpus/tagger"
 	"casebank/index"
@@ -32,7 +33,7 @@ const MaxBodyBytes = 2 << 20
 
 // Server holds the API's dependencies.
 type Server struct {
-	Store  *corpus.Store
+	Store  *boltdb.Store
 	Index  *index.Index
 	Logger *slog.Logger
 	// Tagger suggests tags for drafts (POST /api/v1/suggest-tags).

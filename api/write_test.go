@@ -15,6 +15,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/corpus/tagger"
 	"casebank/index"
 	"casebank/index/indextest"
@@ -22,7 +23,7 @@ import (
 
 type writeSite struct {
 	ts            *httptest.Server
-	store         *corpus.Store
+	store         *boltdb.Store
 	index         *index.Index
 	editor, admin string
 	logs          *bytes.Buffer

@@ -1,11 +1,16 @@
-// Package corpus is casebank's domain: cases, banks, the taxonomy, validation,
-// the bbolt store with its change log, and the embedded default corpus.
+// Package corpus is casebank's domain: cases, banks, policies and their
+// sources, the taxonomy, filters, validation and limits, the error type,
+// tag and codebook changes, history and change-log records, tokens and
+// sessions, and the embedded default corpus. It imports only the standard
+// library.
 //
-// It imports no other casebank package. The store is the source of truth;
-// the search index (package index) is derived from it and catches up from the
-// change log that every mutation appends to in the same transaction.
+// The adapters live in packages under it, named after what they wrap or
+// do: boltdb (the bbolt store, the source of truth), report (the report
+// parser, one layout per edition), tagger (tag suggestions) and export
+// (CSV, JSON Lines, citations). The search index (package index) is
+// derived from the store.
 //
-// Caveats: values returned by the store are copies and stay valid after the
-// transaction that read them; a second process opening the same file fails
-// after Options.Timeout instead of waiting forever.
+// Caveats: validation is in two steps. CheckLimits needs no taxonomy and
+// runs before a write takes the store's lock; Validate checks codes
+// against the taxonomy inside the write.
 package corpus

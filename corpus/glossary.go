@@ -1,12 +1,9 @@
 package corpus
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // GlossaryEntry is a group of equivalent terms: English words and phrases
@@ -23,8 +20,6 @@ type GlossaryEntry struct {
 type Glossary struct {
 	Entries []GlossaryEntry `json:"entries"`
 }
-
-var keyGlossary = []byte("glossary")
 
 // Validate checks that every entry has Chinese terms and that no English
 // term belongs to two entries.
@@ -56,39 +51,4 @@ func DefaultGlossary() *Glossary {
 		panic(fmt.Sprintf("corpus: embedded glossary: %v", err))
 	}
 	return &g
-}
-
-// Glossary returns the stored glossary, or the embedded default.
-func (s *Store) Glossary() (*Glossary, error) {
-	var g *Glossary
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketTaxonomy).Get(keyGlossary)
-		if v == nil {
-			g = DefaultGlossary()
-			return nil
-		}
-		g = &Glossary{}
-		if err := json.Unmarshal(v, g); err != nil {
-			return damagedRecord("the glossary", "", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: glossary: %w", err)
-	}
-	return g, nil
-}
-
-// PutGlossary replaces the glossary.
-func (s *Store) PutGlossary(ctx context.Context, g *Glossary, by string) error {
-	if err := g.Validate(); err != nil {
-		return err
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		if err := putJSON(tx.Bucket(bucketTaxonomy), keyGlossary, g); err != nil {
-			return fmt.Errorf("store: put glossary: %w", err)
-		}
-		_, err := s.appendChange(tx, OpGlossaryPut, "glossary", by)
-		return err
-	})
 }

@@ -1,15 +1,8 @@
 package corpus
 
 import (
-	"context"
-	"encoding/binary"
-	"encoding/json"
 	"reflect"
-
-	bolt "go.etcd.io/bbolt"
 )
-
-var bucketHistory = []byte("history")
 
 // FieldChange is one field's old and new value.
 type FieldChange struct {
@@ -44,49 +37,6 @@ const (
 	HistBulk     = "bulk"
 	HistCodebook = "codebook"
 )
-
-// writeNote says why a case is written, for its history entry.
-type writeNote struct {
-	op        string
-	note      string
-	decisions *Decisions
-}
-
-func historyKey(caseID string, seq uint64) []byte {
-	k := make([]byte, len(caseID)+1+8)
-	copy(k, caseID)
-	binary.BigEndian.PutUint64(k[len(caseID)+1:], seq)
-	return k
-}
-
-func appendHistory(tx *bolt.Tx, caseID string, e HistoryEntry) error {
-	data, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bucketHistory).Put(historyKey(caseID, e.Seq), data)
-}
-
-// History returns a case's changes, oldest first. A deleted case keeps its history.
-func (s *Store) History(ctx context.Context, caseID string) ([]HistoryEntry, error) {
-	out := []HistoryEntry{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		prefix := append([]byte(caseID), 0)
-		c := tx.Bucket(bucketHistory).Cursor()
-		for k, v := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, v = c.Next() {
-			var e HistoryEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return damagedRecord("history of case", caseID, err)
-			}
-			out = append(out, e)
-		}
-		if len(out) == 0 && tx.Bucket(bucketCases).Get([]byte(caseID)) == nil {
-			return Errorf(ENOTFOUND, "case %s not found", QuoteShort(caseID))
-		}
-		return nil
-	})
-	return out, err
-}
 
 // DiffCases lists the fields that differ between two versions of a case;
 // old is nil for a new case.

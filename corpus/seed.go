@@ -3,7 +3,6 @@ package corpus
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -65,15 +64,6 @@ func readSeed[T any](name string) ([]*T, error) {
 		return nil, fmt.Errorf("%s: %w", path.Base(name), err)
 	}
 	return out, nil
-}
-
-// SeedDefault fills an empty store with the embedded corpus.
-func (s *Store) SeedDefault(ctx context.Context) error {
-	c, err := DefaultCorpus()
-	if err != nil {
-		return fmt.Errorf("default corpus: %w", err)
-	}
-	return s.Seed(ctx, c, SeedUser)
 }
 
 // HoneycombScore is one cell of the report's honeycomb index (table 2-2).

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 var benchQueries = []string{
@@ -19,7 +19,7 @@ var benchQueries = []string{
 // BenchmarkUnderstand measures query understanding alone: parsing, the
 // vocabulary lookups and the plan, without running the search.
 func BenchmarkUnderstand(b *testing.B) {
-	store := corpustest.MustOpenStore(b, true)
+	store := bolttest.MustOpenStore(b, true)
 	ix, err := Open(context.Background(), b.TempDir(), store, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -42,7 +42,7 @@ func BenchmarkUnderstand(b *testing.B) {
 // BenchmarkSearch runs whole searches (understanding, bleve, facets,
 // highlights, reading hits from the store) on the default corpus.
 func BenchmarkSearch(b *testing.B) {
-	store := corpustest.MustOpenStore(b, true)
+	store := bolttest.MustOpenStore(b, true)
 	ix, err := Open(context.Background(), b.TempDir(), store, nil)
 	if err != nil {
 		b.Fatal(err)

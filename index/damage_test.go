@@ -19,7 +19,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
 )
 
@@ -109,7 +109,7 @@ func health(t *testing.T, base string) (int, map[string]any) {
 // background every query answers as a fresh index would.
 func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	ctx := context.Background()
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	// What an intact index answers.
 	fresh, err := index.Open(ctx, t.TempDir(), store, nil)
 	if err != nil {
@@ -193,7 +193,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 		}
 	}
 	// A write after the repair is found.
-	c := corpustest.NewCase("after-repair", "jiangsu-bank", "修复之后的案例", "修复之后")
+	c := bolttest.NewCase("after-repair", "jiangsu-bank", "修复之后的案例", "修复之后")
 	if _, err := store.CreateCase(ctx, c, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 // rebuilt before it serves.
 func TestDamagedSegmentAtOpenIsRebuilt(t *testing.T) {
 	ctx := context.Background()
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix, err := index.Open(ctx, dir, store, nil)
 	if err != nil {

@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // The one-pass counts must equal what filtering the store's own records
 // gives, over an index of several segments with deleted and changed records.
 func TestOnePassCountsMatchTheStore(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	base, err := corpus.DefaultCorpus()
@@ -128,7 +128,7 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 // MatchIDs gives a search's cases in the order of its pages, and counts them
 // all, however far past the 10,000 results a page may reach.
 func TestMatchIDsFollowsThePages(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	for _, q := range []string{"", "DeepSeek", "城商行 数字化"} {
@@ -150,7 +150,7 @@ func TestMatchIDsFollowsThePages(t *testing.T) {
 // The counts from the columns are the counts of the stored cases, after
 // writes and deletes too.
 func TestCountCasesMatchesTheStore(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	check := func() {
@@ -180,7 +180,7 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 		}
 	}
 	check()
-	if _, err := store.CreateCase(ctx, corpustest.NewCase("counted", "jiangsu-bank", "计数", "计数正文"), "t"); err != nil {
+	if _, err := store.CreateCase(ctx, bolttest.NewCase("counted", "jiangsu-bank", "计数", "计数正文"), "t"); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.DeleteCase(ctx, "r2025-t1-4-jiangsu-bank", "t"); err != nil {
@@ -194,7 +194,7 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 
 // A bank's cases through the index are the store's.
 func TestBankCasesMatchTheStore(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	for _, bank := range []string{"jiangsu-bank", "chengdu-rcb", "weizhong-bank"} {

@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // pathologicalCases are records no limit of today's casebank would accept,
@@ -24,7 +25,7 @@ func pathologicalCases() []*corpus.Case {
 	}
 	huge := strings.Repeat("数字化转型DeepSeek大模型。", 1<<16) // 1.8 MB
 	base := func(id string) *corpus.Case {
-		c := corpustest.NewCase(id, "jiangsu-bank", "数据"+strings.Repeat("数", 500), "数字化")
+		c := bolttest.NewCase(id, "jiangsu-bank", "数据"+strings.Repeat("数", 500), "数字化")
 		c.Summary = corpus.Text{ZH: strings.Repeat("数据", 3000), EN: strings.Repeat("data ", 3000)}
 		return c
 	}
@@ -41,10 +42,10 @@ func pathologicalCases() []*corpus.Case {
 // similar cases and evidence, and to find by a typed phrase.
 func TestPathologicalRecordsStayCheap(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "casebank.db")
-	corpustest.MustOpenStoreAt(t, path, true).Close()
+	bolttest.MustOpenStoreAt(t, path, true).Close()
 	evil := pathologicalCases()
-	corpustest.PutUnchecked(t, path, evil...)
-	store, err := corpus.Open(path, corpus.Options{})
+	bolttest.PutUnchecked(t, path, evil...)
+	store, err := boltdb.Open(path, boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestLongPhraseMatchesAsWords(t *testing.T) {
 // A search past its time budget is a 503 the user can retry, and a query
 // that expands to too many term lookups a 400; neither runs unbounded.
 func TestSearchBudget(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	late, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
 )
 
-func mustOpenIndex(t *testing.T, dir string, store *corpus.Store, logs *logBuffer) *index.Index {
+func mustOpenIndex(t *testing.T, dir string, store *boltdb.Store, logs *logBuffer) *index.Index {
 	t.Helper()
 	logger := newLogger(&logBuffer{})
 	if logs != nil {
@@ -26,10 +26,10 @@ func mustOpenIndex(t *testing.T, dir string, store *corpus.Store, logs *logBuffe
 	return ix
 }
 
-func createAndIndex(t *testing.T, store *corpus.Store, ix *index.Index, id, title string) {
+func createAndIndex(t *testing.T, store *boltdb.Store, ix *index.Index, id, title string) {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := store.CreateCase(ctx, corpustest.NewCase(id, "jiangsu-bank", title, title), "test"); err != nil {
+	if _, err := store.CreateCase(ctx, bolttest.NewCase(id, "jiangsu-bank", title, title), "test"); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.CatchUp(ctx); err != nil {
@@ -51,8 +51,8 @@ func contains(t *testing.T, ix *index.Index, id string) bool {
 // applied and never be indexed. The index is rebuilt instead, and says why.
 func TestOlderStoreUnderNewerIndexIsRebuilt(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), corpus.StoreFile)
-	store, err := corpus.Open(path, corpus.Options{})
+	path := filepath.Join(t.TempDir(), boltdb.StoreFile)
+	store, err := boltdb.Open(path, boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestOlderStoreUnderNewerIndexIsRebuilt(t *testing.T) {
 	if err := os.WriteFile(path, backup.Bytes(), 0o600); err != nil { // the slip: cp old-backup.db casebank.db
 		t.Fatal(err)
 	}
-	store = corpustest.MustOpenStoreAt(t, path, false)
+	store = bolttest.MustOpenStoreAt(t, path, false)
 	var logs logBuffer
 	ix = mustOpenIndex(t, dir, store, &logs)
 	defer ix.Close()
@@ -97,16 +97,16 @@ func TestOlderStoreUnderNewerIndexIsRebuilt(t *testing.T) {
 // An index built for another store is rebuilt, even when that store's log
 // is shorter than this one's.
 func TestIndexOfAnotherStoreIsRebuilt(t *testing.T) {
-	a := corpustest.MustOpenStore(t, true)
+	a := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := mustOpenIndex(t, dir, a, nil)
 	createAndIndex(t, a, ix, "only-in-a", "只在甲库的案例")
 	ix.Close()
 
-	b := corpustest.MustOpenStore(t, true)
+	b := bolttest.MustOpenStore(t, true)
 	ctx := context.Background()
 	for _, id := range []string{"only-in-b-1", "only-in-b-2"} {
-		if _, err := b.CreateCase(ctx, corpustest.NewCase(id, "jiangsu-bank", "只在乙库的案例", "正文"), "test"); err != nil {
+		if _, err := b.CreateCase(ctx, bolttest.NewCase(id, "jiangsu-bank", "只在乙库的案例", "正文"), "test"); err != nil {
 			t.Fatal(err)
 		}
 	}

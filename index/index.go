@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 )
 
 var (
@@ -33,7 +34,7 @@ const batchSize = 2000
 
 // Index is the bleve index of a store's cases.
 type Index struct {
-	store *corpus.Store
+	store *boltdb.Store
 	log   *slog.Logger
 	path  string
 
@@ -63,7 +64,7 @@ func (ix *Index) DisableCache() { ix.noCache = true }
 // Open opens the index under dir, rebuilding it from the store when it is
 // missing, unreadable, damaged, of another mapping version or not the
 // store's, then catches it up.
-func Open(ctx context.Context, dir string, store *corpus.Store, logger *slog.Logger) (*Index, error) {
+func Open(ctx context.Context, dir string, store *boltdb.Store, logger *slog.Logger) (*Index, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}

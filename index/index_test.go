@@ -13,13 +13,14 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 var ctx = context.Background()
 
 // openAt opens an index under dir for store; the caller closes it.
-func openAt(t *testing.T, dir string, store *corpus.Store) *Index {
+func openAt(t *testing.T, dir string, store *boltdb.Store) *Index {
 	t.Helper()
 	ix, err := Open(ctx, dir, store, nil)
 	if err != nil {
@@ -77,7 +78,7 @@ func containsAll(have, want []string) bool {
 }
 
 func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 
@@ -130,7 +131,7 @@ func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
 }
 
 func TestFiltersORWithinANDAcross(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 
@@ -169,7 +170,7 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 }
 
 func TestChineseBankTypeMatchesTagsNotSharedBigrams(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	res := search(t, ix, Request{Text: "城商行 DeepSeek", Size: MaxSize})
@@ -188,7 +189,7 @@ func TestChineseBankTypeMatchesTagsNotSharedBigrams(t *testing.T) {
 }
 
 func TestRelaxedRetryWhenStrictFindsNothing(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	plain := search(t, ix, Request{Text: "DeepSeek"})
@@ -199,7 +200,7 @@ func TestRelaxedRetryWhenStrictFindsNothing(t *testing.T) {
 }
 
 func TestExcludeAndPhrase(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	all := search(t, ix, Request{Text: "DeepSeek", Size: MaxSize})
@@ -219,7 +220,7 @@ func TestExcludeAndPhrase(t *testing.T) {
 }
 
 func TestBadInputIsInvalidNotInternal(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	tests := []Request{
@@ -251,10 +252,10 @@ func TestBadInputIsInvalidNotInternal(t *testing.T) {
 }
 
 func TestHighlightsEscapeHostileText(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	c := corpustest.NewCase("hostile", "jiangsu-bank", "恶意文本", `<script>alert(1)</script> 防火墙 <img src=x onerror=alert(2)>`)
+	c := bolttest.NewCase("hostile", "jiangsu-bank", "恶意文本", `<script>alert(1)</script> 防火墙 <img src=x onerror=alert(2)>`)
 	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
 	}
@@ -274,14 +275,14 @@ func TestHighlightsEscapeHostileText(t *testing.T) {
 // A write that reached the store but not the index (the process died in
 // between) is applied when the index is next opened.
 func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
 	before := search(t, ix, Request{Text: "DeepSeek"}).Total
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	c := corpustest.NewCase("written-not-indexed", "chongqing-bank", "断电前写入的案例", "断电测试专用词汇 反洗钱")
+	c := bolttest.NewCase("written-not-indexed", "chongqing-bank", "断电前写入的案例", "断电测试专用词汇 反洗钱")
 	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +305,7 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 }
 
 func TestBankRenameReindexesItsCases(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	b, _ := store.FindBankByID(ctx, "chengdu-bank")
@@ -321,7 +322,7 @@ func TestBankRenameReindexesItsCases(t *testing.T) {
 }
 
 func TestMappingVersionChangeRebuilds(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
 	// A document only the old index has, and an old mapping version.
@@ -348,7 +349,7 @@ func TestMappingVersionChangeRebuilds(t *testing.T) {
 }
 
 func TestCorruptIndexIsRebuilt(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
 	want := search(t, ix, Request{Text: "DeepSeek"}).Total
@@ -380,7 +381,7 @@ func TestParse(t *testing.T) {
 
 // A product name from each part of the report finds its case first.
 func TestReportKeyPhrasesFindTheirCase(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	for q, want := range map[string]string{
@@ -404,7 +405,7 @@ func TestReportKeyPhrasesFindTheirCase(t *testing.T) {
 // An index built before indexes recorded their store is kept (a rebuild of
 // 100,000 cases takes minutes) and records the store from then on.
 func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
 	if err := ix.bleve.get().DeleteInternal(keyStoreID); err != nil {
@@ -428,7 +429,7 @@ func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
 // panics) is not damage: the error goes back as it was, a panic as
 // unavailable (503), and no rebuild starts.
 func TestFailedReadOfIntactIndexIsNotDamage(t *testing.T) {
-	ix := openAt(t, t.TempDir(), corpustest.MustOpenStore(t, true))
+	ix := openAt(t, t.TempDir(), bolttest.MustOpenStore(t, true))
 	defer ix.Close()
 	_, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequest(bleve.NewRegexpQuery("[")))
 	if err == nil || corpus.ErrorCode(err) == corpus.EUNAVAILABLE {

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // Floors set from measurement (see BENCHMARKS.md); raise them as search improves.
@@ -18,7 +18,7 @@ const (
 )
 
 func TestRelevanceSuite(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	queries, err := JudgedQueries()

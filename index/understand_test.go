@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 func inferredPairs(res *Result) []string {
@@ -19,7 +19,7 @@ func inferredPairs(res *Result) []string {
 }
 
 func TestQueryUnderstandingExamples(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	tests := []struct {
@@ -71,7 +71,7 @@ func TestQueryUnderstandingExamples(t *testing.T) {
 }
 
 func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	res := search(t, ix, Request{Text: "城商行 DeepSeek", NoInfer: true, Size: MaxSize})
@@ -96,7 +96,7 @@ func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
 // 城商行 searched as text must not match a case that only says 农商行: the
 // two share the bigram 商行, and a Chinese word needs all its bigrams (城商 too).
 func TestChineseRunsMatchAsPhrases(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	res := search(t, ix, Request{Text: "城商行", NoInfer: true, Size: MaxSize})
@@ -141,7 +141,7 @@ func TestUnderstandSegmentsAndSingularises(t *testing.T) {
 }
 
 func TestSimilarCasesAndPeers(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	sims, err := ix.SimilarCases(ctx, "r2025-t5-3-hangzhou-bank", 5)
@@ -183,7 +183,7 @@ func TestSimilarCasesAndPeers(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	for prefix, want := range map[string]string{"智慧G": "智慧Gini", "bank of ji": "Bank of Jiangsu", "信创": "信创", "city com": "city commercial"} {
@@ -210,7 +210,7 @@ func TestSuggest(t *testing.T) {
 // Facets count OR within a field: with 城商行 chosen, the bank-type facet
 // still offers the other types with the counts they would add.
 func TestDisjunctiveFacets(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	all := search(t, ix, Request{Text: "DeepSeek", NoInfer: true})
@@ -234,7 +234,7 @@ func TestDisjunctiveFacets(t *testing.T) {
 // Cached answers never outlive a change: a write that the index applied is
 // in the next answer to the same search.
 func TestResultCacheFollowsWrites(t *testing.T) {
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	before := search(t, ix, Request{Text: "DeepSeek"})
@@ -242,7 +242,7 @@ func TestResultCacheFollowsWrites(t *testing.T) {
 	if again.Total != before.Total {
 		t.Fatal("cached answer differs")
 	}
-	c := corpustest.NewCase("cache-check", "jiangsu-bank", "缓存测试 DeepSeek", "DeepSeek 缓存测试")
+	c := bolttest.NewCase("cache-check", "jiangsu-bank", "缓存测试 DeepSeek", "DeepSeek 缓存测试")
 	if _, err := store.CreateCase(ctx, c, "t"); err != nil {
 		t.Fatal(err)
 	}

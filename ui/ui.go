@@ -22,6 +22,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/corpus/export"
 	"casebank/corpus/tagger"
 	"casebank/index"
@@ -43,7 +44,7 @@ type UI struct {
 	API *api.Server
 	// Tagger suggests tags for the new-case form's draft.
 	Tagger *tagger.Suggester
-	store  *corpus.Store
+	store  *boltdb.Store
 	index  *index.Index
 	pages  map[string]*template.Template
 	assets map[string]asset // by file name
@@ -58,7 +59,7 @@ type asset struct {
 }
 
 // New parses the templates and fingerprints the static assets.
-func New(store *corpus.Store, ix *index.Index) (*UI, error) {
+func New(store *boltdb.Store, ix *index.Index) (*UI, error) {
 	u := &UI{store: store, index: ix, pages: map[string]*template.Template{}, assets: map[string]asset{}, signinKey: make([]byte, 32)}
 	rand.Read(u.signinKey) // never fails (crypto/rand)
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {

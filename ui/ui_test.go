@@ -15,19 +15,20 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/tagger"
 	"casebank/index/indextest"
 	"casebank/ui"
 )
 
 // testStore is the store of the last site newSite made, for tests that need tokens.
-var testStore *corpus.Store
+var testStore *boltdb.Store
 
 func newSite(t testing.TB, configure ...func(*api.Server)) (*httptest.Server, func(path string) (int, http.Header, string)) {
 	t.Helper()
 	store, ix := indextest.MustOpen(t)
-	hostile := corpustest.NewCase("hostile-text", "jiangsu-bank", `<script>alert("t")</script>标题`, `正文 <img src=x onerror=alert(1)> 防火墙`)
+	hostile := bolttest.NewCase("hostile-text", "jiangsu-bank", `<script>alert("t")</script>标题`, `正文 <img src=x onerror=alert(1)> 防火墙`)
 	if _, err := store.CreateCase(context.Background(), hostile, "tester"); err != nil {
 		t.Fatal(err)
 	}

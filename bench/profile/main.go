@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/index"
 )
 
@@ -61,7 +62,7 @@ func main() {
 	if *dir == "" {
 		log.Fatal("-dir is required")
 	}
-	store, err := corpus.Open(filepath.Join(*dir, "casebank.db"), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(*dir, "casebank.db"), boltdb.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func profileImport(ctx context.Context, f *os.File, n int) {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(tmp)
-	store, err := corpus.Open(filepath.Join(tmp, "casebank.db"), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(tmp, "casebank.db"), boltdb.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/index"
 )
 
@@ -81,7 +82,7 @@ func main() {
 	all := append(slices.Clone(base.Cases), gen...)
 
 	// casebank: seed, import the generated cases, build the index.
-	store, err := corpus.Open(filepath.Join(dir, "casebank.db"), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dir, "casebank.db"), boltdb.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func main() {
 
 	// Start to ready on an existing index: open both, answer one search.
 	t2 := time.Now()
-	store, err = corpus.Open(filepath.Join(dir, "casebank.db"), corpus.Options{})
+	store, err = boltdb.Open(filepath.Join(dir, "casebank.db"), boltdb.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"casebank/corpus"
+	"casebank/corpus/boltdb"
 )
 
 type backupCommand struct {
@@ -50,8 +50,8 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 	if *from != "" {
 		n, err = c.fetch(ctx, strings.TrimRight(*from, "/")+"/api/v1/backup", *token, out)
 	} else {
-		var store *corpus.Store
-		store, err = corpus.Open(filepath.Join(df.dir, corpus.StoreFile), corpus.Options{})
+		var store *boltdb.Store
+		store, err = boltdb.Open(filepath.Join(df.dir, boltdb.StoreFile), boltdb.Options{})
 		if err != nil {
 			out.Close()
 			return fmt.Errorf("%w\n(while a server runs, back up through it: casebank backup --from http://ADDR --token ADMIN_TOKEN %s)", err, fs.Arg(0))
@@ -113,7 +113,7 @@ func (c *restoreCommand) Run(ctx context.Context, args []string) error {
 	// The index is rebuilt inside the restore: if that fails, the data
 	// directory is left as it was. A restored store is never seeded.
 	var d *data
-	err := corpus.RestoreThen(fs.Arg(0), df.dir, func() error {
+	err := boltdb.RestoreThen(fs.Arg(0), df.dir, func() error {
 		var err error
 		d, err = openDataSeeding(ctx, df.dir, newLogger(c.stderr), false)
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 )
 
 // chromiumPath finds Debian's Chromium. Without it the browser tests skip,
@@ -108,7 +109,7 @@ func browserSite(t *testing.T, flags ...string) (base, token string) {
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
-	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

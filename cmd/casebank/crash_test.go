@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/index"
 )
 
@@ -43,7 +44,7 @@ func TestCrashLoop(t *testing.T) {
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
-	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestCrashLoop(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
 
-	store, err = corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	store, err = boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 )
 
 // smallDisk mounts a tmpfs of size bytes for the test, or skips where the
@@ -74,7 +75,7 @@ func testDiskFull(t *testing.T, room int64) {
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
-	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

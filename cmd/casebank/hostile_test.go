@@ -17,7 +17,8 @@ import (
 	"time"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // Pathological records — at every limit through the API, and far beyond
@@ -28,8 +29,8 @@ func TestHostileRecordsOnEveryReadEndpoint(t *testing.T) {
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
-	storePath := filepath.Join(dir, corpus.StoreFile)
-	store, err := corpus.Open(storePath, corpus.Options{})
+	storePath := filepath.Join(dir, boltdb.StoreFile)
+	store, err := boltdb.Open(storePath, boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,13 +45,13 @@ func TestHostileRecordsOnEveryReadEndpoint(t *testing.T) {
 	for i := range 3000 {
 		many = append(many, fmt.Sprintf("数据%d平台DeepSeek-%d <b>x</b>", i%7, i))
 	}
-	old := corpustest.NewCase("old-repeated", "jiangsu-bank", "数据"+strings.Repeat("数", 3000), "数字化")
+	old := bolttest.NewCase("old-repeated", "jiangsu-bank", "数据"+strings.Repeat("数", 3000), "数字化")
 	old.Products, old.Partners, old.Technologies = []string{rep}, []string{rep + "a"}, []string{rep + "b"}
-	oldMany := corpustest.NewCase("old-many", "jiangsu-bank", "多名称", "数据")
+	oldMany := bolttest.NewCase("old-many", "jiangsu-bank", "多名称", "数据")
 	oldMany.Products, oldMany.Technologies = many, many
-	oldLong := corpustest.NewCase("old-long", "jiangsu-bank", "长正文", "数据")
+	oldLong := bolttest.NewCase("old-long", "jiangsu-bank", "长正文", "数据")
 	oldLong.Body = strings.Repeat("数字化转型DeepSeek大模型。", 1<<16) // 1.8 MB
-	corpustest.PutUnchecked(t, storePath, old, oldMany, oldLong)
+	bolttest.PutUnchecked(t, storePath, old, oldMany, oldLong)
 
 	base, stop := serveInProcess(t, dir)
 	defer stop()

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // Export, import into a new data directory, export again: the same bytes.
@@ -62,7 +62,7 @@ func TestImportCommandRefusesABadFileWhole(t *testing.T) {
 	if want := "line " + strconv.Itoa(bad+1) + ": title.zh: at most 300 characters"; code != 1 || !strings.Contains(errs, want) {
 		t.Fatalf("import of a bad file: %d %s, want %q", code, errs, want)
 	}
-	store, err := corpus.Open(filepath.Join(dst, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dst, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,18 +90,18 @@ func TestRestoreCommandRefusesUndecodableRecordsLeavingNothing(t *testing.T) {
 	if code, _, errs := run(t, "reindex", "--data", src); code != 0 { // seeds the directory
 		t.Fatal(errs)
 	}
-	store, err := corpus.Open(filepath.Join(src, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(src, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const marker = "DAMAGE-MARKER-cli"
-	_, err = store.CreateCase(context.Background(), corpustest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", marker+" 正文"), "t")
+	_, err = store.CreateCase(context.Background(), bolttest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", marker+" 正文"), "t")
 	store.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
-	backup := filepath.Join(src, corpus.StoreFile)
-	corpustest.DamageValue(t, backup, marker)
+	backup := filepath.Join(src, boltdb.StoreFile)
+	bolttest.DamageValue(t, backup, marker)
 
 	dst := filepath.Join(t.TempDir(), "restored")
 	code, _, errs := run(t, "restore", "--data", dst, backup)

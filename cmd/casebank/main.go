@@ -21,7 +21,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/index"
 )
 
@@ -128,7 +128,7 @@ func (d *dataFlags) register(fs *flag.FlagSet) {
 
 // data is an opened store and index.
 type data struct {
-	store *corpus.Store
+	store *boltdb.Store
 	index *index.Index
 }
 
@@ -157,13 +157,13 @@ func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedN
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		return nil, err
 	}
 	d := &data{store: store}
 	// Seed only a store that has never recorded a change: a new one, or
-	// one that holds only tokens. corpus.Open has refused an empty or
+	// one that holds only tokens. boltdb.Open has refused an empty or
 	// damaged file, so none is mistaken for a new store here.
 	seq, err := store.LastSeq()
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -28,7 +29,7 @@ func TestBackupFromRunningServerAndRestore(t *testing.T) {
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 { // seeds the directory
 		t.Fatal(errs)
 	}
-	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestDamagedStoreIsRefusedAndDamagedIndexRebuilt(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "DeepSeek") {
 		t.Fatalf("search after index damage: %d %s %s", code, out, errs)
 	}
-	dbPath := filepath.Join(dir, corpus.StoreFile)
+	dbPath := filepath.Join(dir, boltdb.StoreFile)
 	data, _ := os.ReadFile(dbPath)
 	size := len(data)
 	for i := 0; i < 8192 && i < len(data); i++ {
@@ -159,7 +160,7 @@ func seededWithBackup(t *testing.T) (dir, secret, backup string) {
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
-	store, err := corpus.Open(filepath.Join(dir, corpus.StoreFile), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func seededWithBackup(t *testing.T) (dir, secret, backup string) {
 // records and the tokens.
 func TestEmptyStoreFileIsRefusedNotSeeded(t *testing.T) {
 	dir, secret, backup := seededWithBackup(t)
-	dbPath := filepath.Join(dir, corpus.StoreFile)
+	dbPath := filepath.Join(dir, boltdb.StoreFile)
 	if err := os.Truncate(dbPath, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestEmptyStoreFileIsRefusedNotSeeded(t *testing.T) {
 	if code, _, errs := run(t, "restore", "--data", dir, backup); code != 0 {
 		t.Fatalf("restore into the emptied store: %d %s", code, errs)
 	}
-	store, err := corpus.Open(dbPath, corpus.Options{})
+	store, err := boltdb.Open(dbPath, boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +238,7 @@ func TestTruncatedStoreAndBackupAreRefused(t *testing.T) {
 	}
 	cut := data[:len(data)/2]
 	dir := t.TempDir()
-	dbPath := filepath.Join(dir, corpus.StoreFile)
+	dbPath := filepath.Join(dir, boltdb.StoreFile)
 	os.WriteFile(dbPath, cut, 0o600)
 	out, err := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dir).CombinedOutput()
 	if code := exitCode(err); code != 1 || !strings.Contains(string(out), "cut short") || !strings.Contains(string(out), "casebank restore") || strings.Contains(string(out), "goroutine") {

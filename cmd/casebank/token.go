@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 )
 
 type tokenCommand struct {
@@ -32,7 +33,7 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	store, err := corpus.Open(filepath.Join(df.dir, "casebank.db"), corpus.Options{})
+	store, err := boltdb.Open(filepath.Join(df.dir, "casebank.db"), boltdb.Options{})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/export"
 )
 
@@ -18,7 +18,7 @@ var ctx = context.Background()
 // hostileCase holds values a spreadsheet would run as formulas and every
 // kind of line break.
 func hostileCase(id string) *corpus.Case {
-	c := corpustest.NewCase(id, "jiangsu-bank", `=HYPERLINK("http://evil.example","click")`, "正文")
+	c := bolttest.NewCase(id, "jiangsu-bank", `=HYPERLINK("http://evil.example","click")`, "正文")
 	c.Title.EN = "+1+cmd|' /C calc'!A0"
 	c.Summary.ZH = "@SUM(A1:A9)"
 	c.Summary.EN = "-2+3"
@@ -33,7 +33,7 @@ func hostileCase(id string) *corpus.Case {
 // Every CSV cell that starts with = + - @ tab or CR gets a leading ', and
 // every line break inside a cell is a plain "\n", in both CSV exports.
 func TestCSVExportDefusesFormulasAndLineBreaks(t *testing.T) {
-	s := corpustest.MustOpenStore(t, false)
+	s := bolttest.MustOpenStore(t, false)
 	c := hostileCase("hostile")
 	c.Bank = corpus.Bank{ID: "hostile-bank", Name: "=cmd|'/C calc'!A0", Type: "city_commercial", Region: "jiangsu"}
 	// NEL (U+0085) is a C1 control character, which a write refuses; the
@@ -186,7 +186,7 @@ func TestCitationYearFallsBackToTheCase(t *testing.T) {
 		{"case year only", 2025, 0, map[string]string{export.BibTeX: "year = {2025}", export.RIS: "PY  - 2025\r\n", export.CSL: `"date-parts": [[2025]]`}},
 		{"no year", 0, 0, nil},
 	} {
-		cs := corpustest.NewCase("cited", "jiangsu-bank", "标题", "正文")
+		cs := bolttest.NewCase("cited", "jiangsu-bank", "标题", "正文")
 		cs.Year, cs.Source.Year = c.caseYear, c.sourceYear
 		for _, format := range export.CiteFormats {
 			out, err := export.Cite([]*corpus.Case{cs}, format)

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/report"
 )
 
@@ -40,7 +40,7 @@ func sameCounts(got, want map[string]int) bool {
 // split across a page, a header repeated with other wording, empty pattern
 // cells, half-width topic headings and back matter.
 func TestImportReportFixture(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	f, err := os.Open("testdata/2025/mini-report.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestImportReportFixture(t *testing.T) {
 }
 
 func TestReimportChangesNothing(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	data, err := os.ReadFile("testdata/2025/mini-report.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestReimportChangesNothing(t *testing.T) {
 	if _, err := report.Import(ctx, s, bytes.NewReader(data), corpus.ImportOptions{By: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	before := corpustest.ExportJSONL(t, s)
+	before := bolttest.ExportJSONL(t, s)
 	seq, _ := s.LastSeq()
 	res, err := report.Import(ctx, s, bytes.NewReader(data), corpus.ImportOptions{By: "b"})
 	if err != nil {
@@ -103,7 +103,7 @@ func TestReimportChangesNothing(t *testing.T) {
 	if seq2, _ := s.LastSeq(); seq2 != seq {
 		t.Fatalf("second import wrote %d log entries", seq2-seq)
 	}
-	if after := corpustest.ExportJSONL(t, s); !bytes.Equal(before, after) {
+	if after := bolttest.ExportJSONL(t, s); !bytes.Equal(before, after) {
 		t.Fatal("export differs after the second import")
 	}
 }
@@ -127,7 +127,7 @@ func reportPath(t *testing.T) string {
 // into the curated case with the same source key.
 func TestImportSharedReport(t *testing.T) {
 	path := reportPath(t)
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -195,8 +195,8 @@ func hasHan(s string) bool {
 // A report with a bad item is refused whole: before, the items before it
 // were stored, each in its own transaction.
 func TestImportReportRefusedWhole(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	before := corpustest.ExportJSONL(t, s)
+	s := bolttest.MustOpenStore(t, true)
+	before := bolttest.ExportJSONL(t, s)
 	data, err := os.ReadFile("testdata/2025/mini-report.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +213,7 @@ func TestImportReportRefusedWhole(t *testing.T) {
 	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), "bank.name: at most 200 characters") || !strings.Contains(err.Error(), "line ") {
 		t.Fatalf("got %v", err)
 	}
-	if after := corpustest.ExportJSONL(t, s); !bytes.Equal(before, after) {
+	if after := bolttest.ExportJSONL(t, s); !bytes.Equal(before, after) {
 		t.Fatal("a refused report import stored records")
 	}
 }

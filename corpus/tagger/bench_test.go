@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/tagger"
 )
 
@@ -16,14 +16,14 @@ func benchStorePath(b *testing.B) string {
 	if path := os.Getenv("CASEBANK_BENCH_STORE"); path != "" {
 		return path
 	}
-	s := corpustest.MustOpenStore(b, true)
+	s := bolttest.MustOpenStore(b, true)
 	path := s.Path()
 	s.Close()
 	return path
 }
 
-func openBench(b *testing.B, path string) *corpus.Store {
-	s, err := corpus.Open(path, corpus.Options{Timeout: time.Minute})
+func openBench(b *testing.B, path string) *boltdb.Store {
+	s, err := boltdb.Open(path, boltdb.Options{Timeout: time.Minute})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/tagger"
 )
 
@@ -46,7 +46,7 @@ func TestSuggestTagsWithReasons(t *testing.T) {
 
 // The leave-one-out floor, from the measurement in BENCHMARKS.md.
 func TestSuggesterLeaveOneOut(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	cases, _ := s.FindCases(ctx, corpus.Filter{})
 	tax, _ := s.Taxonomy()
 	gloss, _ := s.Glossary()

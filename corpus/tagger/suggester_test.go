@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/tagger"
 )
 
@@ -15,9 +16,9 @@ var ctx = context.Background()
 
 // newSuggester opens a seeded store and a suggester of it, both closed
 // when the test ends (the suggester first).
-func newSuggester(tb testing.TB) (*corpus.Store, *tagger.Suggester) {
+func newSuggester(tb testing.TB) (*boltdb.Store, *tagger.Suggester) {
 	tb.Helper()
-	s := corpustest.MustOpenStore(tb, true)
+	s := bolttest.MustOpenStore(tb, true)
 	tg := tagger.New(s)
 	tb.Cleanup(tg.Close)
 	return s, tg
@@ -41,7 +42,7 @@ func TestTagModelIsTrainedOncePerGeneration(t *testing.T) {
 	if n := tg.Builds(); n != 1 {
 		t.Fatalf("%d trainings for five requests on one generation", n)
 	}
-	if _, err := s.CreateCase(ctx, corpustest.NewCase("model-gen", "jiangsu-bank", "新案例", "江苏银行上线知识图谱。"), "t"); err != nil {
+	if _, err := s.CreateCase(ctx, bolttest.NewCase("model-gen", "jiangsu-bank", "新案例", "江苏银行上线知识图谱。"), "t"); err != nil {
 		t.Fatal(err)
 	}
 	now, _ := s.LastSeq()

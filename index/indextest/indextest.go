@@ -5,16 +5,16 @@ import (
 	"context"
 	"testing"
 
-	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
 )
 
 // MustOpen returns a store seeded with the default corpus and its index,
 // both in a fresh temp dir and closed when the test ends.
-func MustOpen(tb testing.TB) (*corpus.Store, *index.Index) {
+func MustOpen(tb testing.TB) (*boltdb.Store, *index.Index) {
 	tb.Helper()
-	store := corpustest.MustOpenStore(tb, true)
+	store := bolttest.MustOpenStore(tb, true)
 	ix, err := index.Open(context.Background(), tb.TempDir(), store, nil)
 	if err != nil {
 		tb.Fatalf("open index: %v", err)

@@ -1,4 +1,4 @@
-package corpus_test
+package boltdb_test
 
 import (
 	"bytes"
@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // backupBytes returns a consistent copy of a seeded store's file.
 func backupBytes(t *testing.T) []byte {
 	t.Helper()
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	var buf bytes.Buffer
 	if _, err := s.Backup(ctx, &buf); err != nil {
 		t.Fatal(err)
@@ -25,11 +26,11 @@ func backupBytes(t *testing.T) []byte {
 // An empty file is not a new store: bbolt would initialise it and the
 // server would seed it, hiding the lost data behind the demo corpus.
 func TestOpenRefusesAnEmptyFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), corpus.StoreFile)
+	path := filepath.Join(t.TempDir(), boltdb.StoreFile)
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := corpus.Open(path, corpus.Options{})
+	s, err := boltdb.Open(path, boltdb.Options{})
 	if err == nil {
 		s.Close()
 		t.Fatal("an empty file opened as a store")
@@ -47,11 +48,11 @@ func TestOpenRefusesAnEmptyFile(t *testing.T) {
 func TestOpenRefusesATruncatedStore(t *testing.T) {
 	data := backupBytes(t)
 	for _, size := range []int{100, 4096, 3 * 4096, 4*4096 + 1, len(data) / 3, len(data) / 2, len(data) - 4096, len(data) - 1} {
-		path := filepath.Join(t.TempDir(), corpus.StoreFile)
+		path := filepath.Join(t.TempDir(), boltdb.StoreFile)
 		if err := os.WriteFile(path, data[:size], 0o600); err != nil {
 			t.Fatal(err)
 		}
-		s, err := corpus.Open(path, corpus.Options{})
+		s, err := boltdb.Open(path, boltdb.Options{})
 		if err == nil {
 			s.Close()
 			t.Fatalf("%d of %d bytes: opened", size, len(data))
@@ -76,11 +77,11 @@ func TestOpenSurvivesAGarbledPage(t *testing.T) {
 		for i := p * page; i < (p+1)*page; i++ {
 			garbled[i] = 0xA5
 		}
-		path := filepath.Join(t.TempDir(), corpus.StoreFile)
+		path := filepath.Join(t.TempDir(), boltdb.StoreFile)
 		if err := os.WriteFile(path, garbled, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		s, err := corpus.Open(path, corpus.Options{})
+		s, err := boltdb.Open(path, boltdb.Options{})
 		if err != nil {
 			if !strings.Contains(err.Error(), "is damaged") {
 				t.Fatalf("page %d: %v", p, err)
@@ -104,7 +105,7 @@ func TestRestoreRefusesATruncatedBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "data")
-	err := corpus.Restore(backup, dir)
+	err := boltdb.Restore(backup, dir)
 	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), "cut short") {
 		t.Fatalf("restore of a truncated backup: %v", err)
 	}
@@ -116,8 +117,8 @@ func TestRestoreRefusesATruncatedBackup(t *testing.T) {
 // A store keeps its id across reopening, and so does a copy made by Backup;
 // another store has another.
 func TestStoreIDIsKeptByReopenAndBackup(t *testing.T) {
-	path := filepath.Join(t.TempDir(), corpus.StoreFile)
-	s, err := corpus.Open(path, corpus.Options{})
+	path := filepath.Join(t.TempDir(), boltdb.StoreFile)
+	s, err := boltdb.Open(path, boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,15 +131,15 @@ func TestStoreIDIsKeptByReopenAndBackup(t *testing.T) {
 	if id == "" {
 		t.Fatal("no store id")
 	}
-	if again := corpustest.MustOpenStoreAt(t, path, false).ID(); again != id {
+	if again := bolttest.MustOpenStoreAt(t, path, false).ID(); again != id {
 		t.Fatalf("id %q after reopen, was %q", again, id)
 	}
-	copyPath := filepath.Join(t.TempDir(), corpus.StoreFile)
+	copyPath := filepath.Join(t.TempDir(), boltdb.StoreFile)
 	os.WriteFile(copyPath, buf.Bytes(), 0o600)
-	if copied := corpustest.MustOpenStoreAt(t, copyPath, false).ID(); copied != id {
+	if copied := bolttest.MustOpenStoreAt(t, copyPath, false).ID(); copied != id {
 		t.Fatalf("backup has id %q, store %q", copied, id)
 	}
-	if other := corpustest.MustOpenStore(t, false).ID(); other == id {
+	if other := bolttest.MustOpenStore(t, false).ID(); other == id {
 		t.Fatal("two stores share an id")
 	}
 }

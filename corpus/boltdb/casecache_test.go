@@ -1,16 +1,16 @@
-package corpus_test
+package boltdb_test
 
 import (
 	"context"
 	"testing"
 
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // Cached reads never return a case or a bank older than the store holds.
 func TestReadCasesFollowWrites(t *testing.T) {
 	ctx := context.Background()
-	store := corpustest.MustOpenStore(t, true)
+	store := bolttest.MustOpenStore(t, true)
 	id := "r2025-t1-4-jiangsu-bank"
 	read := func() (title, bank string) {
 		t.Helper()

@@ -1,4 +1,4 @@
-package corpus
+package boltdb
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"casebank/corpus"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -31,8 +33,8 @@ func TestOversizedWritesAreRefusedOutsideTheWriteLock(t *testing.T) {
 	for i := range huge {
 		huge[i] = fmt.Sprintf("code%d", i)
 	}
-	newCase := func() *Case {
-		return &Case{ID: "big", Kind: KindCase, Year: 2025, Bank: Bank{ID: "jiangsu-bank"}, Title: Text{ZH: "标题"},
+	newCase := func() *corpus.Case {
+		return &corpus.Case{ID: "big", Kind: corpus.KindCase, Year: 2025, Bank: corpus.Bank{ID: "jiangsu-bank"}, Title: corpus.Text{ZH: "标题"},
 			Body: "正文", Dimensions: []string{"technology"}, Themes: huge}
 	}
 	writes := []struct {
@@ -42,22 +44,22 @@ func TestOversizedWritesAreRefusedOutsideTheWriteLock(t *testing.T) {
 		{"create", func() error { _, err := s.CreateCase(ctx, newCase(), "ed"); return err }},
 		{"update", func() error { _, err := s.UpdateCase(ctx, newCase(), 1, "ed"); return err }},
 		{"tags", func() error {
-			_, err := s.PatchTags(ctx, "big", TagPatch{Remove: TagLists{Themes: huge}}, "ed")
+			_, err := s.PatchTags(ctx, "big", corpus.TagPatch{Remove: corpus.TagLists{Themes: huge}}, "ed")
 			return err
 		}},
 		{"bulk", func() error {
-			_, err := s.ApplyBulkTag(ctx, BulkTag{IDs: huge, Kind: KindTheme, Code: "ai", Action: "add"}, "ed")
+			_, err := s.ApplyBulkTag(ctx, corpus.BulkTag{IDs: huge, Kind: corpus.KindTheme, Code: "ai", Action: "add"}, "ed")
 			return err
 		}},
 		{"codebook", func() error {
-			_, err := s.ChangeCodebook(ctx, CodebookChange{Op: "add", Code: "x", ZH: strings.Repeat("长", 1e5), EN: "x"}, "admin")
+			_, err := s.ChangeCodebook(ctx, corpus.CodebookChange{Op: "add", Code: "x", ZH: strings.Repeat("长", 1e5), EN: "x"}, "admin")
 			return err
 		}},
 		{"bank", func() error {
-			return s.PutBank(ctx, &Bank{ID: "b", Name: "银行", Aliases: huge, Type: "village", Region: "national"}, "admin")
+			return s.PutBank(ctx, &corpus.Bank{ID: "b", Name: "银行", Aliases: huge, Type: "village", Region: "national"}, "admin")
 		}},
 		{"policy", func() error {
-			return s.PutPolicy(ctx, &Policy{ID: "p", Kind: KindPolicy, Name: "政策", Date: "2025", Region: "national", Themes: huge}, "admin")
+			return s.PutPolicy(ctx, &corpus.Policy{ID: "p", Kind: corpus.KindPolicy, Name: "政策", Date: "2025", Region: "national", Themes: huge}, "admin")
 		}},
 	}
 	for _, w := range writes {
@@ -65,7 +67,7 @@ func TestOversizedWritesAreRefusedOutsideTheWriteLock(t *testing.T) {
 		go func() { done <- w.write() }()
 		select {
 		case err := <-done:
-			if ErrorCode(err) != EINVALID || len(err.Error()) > 1000 {
+			if corpus.ErrorCode(err) != corpus.EINVALID || len(err.Error()) > 1000 {
 				t.Errorf("%s: %.300v, want a short invalid error", w.name, err)
 			}
 		case <-time.After(20 * time.Second): // a hang guard: the refusal waits for nothing

@@ -1,4 +1,4 @@
-package corpus_test
+package boltdb_test
 
 import (
 	"context"
@@ -10,18 +10,19 @@ import (
 	"time"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 var ctx = context.Background()
 
 func TestCreateCaseAppendsExactlyOneLogEntry(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	before, err := s.LastSeq()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := corpustest.NewCase("test-one", "jiangsu-bank", "测试案例", "一段正文")
+	c := bolttest.NewCase("test-one", "jiangsu-bank", "测试案例", "一段正文")
 	if _, err := s.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +40,8 @@ func TestCreateCaseAppendsExactlyOneLogEntry(t *testing.T) {
 }
 
 func TestLogSequenceHasNoGaps(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	c := corpustest.NewCase("gap-check", "jiangsu-bank", "标题", "正文")
+	s := bolttest.MustOpenStore(t, true)
+	c := bolttest.NewCase("gap-check", "jiangsu-bank", "标题", "正文")
 	if _, err := s.CreateCase(ctx, c, "a"); err != nil {
 		t.Fatal(err)
 	}
@@ -70,14 +71,14 @@ func TestLogSequenceHasNoGaps(t *testing.T) {
 
 func TestReopenKeepsEverything(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "casebank.db")
-	s, err := corpus.Open(path, corpus.Options{})
+	s, err := boltdb.Open(path, boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SeedDefault(ctx); err != nil {
 		t.Fatal(err)
 	}
-	created, err := s.CreateCase(ctx, corpustest.NewCase("", "qingdao-rcb", "新案例", "正文"), "editor")
+	created, err := s.CreateCase(ctx, bolttest.NewCase("", "qingdao-rcb", "新案例", "正文"), "editor")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func TestReopenKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s = corpustest.MustOpenStoreAt(t, path, false)
+	s = bolttest.MustOpenStoreAt(t, path, false)
 	got, err := s.FindCaseByID(ctx, created.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -108,9 +109,9 @@ func TestReopenKeepsEverything(t *testing.T) {
 
 func TestSecondProcessFailsFast(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "casebank.db")
-	corpustest.MustOpenStoreAt(t, path, false)
+	bolttest.MustOpenStoreAt(t, path, false)
 	start := time.Now()
-	_, err := corpus.Open(path, corpus.Options{Timeout: 200 * time.Millisecond})
+	_, err := boltdb.Open(path, boltdb.Options{Timeout: 200 * time.Millisecond})
 	if err == nil || !strings.Contains(err.Error(), "data directory in use by another process") {
 		t.Fatalf("second open: %v", err)
 	}
@@ -120,7 +121,7 @@ func TestSecondProcessFailsFast(t *testing.T) {
 }
 
 func TestValidationNamesFieldsAndAllowedValues(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	tests := []struct {
 		name    string
 		edit    func(c *corpus.Case)
@@ -143,7 +144,7 @@ func TestValidationNamesFieldsAndAllowedValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := corpustest.NewCase("valid-case", "jiangsu-bank", "标题", "正文")
+			c := bolttest.NewCase("valid-case", "jiangsu-bank", "标题", "正文")
 			tt.edit(c)
 			_, err := s.CreateCase(ctx, c, "tester")
 			var e *corpus.Error
@@ -165,8 +166,8 @@ func TestValidationNamesFieldsAndAllowedValues(t *testing.T) {
 }
 
 func TestCreateCaseWithInlineBank(t *testing.T) {
-	s := corpustest.MustOpenStore(t, false)
-	c := corpustest.NewCase("inline", "sichuan-new-rcb", "标题", "正文")
+	s := bolttest.MustOpenStore(t, false)
+	c := bolttest.NewCase("inline", "sichuan-new-rcb", "标题", "正文")
 	c.Bank = corpus.Bank{ID: "sichuan-new-rcb", Name: "四川某农商银行", Type: "rural_commercial", Region: "sichuan"}
 	if _, err := s.CreateCase(ctx, c, "editor"); err != nil {
 		t.Fatal(err)
@@ -182,7 +183,7 @@ func TestCreateCaseWithInlineBank(t *testing.T) {
 }
 
 func TestUpdateCaseChecksVersion(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	c, err := s.FindCaseByID(ctx, "r2025-t1-4-jiangsu-bank")
 	if err != nil {
 		t.Fatal(err)
@@ -206,14 +207,14 @@ func TestUpdateCaseChecksVersion(t *testing.T) {
 }
 
 func TestSeedRefusesNonEmptyStore(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	if err := s.SeedDefault(ctx); corpus.ErrorCode(err) != corpus.ECONFLICT {
 		t.Fatalf("second seed: %v, want conflict", err)
 	}
 }
 
 func TestPutTaxonomyKeepsCodesInUse(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	tax, _ := s.Taxonomy()
 	tax.Themes = slices.DeleteFunc(tax.Themes, func(v corpus.Value) bool { return v.Code == "ai" })
 	if err := s.PutTaxonomy(ctx, tax, "admin"); corpus.ErrorCode(err) != corpus.ECONFLICT {
@@ -231,7 +232,7 @@ func TestPutTaxonomyKeepsCodesInUse(t *testing.T) {
 }
 
 func TestFilterMatchesORWithinANDAcross(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	all, err := s.FindCases(ctx, corpus.Filter{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package corpus
+package boltdb
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"casebank/corpus"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -112,10 +114,10 @@ func readBucket(b *bolt.Bucket, last *byte) error {
 // found when it is read: unavailable, naming the record, not a bare 500.
 func damagedRecord(what, id string, err error) error {
 	if id != "" {
-		if !ValidID(id) {
-			id = QuoteShort(id)
+		if !corpus.ValidID(id) {
+			id = corpus.QuoteShort(id)
 		}
 		what += " " + id
 	}
-	return Errorf(EUNAVAILABLE, "the store is damaged: %s cannot be read (%v); restore a backup with casebank restore", what, err)
+	return corpus.Errorf(corpus.EUNAVAILABLE, "the store is damaged: %s cannot be read (%v); restore a backup with casebank restore", what, err)
 }

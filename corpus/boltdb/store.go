@@ -1,4 +1,4 @@
-package corpus
+package boltdb
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"time"
+
+	"casebank/corpus"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -50,7 +52,7 @@ type Store struct {
 
 	// tax caches the decoded taxonomy for readers; writes of the taxonomy
 	// clear it. Callers get a copy, so they may change what they get.
-	tax atomic.Pointer[Taxonomy]
+	tax atomic.Pointer[corpus.Taxonomy]
 	// taxIn is the taxonomy decoded from the stored bytes it came from, for
 	// checking records inside a write transaction (see taxonomyIn).
 	taxIn atomic.Pointer[decodedTaxonomy]
@@ -59,7 +61,7 @@ type Store struct {
 
 type decodedTaxonomy struct {
 	raw []byte
-	t   *Taxonomy
+	t   *corpus.Taxonomy
 }
 
 // Open opens (creating if needed) the store file at path.
@@ -149,7 +151,7 @@ func (s *Store) appendChange(tx *bolt.Tx, op, id, by string) (uint64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: log sequence: %w", err)
 	}
-	ch := Change{Seq: seq, Op: op, ID: id, At: s.now().UTC(), By: by}
+	ch := corpus.Change{Seq: seq, Op: op, ID: id, At: s.now().UTC(), By: by}
 	if err := putJSON(log, seqKey(seq), ch); err != nil {
 		return 0, fmt.Errorf("store: append log: %w", err)
 	}
@@ -181,12 +183,12 @@ func (s *Store) LastSeq() (uint64, error) {
 }
 
 // ChangesSince returns up to limit log entries with Seq > after, oldest first.
-func (s *Store) ChangesSince(after uint64, limit int) ([]Change, error) {
-	var out []Change
+func (s *Store) ChangesSince(after uint64, limit int) ([]corpus.Change, error) {
+	var out []corpus.Change
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketLog).Cursor()
 		for k, v := c.Seek(seqKey(after + 1)); k != nil && len(out) < limit; k, v = c.Next() {
-			var ch Change
+			var ch corpus.Change
 			if err := json.Unmarshal(v, &ch); err != nil {
 				return damagedRecord("log entry", fmt.Sprint(binary.BigEndian.Uint64(k)), err)
 			}
@@ -198,11 +200,11 @@ func (s *Store) ChangesSince(after uint64, limit int) ([]Change, error) {
 }
 
 // Taxonomy returns the stored taxonomy, or the embedded default if none was stored.
-func (s *Store) Taxonomy() (*Taxonomy, error) {
+func (s *Store) Taxonomy() (*corpus.Taxonomy, error) {
 	if t := s.tax.Load(); t != nil {
 		return t.Clone(), nil
 	}
-	var t *Taxonomy
+	var t *corpus.Taxonomy
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		t, err = getTaxonomy(tx)
@@ -215,12 +217,12 @@ func (s *Store) Taxonomy() (*Taxonomy, error) {
 	return t.Clone(), nil
 }
 
-func getTaxonomy(tx *bolt.Tx) (*Taxonomy, error) {
+func getTaxonomy(tx *bolt.Tx) (*corpus.Taxonomy, error) {
 	v := tx.Bucket(bucketTaxonomy).Get(keyTaxonomy)
 	if v == nil {
-		return DefaultTaxonomy(), nil
+		return corpus.DefaultTaxonomy(), nil
 	}
-	var t Taxonomy
+	var t corpus.Taxonomy
 	if err := json.Unmarshal(v, &t); err != nil {
 		return nil, damagedRecord("the taxonomy", "", err)
 	}
@@ -230,7 +232,7 @@ func getTaxonomy(tx *bolt.Tx) (*Taxonomy, error) {
 // taxonomyIn returns the taxonomy as tx sees it, for reading only. A bulk
 // import checks every record against it; decoding it for each one was the
 // largest part of an import's time.
-func (s *Store) taxonomyIn(tx *bolt.Tx) (*Taxonomy, error) {
+func (s *Store) taxonomyIn(tx *bolt.Tx) (*corpus.Taxonomy, error) {
 	raw := tx.Bucket(bucketTaxonomy).Get(keyTaxonomy)
 	if d := s.taxIn.Load(); d != nil && bytes.Equal(d.raw, raw) {
 		return d.t, nil
@@ -244,7 +246,7 @@ func (s *Store) taxonomyIn(tx *bolt.Tx) (*Taxonomy, error) {
 }
 
 // PutTaxonomy replaces the taxonomy. Codes still used by a case cannot be removed.
-func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
+func (s *Store) PutTaxonomy(ctx context.Context, t *corpus.Taxonomy, by string) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -258,13 +260,13 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 			return fmt.Errorf("store: put taxonomy: %w", err)
 		}
 		s.tax.Store(nil)
-		_, err = s.appendChange(tx, OpTaxonomyPut, "taxonomy", by)
+		_, err = s.appendChange(tx, corpus.OpTaxonomyPut, "taxonomy", by)
 		return err
 	})
 }
 
 // PutBank creates or replaces a bank.
-func (s *Store) PutBank(ctx context.Context, b *Bank, by string) error {
+func (s *Store) PutBank(ctx context.Context, b *corpus.Bank, by string) error {
 	// The checks that need no taxonomy run before the write lock.
 	check := *b
 	check.Normalize()
@@ -276,7 +278,7 @@ func (s *Store) PutBank(ctx context.Context, b *Bank, by string) error {
 	})
 }
 
-func (s *Store) putBank(tx *bolt.Tx, b *Bank, by string) error {
+func (s *Store) putBank(tx *bolt.Tx, b *corpus.Bank, by string) error {
 	t, err := getTaxonomy(tx)
 	if err != nil {
 		return err
@@ -288,13 +290,13 @@ func (s *Store) putBank(tx *bolt.Tx, b *Bank, by string) error {
 	if err := putJSON(tx.Bucket(bucketBanks), []byte(b.ID), b); err != nil {
 		return fmt.Errorf("store: put bank %s: %w", b.ID, err)
 	}
-	_, err = s.appendChange(tx, OpBankPut, b.ID, by)
+	_, err = s.appendChange(tx, corpus.OpBankPut, b.ID, by)
 	return err
 }
 
 // FindBankByID returns one bank or an ENOTFOUND error.
-func (s *Store) FindBankByID(ctx context.Context, id string) (*Bank, error) {
-	var b *Bank
+func (s *Store) FindBankByID(ctx context.Context, id string) (*corpus.Bank, error) {
+	var b *corpus.Bank
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		b, err = getBank(tx, id)
@@ -303,12 +305,12 @@ func (s *Store) FindBankByID(ctx context.Context, id string) (*Bank, error) {
 	return b, err
 }
 
-func getBank(tx *bolt.Tx, id string) (*Bank, error) {
+func getBank(tx *bolt.Tx, id string) (*corpus.Bank, error) {
 	v := tx.Bucket(bucketBanks).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "bank %s not found", QuoteShort(id))
+		return nil, corpus.Errorf(corpus.ENOTFOUND, "bank %s not found", corpus.QuoteShort(id))
 	}
-	var b Bank
+	var b corpus.Bank
 	if err := json.Unmarshal(v, &b); err != nil {
 		return nil, damagedRecord("bank", id, err)
 	}
@@ -316,11 +318,11 @@ func getBank(tx *bolt.Tx, id string) (*Bank, error) {
 }
 
 // FindBanks returns every bank in id order.
-func (s *Store) FindBanks(ctx context.Context) ([]*Bank, error) {
-	var out []*Bank
+func (s *Store) FindBanks(ctx context.Context) ([]*corpus.Bank, error) {
+	var out []*corpus.Bank
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketBanks).ForEach(func(k, v []byte) error {
-			var b Bank
+			var b corpus.Bank
 			if err := json.Unmarshal(v, &b); err != nil {
 				return damagedRecord("bank", string(k), err)
 			}
@@ -332,8 +334,8 @@ func (s *Store) FindBanks(ctx context.Context) ([]*Bank, error) {
 }
 
 // FindCaseByID returns one case with its bank filled in, or an ENOTFOUND error.
-func (s *Store) FindCaseByID(ctx context.Context, id string) (*Case, error) {
-	var c *Case
+func (s *Store) FindCaseByID(ctx context.Context, id string) (*corpus.Case, error) {
+	var c *corpus.Case
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		c, err = getCase(tx, id)
@@ -342,16 +344,16 @@ func (s *Store) FindCaseByID(ctx context.Context, id string) (*Case, error) {
 	return c, err
 }
 
-func getCase(tx *bolt.Tx, id string) (*Case, error) {
+func getCase(tx *bolt.Tx, id string) (*corpus.Case, error) {
 	v := tx.Bucket(bucketCases).Get([]byte(id))
 	if v == nil {
-		return nil, Errorf(ENOTFOUND, "case %s not found", QuoteShort(id))
+		return nil, corpus.Errorf(corpus.ENOTFOUND, "case %s not found", corpus.QuoteShort(id))
 	}
 	return decodeCase(tx, id, v)
 }
 
-func decodeCase(tx *bolt.Tx, id string, v []byte) (*Case, error) {
-	var c Case
+func decodeCase(tx *bolt.Tx, id string, v []byte) (*corpus.Case, error) {
+	var c corpus.Case
 	if err := json.Unmarshal(v, &c); err != nil {
 		return nil, damagedRecord("case", id, err)
 	}
@@ -361,7 +363,7 @@ func decodeCase(tx *bolt.Tx, id string, v []byte) (*Case, error) {
 	return &c, nil
 }
 
-func forEachCase(tx *bolt.Tx, fn func(*Case) error) error {
+func forEachCase(tx *bolt.Tx, fn func(*corpus.Case) error) error {
 	return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
 		c, err := decodeCase(tx, string(k), v)
 		if err != nil {
@@ -372,10 +374,10 @@ func forEachCase(tx *bolt.Tx, fn func(*Case) error) error {
 }
 
 // FindCases returns every case matching f (all cases for an empty filter) in id order.
-func (s *Store) FindCases(ctx context.Context, f Filter) ([]*Case, error) {
-	var out []*Case
+func (s *Store) FindCases(ctx context.Context, f corpus.Filter) ([]*corpus.Case, error) {
+	var out []*corpus.Case
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return forEachCase(tx, func(c *Case) error {
+		return forEachCase(tx, func(c *corpus.Case) error {
 			if f.Matches(c) {
 				out = append(out, c)
 			}
@@ -398,11 +400,11 @@ func (s *Store) CountCases() (int, error) {
 // CreateCase validates and stores a new case. A missing id is derived from the
 // bank; a bank not in the registry is created when the case carries its name,
 // type and region. The case's version starts at 1.
-func (s *Store) CreateCase(ctx context.Context, c *Case, by string) (*Case, error) {
+func (s *Store) CreateCase(ctx context.Context, c *corpus.Case, by string) (*corpus.Case, error) {
 	if err := checkCaseLimits(c); err != nil {
 		return nil, err
 	}
-	var out *Case
+	var out *corpus.Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
 		out, err = s.createCase(tx, c, by)
@@ -411,7 +413,7 @@ func (s *Store) CreateCase(ctx context.Context, c *Case, by string) (*Case, erro
 	return out, err
 }
 
-func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+func (s *Store) createCase(tx *bolt.Tx, c *corpus.Case, by string) (*corpus.Case, error) {
 	cs := *c
 	cs.Version, cs.Updated = 0, nil
 	return s.createCaseKeeping(tx, &cs, by)
@@ -419,7 +421,7 @@ func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
 
 // createCaseKeeping creates a case, keeping a version and stamps it already
 // has (a restored export); missing ones are set now.
-func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+func (s *Store) createCaseKeeping(tx *bolt.Tx, c *corpus.Case, by string) (*corpus.Case, error) {
 	cs, err := s.prepareCase(tx, c, by)
 	if err != nil {
 		return nil, err
@@ -428,9 +430,9 @@ func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error
 	if cs.ID == "" {
 		cs.ID = nextFreeID(cases, fmt.Sprintf("c%d-%s", cs.Year, cs.Bank.ID))
 	} else if cases.Get([]byte(cs.ID)) != nil {
-		return nil, Errorf(ECONFLICT, "case %q already exists", cs.ID)
+		return nil, corpus.Errorf(corpus.ECONFLICT, "case %q already exists", cs.ID)
 	}
-	now := Stamp{At: s.now().UTC(), By: by}
+	now := corpus.Stamp{At: s.now().UTC(), By: by}
 	if cs.Version < 1 {
 		cs.Version = 1
 	}
@@ -440,42 +442,42 @@ func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error
 	if cs.Updated == nil {
 		cs.Updated = &now
 	}
-	return s.writeCase(tx, nil, &cs, by, writeNote{op: HistCreate})
+	return s.writeCase(tx, nil, &cs, by, writeNote{op: corpus.HistCreate})
 }
 
 // UpdateCase replaces a stored case. ifVersion, when non-zero, must equal the
 // stored version, so that two editors cannot silently overwrite each other.
-func (s *Store) UpdateCase(ctx context.Context, c *Case, ifVersion int, by string) (*Case, error) {
+func (s *Store) UpdateCase(ctx context.Context, c *corpus.Case, ifVersion int, by string) (*corpus.Case, error) {
 	if err := checkCaseLimits(c); err != nil {
 		return nil, err
 	}
-	var out *Case
+	var out *corpus.Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		out, err = s.updateCase(tx, c, ifVersion, by, writeNote{op: HistUpdate})
+		out, err = s.updateCase(tx, c, ifVersion, by, writeNote{op: corpus.HistUpdate})
 		return err
 	})
 	return out, err
 }
 
-func (s *Store) updateCase(tx *bolt.Tx, c *Case, ifVersion int, by string, note writeNote) (*Case, error) {
+func (s *Store) updateCase(tx *bolt.Tx, c *corpus.Case, ifVersion int, by string, note writeNote) (*corpus.Case, error) {
 	old, err := getCase(tx, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	if ifVersion != 0 && ifVersion != old.Version {
-		return nil, Errorf(ECONFLICT, "case %q is at version %d, not %d: reload it and apply your change again", c.ID, old.Version, ifVersion)
+		return nil, corpus.Errorf(corpus.ECONFLICT, "case %q is at version %d, not %d: reload it and apply your change again", c.ID, old.Version, ifVersion)
 	}
 	cs, err := s.prepareCase(tx, c, by)
 	if err != nil {
 		return nil, err
 	}
-	if len(DiffCases(old, &cs)) == 0 && note.decisions == nil {
+	if len(corpus.DiffCases(old, &cs)) == 0 && note.decisions == nil {
 		return old, nil // nothing changed: no new version, no log entry
 	}
 	cs.Version = old.Version + 1
 	cs.Created = old.Created
-	cs.Updated = &Stamp{At: s.now().UTC(), By: by}
+	cs.Updated = &corpus.Stamp{At: s.now().UTC(), By: by}
 	return s.writeCase(tx, old, &cs, by, note)
 }
 
@@ -484,7 +486,7 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		cases := tx.Bucket(bucketCases)
 		if cases.Get([]byte(id)) == nil {
-			return Errorf(ENOTFOUND, "case %s not found", QuoteShort(id))
+			return corpus.Errorf(corpus.ENOTFOUND, "case %s not found", corpus.QuoteShort(id))
 		}
 		old, err := getCase(tx, id)
 		if err != nil {
@@ -493,18 +495,18 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 		if err := cases.Delete([]byte(id)); err != nil {
 			return fmt.Errorf("store: delete case %s: %w", id, err)
 		}
-		seq, err := s.appendChange(tx, OpCaseDelete, id, by)
+		seq, err := s.appendChange(tx, corpus.OpCaseDelete, id, by)
 		if err != nil {
 			return err
 		}
-		return appendHistory(tx, id, HistoryEntry{Seq: seq, At: Stamp{At: s.now().UTC(), By: by}, Op: HistDelete, Changes: DiffCases(old, nil)})
+		return appendHistory(tx, id, corpus.HistoryEntry{Seq: seq, At: corpus.Stamp{At: s.now().UTC(), By: by}, Op: corpus.HistDelete, Changes: corpus.DiffCases(old, nil)})
 	})
 }
 
 // checkCaseLimits runs the checks that need no taxonomy on a normalised copy
 // of c, before a write takes the store's write lock: a request too large to
 // store is refused without holding up other writers.
-func checkCaseLimits(c *Case) error {
+func checkCaseLimits(c *corpus.Case) error {
 	cs := *c
 	cs.Normalize()
 	return cs.CheckLimits()
@@ -512,7 +514,7 @@ func checkCaseLimits(c *Case) error {
 
 // prepareCase normalises and validates a copy of c and resolves its bank
 // (creating an inline one), ready to be written in tx.
-func (s *Store) prepareCase(tx *bolt.Tx, c *Case, by string) (Case, error) {
+func (s *Store) prepareCase(tx *bolt.Tx, c *corpus.Case, by string) (corpus.Case, error) {
 	cs := *c
 	cs.Normalize()
 	t, err := s.taxonomyIn(tx)
@@ -527,38 +529,38 @@ func (s *Store) prepareCase(tx *bolt.Tx, c *Case, by string) (Case, error) {
 
 // ensureBank checks that b exists, creating it from the case's inline bank
 // when it carries a name, type and region; it then fills b from the registry.
-func (s *Store) ensureBank(tx *bolt.Tx, b *Bank, by string) error {
+func (s *Store) ensureBank(tx *bolt.Tx, b *corpus.Bank, by string) error {
 	stored, err := getBank(tx, b.ID)
 	if err == nil {
 		*b = *stored
 		return nil
 	}
-	if ErrorCode(err) != ENOTFOUND {
+	if corpus.ErrorCode(err) != corpus.ENOTFOUND {
 		return err
 	}
 	if b.Name == "" && b.Type == "" && b.Region == "" {
-		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid case: bank %q is not in the registry; give its name, type and region to create it", b.ID),
-			Fields: []FieldError{{Field: "bank.id", Message: "unknown bank"}}}
+		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("invalid case: bank %q is not in the registry; give its name, type and region to create it", b.ID),
+			Fields: []corpus.FieldError{{Field: "bank.id", Message: "unknown bank"}}}
 	}
 	return s.putBank(tx, b, by)
 }
 
 // writeCase stores c, appends the log entry and the history entry, all in tx.
-func (s *Store) writeCase(tx *bolt.Tx, old, c *Case, by string, note writeNote) (*Case, error) {
+func (s *Store) writeCase(tx *bolt.Tx, old, c *corpus.Case, by string, note writeNote) (*corpus.Case, error) {
 	stored := *c
-	stored.Bank = Bank{ID: c.Bank.ID} // the registry holds the bank; reads join it
+	stored.Bank = corpus.Bank{ID: c.Bank.ID} // the registry holds the bank; reads join it
 	if err := putJSON(tx.Bucket(bucketCases), []byte(c.ID), &stored); err != nil {
 		return nil, fmt.Errorf("store: put case %s: %w", c.ID, err)
 	}
-	seq, err := s.appendChange(tx, OpCasePut, c.ID, by)
+	seq, err := s.appendChange(tx, corpus.OpCasePut, c.ID, by)
 	if err != nil {
 		return nil, err
 	}
-	changes := DiffCases(old, c)
+	changes := corpus.DiffCases(old, c)
 	if changes == nil {
-		changes = []FieldChange{}
+		changes = []corpus.FieldChange{}
 	}
-	e := HistoryEntry{Seq: seq, At: *c.Updated, Op: note.op, Changes: changes, Decisions: note.decisions, Note: note.note}
+	e := corpus.HistoryEntry{Seq: seq, At: *c.Updated, Op: note.op, Changes: changes, Decisions: note.decisions, Note: note.note}
 	if err := appendHistory(tx, c.ID, e); err != nil {
 		return nil, fmt.Errorf("store: history %s: %w", c.ID, err)
 	}
@@ -575,10 +577,10 @@ func nextFreeID(b *bolt.Bucket, base string) string {
 
 // Seed loads a corpus into the store in one transaction, one log entry per
 // record. It refuses a store that already holds cases.
-func (s *Store) Seed(ctx context.Context, c *Corpus, by string) error {
+func (s *Store) Seed(ctx context.Context, c *corpus.Corpus, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		if k, _ := tx.Bucket(bucketCases).Cursor().First(); k != nil {
-			return Errorf(ECONFLICT, "store already holds cases; seeding only fills an empty store")
+			return corpus.Errorf(corpus.ECONFLICT, "store already holds cases; seeding only fills an empty store")
 		}
 		for _, b := range c.Banks {
 			if err := s.putBank(tx, b, by); err != nil {
@@ -599,11 +601,20 @@ func (s *Store) Seed(ctx context.Context, c *Corpus, by string) error {
 	})
 }
 
+// SeedDefault fills an empty store with the embedded corpus.
+func (s *Store) SeedDefault(ctx context.Context) error {
+	c, err := corpus.DefaultCorpus()
+	if err != nil {
+		return fmt.Errorf("default corpus: %w", err)
+	}
+	return s.Seed(ctx, c, corpus.SeedUser)
+}
+
 // Snapshot is every record together with the log sequence it reflects.
 type Snapshot struct {
 	Seq      uint64
-	Cases    []*Case
-	Policies []*Policy
+	Cases    []*corpus.Case
+	Policies []*corpus.Policy
 }
 
 // Snapshot reads all cases and the current log sequence in one transaction,
@@ -611,8 +622,8 @@ type Snapshot struct {
 func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 	snap := &Snapshot{}
 	seq, err := s.EachRecord(ctx,
-		func(p *Policy) error { snap.Policies = append(snap.Policies, p); return nil },
-		func(c *Case) error { snap.Cases = append(snap.Cases, c); return nil })
+		func(p *corpus.Policy) error { snap.Policies = append(snap.Policies, p); return nil },
+		func(c *corpus.Case) error { snap.Cases = append(snap.Cases, c); return nil })
 	snap.Seq = seq
 	return snap, err
 }
@@ -621,12 +632,12 @@ func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
 // transaction, without holding them all in memory (an index rebuild of
 // 100,000 cases that gathered them first peaked at 3 GiB). It returns the log
 // sequence the records reflect.
-func (s *Store) EachRecord(ctx context.Context, policy func(*Policy) error, kase func(*Case) error) (uint64, error) {
+func (s *Store) EachRecord(ctx context.Context, policy func(*corpus.Policy) error, kase func(*corpus.Case) error) (uint64, error) {
 	var seq uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
 		seq = tx.Bucket(bucketLog).Sequence()
 		err := tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
-			var p Policy
+			var p corpus.Policy
 			if err := json.Unmarshal(v, &p); err != nil {
 				return damagedRecord("policy", string(k), err)
 			}
@@ -635,7 +646,7 @@ func (s *Store) EachRecord(ctx context.Context, policy func(*Policy) error, kase
 		if err != nil {
 			return err
 		}
-		return forEachCase(tx, func(c *Case) error {
+		return forEachCase(tx, func(c *corpus.Case) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -647,12 +658,12 @@ func (s *Store) EachRecord(ctx context.Context, policy func(*Policy) error, kase
 
 // FindCasesByIDs returns the cases with the given ids in that order, skipping
 // ids that no longer exist.
-func (s *Store) FindCasesByIDs(ctx context.Context, ids []string) ([]*Case, error) {
-	out := make([]*Case, 0, len(ids))
+func (s *Store) FindCasesByIDs(ctx context.Context, ids []string) ([]*corpus.Case, error) {
+	out := make([]*corpus.Case, 0, len(ids))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			c, err := getCase(tx, id)
-			if ErrorCode(err) == ENOTFOUND {
+			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
 				continue
 			}
 			if err != nil {
@@ -667,13 +678,13 @@ func (s *Store) FindCasesByIDs(ctx context.Context, ids []string) ([]*Case, erro
 
 // FindBankByName finds a bank by its name or any alias (ignoring spaces,
 // bracket width and a 股份有限公司 suffix), or returns ENOTFOUND.
-func (s *Store) FindBankByName(ctx context.Context, name string) (*Bank, error) {
+func (s *Store) FindBankByName(ctx context.Context, name string) (*corpus.Bank, error) {
 	banks, err := s.FindBanks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if b, ok := BanksByName(banks)[NormalizeBankName(name)]; ok {
+	if b, ok := corpus.BanksByName(banks)[corpus.NormalizeBankName(name)]; ok {
 		return b, nil
 	}
-	return nil, Errorf(ENOTFOUND, "no bank named %s", QuoteShort(name))
+	return nil, corpus.Errorf(corpus.ENOTFOUND, "no bank named %s", corpus.QuoteShort(name))
 }

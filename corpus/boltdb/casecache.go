@@ -1,9 +1,11 @@
-package corpus
+package boltdb
 
 import (
 	"context"
 	"hash/maphash"
 	"sync"
+
+	"casebank/corpus"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -20,7 +22,7 @@ type readCache struct {
 
 type cachedCase struct {
 	sum, bankSum uint64
-	c            *Case
+	c            *corpus.Case
 }
 
 // readCacheSize bounds the cases kept: a few pages of hits for many users.
@@ -33,8 +35,8 @@ func newReadCache() *readCache {
 // ReadCases returns the cases with the given ids in that order, skipping ids
 // that no longer exist, like FindCasesByIDs. The cases are shared with other
 // readers: callers must not modify them. Search results use it.
-func (s *Store) ReadCases(ctx context.Context, ids []string) ([]*Case, error) {
-	out := make([]*Case, 0, len(ids))
+func (s *Store) ReadCases(ctx context.Context, ids []string) ([]*corpus.Case, error) {
+	out := make([]*corpus.Case, 0, len(ids))
 	err := s.db.View(func(tx *bolt.Tx) error {
 		cases, banks := tx.Bucket(bucketCases), tx.Bucket(bucketBanks)
 		for _, id := range ids {

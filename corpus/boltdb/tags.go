@@ -1,38 +1,40 @@
-package corpus
+package boltdb
 
 import (
 	"context"
 	"fmt"
 	"slices"
 
+	"casebank/corpus"
+
 	bolt "go.etcd.io/bbolt"
 )
 
 // PatchTags edits a case's tags, recording the editor's decisions on
 // suggested tags in its history.
-func (s *Store) PatchTags(ctx context.Context, id string, p TagPatch, by string) (*Case, error) {
+func (s *Store) PatchTags(ctx context.Context, id string, p corpus.TagPatch, by string) (*corpus.Case, error) {
 	if err := p.CheckLimits(); err != nil {
 		return nil, err
 	}
-	var out *Case
+	var out *corpus.Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		c, err := getCase(tx, id)
 		if err != nil {
 			return err
 		}
 		p.Apply(c)
-		out, err = s.updateCase(tx, c, p.Version, by, writeNote{op: HistTags, decisions: p.Decisions})
+		out, err = s.updateCase(tx, c, p.Version, by, writeNote{op: corpus.HistTags, decisions: p.Decisions})
 		return err
 	})
 	return out, err
 }
 
 // ApplyBulkTag runs a bulk tag change.
-func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkResult, error) {
+func (s *Store) ApplyBulkTag(ctx context.Context, b corpus.BulkTag, by string) (*corpus.BulkResult, error) {
 	if err := b.Check(); err != nil {
 		return nil, err
 	}
-	res := &BulkResult{Matched: len(b.IDs), Changed: []string{}, Preview: b.Preview}
+	res := &corpus.BulkResult{Matched: len(b.IDs), Changed: []string{}, Preview: b.Preview}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		t, err := getTaxonomy(tx)
 		if err != nil {
@@ -57,7 +59,7 @@ func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkRe
 			if b.Preview {
 				continue
 			}
-			note := writeNote{op: HistBulk, note: fmt.Sprintf("%s %s %s", b.Action, b.Kind, b.Code)}
+			note := writeNote{op: corpus.HistBulk, note: fmt.Sprintf("%s %s %s", b.Action, b.Kind, b.Code)}
 			if _, err := s.updateCase(tx, c, 0, by, note); err != nil {
 				return fmt.Errorf("case %s: %w", id, err)
 			}
@@ -81,11 +83,11 @@ var errPreview = fmt.Errorf("preview")
 
 // ChangeCodebook applies a codebook change to the taxonomy and every case it
 // touches in one transaction, each case change recorded in its history.
-func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string) (*CodebookResult, error) {
+func (s *Store) ChangeCodebook(ctx context.Context, ch corpus.CodebookChange, by string) (*corpus.CodebookResult, error) {
 	if err := ch.CheckLimits(); err != nil {
 		return nil, err // before the write lock
 	}
-	res := &CodebookResult{Op: ch.Op, Affected: []string{}, Preview: ch.Preview}
+	res := &corpus.CodebookResult{Op: ch.Op, Affected: []string{}, Preview: ch.Preview}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		t, err := getTaxonomy(tx)
 		if err != nil {
@@ -100,12 +102,12 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 			return err
 		}
 		s.tax.Store(nil)
-		if _, err := s.appendChange(tx, OpTaxonomyPut, "taxonomy", by); err != nil {
+		if _, err := s.appendChange(tx, corpus.OpTaxonomyPut, "taxonomy", by); err != nil {
 			return err
 		}
 		if retag != nil {
-			var cases []*Case
-			if err := forEachCase(tx, func(c *Case) error { cases = append(cases, c); return nil }); err != nil {
+			var cases []*corpus.Case
+			if err := forEachCase(tx, func(c *corpus.Case) error { cases = append(cases, c); return nil }); err != nil {
 				return err
 			}
 			for _, c := range cases {
@@ -116,13 +118,13 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 				if ch.Preview {
 					continue
 				}
-				note := writeNote{op: HistCodebook, note: fmt.Sprintf("%s theme %s %s", ch.Op, ch.Code, ch.Into)}
+				note := writeNote{op: corpus.HistCodebook, note: fmt.Sprintf("%s theme %s %s", ch.Op, ch.Code, ch.Into)}
 				if _, err := s.updateCase(tx, c, 0, by, note); err != nil {
 					return fmt.Errorf("case %s: %w", c.ID, err)
 				}
 			}
 			// Policies carry themes too.
-			var pols []*Policy
+			var pols []*corpus.Policy
 			tx.Bucket(bucketPolicies).ForEach(func(k, v []byte) error {
 				p, err := getPolicy(tx, string(k))
 				if err == nil {
@@ -131,7 +133,7 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 				return err
 			})
 			for _, p := range pols {
-				pc := &Case{Themes: p.Themes}
+				pc := &corpus.Case{Themes: p.Themes}
 				if !retag(pc) || ch.Preview {
 					continue
 				}

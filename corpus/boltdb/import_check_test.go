@@ -1,4 +1,4 @@
-package corpus_test
+package boltdb_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/export"
 )
 
@@ -46,8 +46,8 @@ func overLongTitle(t *testing.T, line []byte) []byte {
 // the line; before, the first 1,000 lines were stored and the error named
 // no line.
 func TestImportJSONLRefusedWholeNamingTheLine(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
-	before := corpustest.ExportJSONL(t, s)
+	s := bolttest.MustOpenStore(t, true)
+	before := bolttest.ExportJSONL(t, s)
 	lines := generatedJSONL(t, 1500)
 	lines[1199] = overLongTitle(t, lines[1199])
 	body := append(bytes.Join(lines, []byte("\n")), '\n')
@@ -61,7 +61,7 @@ func TestImportJSONLRefusedWholeNamingTheLine(t *testing.T) {
 	if !errors.As(err, &ce) || len(ce.Fields) != 1 || ce.Fields[0].Line != 1200 || ce.Fields[0].Field != "title.zh" {
 		t.Fatalf("fields: %+v", ce)
 	}
-	if after := corpustest.ExportJSONL(t, s); !bytes.Equal(before, after) {
+	if after := bolttest.ExportJSONL(t, s); !bytes.Equal(before, after) {
 		t.Fatal("a refused import stored records")
 	}
 
@@ -73,7 +73,7 @@ func TestImportJSONLRefusedWholeNamingTheLine(t *testing.T) {
 	if msg := corpus.ErrorMessage(err); !strings.Contains(msg, "3 lines are invalid; the first: line 10: ") || len(msg) > 400 {
 		t.Fatalf("message: %q", msg)
 	}
-	if after := corpustest.ExportJSONL(t, s); !bytes.Equal(before, after) {
+	if after := bolttest.ExportJSONL(t, s); !bytes.Equal(before, after) {
 		t.Fatal("a refused import stored records")
 	}
 }
@@ -82,9 +82,9 @@ func TestImportJSONLRefusedWholeNamingTheLine(t *testing.T) {
 // neither stored nor made by an earlier line is refused; one after the
 // bank's line, or carrying the bank inline, passes.
 func TestImportJSONLChecksBanks(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	caseOf := func(id, bank string) string {
-		c := corpustest.NewCase(id, bank, "标题", "正文")
+		c := bolttest.NewCase(id, bank, "标题", "正文")
 		b, _ := json.Marshal(c)
 		return string(b)
 	}
@@ -111,14 +111,14 @@ func TestImportJSONLChecksBanks(t *testing.T) {
 // A reader that cannot seek (standard input from a pipe) is checked and
 // imported all the same.
 func TestImportJSONLFromPipe(t *testing.T) {
-	s := corpustest.MustOpenStore(t, false)
+	s := bolttest.MustOpenStore(t, false)
 	lines := generatedJSONL(t, 3)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() {
-		src := corpustest.MustOpenStore(t, true)
+		src := bolttest.MustOpenStore(t, true)
 		var banks bytes.Buffer
 		export.JSONL(ctx, &banks, src)
 		for _, l := range bytes.Split(banks.Bytes(), []byte("\n")) {

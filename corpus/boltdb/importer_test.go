@@ -1,4 +1,4 @@
-package corpus_test
+package boltdb_test
 
 import (
 	"bytes"
@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 // JSONL is lossless: export, import into an empty store, export again gives
 // the same bytes; importing it again into the same store changes nothing.
 func TestJSONLRoundTrip(t *testing.T) {
-	src := corpustest.MustOpenStore(t, true)
+	src := bolttest.MustOpenStore(t, true)
 	// Something beyond the seed: an edited case, a bank without cases.
 	c, _ := src.FindCaseByID(ctx, "r2025-t1-4-qingdao-rcb")
 	c.Outcome = "编辑后的成效"
@@ -22,14 +22,14 @@ func TestJSONLRoundTrip(t *testing.T) {
 	if err := src.PutBank(ctx, &corpus.Bank{ID: "lonely-bank", Name: "孤单银行", Type: "village", Region: "gansu"}, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	exported := corpustest.ExportJSONL(t, src)
+	exported := bolttest.ExportJSONL(t, src)
 
-	dst := corpustest.MustOpenStore(t, false)
+	dst := bolttest.MustOpenStore(t, false)
 	res, err := dst.ImportJSONL(ctx, bytes.NewReader(exported), corpus.ImportOptions{By: "restore"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again := corpustest.ExportJSONL(t, dst); !bytes.Equal(again, exported) {
+	if again := bolttest.ExportJSONL(t, dst); !bytes.Equal(again, exported) {
 		t.Fatalf("export after import differs (%d vs %d bytes)", len(again), len(exported))
 	}
 	n, _ := src.CountCases()
@@ -50,7 +50,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 
 // Every name and alias in the registry resolves to its own bank.
 func TestBankAliasesResolve(t *testing.T) {
-	s := corpustest.MustOpenStore(t, true)
+	s := bolttest.MustOpenStore(t, true)
 	banks, _ := s.FindBanks(ctx)
 	for _, b := range banks {
 		for _, name := range append([]string{b.Name}, b.Aliases...) {

@@ -1,4 +1,4 @@
-package corpus
+package boltdb
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"casebank/corpus"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -45,7 +47,7 @@ func Restore(backup, dataDir string) error { return RestoreThen(backup, dataDir,
 func RestoreThen(backup, dataDir string, then func() error) error {
 	dst := filepath.Join(dataDir, StoreFile)
 	if st, err := os.Stat(dst); err == nil && st.Size() > 0 {
-		return Errorf(ECONFLICT, "%s already holds a store; restore only into an empty data directory", dataDir)
+		return corpus.Errorf(corpus.ECONFLICT, "%s already holds a store; restore only into an empty data directory", dataDir)
 	}
 	if err := checkBackup(backup); err != nil {
 		return err
@@ -74,14 +76,14 @@ func checkBackup(backup string) error {
 	var damage *damagedError
 	err := CheckFile(backup, time.Second)
 	if errors.As(err, &damage) {
-		return Errorf(EINVALID, "%s is damaged (%v): nothing was restored; restore another backup", backup, err)
+		return corpus.Errorf(corpus.EINVALID, "%s is damaged (%v): nothing was restored; restore another backup", backup, err)
 	}
 	var db *bolt.DB
 	if err == nil {
 		db, err = bolt.Open(backup, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
 	}
 	if err != nil {
-		return Errorf(EINVALID, "%s is not a readable casebank backup: %v", backup, err)
+		return corpus.Errorf(corpus.EINVALID, "%s is not a readable casebank backup: %v", backup, err)
 	}
 	defer db.Close()
 	err = db.View(func(tx *bolt.Tx) error {
@@ -95,23 +97,23 @@ func checkBackup(backup string) error {
 		return nil
 	})
 	if err != nil {
-		return Errorf(EINVALID, "%s is not a casebank backup: %v", backup, err)
+		return corpus.Errorf(corpus.EINVALID, "%s is not a casebank backup: %v", backup, err)
 	}
 	if bad := undecodable(db); bad != "" {
-		return Errorf(EINVALID, "%s is damaged (%s): nothing was restored; restore another backup", backup, bad)
+		return corpus.Errorf(corpus.EINVALID, "%s is damaged (%s): nothing was restored; restore another backup", backup, bad)
 	}
 	return nil
 }
 
 // recordTypes gives the type each bucket's values decode into.
 var recordTypes = map[string]func() any{
-	string(bucketCases):    func() any { return &Case{} },
-	string(bucketBanks):    func() any { return &Bank{} },
-	string(bucketPolicies): func() any { return &Policy{} },
-	string(bucketLog):      func() any { return &Change{} },
-	string(bucketHistory):  func() any { return &HistoryEntry{} },
-	string(bucketTokens):   func() any { return &Token{} },
-	string(bucketSessions): func() any { return &Session{} },
+	string(bucketCases):    func() any { return &corpus.Case{} },
+	string(bucketBanks):    func() any { return &corpus.Bank{} },
+	string(bucketPolicies): func() any { return &corpus.Policy{} },
+	string(bucketLog):      func() any { return &corpus.Change{} },
+	string(bucketHistory):  func() any { return &corpus.HistoryEntry{} },
+	string(bucketTokens):   func() any { return &corpus.Token{} },
+	string(bucketSessions): func() any { return &corpus.Session{} },
 }
 
 // undecodable decodes every record of db and describes the ones that do
@@ -122,7 +124,7 @@ func undecodable(db *bolt.DB) string {
 	n := 0
 	note := func(what string, k []byte, err error) {
 		if n++; n <= 3 {
-			bad = append(bad, fmt.Sprintf("%s %s cannot be read: %v", what, QuoteShort(string(k)), err))
+			bad = append(bad, fmt.Sprintf("%s %s cannot be read: %v", what, corpus.QuoteShort(string(k)), err))
 		}
 	}
 	db.View(func(tx *bolt.Tx) error {
@@ -142,12 +144,12 @@ func undecodable(db *bolt.DB) string {
 		}
 		if b := tx.Bucket(bucketTaxonomy); b != nil {
 			if v := b.Get(keyTaxonomy); v != nil {
-				if err := json.Unmarshal(v, &Taxonomy{}); err != nil {
+				if err := json.Unmarshal(v, &corpus.Taxonomy{}); err != nil {
 					note("taxonomy", keyTaxonomy, err)
 				}
 			}
 			if v := b.Get(keyGlossary); v != nil {
-				if err := json.Unmarshal(v, &Glossary{}); err != nil {
+				if err := json.Unmarshal(v, &corpus.Glossary{}); err != nil {
 					note("glossary", keyGlossary, err)
 				}
 			}

@@ -1,4 +1,4 @@
-package corpus_test
+package boltdb_test
 
 import (
 	"os"
@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/corpustest"
+	"casebank/corpus/boltdb"
+	"casebank/corpus/boltdb/bolttest"
 )
 
 const damageMarker = "DAMAGE-MARKER-7f3a"
@@ -16,19 +17,19 @@ const damageMarker = "DAMAGE-MARKER-7f3a"
 // no longer decodes, and returns the file's path.
 func damagedStoreFile(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), corpus.StoreFile)
-	s, err := corpus.Open(path, corpus.Options{})
+	path := filepath.Join(t.TempDir(), boltdb.StoreFile)
+	s, err := boltdb.Open(path, boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SeedDefault(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateCase(ctx, corpustest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", damageMarker+" 正文"), "t"); err != nil {
+	if _, err := s.CreateCase(ctx, bolttest.NewCase("damaged-case", "jiangsu-bank", "损坏测试", damageMarker+" 正文"), "t"); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	corpustest.DamageValue(t, path, damageMarker)
+	bolttest.DamageValue(t, path, damageMarker)
 	return path
 }
 
@@ -36,7 +37,7 @@ func damagedStoreFile(t *testing.T) string {
 // found when read: unavailable, naming the case and the way out, where
 // before it was an internal error ("decode case: invalid character").
 func TestDamagedRecordIsUnavailableNamingIt(t *testing.T) {
-	s := corpustest.MustOpenStoreAt(t, damagedStoreFile(t), false)
+	s := bolttest.MustOpenStoreAt(t, damagedStoreFile(t), false)
 	_, err := s.FindCaseByID(ctx, "damaged-case")
 	if corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
 		t.Fatalf("read of a damaged case: %v", err)
@@ -63,7 +64,7 @@ func TestRestoreRefusesUndecodableRecords(t *testing.T) {
 	backup := damagedStoreFile(t)
 	for _, dir := range []string{filepath.Join(t.TempDir(), "new"), t.TempDir()} {
 		_, existed := os.Stat(dir)
-		err := corpus.Restore(backup, dir)
+		err := boltdb.Restore(backup, dir)
 		if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), `case record "damaged-case" cannot be read`) {
 			t.Fatalf("restore of a backup with a damaged record: %v", err)
 		}
@@ -86,13 +87,13 @@ func TestFailedRestoreLeavesTheDirectoryAsItWas(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, corpus.StoreFile), nil, 0o600)
+	os.WriteFile(filepath.Join(dir, boltdb.StoreFile), nil, 0o600)
 	os.MkdirAll(filepath.Join(dir, "index.bleve"), 0o700)
 	os.WriteFile(filepath.Join(dir, "index.bleve", "old"), []byte("old index"), 0o600)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600)
 	before := listTree(t, dir)
 
-	err := corpus.RestoreThen(backup, dir, func() error {
+	err := boltdb.RestoreThen(backup, dir, func() error {
 		os.MkdirAll(filepath.Join(dir, "index.bleve"), 0o700)
 		os.WriteFile(filepath.Join(dir, "index.bleve", "new"), []byte("half an index"), 0o600)
 		os.WriteFile(filepath.Join(dir, "index.lock"), nil, 0o600)
@@ -105,7 +106,7 @@ func TestFailedRestoreLeavesTheDirectoryAsItWas(t *testing.T) {
 		t.Fatalf("directory after a failed restore:\n%s\nbefore:\n%s", after, before)
 	}
 	// And a restore that succeeds drops what it moved aside.
-	if err := corpus.RestoreThen(backup, dir, nil); err != nil {
+	if err := boltdb.RestoreThen(backup, dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := listTree(t, dir); strings.Contains(got, "before-restore") || strings.Contains(got, "index.bleve") || !strings.Contains(got, "notes.txt") {

@@ -1,4 +1,4 @@
-package corpus
+package boltdb
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"casebank/corpus"
+
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -22,7 +24,7 @@ import (
 // into one transaction: a report is small (its request at most 2 MB), and
 // it is stored whole or not at all. A case changed since the plan read it
 // (its version differs) refuses the import.
-func (s *Store) ApplyImport(ctx context.Context, steps []ImportStep, opts ImportOptions) (*ImportResult, error) {
+func (s *Store) ApplyImport(ctx context.Context, steps []corpus.ImportStep, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
 	t, err := s.Taxonomy()
 	if err != nil {
 		return nil, err
@@ -36,7 +38,7 @@ func (s *Store) ApplyImport(ctx context.Context, steps []ImportStep, opts Import
 	}
 	// The versions the plan read, then those this import writes.
 	version := map[string]int{}
-	res := &ImportResult{}
+	res := &corpus.ImportResult{}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		for i, st := range steps {
 			if err := ctx.Err(); err != nil {
@@ -50,17 +52,17 @@ func (s *Store) ApplyImport(ctx context.Context, steps []ImportStep, opts Import
 				res.NewBanks = append(res.NewBanks, b)
 			}
 			switch st.Action {
-			case ImportMerge:
+			case corpus.ImportMerge:
 				v, ok := version[st.Case.ID]
 				if !ok {
 					v = st.Case.Version
 				}
-				updated, err := s.updateCase(tx, st.Case, v, opts.By, writeNote{op: HistUpdate})
+				updated, err := s.updateCase(tx, st.Case, v, opts.By, writeNote{op: corpus.HistUpdate})
 				if err != nil {
 					return fmt.Errorf("import: line %d: %w", st.Line, err)
 				}
 				version[st.Case.ID] = updated.Version
-			case ImportCreate:
+			case corpus.ImportCreate:
 				created, err := s.createCase(tx, st.Case, opts.By)
 				if err != nil {
 					return fmt.Errorf("import: line %d: %w", st.Line, err)
@@ -93,7 +95,7 @@ func (s *Store) caseIDs() (map[string]bool, error) {
 }
 
 // checkReport runs on every step the checks its write will run.
-func checkReport(steps []ImportStep, ids map[string]bool, t *Taxonomy) error {
+func checkReport(steps []corpus.ImportStep, ids map[string]bool, t *corpus.Taxonomy) error {
 	var bad badLines
 	for _, st := range steps {
 		var errs []error
@@ -102,15 +104,15 @@ func checkReport(steps []ImportStep, ids map[string]bool, t *Taxonomy) error {
 			b.Normalize()
 			errs = append(errs, b.Validate(t))
 		}
-		if st.Action != ImportSame {
+		if st.Action != corpus.ImportSame {
 			cs := *st.Case
 			cs.Normalize()
 			errs = append(errs, cs.Validate(t))
 		}
-		if st.Action == ImportCreate {
+		if st.Action == corpus.ImportCreate {
 			if ids[st.Case.ID] {
-				errs = append(errs, &Error{Code: EINVALID, Message: fmt.Sprintf("case %q already exists", st.Case.ID),
-					Fields: []FieldError{{Field: "id", Message: fmt.Sprintf("case %q already exists under another source key", st.Case.ID)}}})
+				errs = append(errs, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("case %q already exists", st.Case.ID),
+					Fields: []corpus.FieldError{{Field: "id", Message: fmt.Sprintf("case %q already exists under another source key", st.Case.ID)}}})
 			}
 			ids[st.Case.ID] = true
 		}
@@ -123,14 +125,14 @@ func checkReport(steps []ImportStep, ids map[string]bool, t *Taxonomy) error {
 
 // joinInvalid merges the fields of invalid errors into one.
 func joinInvalid(errs []error) error {
-	var all *Error
+	var all *corpus.Error
 	for _, err := range errs {
-		var ce *Error
+		var ce *corpus.Error
 		if !errors.As(err, &ce) {
 			continue
 		}
 		if all == nil {
-			all = &Error{Code: ce.Code, Message: ce.Message}
+			all = &corpus.Error{Code: ce.Code, Message: ce.Message}
 		}
 		all.Fields = append(all.Fields, ce.Fields...)
 	}
@@ -155,7 +157,7 @@ const importBatch = 1000
 // sit in memory or in one transaction whole. The input is read twice: a
 // reader that cannot seek back (a pipe) is copied to a temporary file first.
 // Progress gets the lines written and a total of -1 (unknown).
-func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
+func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
 	in, done, err := rereadable(r)
 	if err != nil {
 		return nil, err
@@ -239,10 +241,10 @@ func eachBatch(ctx context.Context, r io.Reader, fn func(first int, lines [][]by
 // writeJSONL writes checked lines a batch per transaction. Only what the
 // check could not foresee (a concurrent write, a full disk) stops it, after
 // the last whole batch.
-func (s *Store) writeJSONL(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportResult, error) {
-	res := &ImportResult{}
+func (s *Store) writeJSONL(ctx context.Context, r io.Reader, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
+	res := &corpus.ImportResult{}
 	err := eachBatch(ctx, r, func(first int, lines [][]byte) error {
-		batch := &ImportResult{}
+		batch := &corpus.ImportResult{}
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			for i, line := range lines {
 				if err := s.importLine(tx, bytes.TrimSpace(line), opts.By, batch); err != nil {
@@ -277,7 +279,7 @@ func (s *Store) checkJSONL(ctx context.Context, r io.Reader) error {
 		return eachBatch(ctx, r, func(first int, lines [][]byte) error {
 			for i, line := range lines {
 				err := ck.line(bytes.TrimSpace(line))
-				if ErrorCode(err) == EINVALID {
+				if corpus.ErrorCode(err) == corpus.EINVALID {
 					bad.add(first+i, err)
 				} else if err != nil {
 					return fmt.Errorf("line %d: %w", first+i, err)
@@ -295,7 +297,7 @@ func (s *Store) checkJSONL(ctx context.Context, r io.Reader) error {
 // importCheck is the state of checkJSONL: the banks earlier lines create.
 type importCheck struct {
 	tx    *bolt.Tx
-	tax   *Taxonomy
+	tax   *corpus.Taxonomy
 	banks map[string]bool
 }
 
@@ -308,8 +310,8 @@ func (ck *importCheck) line(line []byte) error {
 		return err
 	}
 	switch kind {
-	case KindCase, "":
-		var c Case
+	case corpus.KindCase, "":
+		var c corpus.Case
 		if err := decodeStrict(line, &c); err != nil {
 			return err
 		}
@@ -326,8 +328,8 @@ func (ck *importCheck) line(line []byte) error {
 			}
 		}
 		return err
-	case KindPolicy:
-		var p Policy
+	case corpus.KindPolicy:
+		var p corpus.Policy
 		if err := decodeStrict(line, &p); err != nil {
 			return err
 		}
@@ -342,8 +344,8 @@ func (ck *importCheck) line(line []byte) error {
 			}
 		}
 		return err
-	case KindBank:
-		var b Bank
+	case corpus.KindBank:
+		var b corpus.Bank
 		if err := decodeStrict(line, &b); err != nil {
 			return err
 		}
@@ -359,19 +361,19 @@ func (ck *importCheck) line(line []byte) error {
 		ck.banks[b.ID] = true
 		return nil
 	default:
-		return Errorf(EINVALID, "unknown kind %s (bank, case or policy)", QuoteShort(kind))
+		return corpus.Errorf(corpus.EINVALID, "unknown kind %s (bank, case or policy)", corpus.QuoteShort(kind))
 	}
 }
 
 // bank checks that a case's bank is stored, made by an earlier line, or
 // given inline in full (ensureBank then creates it).
-func (ck *importCheck) bank(b *Bank) error {
+func (ck *importCheck) bank(b *corpus.Bank) error {
 	if ck.banks[b.ID] || ck.tx.Bucket(bucketBanks).Get([]byte(b.ID)) != nil {
 		return nil
 	}
 	if b.Name == "" && b.Type == "" && b.Region == "" {
-		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid case: bank %q is not in the registry; give its name, type and region to create it", b.ID),
-			Fields: []FieldError{{Field: "bank.id", Message: "unknown bank"}}}
+		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("invalid case: bank %q is not in the registry; give its name, type and region to create it", b.ID),
+			Fields: []corpus.FieldError{{Field: "bank.id", Message: "unknown bank"}}}
 	}
 	inline := *b
 	inline.Normalize()
@@ -382,26 +384,30 @@ func (ck *importCheck) bank(b *Bank) error {
 	return nil
 }
 
+// shownLines is how many bad lines, and bad fields of a line, the refusal
+// of an import names in full (corpus errors name as many values).
+const shownLines = 5
+
 // badLines gathers the lines of an import that fail their check: the first
 // few in full, the rest counted, so that the refusal stays short. Fields
 // holds the bad fields of those lines, each with its line.
 type badLines struct {
 	n     int
-	first []FieldError
+	first []corpus.FieldError
 	msg   string
 }
 
 func (b *badLines) add(line int, err error) {
 	b.n++
-	if len(b.first) >= maxShown {
+	if len(b.first) >= shownLines {
 		return
 	}
 	at := "line " + strconv.Itoa(line)
-	var ce *Error
+	var ce *corpus.Error
 	if !errors.As(err, &ce) || len(ce.Fields) == 0 {
 		// A line that does not decode is malformed rather than invalid:
 		// the message names it, no field does.
-		msg := ErrorMessage(err)
+		msg := corpus.ErrorMessage(err)
 		if b.msg == "" {
 			b.msg = at + ": " + msg
 		}
@@ -411,11 +417,11 @@ func (b *badLines) add(line int, err error) {
 	// them in the message.
 	var parts []string
 	for i, f := range ce.Fields {
-		if i < maxShown {
+		if i < shownLines {
 			parts = append(parts, f.Field+": "+f.Message)
 		}
-		if len(b.first) < maxShown {
-			b.first = append(b.first, FieldError{Line: line, Field: f.Field, Message: f.Message, Allowed: f.Allowed})
+		if len(b.first) < shownLines {
+			b.first = append(b.first, corpus.FieldError{Line: line, Field: f.Field, Message: f.Message, Allowed: f.Allowed})
 		}
 	}
 	if b.msg == "" {
@@ -432,9 +438,9 @@ func (b *badLines) err() error {
 	case 0:
 		return nil
 	case 1:
-		return &Error{Code: EINVALID, Message: "invalid import, nothing was stored: " + b.msg, Fields: b.first}
+		return &corpus.Error{Code: corpus.EINVALID, Message: "invalid import, nothing was stored: " + b.msg, Fields: b.first}
 	default:
-		return &Error{Code: EINVALID, Message: fmt.Sprintf("invalid import, nothing was stored: %d lines are invalid; the first: %s", b.n, b.msg), Fields: b.first}
+		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("invalid import, nothing was stored: %d lines are invalid; the first: %s", b.n, b.msg), Fields: b.first}
 	}
 }
 
@@ -444,12 +450,12 @@ func lineKind(line []byte) (string, error) {
 		Kind string `json:"kind"`
 	}
 	if err := json.Unmarshal(line, &head); err != nil {
-		return "", Errorf(EINVALID, "%v", err)
+		return "", corpus.Errorf(corpus.EINVALID, "%v", err)
 	}
 	return head.Kind, nil
 }
 
-func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResult) error {
+func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *corpus.ImportResult) error {
 	if len(line) == 0 {
 		return nil
 	}
@@ -459,15 +465,15 @@ func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *ImportResul
 	}
 	var outcome string
 	switch kind {
-	case KindCase, "":
-		kind = KindCase
+	case corpus.KindCase, "":
+		kind = corpus.KindCase
 		outcome, err = s.importCaseLine(tx, line, by)
-	case KindPolicy:
+	case corpus.KindPolicy:
 		outcome, err = s.importPolicyLine(tx, line, by)
-	case KindBank:
+	case corpus.KindBank:
 		outcome, err = s.importBankLine(tx, line, by)
 	default:
-		err = Errorf(EINVALID, "unknown kind %s (bank, case or policy)", QuoteShort(kind))
+		err = corpus.Errorf(corpus.EINVALID, "unknown kind %s (bank, case or policy)", corpus.QuoteShort(kind))
 	}
 	if err != nil {
 		return err
@@ -480,56 +486,56 @@ func decodeStrict(line []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return Errorf(EINVALID, "%v", err)
+		return corpus.Errorf(corpus.EINVALID, "%v", err)
 	}
 	return nil
 }
 
 // importCaseLine creates or replaces a case; it returns what it did.
 func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string) (string, error) {
-	var c Case
+	var c corpus.Case
 	if err := decodeStrict(line, &c); err != nil {
 		return "", err
 	}
-	var old *Case
+	var old *corpus.Case
 	var err error
 	if c.ID != "" {
 		old, err = getCase(tx, c.ID)
 	}
 	switch {
-	case c.ID != "" && ErrorCode(err) == ENOTFOUND || c.ID == "":
+	case c.ID != "" && corpus.ErrorCode(err) == corpus.ENOTFOUND || c.ID == "":
 		// A new case keeps the version and stamps it was exported with, so
 		// that an export restores to the same bytes.
 		if _, err := s.createCaseKeeping(tx, &c, by); err != nil {
 			return "", err
 		}
-		return ImportCreate, nil
+		return corpus.ImportCreate, nil
 	case err != nil:
 		return "", err
 	case sameCase(old, &c):
-		return ImportSame, nil
+		return corpus.ImportSame, nil
 	default:
-		if _, err := s.updateCase(tx, &c, 0, by, writeNote{op: HistUpdate, note: "import"}); err != nil {
+		if _, err := s.updateCase(tx, &c, 0, by, writeNote{op: corpus.HistUpdate, note: "import"}); err != nil {
 			return "", err
 		}
-		return ImportMerge, nil
+		return corpus.ImportMerge, nil
 	}
 }
 
 // sameCase compares the content of two cases, ignoring the bookkeeping
 // fields that a store sets.
-func sameCase(a, b *Case) bool {
+func sameCase(a, b *corpus.Case) bool {
 	x, y := *a, *b
 	x.Normalize()
 	y.Normalize()
 	x.Version, y.Version = 0, 0
 	x.Created, y.Created, x.Updated, y.Updated = nil, nil, nil, nil
-	x.Bank, y.Bank = Bank{ID: x.Bank.ID}, Bank{ID: y.Bank.ID}
+	x.Bank, y.Bank = corpus.Bank{ID: x.Bank.ID}, corpus.Bank{ID: y.Bank.ID}
 	return reflect.DeepEqual(x, y)
 }
 
 func (s *Store) importPolicyLine(tx *bolt.Tx, line []byte, by string) (string, error) {
-	var p Policy
+	var p corpus.Policy
 	if err := decodeStrict(line, &p); err != nil {
 		return "", err
 	}
@@ -541,37 +547,37 @@ func (s *Store) importPolicyLine(tx *bolt.Tx, line []byte, by string) (string, e
 			y.Themes = []string{}
 		}
 		if reflect.DeepEqual(x, y) {
-			return ImportSame, nil
+			return corpus.ImportSame, nil
 		}
-	} else if ErrorCode(err) != ENOTFOUND {
+	} else if corpus.ErrorCode(err) != corpus.ENOTFOUND {
 		return "", err
 	}
 	if err := s.putPolicy(tx, &p, by); err != nil {
 		return "", err
 	}
 	if old != nil {
-		return ImportMerge, nil
+		return corpus.ImportMerge, nil
 	}
-	return ImportCreate, nil
+	return corpus.ImportCreate, nil
 }
 
 func (s *Store) importBankLine(tx *bolt.Tx, line []byte, by string) (string, error) {
-	var b Bank
+	var b corpus.Bank
 	if err := decodeStrict(line, &b); err != nil {
 		return "", err
 	}
 	b.Kind = ""
 	old, err := getBank(tx, b.ID)
 	if err == nil && reflect.DeepEqual(*old, b) {
-		return ImportSame, nil
-	} else if err != nil && ErrorCode(err) != ENOTFOUND {
+		return corpus.ImportSame, nil
+	} else if err != nil && corpus.ErrorCode(err) != corpus.ENOTFOUND {
 		return "", err
 	}
 	if err := s.putBank(tx, &b, by); err != nil {
 		return "", err
 	}
 	if old != nil {
-		return ImportMerge, nil
+		return corpus.ImportMerge, nil
 	}
-	return ImportCreate, nil
+	return corpus.ImportCreate, nil
 }
