@@ -11,9 +11,9 @@ import (
 	"fmt"
 	"strings"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 var (

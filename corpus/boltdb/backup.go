@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // Backup writes a consistent copy of the store file to w from one read

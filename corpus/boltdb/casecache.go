@@ -5,9 +5,9 @@ import (
 	"hash/maphash"
 	"sync"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // readCache keeps recently read cases decoded. An entry is used only while

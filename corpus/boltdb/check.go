@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // damagedError is a store file that failed its check; it says why.

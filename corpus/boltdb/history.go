@@ -5,9 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/json"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 var bucketHistory = []byte("history")

@@ -13,9 +13,9 @@ import (
 	"strconv"
 	"strings"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // ApplyImport writes a planned report import (see report.Plan). Every step

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // A write too large to store is refused without taking the write lock: while

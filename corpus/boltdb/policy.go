@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // PutPolicy creates or replaces a policy.

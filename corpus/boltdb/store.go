@@ -14,9 +14,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // SchemaVersion is the layout of the store's buckets and values. A store

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"slices"
 
-	"casebank/corpus"
-
 	bolt "go.etcd.io/bbolt"
+
+	"casebank/corpus"
 )
 
 // PatchTags edits a case's tags, recording the editor's decisions on
