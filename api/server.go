@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -234,26 +233,15 @@ func ParseSearch(c echo.Context) (index.Request, error) {
 
 // ParseSearchValues reads a search request from URL parameters.
 func ParseSearchValues(qp url.Values) (index.Request, error) {
-	req := index.Request{
-		Text: qp.Get("q"),
-		Filter: corpus.Filter{
-			Kinds:      splitValues(qp["kind"]),
-			Dimensions: splitValues(qp["dimension"]),
-			BankTypes:  splitValues(qp["bank_type"]),
-			Themes:     splitValues(qp["theme"]),
-			Regions:    splitValues(qp["region"]),
-			Banks:      splitValues(qp["bank"]),
-		},
-	}
+	req := index.Request{Text: qp.Get("q"), Filter: corpus.Filter{}}
 	if len(qp["q"]) > 1 {
 		return req, corpus.Errorf(corpus.EINVALID, "give q once")
 	}
-	for _, y := range splitValues(qp["year"]) {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < corpus.MinYear || n > corpus.MaxYear {
-			return req, corpus.Errorf(corpus.EINVALID, "year %q must be a year between %d and %d", y, corpus.MinYear, corpus.MaxYear)
+	// Each facet of the table is a parameter; index resolves and checks the values.
+	for _, facet := range corpus.Facets {
+		if vals := splitValues(qp[facet.Name]); len(vals) > 0 {
+			req.Filter[facet.Name] = vals
 		}
-		req.Filter.Years = append(req.Filter.Years, n)
 	}
 	switch qp.Get("infer") {
 	case "", "true", "1":
@@ -263,11 +251,12 @@ func ParseSearchValues(qp url.Values) (index.Request, error) {
 		return req, corpus.Errorf(corpus.EINVALID, "infer must be true or false, not %q", qp.Get("infer"))
 	}
 	for _, f := range splitValues(qp["noinfer"]) {
-		if !slices.Contains(index.FacetFields, f) {
+		facet, ok := corpus.FacetByName(f)
+		if !ok {
 			return req, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("noinfer: unknown field %q", f),
-				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: index.FacetFields}}}
+				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: corpus.FacetNames()}}}
 		}
-		req.NoInferFields = append(req.NoInferFields, f)
+		req.NoInferFields = append(req.NoInferFields, facet.Name)
 	}
 	var err error
 	if req.Page, err = intValue(qp, "page"); err != nil {

@@ -38,7 +38,7 @@ func (u *UI) bankPage(c echo.Context) error {
 	}
 	var groups []group
 	for _, d := range tax.Dimensions {
-		g := group{Label: l.of(corpus.KindDimension, d.Code)}
+		g := group{Label: l.of(corpus.FacetDimension, d.Code)}
 		for _, cs := range cases {
 			if len(cs.Dimensions) > 0 && cs.Dimensions[0] == d.Code {
 				g.Cases = append(g.Cases, cs)
@@ -65,8 +65,8 @@ func (u *UI) bankPage(c echo.Context) error {
 		pv = append(pv, v)
 	}
 	return u.render(c, http.StatusOK, "bank", map[string]any{
-		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.KindBankType, b.Type),
-		"Region": l.of(corpus.KindRegion, b.Region), "Groups": groups, "Peers": pv, "Count": len(cases),
+		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.FacetBankType, b.Type),
+		"Region": l.of(corpus.FacetRegion, b.Region), "Groups": groups, "Peers": pv, "Count": len(cases),
 	})
 }
 
@@ -138,7 +138,7 @@ func (u *UI) statsPage(c echo.Context) error {
 	}
 	var rows []row
 	for _, d := range tax.Dimensions {
-		r := row{Label: l.of(corpus.KindDimension, d.Code), URL: "/?dimension=" + d.Code}
+		r := row{Label: l.of(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code}
 		for _, bt := range types {
 			n := counts[[2]string{d.Code, bt.Code}]
 			r.Cells = append(r.Cells, cell{Count: n, URL: "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bt.Code}}.Encode(),
@@ -148,7 +148,7 @@ func (u *UI) statsPage(c echo.Context) error {
 	}
 	var cols []string
 	for _, bt := range types {
-		cols = append(cols, l.of(corpus.KindBankType, bt.Code))
+		cols = append(cols, l.of(corpus.FacetBankType, bt.Code))
 	}
 	type themeRow struct {
 		Label, URL string
@@ -162,7 +162,7 @@ func (u *UI) statsPage(c echo.Context) error {
 	}
 	for _, t := range tax.Themes {
 		if n := themeCounts[t.Code]; n > 0 {
-			themes = append(themes, themeRow{Label: l.of(corpus.KindTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
+			themes = append(themes, themeRow{Label: l.of(corpus.FacetTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
 		}
 	}
 	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })
@@ -196,7 +196,7 @@ func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
 		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(len(dims))
 		return cx + r*math.Cos(a), cy + r*math.Sin(a)
 	}
-	title := l.of(corpus.KindBankType, bankType)
+	title := l.of(corpus.FacetBankType, bankType)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<figure class="radar"><svg viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="r-%s"><title id="r-%s">%s %s</title>`,
 		size, size, bankType, bankType, html.EscapeString(title), html.EscapeString(tr(l.lang, "蜂巢模型指数", "honeycomb index")))
@@ -213,7 +213,7 @@ func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
 		lx, ly := point(i, rmax+22)
 		fmt.Fprintf(&b, `<line class="axis" x1="%.0f" y1="%.0f" x2="%.1f" y2="%.1f"/>`, cx, cy, x, y)
 		href := "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bankType}}.Encode()
-		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.of(corpus.KindDimension, d.Code)))
+		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.of(corpus.FacetDimension, d.Code)))
 	}
 	for k, y := range ys {
 		var pts []string
