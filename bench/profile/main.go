@@ -99,7 +99,7 @@ func main() {
 			took, total = append(took, time.Since(start)), res.Total
 		}
 		slices.Sort(took)
-		fmt.Printf("%-48s %-16v %7d hits  p50 %s\n", q.text, q.filter.BankTypes, total, took[len(took)/2].Round(time.Microsecond))
+		fmt.Printf("%-48s %-16v %7d hits  p50 %s\n", q.text, q.filter[corpus.FacetBankType], total, took[len(took)/2].Round(time.Microsecond))
 	}
 }
 

@@ -293,9 +293,9 @@ func ftsSearch(db *sql.DB, q string, f corpus.Filter) {
 	match := strings.Join(terms, " AND ")
 	where := `docs MATCH ?`
 	args := []any{match}
-	if len(f.BankTypes) > 0 {
+	if len(f[corpus.FacetBankType]) > 0 {
 		where += ` AND bank_type = ?`
-		args = append(args, f.BankTypes[0])
+		args = append(args, f[corpus.FacetBankType][0])
 	}
 	rows, err := db.Query(`SELECT id FROM docs WHERE `+where+` ORDER BY bm25(docs) LIMIT 10`, args...)
 	if err != nil {
