@@ -1,6 +1,8 @@
 package index
 
 import (
+	"strings"
+
 	"casebank/corpus"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -10,8 +12,9 @@ import (
 )
 
 // MappingVersion changes whenever the mapping or the document shape changes;
-// an index built with another version is rebuilt on open.
-const MappingVersion = "14"
+// an index built with another version is rebuilt on open. The facet table's
+// names are part of it, so a new facet rebuilds the index by itself.
+var MappingVersion = "15/" + strings.Join(corpus.FacetNames(), ",")
 
 // Document field names.
 const (
