@@ -15,6 +15,7 @@ const (
 	FacetRegion    = "region"
 	FacetYear      = "year"
 	FacetBank      = "bank"
+	FacetCity      = "city"
 )
 
 // FacetValues says where a facet's values come from and so how a value a user
@@ -90,6 +91,8 @@ var Facets = []Facet{
 		OfCase: func(c *Case) []string { return year(c.Year) }, OfPolicy: func(p *Policy) []string { return year(p.Year()) }},
 	{Name: FacetBank, Label: Text{ZH: "银行", EN: "Bank"}, Values: BankValues, Size: 200,
 		Infer: true, OfCase: func(c *Case) []string { return one(c.Bank.ID) }},
+	{Name: FacetCity, Label: Text{ZH: "城市", EN: "City"}, Values: FreeValues, Size: 50,
+		OfCase: func(c *Case) []string { return one(c.Bank.City) }},
 }
 
 func one(v string) []string {
