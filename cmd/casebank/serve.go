@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"casebank/api"
 	"casebank/ui"
 )
@@ -31,6 +33,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
 	var level slog.Level
 	fs.TextVar(&level, "log-level", slog.LevelInfo, "least level logged: debug (every request, reads too), info (writes, failures), warn, error")
+	writeRate := fs.Float64("write-rate", api.DefaultWriteRate, "writes a second each token may make (POST, PUT, PATCH, DELETE; 429 beyond)")
+	writeBurst := fs.Int("write-burst", api.DefaultWriteBurst, "writes each token may make at once before --write-rate applies")
 	var df dataFlags
 	df.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -41,6 +45,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(c.stderr, "serve takes no arguments, got %q\n", fs.Args())
+		return errUsage
+	}
+	if *writeRate <= 0 || *writeBurst < 1 {
+		fmt.Fprintln(c.stderr, "serve: --write-rate must be above 0 and --write-burst at least 1")
 		return errUsage
 	}
 	if (*certFile == "") != (*keyFile == "") {
@@ -69,7 +77,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		}
 	}()
 
-	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version, TrustedProxies: proxies}
+	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version, TrustedProxies: proxies,
+		WriteRate: rate.Limit(*writeRate), WriteBurst: *writeBurst}
 	pages, err := ui.New(d.store, d.index)
 	if err != nil {
 		return err
