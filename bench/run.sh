@@ -69,7 +69,7 @@ serve() {
   token=$("$tmp/casebank" token create --data "$data" --role editor --name "bench-$$" 2>/dev/null)
   # The write limiter would measure itself on suggest-tags: lift it.
   "$tmp/casebank" serve --addr 127.0.0.1:18080 --data "$data" --write-rate 1000000 --write-burst 1000000 >"$tmp/serve.log" 2>&1 &
-  for _ in $(seq 300); do curl -sf 127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
+  for _ in $(seq 3000); do curl -sf 127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
   curl -s "127.0.0.1:18080/api/v1/search?kind=case&size=100&q=DeepSeek" | grep -o '"id":"[^"]*","kind":"case"' | cut -d'"' -f4 >"$tmp/ids"
   curl -s "127.0.0.1:18080/api/v1/search?kind=case&size=100&q=数据治理" | grep -o '"id":"[^"]*","kind":"case"' | cut -d'"' -f4 >>"$tmp/ids"
   echo '{"text":"某城商行依托DeepSeek大模型建设智能客服与信贷审批助手，并推进信创改造"}' >"$tmp/draft.json"
