@@ -28,7 +28,7 @@ var errClosed = errors.New("index: closed")
 
 // batchSize bounds the documents per bleve batch during rebuild and catch-up:
 // bigger batches mean fewer segments to merge.
-const batchSize = 2000
+var batchSize = 2000 // a variable so that tests can make batches small
 
 // Index is the bleve index of a store's cases.
 type Index struct {
@@ -333,17 +333,28 @@ func (ix *Index) catchUp(ctx context.Context) error {
 		}
 		batch := ix.bleve.NewBatch()
 		// put indexes a record's current state, or deletes it when it is gone.
+		// A bank's or the taxonomy's change may touch every case: the batch
+		// is applied every batchSize records, so memory stays bounded; the
+		// sequence goes in with the last one, and records applied before a
+		// crash are simply applied again.
 		put := func(id string, doc any, err error) error {
 			switch {
 			case corpus.ErrorCode(err) == corpus.ENOTFOUND:
 				batch.Delete(id)
-				return nil
 			case err != nil:
 				return err
+			default:
+				if err := batch.Index(id, doc); err != nil {
+					return fmt.Errorf("index: %s: %w", id, err)
+				}
 			}
-			if err := batch.Index(id, doc); err != nil {
-				return fmt.Errorf("index: %s: %w", id, err)
+			if batch.Size() < batchSize {
+				return nil
 			}
+			if err := ix.bleve.Batch(batch); err != nil {
+				return fmt.Errorf("index: apply changes after %d: %w", applied, err)
+			}
+			batch.Reset()
 			return nil
 		}
 		for id := range ids {

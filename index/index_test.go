@@ -320,6 +320,37 @@ func TestBankRenameReindexesItsCases(t *testing.T) {
 	}
 }
 
+// A taxonomy change re-indexes every case it labels, in batches of
+// batchSize: every case gets the new label, and the sequence is applied.
+func TestTaxonomyChangeReindexesInBatches(t *testing.T) {
+	defer func(n int) { batchSize = n }(batchSize)
+	batchSize = 7
+	store := corpustest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	tax, _ := store.Taxonomy()
+	for i := range tax.Themes {
+		if tax.Themes[i].Code == "ai" {
+			tax.Themes[i].ZH = "测试用智能标签"
+		}
+	}
+	if err := store.PutTaxonomy(ctx, tax, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := store.FindCases(ctx, corpus.Filter{corpus.FacetTheme: {"ai"}})
+	res := search(t, ix, Request{Text: "测试用智能标签", Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: MaxSize})
+	if len(want) <= batchSize || res.Total != uint64(len(want)) {
+		t.Fatalf("the new label finds %d cases, %d carry the theme", res.Total, len(want))
+	}
+	applied, _ := ix.AppliedSeq()
+	if last, _ := store.LastSeq(); applied != last {
+		t.Fatalf("applied %d of %d", applied, last)
+	}
+}
+
 func TestMappingVersionChangeRebuilds(t *testing.T) {
 	store := corpustest.MustOpenStore(t, true)
 	dir := t.TempDir()

@@ -78,9 +78,26 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Searchable before the command returns, like every other write.
+	// Searchable before the command returns, like every other write. After
+	// a large import one streamed rebuild beats replaying the log, which
+	// would index each case again for every bank the import created.
+	applied, err := d.index.AppliedSeq()
+	if err != nil {
+		return err
+	}
+	last, err := d.store.LastSeq()
+	if err != nil {
+		return err
+	}
+	if last-min(applied, last) > rebuildAfter {
+		return d.index.Rebuild(ctx)
+	}
 	return d.index.CatchUp(ctx)
 }
+
+// rebuildAfter is the import size, in changes, above which the index is
+// rebuilt rather than caught up.
+const rebuildAfter = 10000
 
 func printImport(w io.Writer, res *corpus.ImportResult) {
 	fmt.Fprintf(w, "%s %6s %7s %8s %10s\n", pad("source", 10), "found", "merged", "created", "unchanged")
