@@ -190,16 +190,7 @@ func (s *Server) deleteCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if version != 0 {
-		cur, err := s.Store.FindCaseByID(ctx, c.Param("id"))
-		if err != nil {
-			return err
-		}
-		if cur.Version != version {
-			return corpus.Errorf(corpus.ECONFLICT, "case %q is at version %d, not %d", cur.ID, cur.Version, version)
-		}
-	}
-	if err := s.Store.DeleteCase(ctx, c.Param("id"), Principal(c).Name); err != nil {
+	if err := s.Store.DeleteCase(ctx, c.Param("id"), version, Principal(c).Name); err != nil {
 		return err
 	}
 	s.settle(c)

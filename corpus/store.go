@@ -511,8 +511,10 @@ func (s *Store) updateCase(tx *bolt.Tx, c *Case, ifVersion int, by string, note 
 	return s.writeCase(tx, old, &cs, by, note)
 }
 
-// DeleteCase removes a case.
-func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
+// DeleteCase removes a case. ifVersion, when non-zero, must equal the
+// stored version; it is checked in the deleting transaction, so that a
+// delete never removes a version its caller did not see.
+func (s *Store) DeleteCase(ctx context.Context, id string, ifVersion int, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		cases := tx.Bucket(bucketCases)
 		if cases.Get([]byte(id)) == nil {
@@ -521,6 +523,9 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 		old, err := getCase(tx, id)
 		if err != nil {
 			return err
+		}
+		if ifVersion != 0 && ifVersion != old.Version {
+			return Errorf(ECONFLICT, "case %q is at version %d, not %d", id, old.Version, ifVersion)
 		}
 		if err := cases.Delete([]byte(id)); err != nil {
 			return fmt.Errorf("store: delete case %s: %w", id, err)
