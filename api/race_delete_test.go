@@ -15,7 +15,7 @@ import (
 // refused (409 for the stale delete, 404 for the update of a deleted case),
 // never both answered as successes.
 func TestStaleDeleteLosesToAConcurrentUpdate(t *testing.T) {
-	w := newWriteSite(t, func(s *api.Server) { s.WriteRate = rate.Inf })
+	w := newWriteSite(t, func(s *api.Server) { s.App.WriteRate = rate.Inf })
 	for n := range 30 { // before the fix, one in about five raced
 		id := fmt.Sprintf("race-%d", n)
 		if code := w.do(t, "POST", "/api/v1/cases", w.editor, newCaseJSON(id), nil); code != 201 {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -56,18 +57,21 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	// A JSONL export into a new directory gives back the same records, so
 	// nothing is seeded under it; report text merges into the curated
 	// cases, so a new directory gets them first.
-	d, err := openDataSeeding(ctx, df.dir, newLogger(c.stderr), !jsonl)
+	logger := newLogger(c.stderr)
+	d, err := openDataSeeding(ctx, df.dir, logger, !jsonl)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 
+	svc := app.New(d.store, d.index, logger)
 	opts := corpus.ImportOptions{By: *by, Progress: progressBar(c.stderr)}
 	var res *corpus.ImportResult
+	var w app.Searchable
 	if jsonl {
-		res, err = d.store.ImportJSONL(ctx, src, opts)
+		res, w, err = svc.ImportJSONL(ctx, src, opts)
 	} else {
-		res, err = d.store.ImportReport(ctx, in, opts)
+		res, w, err = svc.ImportReport(ctx, in, opts)
 	}
 	if opts.Progress != nil {
 		fmt.Fprintln(c.stderr)
@@ -79,7 +83,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	// Searchable before the command returns, like every other write.
-	return d.index.CatchUp(ctx)
+	return w.Behind
 }
 
 func printImport(w io.Writer, res *corpus.ImportResult) {

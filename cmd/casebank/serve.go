@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"casebank/api"
+	"casebank/corpus/app"
 	"casebank/ui"
 )
 
@@ -69,13 +70,14 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		}
 	}()
 
-	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version, TrustedProxies: proxies}
-	pages, err := ui.New(d.store, d.index)
+	// The API and the pages both call the one service; the API's error
+	// handler renders page errors with the pages' renderer.
+	svc := app.New(d.store, d.index, logger)
+	pages, err := ui.New(svc)
 	if err != nil {
 		return err
 	}
-	srv.PageError = pages.PageError
-	pages.API = srv
+	srv := &api.Server{App: svc, Logger: logger, Version: version, TrustedProxies: proxies, PageError: pages.PageError}
 	e := srv.Echo()
 	pages.Register(e)
 
