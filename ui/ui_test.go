@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"casebank/api"
 	"casebank/corpus"
@@ -528,5 +529,22 @@ func TestNewCaseIsOneWrite(t *testing.T) {
 	if len(hist) != 1 || hist[0].Op != corpus.HistCreate || hist[0].Decisions == nil ||
 		strings.Join(hist[0].Decisions.Accepted, ",") != "theme:xinchuang" || strings.Join(hist[0].Decisions.Rejected, ",") != "theme:green" {
 		t.Fatalf("history %+v, want one creation entry with the decisions", hist)
+	}
+}
+
+// Wrong tokens on the sign-in page count against the address's limit, as
+// the API's do; past it the page says when to try again (Retry-After).
+func TestSignInLimitSaysWhenToRetry(t *testing.T) {
+	at := time.Now() // stopped, so that no failure is given back meanwhile
+	ts, _ := newSite(t, func(s *api.Server) { s.App.Now = func() time.Time { return at } })
+	ck, field, _ := signinForm(t, ts, "/signin")
+	for i := range 11 {
+		res := signIn(t, ts, url.Values{"token": {"cb_guess"}, "signin_csrf": {field}}, "Cookie", "casebank_signin="+ck.Value)
+		switch {
+		case i < 10 && res.StatusCode != 401:
+			t.Fatalf("guess %d: %d, want 401", i, res.StatusCode)
+		case i == 10 && (res.StatusCode != 429 || res.Header.Get("Retry-After") == ""):
+			t.Fatalf("guess %d: %d, Retry-After %q; want 429 saying when", i, res.StatusCode, res.Header.Get("Retry-After"))
+		}
 	}
 }
