@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"casebank/api"
+	"casebank/corpus"
 	"casebank/corpus/app"
 	"casebank/index/indextest"
 )
@@ -117,7 +118,7 @@ func TestSearchFiltersEchoed(t *testing.T) {
 			t.Errorf("hit %s: %+v", h.ID, h.Bank)
 		}
 	}
-	if got := res.Query.Filters.BankTypes; len(got) != 2 {
+	if got := res.Query.Filters[corpus.FacetBankType]; len(got) != 2 {
 		t.Fatalf("filters echoed %+v", res.Query.Filters)
 	}
 }

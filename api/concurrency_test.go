@@ -93,7 +93,7 @@ func TestConcurrentReadersAndWriters(t *testing.T) {
 	if len(stored) != len(ids) {
 		t.Fatalf("%d of %d acknowledged cases are in the store", len(stored), len(ids))
 	}
-	res, err := w.index.Search(ctx, index.Request{Text: "并发测试", Size: index.MaxSize, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}})
+	res, err := w.index.Search(ctx, index.Request{Text: "并发测试", Size: index.MaxSize, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestConcurrentReadersAndWriters(t *testing.T) {
 		if uint64(page*index.MaxSize) >= res.Total {
 			break
 		}
-		res, _ = w.index.Search(ctx, index.Request{Text: "并发测试", Size: index.MaxSize, Page: page + 1, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}})
+		res, _ = w.index.Search(ctx, index.Request{Text: "并发测试", Size: index.MaxSize, Page: page + 1, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}})
 	}
 	for _, id := range ids {
 		if !slices.Contains(found, id) {

@@ -121,9 +121,9 @@ type BulkResult struct {
 
 // ApplyBulkTag runs a bulk tag change.
 func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkResult, error) {
-	if b.Kind != KindTheme && b.Kind != KindDimension {
+	if b.Kind != FacetTheme && b.Kind != FacetDimension {
 		return nil, &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + quoteShort(b.Kind),
-			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{KindTheme, KindDimension}}}}
+			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{FacetTheme, FacetDimension}}}}
 	}
 	if b.Action != "add" && b.Action != "remove" {
 		return nil, &Error{Code: EINVALID, Message: "unknown action " + quoteShort(b.Action),
@@ -147,7 +147,7 @@ func (s *Store) ApplyBulkTag(ctx context.Context, b BulkTag, by string) (*BulkRe
 		}
 		patch := TagPatch{}
 		lists := TagLists{}
-		if b.Kind == KindTheme {
+		if b.Kind == FacetTheme {
 			lists.Themes = []string{b.Code}
 		} else {
 			lists.Dimensions = []string{b.Code}
@@ -248,7 +248,7 @@ func (s *Store) ChangeCodebook(ctx context.Context, ch CodebookChange, by string
 		idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
 		unknown := func(field, code string) error {
 			return &Error{Code: ENOTFOUND, Message: "no theme " + quoteShort(code),
-				Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(KindTheme)}}}
+				Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(FacetTheme)}}}
 		}
 		var retag func(c *Case) bool // edits a case; reports whether it changed
 		switch ch.Op {

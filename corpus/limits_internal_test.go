@@ -46,7 +46,7 @@ func TestOversizedWritesAreRefusedOutsideTheWriteLock(t *testing.T) {
 			return err
 		}},
 		{"bulk", func() error {
-			_, err := s.ApplyBulkTag(ctx, BulkTag{IDs: huge, Kind: KindTheme, Code: "ai", Action: "add"}, "ed")
+			_, err := s.ApplyBulkTag(ctx, BulkTag{IDs: huge, Kind: FacetTheme, Code: "ai", Action: "add"}, "ed")
 			return err
 		}},
 		{"codebook", func() error {

@@ -273,10 +273,10 @@ func (s *Store) PutTaxonomy(ctx context.Context, t *Taxonomy, by string) error {
 	defer s.tax.Store(nil) // a reader may have cached the old one meanwhile
 	return s.db.Update(func(tx *bolt.Tx) error {
 		err := forEachCase(tx, func(c *Case) error {
-			if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
+			if u := t.unknownCodes(FacetDimension, c.Dimensions); len(u) > 0 {
 				return Errorf(ECONFLICT, "dimension %s is still used by case %s", quoteSome(u), c.ID)
 			}
-			if u := t.unknownCodes(KindTheme, c.Themes); len(u) > 0 {
+			if u := t.unknownCodes(FacetTheme, c.Themes); len(u) > 0 {
 				return Errorf(ECONFLICT, "theme %s is still used by case %s", quoteSome(u), c.ID)
 			}
 			return nil
@@ -645,29 +645,6 @@ func (s *Store) Seed(ctx context.Context, c *Corpus, by string) error {
 		}
 		return nil
 	})
-}
-
-// Matches reports whether c passes the filter.
-func (f Filter) Matches(c *Case) bool {
-	anyOf := func(want []string, have ...string) bool {
-		if len(want) == 0 {
-			return true
-		}
-		for _, w := range want {
-			for _, h := range have {
-				if w == h {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	yearOK := len(f.Years) == 0
-	for _, y := range f.Years {
-		yearOK = yearOK || y == c.Year
-	}
-	return yearOK && anyOf(f.Kinds, c.Kind) && anyOf(f.Dimensions, c.Dimensions...) && anyOf(f.Themes, c.Themes...) &&
-		anyOf(f.BankTypes, c.Bank.Type) && anyOf(f.Regions, c.Bank.Region) && anyOf(f.Banks, c.Bank.ID)
 }
 
 // Snapshot is every record together with the log sequence it reflects.

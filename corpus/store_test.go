@@ -225,7 +225,7 @@ func TestPutTaxonomyKeepsCodesInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := s.Taxonomy()
-	if !got.Has(corpus.KindTheme, "blockchain") {
+	if !got.Has(corpus.FacetTheme, "blockchain") {
 		t.Fatal("new theme not stored")
 	}
 }
@@ -236,7 +236,7 @@ func TestFilterMatchesORWithinANDAcross(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := corpus.Filter{BankTypes: []string{"private", "rural_commercial"}, Themes: []string{"ai", "xinchuang"}}
+	f := corpus.Filter{corpus.FacetBankType: {"private", "rural_commercial"}, corpus.FacetTheme: {"ai", "xinchuang"}}
 	got, err := s.FindCases(ctx, f)
 	if err != nil {
 		t.Fatal(err)

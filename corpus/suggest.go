@@ -113,12 +113,12 @@ func newTagModel(tax *Taxonomy, gloss *Glossary) *TagModel {
 func (m *TagModel) add(c *Case) {
 	tags := make([]string, 0, len(c.Dimensions)+len(c.Themes)+1)
 	for _, t := range c.Dimensions {
-		tags = append(tags, KindDimension+":"+t)
+		tags = append(tags, FacetDimension+":"+t)
 	}
 	for _, t := range c.Themes {
-		tags = append(tags, KindTheme+":"+t)
+		tags = append(tags, FacetTheme+":"+t)
 	}
-	tags = append(tags, KindBankType+":"+c.Bank.Type)
+	tags = append(tags, FacetBankType+":"+c.Bank.Type)
 	m.docs++
 	var nums []uint32
 	m.eachFeature(caseText(c), func(f string, english bool) {
@@ -247,7 +247,7 @@ func (m *TagModel) Suggest(d TagDraft, bank *Bank, exclude string) *Suggestions 
 	ex := m.cases[exclude]
 	out := &Suggestions{}
 	lower := strings.ToLower(d.Text)
-	for _, kind := range []string{KindDimension, KindTheme, KindBankType} {
+	for _, kind := range []string{FacetDimension, FacetTheme, FacetBankType} {
 		var list []TagSuggestion
 		for _, v := range m.tax.Values(kind) {
 			s := m.score(kind+":"+v.Code, feats, ex)
@@ -259,7 +259,7 @@ func (m *TagModel) Suggest(d TagDraft, bank *Bank, exclude string) *Suggestions 
 					s.Matched = append(s.Matched, name)
 				}
 			}
-			if len(s.Matched) > 0 && kind != KindDimension {
+			if len(s.Matched) > 0 && kind != FacetDimension {
 				s.Score = 1 - (1-s.Score)*codebookDamp
 				if s.Source == "corpus" && len(s.Evidence) == 0 {
 					s.Source = "codebook"
@@ -270,9 +270,9 @@ func (m *TagModel) Suggest(d TagDraft, bank *Bank, exclude string) *Suggestions 
 		}
 		sort.SliceStable(list, func(i, j int) bool { return list[i].Score > list[j].Score })
 		switch kind {
-		case KindDimension:
+		case FacetDimension:
 			out.Dimensions = list[:min(3, len(list))]
-		case KindTheme:
+		case FacetTheme:
 			for _, s := range list {
 				if s.Score >= ThemeThreshold {
 					out.Themes = append(out.Themes, s)
@@ -281,9 +281,9 @@ func (m *TagModel) Suggest(d TagDraft, bank *Bank, exclude string) *Suggestions 
 			if out.Themes == nil {
 				out.Themes = []TagSuggestion{}
 			}
-		case KindBankType:
+		case FacetBankType:
 			if bank != nil && bank.Type != "" {
-				v, _ := m.tax.Lookup(KindBankType, bank.Type)
+				v, _ := m.tax.Lookup(FacetBankType, bank.Type)
 				out.BankType = []TagSuggestion{{Kind: kind, Code: bank.Type, Label: Text{ZH: v.ZH, EN: v.EN}, Score: 1,
 					Evidence: []string{bank.Name}, Matched: []string{}, Source: "registry"}}
 			} else {

@@ -139,7 +139,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 
 	garbleSegments(t, dir, 0.7, 20000)
 	statuses, _ := searchTotals(t, ts.URL)
-	cases, _ := store.FindCases(ctx, corpus.Filter{Kinds: []string{corpus.KindCase}})
+	cases, _ := store.FindCases(ctx, corpus.Filter{corpus.FacetKind: {corpus.KindCase}})
 	for _, c := range cases[:30] {
 		res, err := http.Get(ts.URL + "/api/v1/cases/" + c.ID + "/similar")
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -317,7 +316,7 @@ func (ix *Index) catchUp(ctx context.Context) error {
 				// Bank names and tag labels are indexed with each case.
 				f := corpus.Filter{}
 				if ch.Op == corpus.OpBankPut {
-					f.Banks = []string{ch.ID}
+					f[corpus.FacetBank] = []string{ch.ID}
 				}
 				cases, err := ix.store.FindCases(ctx, f)
 				if err != nil {
@@ -390,24 +389,22 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 	// Bank types and regions are indexed with their aliases, which are
 	// synonyms (城市商业银行 = 城商行). Dimensions and themes get their labels
 	// only: their aliases are narrower terms (数字人 under AI), and indexing
-	// them would make every AI case match 数字人.
+	// them would make every AI case match 数字人. The facet table says which.
 	var tagsZH, tagsEN []string
-	addTags := func(withAliases bool, kind string, codes ...string) {
-		for _, code := range codes {
-			if v, ok := tax.Lookup(kind, code); ok {
+	for _, facet := range corpus.Facets {
+		if facet.Tags == corpus.NoTagText {
+			continue
+		}
+		for _, code := range facet.OfCase(c) {
+			if v, ok := tax.Lookup(facet.Name, code); ok {
 				tagsZH, tagsEN = append(tagsZH, v.ZH), append(tagsEN, v.EN)
-				if withAliases {
+				if facet.Tags == corpus.AliasesTagText {
 					tagsZH, tagsEN = append(tagsZH, v.AliasesZH...), append(tagsEN, v.AliasesEN...)
 				}
 			}
 		}
 	}
-	addTags(false, corpus.KindDimension, c.Dimensions...)
-	addTags(false, corpus.KindTheme, c.Themes...)
-	addTags(true, corpus.KindBankType, c.Bank.Type)
-	addTags(true, corpus.KindRegion, c.Bank.Region)
-	return map[string]any{
-		FacetKind: c.Kind,
+	doc := map[string]any{
 		// Fields with positions are clipped: a phrase search's cost grows
 		// with the square of a field's repeats (budget.go).
 		fieldTitleZH:   clip(c.Title.ZH, maxPositionalRunes),
@@ -424,48 +421,45 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 		fieldTagsZH:    strings.Join(tagsZH, "；"),
 		fieldNameKeys:  nameKeys(c.Products, c.Technologies),
 		fieldTagsEN:    strings.Join(tagsEN, "; "),
-		FacetDimension: c.Dimensions,
-		FacetBankType:  c.Bank.Type,
-		FacetTheme:     c.Themes,
-		FacetRegion:    c.Bank.Region,
-		FacetYear:      strconv.Itoa(c.Year),
-		FacetBank:      c.Bank.ID,
-		fieldFacets: facetTerms(c.ID, map[string][]string{FacetKind: {c.Kind}, FacetDimension: c.Dimensions, FacetBankType: {c.Bank.Type},
-			FacetTheme: c.Themes, FacetRegion: {c.Bank.Region}, FacetYear: {strconv.Itoa(c.Year)}, FacetBank: {c.Bank.ID}}),
 	}
+	addFacets(doc, c.ID, c, nil)
+	return doc
 }
 
 // policyDocument flattens a policy into the same fields as a case: its name
 // is the title, its points the summary, its issuer a name.
 func policyDocument(p *corpus.Policy) map[string]any {
-	return map[string]any{
-		FacetKind:      p.Kind,
+	doc := map[string]any{
 		fieldTitleZH:   p.Name,
 		fieldTitleEN:   p.NameEN,
 		fieldSummaryZH: p.Points.ZH,
 		fieldSummaryEN: p.Points.EN,
 		fieldNames:     p.Issuer,
-		FacetTheme:     p.Themes,
-		FacetRegion:    p.Region,
-		FacetYear:      strconv.Itoa(p.Year()),
-		fieldFacets: facetTerms(p.ID, map[string][]string{FacetKind: {p.Kind}, FacetTheme: p.Themes,
-			FacetRegion: {p.Region}, FacetYear: {strconv.Itoa(p.Year())}}),
 	}
+	addFacets(doc, p.ID, nil, p)
+	return doc
 }
 
 // facetSep joins a facet field and a code in fieldFacets.
 const facetSep = "\x1f"
 
-func facetTerms(id string, values map[string][]string) []string {
-	out := []string{idField + facetSep + id}
-	for _, field := range FacetFields {
-		for _, v := range values[field] {
+// addFacets adds a record's values of every facet: each in its keyword
+// field for filtering, and all of them in fieldFacets for counting.
+func addFacets(doc map[string]any, id string, c *corpus.Case, p *corpus.Policy) {
+	terms := []string{idField + facetSep + id}
+	for _, facet := range corpus.Facets {
+		vals := facet.Of(c, p)
+		if len(vals) == 0 {
+			continue
+		}
+		doc[facet.Name] = vals
+		for _, v := range vals {
 			if v != "" {
-				out = append(out, field+facetSep+v)
+				terms = append(terms, facet.Name+facetSep+v)
 			}
 		}
 	}
-	return out
+	doc[fieldFacets] = terms
 }
 
 // vocabulary returns the query-understanding vocabulary, building it from

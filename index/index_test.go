@@ -117,11 +117,11 @@ func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
 		}
 	}
 	for code, want := range types {
-		if got := facetCount(res, FacetBankType, code); got != want {
+		if got := facetCount(res, corpus.FacetBankType, code); got != want {
 			t.Errorf("bank_type %s count %d, want %d", code, got, want)
 		}
 	}
-	if got := facetCount(res, FacetTheme, "ai"); got != ai || ai < len(table14) {
+	if got := facetCount(res, corpus.FacetTheme, "ai"); got != ai || ai < len(table14) {
 		t.Errorf("theme ai count %d, want %d", got, ai)
 	}
 	if res.Query.Relaxed {
@@ -136,10 +136,10 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 
 	// The store's own filter is the reference.
 	for _, f := range []corpus.Filter{
-		{BankTypes: []string{"private", "rural_commercial"}},
-		{BankTypes: []string{"private", "rural_commercial"}, Regions: []string{"jiangsu", "sichuan"}},
-		{Themes: []string{"ai", "xinchuang"}, Dimensions: []string{"technology"}},
-		{Banks: []string{"jiangsu-bank"}, Kinds: []string{corpus.KindCase}},
+		{corpus.FacetBankType: {"private", "rural_commercial"}},
+		{corpus.FacetBankType: {"private", "rural_commercial"}, corpus.FacetRegion: {"jiangsu", "sichuan"}},
+		{corpus.FacetTheme: {"ai", "xinchuang"}, corpus.FacetDimension: {"technology"}},
+		{corpus.FacetBank: {"jiangsu-bank"}, corpus.FacetKind: {corpus.KindCase}},
 	} {
 		want, err := store.FindCases(ctx, f)
 		if err != nil {
@@ -158,7 +158,7 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 	}
 	// Labels typed in the query resolve to codes, like the parameters.
 	res := search(t, ix, Request{Text: "bank_type:民营银行 DeepSeek"})
-	if res.Total == 0 || !slices.Equal(res.Query.Filters.BankTypes, []string{"private"}) {
+	if res.Total == 0 || !slices.Equal(res.Query.Filters[corpus.FacetBankType], []string{"private"}) {
 		t.Fatalf("bank_type:民营银行 → %d hits, filters %+v", res.Total, res.Query.Filters)
 	}
 	for _, h := range res.Hits {
@@ -234,8 +234,8 @@ func TestBadInputIsInvalidNotInternal(t *testing.T) {
 		{Text: "\xff\xfe"},
 		{Text: "year:abc"},
 		{Text: "-theme:ai"},
-		{Filter: corpus.Filter{Themes: []string{"nonsense"}}},
-		{Filter: corpus.Filter{Banks: []string{"no-such-bank"}}},
+		{Filter: corpus.Filter{corpus.FacetTheme: {"nonsense"}}},
+		{Filter: corpus.Filter{corpus.FacetBank: {"no-such-bank"}}},
 		{Page: -1},
 		{Size: MaxSize + 1},
 		{Page: 100000, Size: 100},
@@ -325,7 +325,7 @@ func TestMappingVersionChangeRebuilds(t *testing.T) {
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
 	// A document only the old index has, and an old mapping version.
-	if err := ix.bleve.Index("ghost", map[string]any{FacetKind: "case", fieldTitleZH: "幽灵文档"}); err != nil {
+	if err := ix.bleve.Index("ghost", map[string]any{corpus.FacetKind: "case", fieldTitleZH: "幽灵文档"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.bleve.SetInternal(keyMappingVersion, []byte("0")); err != nil {
@@ -373,7 +373,7 @@ func TestParse(t *testing.T) {
 	if !slices.Equal(p.Terms, want) {
 		t.Fatalf("terms %+v, want %+v", p.Terms, want)
 	}
-	if !slices.Equal(p.Filters[FacetTheme], []string{"ai"}) {
+	if !slices.Equal(p.Filters[corpus.FacetTheme], []string{"ai"}) {
 		t.Fatalf("filters %+v", p.Filters)
 	}
 }
@@ -410,7 +410,7 @@ func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
 	if err := ix.bleve.get().DeleteInternal(keyStoreID); err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.bleve.Index("kept", map[string]any{FacetKind: "case", fieldTitleZH: "保留的文档"}); err != nil {
+	if err := ix.bleve.Index("kept", map[string]any{corpus.FacetKind: "case", fieldTitleZH: "保留的文档"}); err != nil {
 		t.Fatal(err)
 	}
 	ix.Close()

@@ -261,9 +261,9 @@ func (f caseForm) toCase() *corpus.Case {
 			continue
 		}
 		switch kind {
-		case corpus.KindTheme:
+		case corpus.FacetTheme:
 			c.Themes = append(c.Themes, code)
-		case corpus.KindDimension:
+		case corpus.FacetDimension:
 			c.Dimensions = append(c.Dimensions, code)
 		}
 	}

@@ -29,8 +29,8 @@ func (u *UI) bankPage(c echo.Context) error {
 	l := labels{tax, u.lang(c)}
 	b := p.Bank
 	return u.render(c, http.StatusOK, "bank", map[string]any{
-		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.KindBankType, b.Type),
-		"Region": l.of(corpus.KindRegion, b.Region), "Groups": dimensionGroups(l, p.Cases), "Peers": peerViews(l, p.Peers), "Count": len(p.Cases),
+		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.FacetBankType, b.Type),
+		"Region": l.of(corpus.FacetRegion, b.Region), "Groups": dimensionGroups(l, p.Cases), "Peers": peerViews(l, p.Peers), "Count": len(p.Cases),
 	})
 }
 
@@ -44,7 +44,7 @@ type caseGroup struct {
 func dimensionGroups(l labels, cases []*corpus.Case) []caseGroup {
 	var groups []caseGroup
 	for _, d := range l.tax.Dimensions {
-		g := caseGroup{Label: l.of(corpus.KindDimension, d.Code)}
+		g := caseGroup{Label: l.of(corpus.FacetDimension, d.Code)}
 		for _, cs := range cases {
 			if len(cs.Dimensions) > 0 && cs.Dimensions[0] == d.Code {
 				g.Cases = append(g.Cases, cs)
@@ -142,7 +142,7 @@ func heatmap(l labels, byDimensionBankType map[string]map[string]int) (cols []st
 		}
 	}
 	for _, d := range l.tax.Dimensions {
-		r := heatRow{Label: l.of(corpus.KindDimension, d.Code), URL: "/?dimension=" + d.Code}
+		r := heatRow{Label: l.of(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code}
 		for _, bt := range types {
 			n := count(d.Code, bt.Code)
 			r.Cells = append(r.Cells, heatCell{Count: n, URL: "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bt.Code}}.Encode(),
@@ -151,7 +151,7 @@ func heatmap(l labels, byDimensionBankType map[string]map[string]int) (cols []st
 		rows = append(rows, r)
 	}
 	for _, bt := range types {
-		cols = append(cols, l.of(corpus.KindBankType, bt.Code))
+		cols = append(cols, l.of(corpus.FacetBankType, bt.Code))
 	}
 	return cols, rows
 }
@@ -171,7 +171,7 @@ func themeBars(l labels, byTheme map[string]int) []themeBar {
 	var themes []themeBar
 	for _, t := range l.tax.Themes {
 		if n := byTheme[t.Code]; n > 0 {
-			themes = append(themes, themeBar{Label: l.of(corpus.KindTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
+			themes = append(themes, themeBar{Label: l.of(corpus.FacetTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
 		}
 	}
 	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })
@@ -203,7 +203,7 @@ func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
 		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(len(dims))
 		return cx + r*math.Cos(a), cy + r*math.Sin(a)
 	}
-	title := l.of(corpus.KindBankType, bankType)
+	title := l.of(corpus.FacetBankType, bankType)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<figure class="radar"><svg viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="r-%s"><title id="r-%s">%s %s</title>`,
 		size, size, bankType, bankType, html.EscapeString(title), html.EscapeString(tr(l.lang, "蜂巢模型指数", "honeycomb index")))
@@ -220,7 +220,7 @@ func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
 		lx, ly := point(i, rmax+22)
 		fmt.Fprintf(&b, `<line class="axis" x1="%.0f" y1="%.0f" x2="%.1f" y2="%.1f"/>`, cx, cy, x, y)
 		href := "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bankType}}.Encode()
-		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.of(corpus.KindDimension, d.Code)))
+		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.of(corpus.FacetDimension, d.Code)))
 	}
 	for k, y := range ys {
 		var pts []string

@@ -187,18 +187,12 @@ func tr(lang, zh, en string) string {
 }
 
 func (l labels) tags(c *corpus.Case) []string {
-	return append(labelsOf(l, corpus.KindDimension, c.Dimensions), labelsOf(l, corpus.KindTheme, c.Themes)...)
-}
-
-var facetNames = map[string]corpus.Text{
-	index.FacetKind: {ZH: "类型", EN: "Kind"}, index.FacetDimension: {ZH: "维度", EN: "Dimension"},
-	index.FacetBankType: {ZH: "银行类型", EN: "Bank type"}, index.FacetTheme: {ZH: "主题", EN: "Theme"},
-	index.FacetRegion: {ZH: "地区", EN: "Region"}, index.FacetYear: {ZH: "年份", EN: "Year"}, index.FacetBank: {ZH: "银行", EN: "Bank"},
+	return append(labelsOf(l, corpus.FacetDimension, c.Dimensions), labelsOf(l, corpus.FacetTheme, c.Themes)...)
 }
 
 func facetName(lang, field string) string {
-	if n, ok := facetNames[field]; ok {
-		return pick(lang, n)
+	if f, ok := corpus.FacetByName(field); ok {
+		return pick(lang, f.Label)
 	}
 	return field
 }
@@ -259,7 +253,7 @@ func (u *UI) searchPage(c echo.Context) error {
 	}
 	params := c.QueryParams()
 	var hidden []hiddenField
-	for _, k := range []string{"kind", "dimension", "bank_type", "theme", "region", "year", "bank", "noinfer", "infer"} {
+	for _, k := range append(corpus.FacetNames(), "noinfer", "infer") {
 		for _, v := range params[k] {
 			hidden = append(hidden, hiddenField{k, v})
 		}
@@ -308,14 +302,14 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 			p := h.Policy
 			title := corpus.Text{ZH: p.Name, EN: p.NameEN}
 			v.Hits = append(v.Hits, hitView{ID: p.ID, Policy: true, Title: title, Main: pick(l.lang, title), Alt: alt(l.lang, title),
-				BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.KindRegion, p.Region), Year: p.Year(),
+				BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.FacetRegion, p.Region), Year: p.Year(),
 				Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(l.lang, h.Highlights),
-				Tags: labelsOf(l, corpus.KindTheme, p.Themes)})
+				Tags: labelsOf(l, corpus.FacetTheme, p.Themes)})
 			continue
 		}
 		hv := hitView{ID: c.ID, Title: c.Title, Main: pick(l.lang, c.Title), Alt: alt(l.lang, c.Title),
 			BankName: pick(l.lang, corpus.Text{ZH: c.Bank.Name, EN: c.Bank.NameEN}), BankID: c.Bank.ID, Year: c.Year,
-			BankType: l.of(corpus.KindBankType, c.Bank.Type), Region: l.of(corpus.KindRegion, c.Bank.Region),
+			BankType: l.of(corpus.FacetBankType, c.Bank.Type), Region: l.of(corpus.FacetRegion, c.Bank.Region),
 			Source: strings.TrimSpace(c.Source.Section + " " + c.Source.Table), Tags: l.tags(c)}
 		hv.Evidence = evidence(l.lang, h.Highlights)
 		v.Hits = append(v.Hits, hv)
@@ -440,8 +434,8 @@ func (u *UI) casePage(c echo.Context) error {
 	}
 	return u.render(c, http.StatusOK, "case", map[string]any{
 		"Case": cs, "History": hist, "Tax": tax, "Similar": similarViews(l, sims), "Citation": citation,
-		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.KindBankType, cs.Bank.Type),
-		"Region": l.of(corpus.KindRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
+		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.FacetBankType, cs.Bank.Type),
+		"Region": l.of(corpus.FacetRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
 	})
 }
 
@@ -513,7 +507,7 @@ func (u *UI) setLang(c echo.Context) error {
 // the glossary's equivalents in the other language.
 func tries(l labels, res *index.Result, params url.Values) []tryLink {
 	var out []tryLink
-	for _, field := range []string{"dimension", "bank_type", "theme", "region", "year", "bank"} {
+	for _, field := range corpus.FacetNames() {
 		for _, v := range params[field] {
 			q := cloneValues(params)
 			q.Del("page")

@@ -156,7 +156,7 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 		w = f
 	}
 	if *query != "" {
-		res, err := d.index.Search(ctx, index.Request{Text: *query, Size: index.MaxSize, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}})
+		res, err := d.index.Search(ctx, index.Request{Text: *query, Size: index.MaxSize, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}})
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"casebank/api"
 	"casebank/corpus/app"
 	"casebank/ui"
@@ -29,6 +31,9 @@ type serveConfig struct {
 	tlsConfig *tls.Config // nil: plain http
 	level     slog.Level
 	data      dataFlags
+	// writeRate and writeBurst bound each token's writes.
+	writeRate  float64
+	writeBurst int
 }
 
 func (c *serveCommand) Run(ctx context.Context, args []string) error {
@@ -49,7 +54,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 			logger.Warn("tag suggester not trained", "err", err)
 		}
 	}()
-	handler, err := newHandler(d, logger, cfg.proxies)
+	handler, err := newHandler(d, logger, cfg)
 	if err != nil {
 		return err
 	}
@@ -90,6 +95,8 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")
 	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
 	fs.TextVar(&cfg.level, "log-level", slog.LevelInfo, "least level logged: debug (every request, reads too), info (writes, failures), warn, error")
+	fs.Float64Var(&cfg.writeRate, "write-rate", app.DefaultWriteRate, "writes a second each token may make (POST, PUT, PATCH, DELETE; 429 beyond)")
+	fs.IntVar(&cfg.writeBurst, "write-burst", app.DefaultWriteBurst, "writes each token may make at once before --write-rate applies")
 	cfg.data.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -99,6 +106,10 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(c.stderr, "serve takes no arguments, got %q\n", fs.Args())
+		return nil, errUsage
+	}
+	if cfg.writeRate <= 0 || cfg.writeBurst < 1 {
+		fmt.Fprintln(c.stderr, "serve: --write-rate must be above 0 and --write-burst at least 1")
 		return nil, errUsage
 	}
 	if (*certFile == "") != (*keyFile == "") {
@@ -117,13 +128,14 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 
 // newHandler wires the API and the pages to one application service; the
 // API's error handler renders page errors with the pages' renderer.
-func newHandler(d *data, logger *slog.Logger, proxies cidrList) (http.Handler, error) {
+func newHandler(d *data, logger *slog.Logger, cfg *serveConfig) (http.Handler, error) {
 	svc := app.New(d.store, d.index, logger)
+	svc.WriteRate, svc.WriteBurst = rate.Limit(cfg.writeRate), cfg.writeBurst
 	pages, err := ui.New(svc)
 	if err != nil {
 		return nil, err
 	}
-	srv := &api.Server{App: svc, Logger: logger, Version: version, TrustedProxies: proxies, PageError: pages.PageError}
+	srv := &api.Server{App: svc, Logger: logger, Version: version, TrustedProxies: cfg.proxies, PageError: pages.PageError}
 	e := srv.Echo()
 	pages.Register(e)
 	return e, nil

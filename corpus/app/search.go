@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -15,26 +14,15 @@ import (
 // pages both read theirs with it, so that a page URL and an API URL mean the
 // same search.
 func ParseSearch(qp url.Values) (index.Request, error) {
-	req := index.Request{
-		Text: qp.Get("q"),
-		Filter: corpus.Filter{
-			Kinds:      SplitValues(qp["kind"]),
-			Dimensions: SplitValues(qp["dimension"]),
-			BankTypes:  SplitValues(qp["bank_type"]),
-			Themes:     SplitValues(qp["theme"]),
-			Regions:    SplitValues(qp["region"]),
-			Banks:      SplitValues(qp["bank"]),
-		},
-	}
+	req := index.Request{Text: qp.Get("q"), Filter: corpus.Filter{}}
 	if len(qp["q"]) > 1 {
 		return req, corpus.Errorf(corpus.EINVALID, "give q once")
 	}
-	for _, y := range SplitValues(qp["year"]) {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < corpus.MinYear || n > corpus.MaxYear {
-			return req, corpus.Errorf(corpus.EINVALID, "year %q must be a year between %d and %d", y, corpus.MinYear, corpus.MaxYear)
+	// Each facet of the table is a parameter; index resolves and checks the values.
+	for _, facet := range corpus.Facets {
+		if vals := SplitValues(qp[facet.Name]); len(vals) > 0 {
+			req.Filter[facet.Name] = vals
 		}
-		req.Filter.Years = append(req.Filter.Years, n)
 	}
 	switch qp.Get("infer") {
 	case "", "true", "1":
@@ -44,11 +32,12 @@ func ParseSearch(qp url.Values) (index.Request, error) {
 		return req, corpus.Errorf(corpus.EINVALID, "infer must be true or false, not %q", qp.Get("infer"))
 	}
 	for _, f := range SplitValues(qp["noinfer"]) {
-		if !slices.Contains(index.FacetFields, f) {
+		facet, ok := corpus.FacetByName(f)
+		if !ok {
 			return req, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("noinfer: unknown field %q", f),
-				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: index.FacetFields}}}
+				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: corpus.FacetNames()}}}
 		}
-		req.NoInferFields = append(req.NoInferFields, f)
+		req.NoInferFields = append(req.NoInferFields, facet.Name)
 	}
 	var err error
 	if req.Page, err = IntParam(qp, "page"); err != nil {
