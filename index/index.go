@@ -36,9 +36,11 @@ type Index struct {
 	log   *slog.Logger
 	path  string
 
-	mu     sync.Mutex // serialises catch-up so that batches apply in log order
-	bleve  liveIndex
-	repair repairState
+	mu sync.Mutex // serialises catch-up so that batches apply in log order
+	// rebuilding lets one build at a time use the directory beside the index.
+	rebuilding sync.Mutex
+	bleve      liveIndex
+	repair     repairState
 
 	// vocab is the query-understanding vocabulary; nil until first needed
 	// and again after a change to banks, taxonomy or glossary.
@@ -265,6 +267,9 @@ func seqBytes(seq uint64) []byte {
 // Each batch carries its documents and the new applied sequence together, so
 // a crash leaves the index at a consistent point of the log.
 func (ix *Index) CatchUp(ctx context.Context) (err error) {
+	if rebuilt, err := ix.rebuildIfFarBehind(ctx); rebuilt {
+		return err
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	// bleve's segment code has panicked on a full disk (zapx: assignment to
@@ -285,6 +290,38 @@ func (ix *Index) CatchUp(ctx context.Context) (err error) {
 		return nil
 	}
 	return ix.catchUp(ctx)
+}
+
+// rebuildAfter is how many changes behind the store the index may be for a
+// catch-up; further behind (a large import), it is rebuilt instead.
+var rebuildAfter uint64 = 10000
+
+// rebuildIfFarBehind rebuilds the index beside the live one when it is more
+// than rebuildAfter changes behind: replaying a long log indexes a case once
+// for each change of it and of its bank, a build reads each record once, and
+// searches go on meanwhile. It reports whether it rebuilt.
+func (ix *Index) rebuildIfFarBehind(ctx context.Context) (bool, error) {
+	farBehind := func() bool {
+		if ix.bleve.get() == nil || ix.repair.damaged.Load() {
+			return false // closed, or the repair rebuilds it anyway
+		}
+		applied, err := ix.AppliedSeq()
+		if err != nil {
+			return false
+		}
+		last, err := ix.store.LastSeq()
+		return err == nil && last > applied+rebuildAfter
+	}
+	if !farBehind() {
+		return false, nil
+	}
+	ix.rebuilding.Lock()
+	defer ix.rebuilding.Unlock()
+	if !farBehind() { // another caller rebuilt it meanwhile
+		return false, nil
+	}
+	ix.log.Info("index far behind the store; rebuilding it beside the live one")
+	return true, ix.rebuildAndSwapLocked(ctx)
 }
 
 // catchUp is CatchUp with ix.mu held.

@@ -1,7 +1,10 @@
 package index
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -285,7 +288,7 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", "tester"); err != nil {
+	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", 0, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	ix = openAt(t, dir, store)
@@ -344,6 +347,41 @@ func TestTaxonomyChangeReindexesInBatches(t *testing.T) {
 	res := search(t, ix, Request{Text: "测试用智能标签", Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: MaxSize})
 	if len(want) <= batchSize || res.Total != uint64(len(want)) {
 		t.Fatalf("the new label finds %d cases, %d carry the theme", res.Total, len(want))
+	}
+	applied, _ := ix.AppliedSeq()
+	if last, _ := store.LastSeq(); applied != last {
+		t.Fatalf("applied %d of %d", applied, last)
+	}
+}
+
+// An index far behind its store (a large import) is rebuilt beside the live
+// one instead of replaying the log, and ends at the store's sequence.
+func TestFarBehindIndexIsRebuilt(t *testing.T) {
+	defer func(n uint64) { rebuildAfter = n }(rebuildAfter)
+	rebuildAfter = 5
+	store := corpustest.MustOpenStore(t, true)
+	var logs bytes.Buffer
+	ix, err := Open(ctx, t.TempDir(), store, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i := range 12 {
+		c, _ := store.FindCaseByID(ctx, "r2025-t1-4-chengdu-bank")
+		c.ID = fmt.Sprintf("far-behind-%d", i)
+		c.Title.ZH = "远远落后的测试案例"
+		if _, err := store.CreateCase(ctx, c, "ed"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "rebuilding it beside the live one") {
+		t.Fatalf("12 changes behind with rebuildAfter 5: not rebuilt; log:\n%s", logs.String())
+	}
+	if res := search(t, ix, Request{Text: "远远落后的测试案例"}); res.Total != 12 {
+		t.Fatalf("%d of the 12 new cases found", res.Total)
 	}
 	applied, _ := ix.AppliedSeq()
 	if last, _ := store.LastSeq(); applied != last {

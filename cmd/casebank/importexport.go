@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -56,18 +57,21 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	// A JSONL export into a new directory gives back the same records, so
 	// nothing is seeded under it; report text merges into the curated
 	// cases, so a new directory gets them first.
-	d, err := openDataSeeding(ctx, df.dir, newLogger(c.stderr), !jsonl)
+	logger := newLogger(c.stderr)
+	d, err := openDataSeeding(ctx, df.dir, logger, !jsonl)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 
+	svc := app.New(d.store, d.index, logger)
 	opts := corpus.ImportOptions{By: *by, Progress: progressBar(c.stderr)}
 	var res *corpus.ImportResult
+	var w app.Searchable
 	if jsonl {
-		res, err = d.store.ImportJSONL(ctx, src, opts)
+		res, w, err = svc.ImportJSONL(ctx, src, opts)
 	} else {
-		res, err = d.store.ImportReport(ctx, in, opts)
+		res, w, err = svc.ImportReport(ctx, in, opts)
 	}
 	if opts.Progress != nil {
 		fmt.Fprintln(c.stderr)
@@ -78,26 +82,10 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Searchable before the command returns, like every other write. After
-	// a large import one streamed rebuild beats replaying the log, which
-	// would index each case again for every bank the import created.
-	applied, err := d.index.AppliedSeq()
-	if err != nil {
-		return err
-	}
-	last, err := d.store.LastSeq()
-	if err != nil {
-		return err
-	}
-	if last-min(applied, last) > rebuildAfter {
-		return d.index.Rebuild(ctx)
-	}
-	return d.index.CatchUp(ctx)
+	// Searchable before the command returns, like every other write (a
+	// large import is indexed by a rebuild: see index.CatchUp).
+	return w.Behind
 }
-
-// rebuildAfter is the import size, in changes, above which the index is
-// rebuilt rather than caught up.
-const rebuildAfter = 10000
 
 func printImport(w io.Writer, res *corpus.ImportResult) {
 	fmt.Fprintf(w, "%s %6s %7s %8s %10s\n", pad("source", 10), "found", "merged", "created", "unchanged")
