@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -147,40 +148,42 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	w := c.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, finish, err := createOutput(*out, c.stdout)
+	if err != nil {
+		return err
 	}
+	svc := app.New(d.store, d.index, newLogger(io.Discard))
+	var ids []string // nil: every record
 	if *query != "" {
-		res, err := d.index.Search(ctx, index.Request{Text: *query, Size: index.MaxSize, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}})
-		if err != nil {
-			return err
+		// Every case the search matches, best first, not only a first page.
+		req := index.Request{Text: *query, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}}
+		if ids, err = svc.SearchIDs(ctx, req, math.MaxInt32); err != nil {
+			return finish(err)
 		}
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.Case.ID
+		if ids == nil {
+			ids = []string{}
 		}
-		if res.Total > uint64(len(ids)) {
-			fmt.Fprintf(c.stderr, "export: the search has %d cases; exporting the first %d\n", res.Total, len(ids))
-		}
-		cases, err := d.store.FindCasesByIDs(ctx, ids)
-		if err != nil {
-			return err
-		}
-		if *format == "csv" {
-			return corpus.ExportCasesCSV(w, cases)
-		}
-		return corpus.ExportCasesJSONL(w, cases)
 	}
-	if *format == "csv" {
-		return d.store.ExportCSV(ctx, w)
+	return finish(svc.Export(ctx, w, *format, ids))
+}
+
+// createOutput opens path for writing, or gives stdout when path is "".
+// finish closes the file and returns the first error: a full disk often
+// shows only when the file is closed.
+func createOutput(path string, stdout io.Writer) (io.Writer, func(error) error, error) {
+	if path == "" {
+		return stdout, func(err error) error { return err }, nil
 	}
-	return d.store.ExportJSONL(ctx, w)
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func(err error) error {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, nil
 }
 
 // pad fills s to width terminal columns; CJK characters take two.
