@@ -4,6 +4,8 @@
 #   bench/run.sh small      in-process, embedded corpus
 #   bench/run.sh large [N]  in-process, plus N generated cases (default 100000)
 #   bench/run.sh http       over HTTP, embedded corpus
+#   bench/run.sh serve [N]  over HTTP, N generated cases (default 100000): every
+#                           endpoint of the 100k table, the floor in the same run
 # BENCH_DIR=dir keeps the large corpus's data (casebank, FTS5, plain bleve)
 # there and reuses it on the next run; the build rows then say "(reused)".
 set -euo pipefail
@@ -48,10 +50,50 @@ http() {
   printf "| casebank mixed "; "$tmp/load" -url http://127.0.0.1:18080 -c 16 -d 10s -writes 0.05 -token "$(cat "$tmp/token")"
   echo "RSS of casebank serve after the mixed load: $(rss)"
 }
+# serve measures every endpoint through the real server on N generated cases,
+# with the floor server in the same run and the server's RSS after each row.
+serve() {
+  echo "## Over HTTP, $N generated cases"
+  (cd .. && go build -o "$tmp/casebank" ./cmd/casebank)
+  go build -o "$tmp/floor" ./floor
+  go build -o "$tmp/load" ./load
+  data="${BENCH_DIR:-$tmp}/serve-$N"
+  if [ ! -e "$data/casebank.db" ]; then
+    "$tmp/casebank" gen --n "$N" --seed 1 >"$tmp/gen.jsonl"
+    printf "import + index of %s generated cases: " "$N"
+    /usr/bin/time -f "%e s, peak RSS %M KiB" "$tmp/casebank" import --data "$data" "$tmp/gen.jsonl" 2>&1 >/dev/null | tail -1
+    rm -f "$tmp/gen.jsonl"
+  else
+    echo "data directory $data (reused)"
+  fi
+  token=$("$tmp/casebank" token create --data "$data" --role editor --name "bench-$$" 2>/dev/null)
+  # The write limiter would measure itself on suggest-tags: lift it.
+  "$tmp/casebank" serve --addr 127.0.0.1:18080 --data "$data" --write-rate 1000000 --write-burst 1000000 >"$tmp/serve.log" 2>&1 &
+  for _ in $(seq 3000); do curl -sf 127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
+  curl -s "127.0.0.1:18080/api/v1/search?kind=case&size=100&q=DeepSeek" | grep -o '"id":"[^"]*","kind":"case"' | cut -d'"' -f4 >"$tmp/ids"
+  curl -s "127.0.0.1:18080/api/v1/search?kind=case&size=100&q=数据治理" | grep -o '"id":"[^"]*","kind":"case"' | cut -d'"' -f4 >>"$tmp/ids"
+  echo '{"text":"某城商行依托DeepSeek大模型建设智能客服与信贷审批助手，并推进信创改造"}' >"$tmp/draft.json"
+  size=$(curl -s '127.0.0.1:18080/api/v1/search?q=DeepSeek' | wc -c)
+  "$tmp/floor" -addr 127.0.0.1:18081 -size "$size" >/dev/null &
+  sleep 1
+  echo "$(wc -l <"$tmp/ids") case ids; answer size: $size bytes; RSS of casebank serve after start: $(rss)"
+  echo "| endpoint | connections | requests/s | p50 | p99 | errors | RSS after |"; echo "|---|---|---|---|---|---|---|"
+  row() { local name="$1"; shift; printf "| %s " "$name"; "$tmp/load" "$@" -d 10s | tr -d '\n'; echo " $(rss) |"; }
+  row "floor" -url http://127.0.0.1:18081 -path / -c 16
+  row "search, every answer computed" -url http://127.0.0.1:18080 -c 16 -fresh
+  row "search, cached" -url http://127.0.0.1:18080 -c 16
+  row "case page /cases/{id}" -url http://127.0.0.1:18080 -path "/cases/{id}" -ids "$tmp/ids" -c 4
+  row "/api/v1/cases/{id}/similar" -url http://127.0.0.1:18080 -path "/api/v1/cases/{id}/similar" -ids "$tmp/ids" -c 4
+  row "/api/v1/stats" -url http://127.0.0.1:18080 -path /api/v1/stats -c 4
+  row "/stats" -url http://127.0.0.1:18080 -path /stats -c 4
+  row "POST /api/v1/suggest-tags" -url http://127.0.0.1:18080 -path /api/v1/suggest-tags -post "$tmp/draft.json" -token "$token" -c 4
+}
+
 case "$part" in
-  all) small; large; http ;;
+  all) small; large; http; serve ;;
+  serve) serve ;;
   small) small ;;
   large) large ;;
   http) http ;;
-  *) echo "usage: bench/run.sh [all|small|large [N]|http]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [all|small|large [N]|http|serve [N]]" >&2; exit 2 ;;
 esac

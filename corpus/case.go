@@ -1,7 +1,12 @@
 package corpus
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -108,41 +113,117 @@ const (
 	KindBank = "bank"
 )
 
-// Filter selects cases: values OR within a field, fields AND across.
-type Filter struct {
-	Kinds      []string `json:"kind,omitempty"`
-	Dimensions []string `json:"dimension,omitempty"`
-	BankTypes  []string `json:"bank_type,omitempty"`
-	Themes     []string `json:"theme,omitempty"`
-	Regions    []string `json:"region,omitempty"`
-	Years      []int    `json:"year,omitempty"`
-	Banks      []string `json:"bank,omitempty"`
-}
+// Filter selects records by facet: keys are facet names (Facets), values
+// are stored values (codes, bank ids, years as decimal text); values OR
+// within a facet, facets AND across. Its JSON writes year values as numbers.
+type Filter map[string][]string
 
 // IsEmpty reports whether the filter selects everything.
 func (f Filter) IsEmpty() bool {
-	return len(f.Kinds)+len(f.Dimensions)+len(f.BankTypes)+len(f.Themes)+len(f.Regions)+len(f.Years)+len(f.Banks) == 0
+	for _, vals := range f {
+		if len(vals) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // Matches reports whether c passes the filter.
 func (f Filter) Matches(c *Case) bool {
-	anyOf := func(want []string, have ...string) bool {
-		if len(want) == 0 {
-			return true
+	for _, facet := range Facets {
+		want := f[facet.Name]
+		if len(want) > 0 && !slices.ContainsFunc(facet.OfCase(c), func(v string) bool { return slices.Contains(want, v) }) {
+			return false
 		}
-		for _, w := range want {
-			for _, h := range have {
-				if w == h {
-					return true
-				}
+	}
+	return true
+}
+
+// Clone copies the filter, so that adding to the copy leaves f as it was.
+func (f Filter) Clone() Filter {
+	out := make(Filter, len(f))
+	for k, v := range f {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}
+
+// Add adds a value to a facet unless it is there already.
+func (f Filter) Add(facet, value string) {
+	if !slices.Contains(f[facet], value) {
+		f[facet] = append(f[facet], value)
+	}
+}
+
+// MarshalJSON writes the facets in table order, year values as numbers.
+func (f Filter) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for _, facet := range Facets {
+		vals := f[facet.Name]
+		if len(vals) == 0 {
+			continue
+		}
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		key, _ := json.Marshal(facet.Name)
+		b.Write(key)
+		b.WriteByte(':')
+		var v []byte
+		var err error
+		if facet.Values == YearValues {
+			years := make([]json.Number, len(vals))
+			for i, y := range vals {
+				years[i] = json.Number(y)
 			}
+			v, err = json.Marshal(years)
+		} else {
+			v, err = json.Marshal(vals)
 		}
-		return false
+		if err != nil {
+			return nil, err
+		}
+		b.Write(v)
 	}
-	yearOK := len(f.Years) == 0
-	for _, y := range f.Years {
-		yearOK = yearOK || y == c.Year
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads facets by name or alias; a year may be a number or
+// text. An unknown facet is an error, as an unknown field is elsewhere.
+func (f *Filter) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
 	}
-	return yearOK && anyOf(f.Kinds, c.Kind) && anyOf(f.Dimensions, c.Dimensions...) && anyOf(f.Themes, c.Themes...) &&
-		anyOf(f.BankTypes, c.Bank.Type) && anyOf(f.Regions, c.Bank.Region) && anyOf(f.Banks, c.Bank.ID)
+	out := Filter{}
+	for name, msg := range raw {
+		facet, ok := FacetByName(name)
+		if !ok {
+			return fmt.Errorf("unknown filter %q; filters are %s", name, strings.Join(FacetNames(), ", "))
+		}
+		if facet.Values == YearValues {
+			var years []json.Number
+			if err := json.Unmarshal(msg, &years); err != nil {
+				return fmt.Errorf("filter %s: %w", name, err)
+			}
+			for _, y := range years {
+				if _, err := strconv.Atoi(string(y)); err != nil {
+					return fmt.Errorf("filter %s: %q is not a year", name, y)
+				}
+				out.Add(facet.Name, string(y))
+			}
+			continue
+		}
+		var vals []string
+		if err := json.Unmarshal(msg, &vals); err != nil {
+			return fmt.Errorf("filter %s: %w", name, err)
+		}
+		for _, v := range vals {
+			out.Add(facet.Name, v)
+		}
+	}
+	*f = out
+	return nil
 }

@@ -75,9 +75,9 @@ type BulkTag struct {
 // Check checks a bulk change before it takes the write lock: its kind and
 // action, that it names cases, and its limits.
 func (b BulkTag) Check() error {
-	if b.Kind != KindTheme && b.Kind != KindDimension {
+	if b.Kind != FacetTheme && b.Kind != FacetDimension {
 		return &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + QuoteShort(b.Kind),
-			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{KindTheme, KindDimension}}}}
+			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{FacetTheme, FacetDimension}}}}
 	}
 	if b.Action != "add" && b.Action != "remove" {
 		return &Error{Code: EINVALID, Message: "unknown action " + QuoteShort(b.Action),
@@ -121,7 +121,7 @@ func (b BulkTag) Validate(t *Taxonomy) error {
 func (b BulkTag) Patch() TagPatch {
 	patch := TagPatch{}
 	lists := TagLists{}
-	if b.Kind == KindTheme {
+	if b.Kind == FacetTheme {
 		lists.Themes = []string{b.Code}
 	} else {
 		lists.Dimensions = []string{b.Code}
@@ -193,7 +193,7 @@ func (ch CodebookChange) Apply(t *Taxonomy) (retag func(c *Case) bool, err error
 	idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
 	unknown := func(field, code string) error {
 		return &Error{Code: ENOTFOUND, Message: "no theme " + QuoteShort(code),
-			Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(KindTheme)}}}
+			Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(FacetTheme)}}}
 	}
 	switch ch.Op {
 	case "add":

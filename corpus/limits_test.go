@@ -78,7 +78,7 @@ func TestSeedFitsLimits(t *testing.T) {
 		source(p.Source)
 	}
 	tax := corpus.DefaultTaxonomy()
-	for _, kind := range corpus.TaxonomyKinds {
+	for _, kind := range corpus.TaxonomyLists {
 		vals := tax.Values(kind)
 		sizes = append(sizes, size{kind + " values", len(vals), corpus.MaxTaxonomyValues})
 		for _, v := range vals {

@@ -54,11 +54,11 @@ func (p *Policy) Validate(t *Taxonomy) error {
 	if !datePattern.MatchString(p.Date) {
 		bad("date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
 	}
-	if !t.Has(KindRegion, p.Region) {
-		bad("region", "unknown region "+QuoteShort(p.Region), t.Codes(KindRegion)...)
+	if !t.Has(FacetRegion, p.Region) {
+		bad("region", "unknown region "+QuoteShort(p.Region), t.Codes(FacetRegion)...)
 	}
-	if u := unknownIf(themesOK, t, KindTheme, p.Themes); len(u) > 0 {
-		bad("themes", "unknown theme "+quoteSome(u), t.Codes(KindTheme)...)
+	if u := unknownIf(themesOK, t, FacetTheme, p.Themes); len(u) > 0 {
+		bad("themes", "unknown theme "+quoteSome(u), t.Codes(FacetTheme)...)
 	}
 	return l.err("policy")
 }

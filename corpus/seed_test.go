@@ -51,7 +51,7 @@ func TestDefaultCorpusIsValid(t *testing.T) {
 			t.Errorf("case %s: bank %s not in banks.jsonl", cs.ID, cs.Bank.ID)
 			continue
 		}
-		if !tax.Has(corpus.KindBankType, b.Type) {
+		if !tax.Has(corpus.FacetBankType, b.Type) {
 			t.Errorf("case %s: bank type %q", cs.ID, b.Type)
 		}
 		if cs.Source.Report != corpus.ReportTitle || cs.Source.Year != 2025 || cs.Source.Section == "" {

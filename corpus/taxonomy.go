@@ -6,16 +6,16 @@ import (
 	"slices"
 )
 
-// Taxonomy kinds: the facet fields whose values are codes.
-const (
-	KindDimension = "dimension"
-	KindBankType  = "bank_type"
-	KindTheme     = "theme"
-	KindRegion    = "region"
-)
+// TaxonomyLists names the taxonomy's lists (the coded facets) in display order.
+var TaxonomyLists = codedFacetNames()
 
-// TaxonomyKinds lists the taxonomy kinds in display order.
-var TaxonomyKinds = []string{KindDimension, KindBankType, KindTheme, KindRegion}
+func codedFacetNames() []string {
+	var names []string
+	for _, f := range CodedFacets() {
+		names = append(names, f.Name)
+	}
+	return names
+}
 
 // Value is one taxonomy entry: a stable code, labels and aliases in both languages.
 type Value struct {
@@ -35,17 +35,10 @@ type Taxonomy struct {
 	Regions    []Value `json:"regions"`
 }
 
-// Values returns the entries of one kind, nil for an unknown kind.
+// Values returns the entries of one list (a coded facet), nil for any other name.
 func (t *Taxonomy) Values(kind string) []Value {
-	switch kind {
-	case KindDimension:
-		return t.Dimensions
-	case KindBankType:
-		return t.BankTypes
-	case KindTheme:
-		return t.Themes
-	case KindRegion:
-		return t.Regions
+	if f, ok := FacetByName(kind); ok && f.Vocabulary != nil {
+		return *f.Vocabulary(t)
 	}
 	return nil
 }
@@ -79,9 +72,10 @@ func (t *Taxonomy) Has(kind, code string) bool {
 // Validate checks that every kind has entries and that codes are unique and
 // labelled. Its errors name the field at fault ("themes[3].code").
 func (t *Taxonomy) Validate() error {
-	for _, kind := range TaxonomyKinds {
+	for _, kind := range TaxonomyLists {
 		vals := t.Values(kind)
-		list := kindField[kind]
+		facet, _ := FacetByName(kind)
+		list := facet.List
 		invalid := func(field, format string, args ...any) error {
 			msg := fmt.Sprintf(format, args...)
 			return &Error{Code: EINVALID, Message: "taxonomy: " + field + ": " + msg, Fields: []FieldError{{Field: field, Message: msg}}}
@@ -121,9 +115,6 @@ func (t *Taxonomy) Validate() error {
 	return nil
 }
 
-// kindField is each kind's list as the taxonomy's JSON names it.
-var kindField = map[string]string{KindDimension: "dimensions", KindBankType: "bank_types", KindTheme: "themes", KindRegion: "regions"}
-
 func codePattern(s string) bool {
 	if s == "" {
 		return false
@@ -151,10 +142,10 @@ func DefaultTaxonomy() *Taxonomy {
 // Keeps returns a conflict error naming a dimension or theme of c that t
 // lacks: a taxonomy may not drop codes that a case still uses.
 func (t *Taxonomy) Keeps(c *Case) error {
-	if u := t.unknownCodes(KindDimension, c.Dimensions); len(u) > 0 {
+	if u := t.unknownCodes(FacetDimension, c.Dimensions); len(u) > 0 {
 		return Errorf(ECONFLICT, "dimension %s is still used by case %s", quoteSome(u), c.ID)
 	}
-	if u := t.unknownCodes(KindTheme, c.Themes); len(u) > 0 {
+	if u := t.unknownCodes(FacetTheme, c.Themes); len(u) > 0 {
 		return Errorf(ECONFLICT, "theme %s is still used by case %s", quoteSome(u), c.ID)
 	}
 	return nil
@@ -196,5 +187,9 @@ func (t *Taxonomy) Clone() *Taxonomy {
 		}
 		return out
 	}
-	return &Taxonomy{Dimensions: cp(t.Dimensions), BankTypes: cp(t.BankTypes), Themes: cp(t.Themes), Regions: cp(t.Regions)}
+	out := &Taxonomy{}
+	for _, f := range CodedFacets() {
+		*f.Vocabulary(out) = cp(*f.Vocabulary(t))
+	}
+	return out
 }

@@ -84,14 +84,14 @@ func (c *Case) Validate(t *Taxonomy) error {
 		bad("body", "needs a body or a summary")
 	}
 	if len(c.Dimensions) == 0 {
-		bad("dimensions", "needs at least one dimension", t.Codes(KindDimension)...)
+		bad("dimensions", "needs at least one dimension", t.Codes(FacetDimension)...)
 	}
 	// Lists over their limit are not looked up: the limit bounds the work.
-	if u := unknownIf(dimsOK, t, KindDimension, c.Dimensions); len(u) > 0 {
-		bad("dimensions", "unknown dimension "+quoteSome(u), t.Codes(KindDimension)...)
+	if u := unknownIf(dimsOK, t, FacetDimension, c.Dimensions); len(u) > 0 {
+		bad("dimensions", "unknown dimension "+quoteSome(u), t.Codes(FacetDimension)...)
 	}
-	if u := unknownIf(themesOK, t, KindTheme, c.Themes); len(u) > 0 {
-		bad("themes", "unknown theme "+quoteSome(u), t.Codes(KindTheme)...)
+	if u := unknownIf(themesOK, t, FacetTheme, c.Themes); len(u) > 0 {
+		bad("themes", "unknown theme "+quoteSome(u), t.Codes(FacetTheme)...)
 	}
 	return l.err("case")
 }
@@ -176,11 +176,11 @@ func (b *Bank) Validate(t *Taxonomy) error {
 	if strings.TrimSpace(b.Name) == "" {
 		bad("bank.name", "a bank needs a name (an anonymised bank: its description)")
 	}
-	if !t.Has(KindBankType, b.Type) {
-		bad("bank.type", "unknown bank type "+QuoteShort(b.Type), t.Codes(KindBankType)...)
+	if !t.Has(FacetBankType, b.Type) {
+		bad("bank.type", "unknown bank type "+QuoteShort(b.Type), t.Codes(FacetBankType)...)
 	}
-	if !t.Has(KindRegion, b.Region) {
-		bad("bank.region", "unknown region "+QuoteShort(b.Region), t.Codes(KindRegion)...)
+	if !t.Has(FacetRegion, b.Region) {
+		bad("bank.region", "unknown region "+QuoteShort(b.Region), t.Codes(FacetRegion)...)
 	}
 	return l.err("bank")
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"casebank/corpus"
 )
 
 // resultCache keeps the answers to recent searches. Its keys carry the
@@ -45,15 +47,11 @@ func cacheKey(gen uint64, req Request, page, size int) string {
 	}
 	str(strconv.FormatUint(gen, 10))
 	str(req.Text)
-	f := req.Filter
-	for _, l := range [][]string{f.Kinds, f.Dimensions, f.BankTypes, f.Themes, f.Regions, f.Banks, req.NoInferFields} {
-		list(l)
+	// Every facet of the table, in its order, so none can be forgotten.
+	for _, facet := range corpus.Facets {
+		list(req.Filter[facet.Name])
 	}
-	years := make([]string, len(f.Years))
-	for i, y := range f.Years {
-		years[i] = strconv.Itoa(y)
-	}
-	list(years)
+	list(req.NoInferFields)
 	str(strconv.Itoa(page))
 	str(strconv.Itoa(size))
 	str(strconv.FormatBool(req.NoInfer))

@@ -56,14 +56,14 @@ func (ix *Index) CountCases(ctx context.Context) (*CaseCounts, error) {
 			dims = dims[:0]
 			for _, n := range vals {
 				switch code := v.codes[n]; v.fields[n] {
-				case FacetBankType:
+				case corpus.FacetBankType:
 					bankType = code
 					out.ByBankType[code]++
-				case FacetBank:
+				case corpus.FacetBank:
 					out.ByBank[code]++
-				case FacetTheme:
+				case corpus.FacetTheme:
 					out.ByTheme[code]++
-				case FacetDimension:
+				case corpus.FacetDimension:
 					dims = append(dims, code)
 				}
 			}
@@ -82,7 +82,7 @@ func (ix *Index) CountCases(ctx context.Context) (*CaseCounts, error) {
 // BankCases returns a bank's cases in id order, found through the index
 // rather than by reading every case of the store.
 func (ix *Index) BankCases(ctx context.Context, bankID string) ([]*corpus.Case, error) {
-	ids, _, err := ix.MatchIDs(ctx, Request{Filter: corpus.Filter{Banks: []string{bankID}}}, math.MaxInt32)
+	ids, _, err := ix.MatchIDs(ctx, Request{Filter: corpus.Filter{corpus.FacetBank: {bankID}}}, math.MaxInt32)
 	if err != nil {
 		return nil, err
 	}

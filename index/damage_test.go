@@ -19,6 +19,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
 )
@@ -115,7 +116,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	freshTS := httptest.NewServer((&api.Server{Store: store, Index: fresh, Logger: slog.New(slog.DiscardHandler)}).Echo())
+	freshTS := httptest.NewServer((&api.Server{App: app.New(store, fresh, slog.New(slog.DiscardHandler)), Logger: slog.New(slog.DiscardHandler)}).Echo())
 	_, want := searchTotals(t, freshTS.URL)
 	freshTS.Close()
 	fresh.Close()
@@ -133,12 +134,12 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	releaseRepair := func() { once.Do(func() { close(release) }) }
 	defer releaseRepair() // before ix.Close, which waits for the repair
 	index.SetBeforeSwap(ix, func() { close(held); <-release })
-	ts := httptest.NewServer((&api.Server{Store: store, Index: ix, Logger: logger, Version: "test"}).Echo())
+	ts := httptest.NewServer((&api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "test"}).Echo())
 	defer ts.Close()
 
 	garbleSegments(t, dir, 0.7, 20000)
 	statuses, _ := searchTotals(t, ts.URL)
-	cases, _ := store.FindCases(ctx, corpus.Filter{Kinds: []string{corpus.KindCase}})
+	cases, _ := store.FindCases(ctx, corpus.Filter{corpus.FacetKind: {corpus.KindCase}})
 	for _, c := range cases[:30] {
 		res, err := http.Get(ts.URL + "/api/v1/cases/" + c.ID + "/similar")
 		if err != nil {

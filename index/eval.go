@@ -155,7 +155,7 @@ func ndcgRecall(top []string, judged map[string]int) (float64, float64) {
 // query understanding on, cases only.
 func (ix *Index) Ranker() Ranker {
 	return func(ctx context.Context, q string) ([]string, []string, error) {
-		res, err := ix.Search(ctx, Request{Text: q, Size: 10, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}})
+		res, err := ix.Search(ctx, Request{Text: q, Size: 10, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -380,7 +380,7 @@ func unscoredTerms(field string, codes []string) query.Query {
 
 func kindOf(v *view, vals []uint32) string {
 	for _, n := range vals {
-		if v.fields[n] == FacetKind {
+		if v.fields[n] == corpus.FacetKind {
 			return v.codes[n]
 		}
 	}
@@ -403,7 +403,7 @@ func groupCounts(v *view, counts []int) map[string][]valueCount {
 			}
 			return fc[i].code < fc[j].code
 		})
-		if size := facetSizes[field]; len(fc) > size {
+		if size := facetSize(field); len(fc) > size {
 			out[field] = fc[:size]
 		}
 	}

@@ -34,7 +34,7 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 	}
 	for i, c := range gen[:40] {
 		if i%2 == 0 {
-			if err := store.DeleteCase(ctx, c.ID, "t"); err != nil {
+			if err := store.DeleteCase(ctx, c.ID, 0, "t"); err != nil {
 				t.Fatal(err)
 			}
 			continue
@@ -58,19 +58,19 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 	}
 	var records []record
 	for _, c := range snap.Cases {
-		records = append(records, record{c.ID, map[string][]string{FacetKind: {c.Kind}, FacetDimension: c.Dimensions,
-			FacetBankType: {c.Bank.Type}, FacetTheme: c.Themes, FacetRegion: {c.Bank.Region}, FacetYear: {strconv.Itoa(c.Year)}, FacetBank: {c.Bank.ID}}})
+		records = append(records, record{c.ID, map[string][]string{corpus.FacetKind: {c.Kind}, corpus.FacetDimension: c.Dimensions,
+			corpus.FacetBankType: {c.Bank.Type}, corpus.FacetTheme: c.Themes, corpus.FacetRegion: {c.Bank.Region}, corpus.FacetYear: {strconv.Itoa(c.Year)}, corpus.FacetBank: {c.Bank.ID}}})
 	}
 	for _, p := range snap.Policies {
-		records = append(records, record{p.ID, map[string][]string{FacetKind: {p.Kind}, FacetTheme: p.Themes,
-			FacetRegion: {p.Region}, FacetYear: {strconv.Itoa(p.Year())}}})
+		records = append(records, record{p.ID, map[string][]string{corpus.FacetKind: {p.Kind}, corpus.FacetTheme: p.Themes,
+			corpus.FacetRegion: {p.Region}, corpus.FacetYear: {strconv.Itoa(p.Year())}}})
 	}
 	for _, f := range []corpus.Filter{
 		{},
-		{BankTypes: []string{"city_commercial", "rural_commercial"}, Themes: []string{"ai"}},
-		{Themes: []string{"ai", "xinchuang"}, Regions: []string{"jiangsu", "sichuan"}, Years: []int{2025}},
-		{Kinds: []string{corpus.KindPolicy}},
-		{Dimensions: []string{"technology"}, BankTypes: []string{"city_commercial"}},
+		{corpus.FacetBankType: {"city_commercial", "rural_commercial"}, corpus.FacetTheme: {"ai"}},
+		{corpus.FacetTheme: {"ai", "xinchuang"}, corpus.FacetRegion: {"jiangsu", "sichuan"}, corpus.FacetYear: {"2025"}},
+		{corpus.FacetKind: {corpus.KindPolicy}},
+		{corpus.FacetDimension: {"technology"}, corpus.FacetBankType: {"city_commercial"}},
 	} {
 		res := search(t, ix, Request{Filter: f, Size: MaxSize})
 		for _, h := range res.Hits {
@@ -78,7 +78,7 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 				t.Fatalf("%+v: score %v", f, h.Score)
 			}
 		}
-		selected := filterTerms(f)
+		selected := f
 		passes := func(r record, skip string) bool {
 			for field, codes := range selected {
 				if field != skip && !slices.ContainsFunc(r.values[field], func(v string) bool { return slices.Contains(codes, v) }) {
@@ -96,7 +96,7 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 		if res.Total != want || want == 0 {
 			t.Errorf("%+v: total %d, the store has %d", f, res.Total, want)
 		}
-		for _, field := range FacetFields {
+		for _, field := range corpus.FacetNames() {
 			skip := ""
 			if len(selected[field]) > 0 {
 				skip = field // counted without its own filter
@@ -110,15 +110,15 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 				}
 			}
 			for code, n := range counts {
-				if got := facetCount(res, field, code); got != n && len(counts) <= facetSizes[field] {
+				if got := facetCount(res, field, code); got != n && len(counts) <= facetSize(field) {
 					t.Errorf("%+v: %s=%s counted %d, the store has %d", f, field, code, got, n)
 				}
 			}
 		}
 	}
 	// Equal scores (no text) order by id, so that pages do not overlap.
-	p1 := search(t, ix, Request{Filter: corpus.Filter{Themes: []string{"ai"}}, Page: 1, Size: 20})
-	p2 := search(t, ix, Request{Filter: corpus.Filter{Themes: []string{"ai"}}, Page: 2, Size: 20})
+	p1 := search(t, ix, Request{Filter: corpus.Filter{corpus.FacetTheme: {"ai"}}, Page: 1, Size: 20})
+	p2 := search(t, ix, Request{Filter: corpus.Filter{corpus.FacetTheme: {"ai"}}, Page: 2, Size: 20})
 	ids := append(hitIDs(p1), hitIDs(p2)...)
 	if len(ids) != 40 || !slices.IsSorted(ids) {
 		t.Errorf("two pages of equal scores are not in id order: %v", ids)
@@ -132,7 +132,7 @@ func TestMatchIDsFollowsThePages(t *testing.T) {
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	for _, q := range []string{"", "DeepSeek", "城商行 数字化"} {
-		res := search(t, ix, Request{Text: q, Filter: corpus.Filter{Kinds: []string{corpus.KindCase}}, Size: MaxSize})
+		res := search(t, ix, Request{Text: q, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: MaxSize})
 		ids, total, err := ix.MatchIDs(ctx, Request{Text: q}, 5)
 		if err != nil {
 			t.Fatal(err)
@@ -183,7 +183,7 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 	if _, err := store.CreateCase(ctx, bolttest.NewCase("counted", "jiangsu-bank", "计数", "计数正文"), "t"); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.DeleteCase(ctx, "r2025-t1-4-jiangsu-bank", "t"); err != nil {
+	if err := store.DeleteCase(ctx, "r2025-t1-4-jiangsu-bank", 0, "t"); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.CatchUp(ctx); err != nil {
@@ -202,7 +202,7 @@ func TestBankCasesMatchTheStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := store.FindCases(ctx, corpus.Filter{Banks: []string{bank}})
+		want, _ := store.FindCases(ctx, corpus.Filter{corpus.FacetBank: {bank}})
 		var g, w []string
 		for _, c := range got {
 			g = append(g, c.ID)

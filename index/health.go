@@ -373,6 +373,14 @@ func (ix *Index) markDamaged(reason error) {
 // rebuildAndSwap builds a new index beside the damaged one, then, holding
 // ix.mu for a moment, puts it in its place and catches it up.
 func (ix *Index) rebuildAndSwap(ctx context.Context) error {
+	ix.rebuilding.Lock()
+	defer ix.rebuilding.Unlock()
+	return ix.rebuildAndSwapLocked(ctx)
+}
+
+// rebuildAndSwapLocked is rebuildAndSwap with ix.rebuilding held: one build
+// at a time uses the directory beside the index.
+func (ix *Index) rebuildAndSwapLocked(ctx context.Context) error {
 	start := time.Now()
 	tmp := ix.path + ".rebuild"
 	b, err := ix.build(ctx, tmp)

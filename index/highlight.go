@@ -80,7 +80,7 @@ func newMarker(p *searchPlan) *marker {
 		}
 	}
 	for _, in := range p.inferred {
-		if in.Field == FacetTheme || in.Field == FacetDimension {
+		if in.Field == corpus.FacetTheme || in.Field == corpus.FacetDimension {
 			words = append(words, in.Words)
 		}
 	}

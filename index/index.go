@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,7 +29,7 @@ var errClosed = errors.New("index: closed")
 
 // batchSize bounds the documents per bleve batch during rebuild and catch-up:
 // bigger batches mean fewer segments to merge.
-const batchSize = 2000
+var batchSize = 2000 // a variable so that tests can make batches small
 
 // Index is the bleve index of a store's cases.
 type Index struct {
@@ -38,9 +37,11 @@ type Index struct {
 	log   *slog.Logger
 	path  string
 
-	mu     sync.Mutex // serialises catch-up so that batches apply in log order
-	bleve  liveIndex
-	repair repairState
+	mu sync.Mutex // serialises catch-up so that batches apply in log order
+	// rebuilding lets one build at a time use the directory beside the index.
+	rebuilding sync.Mutex
+	bleve      liveIndex
+	repair     repairState
 
 	// vocab is the query-understanding vocabulary; nil until first needed
 	// and again after a change to banks, taxonomy or glossary.
@@ -267,6 +268,9 @@ func seqBytes(seq uint64) []byte {
 // Each batch carries its documents and the new applied sequence together, so
 // a crash leaves the index at a consistent point of the log.
 func (ix *Index) CatchUp(ctx context.Context) (err error) {
+	if rebuilt, err := ix.rebuildIfFarBehind(ctx); rebuilt {
+		return err
+	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	// bleve's segment code has panicked on a full disk (zapx: assignment to
@@ -287,6 +291,38 @@ func (ix *Index) CatchUp(ctx context.Context) (err error) {
 		return nil
 	}
 	return ix.catchUp(ctx)
+}
+
+// rebuildAfter is how many changes behind the store the index may be for a
+// catch-up; further behind (a large import), it is rebuilt instead.
+var rebuildAfter uint64 = 10000
+
+// rebuildIfFarBehind rebuilds the index beside the live one when it is more
+// than rebuildAfter changes behind: replaying a long log indexes a case once
+// for each change of it and of its bank, a build reads each record once, and
+// searches go on meanwhile. It reports whether it rebuilt.
+func (ix *Index) rebuildIfFarBehind(ctx context.Context) (bool, error) {
+	farBehind := func() bool {
+		if ix.bleve.get() == nil || ix.repair.damaged.Load() {
+			return false // closed, or the repair rebuilds it anyway
+		}
+		applied, err := ix.AppliedSeq()
+		if err != nil {
+			return false
+		}
+		last, err := ix.store.LastSeq()
+		return err == nil && last > applied+rebuildAfter
+	}
+	if !farBehind() {
+		return false, nil
+	}
+	ix.rebuilding.Lock()
+	defer ix.rebuilding.Unlock()
+	if !farBehind() { // another caller rebuilt it meanwhile
+		return false, nil
+	}
+	ix.log.Info("index far behind the store; rebuilding it beside the live one")
+	return true, ix.rebuildAndSwapLocked(ctx)
 }
 
 // catchUp is CatchUp with ix.mu held.
@@ -318,7 +354,7 @@ func (ix *Index) catchUp(ctx context.Context) error {
 				// Bank names and tag labels are indexed with each case.
 				f := corpus.Filter{}
 				if ch.Op == corpus.OpBankPut {
-					f.Banks = []string{ch.ID}
+					f[corpus.FacetBank] = []string{ch.ID}
 				}
 				cases, err := ix.store.FindCases(ctx, f)
 				if err != nil {
@@ -335,17 +371,28 @@ func (ix *Index) catchUp(ctx context.Context) error {
 		}
 		batch := ix.bleve.NewBatch()
 		// put indexes a record's current state, or deletes it when it is gone.
+		// A bank's or the taxonomy's change may touch every case: the batch
+		// is applied every batchSize records, so memory stays bounded; the
+		// sequence goes in with the last one, and records applied before a
+		// crash are simply applied again.
 		put := func(id string, doc any, err error) error {
 			switch {
 			case corpus.ErrorCode(err) == corpus.ENOTFOUND:
 				batch.Delete(id)
-				return nil
 			case err != nil:
 				return err
+			default:
+				if err := batch.Index(id, doc); err != nil {
+					return fmt.Errorf("index: %s: %w", id, err)
+				}
 			}
-			if err := batch.Index(id, doc); err != nil {
-				return fmt.Errorf("index: %s: %w", id, err)
+			if batch.Size() < batchSize {
+				return nil
 			}
+			if err := ix.bleve.Batch(batch); err != nil {
+				return fmt.Errorf("index: apply changes after %d: %w", applied, err)
+			}
+			batch.Reset()
 			return nil
 		}
 		for id := range ids {
@@ -391,24 +438,22 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 	// Bank types and regions are indexed with their aliases, which are
 	// synonyms (城市商业银行 = 城商行). Dimensions and themes get their labels
 	// only: their aliases are narrower terms (数字人 under AI), and indexing
-	// them would make every AI case match 数字人.
+	// them would make every AI case match 数字人. The facet table says which.
 	var tagsZH, tagsEN []string
-	addTags := func(withAliases bool, kind string, codes ...string) {
-		for _, code := range codes {
-			if v, ok := tax.Lookup(kind, code); ok {
+	for _, facet := range corpus.Facets {
+		if facet.Tags == corpus.NoTagText {
+			continue
+		}
+		for _, code := range facet.OfCase(c) {
+			if v, ok := tax.Lookup(facet.Name, code); ok {
 				tagsZH, tagsEN = append(tagsZH, v.ZH), append(tagsEN, v.EN)
-				if withAliases {
+				if facet.Tags == corpus.AliasesTagText {
 					tagsZH, tagsEN = append(tagsZH, v.AliasesZH...), append(tagsEN, v.AliasesEN...)
 				}
 			}
 		}
 	}
-	addTags(false, corpus.KindDimension, c.Dimensions...)
-	addTags(false, corpus.KindTheme, c.Themes...)
-	addTags(true, corpus.KindBankType, c.Bank.Type)
-	addTags(true, corpus.KindRegion, c.Bank.Region)
-	return map[string]any{
-		FacetKind: c.Kind,
+	doc := map[string]any{
 		// Fields with positions are clipped: a phrase search's cost grows
 		// with the square of a field's repeats (budget.go).
 		fieldTitleZH:   clip(c.Title.ZH, maxPositionalRunes),
@@ -425,48 +470,45 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) map[string]any {
 		fieldTagsZH:    strings.Join(tagsZH, "；"),
 		fieldNameKeys:  nameKeys(c.Products, c.Technologies),
 		fieldTagsEN:    strings.Join(tagsEN, "; "),
-		FacetDimension: c.Dimensions,
-		FacetBankType:  c.Bank.Type,
-		FacetTheme:     c.Themes,
-		FacetRegion:    c.Bank.Region,
-		FacetYear:      strconv.Itoa(c.Year),
-		FacetBank:      c.Bank.ID,
-		fieldFacets: facetTerms(c.ID, map[string][]string{FacetKind: {c.Kind}, FacetDimension: c.Dimensions, FacetBankType: {c.Bank.Type},
-			FacetTheme: c.Themes, FacetRegion: {c.Bank.Region}, FacetYear: {strconv.Itoa(c.Year)}, FacetBank: {c.Bank.ID}}),
 	}
+	addFacets(doc, c.ID, c, nil)
+	return doc
 }
 
 // policyDocument flattens a policy into the same fields as a case: its name
 // is the title, its points the summary, its issuer a name.
 func policyDocument(p *corpus.Policy) map[string]any {
-	return map[string]any{
-		FacetKind:      p.Kind,
+	doc := map[string]any{
 		fieldTitleZH:   p.Name,
 		fieldTitleEN:   p.NameEN,
 		fieldSummaryZH: p.Points.ZH,
 		fieldSummaryEN: p.Points.EN,
 		fieldNames:     p.Issuer,
-		FacetTheme:     p.Themes,
-		FacetRegion:    p.Region,
-		FacetYear:      strconv.Itoa(p.Year()),
-		fieldFacets: facetTerms(p.ID, map[string][]string{FacetKind: {p.Kind}, FacetTheme: p.Themes,
-			FacetRegion: {p.Region}, FacetYear: {strconv.Itoa(p.Year())}}),
 	}
+	addFacets(doc, p.ID, nil, p)
+	return doc
 }
 
 // facetSep joins a facet field and a code in fieldFacets.
 const facetSep = "\x1f"
 
-func facetTerms(id string, values map[string][]string) []string {
-	out := []string{idField + facetSep + id}
-	for _, field := range FacetFields {
-		for _, v := range values[field] {
+// addFacets adds a record's values of every facet: each in its keyword
+// field for filtering, and all of them in fieldFacets for counting.
+func addFacets(doc map[string]any, id string, c *corpus.Case, p *corpus.Policy) {
+	terms := []string{idField + facetSep + id}
+	for _, facet := range corpus.Facets {
+		vals := facet.Of(c, p)
+		if len(vals) == 0 {
+			continue
+		}
+		doc[facet.Name] = vals
+		for _, v := range vals {
 			if v != "" {
-				out = append(out, field+facetSep+v)
+				terms = append(terms, facet.Name+facetSep+v)
 			}
 		}
 	}
-	return out
+	doc[fieldFacets] = terms
 }
 
 // vocabulary returns the query-understanding vocabulary, building it from

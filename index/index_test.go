@@ -1,7 +1,10 @@
 package index
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -118,11 +121,11 @@ func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
 		}
 	}
 	for code, want := range types {
-		if got := facetCount(res, FacetBankType, code); got != want {
+		if got := facetCount(res, corpus.FacetBankType, code); got != want {
 			t.Errorf("bank_type %s count %d, want %d", code, got, want)
 		}
 	}
-	if got := facetCount(res, FacetTheme, "ai"); got != ai || ai < len(table14) {
+	if got := facetCount(res, corpus.FacetTheme, "ai"); got != ai || ai < len(table14) {
 		t.Errorf("theme ai count %d, want %d", got, ai)
 	}
 	if res.Query.Relaxed {
@@ -137,10 +140,10 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 
 	// The store's own filter is the reference.
 	for _, f := range []corpus.Filter{
-		{BankTypes: []string{"private", "rural_commercial"}},
-		{BankTypes: []string{"private", "rural_commercial"}, Regions: []string{"jiangsu", "sichuan"}},
-		{Themes: []string{"ai", "xinchuang"}, Dimensions: []string{"technology"}},
-		{Banks: []string{"jiangsu-bank"}, Kinds: []string{corpus.KindCase}},
+		{corpus.FacetBankType: {"private", "rural_commercial"}},
+		{corpus.FacetBankType: {"private", "rural_commercial"}, corpus.FacetRegion: {"jiangsu", "sichuan"}},
+		{corpus.FacetTheme: {"ai", "xinchuang"}, corpus.FacetDimension: {"technology"}},
+		{corpus.FacetBank: {"jiangsu-bank"}, corpus.FacetKind: {corpus.KindCase}},
 	} {
 		want, err := store.FindCases(ctx, f)
 		if err != nil {
@@ -159,7 +162,7 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 	}
 	// Labels typed in the query resolve to codes, like the parameters.
 	res := search(t, ix, Request{Text: "bank_type:民营银行 DeepSeek"})
-	if res.Total == 0 || !slices.Equal(res.Query.Filters.BankTypes, []string{"private"}) {
+	if res.Total == 0 || !slices.Equal(res.Query.Filters[corpus.FacetBankType], []string{"private"}) {
 		t.Fatalf("bank_type:民营银行 → %d hits, filters %+v", res.Total, res.Query.Filters)
 	}
 	for _, h := range res.Hits {
@@ -235,8 +238,8 @@ func TestBadInputIsInvalidNotInternal(t *testing.T) {
 		{Text: "\xff\xfe"},
 		{Text: "year:abc"},
 		{Text: "-theme:ai"},
-		{Filter: corpus.Filter{Themes: []string{"nonsense"}}},
-		{Filter: corpus.Filter{Banks: []string{"no-such-bank"}}},
+		{Filter: corpus.Filter{corpus.FacetTheme: {"nonsense"}}},
+		{Filter: corpus.Filter{corpus.FacetBank: {"no-such-bank"}}},
 		{Page: -1},
 		{Size: MaxSize + 1},
 		{Page: 100000, Size: 100},
@@ -286,7 +289,7 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", "tester"); err != nil {
+	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", 0, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	ix = openAt(t, dir, store)
@@ -321,12 +324,78 @@ func TestBankRenameReindexesItsCases(t *testing.T) {
 	}
 }
 
+// A taxonomy change re-indexes every case it labels, in batches of
+// batchSize: every case gets the new label, and the sequence is applied.
+func TestTaxonomyChangeReindexesInBatches(t *testing.T) {
+	defer func(n int) { batchSize = n }(batchSize)
+	batchSize = 7
+	store := bolttest.MustOpenStore(t, true)
+	ix := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	tax, _ := store.Taxonomy()
+	for i := range tax.Themes {
+		if tax.Themes[i].Code == "ai" {
+			tax.Themes[i].ZH = "测试用智能标签"
+		}
+	}
+	if err := store.PutTaxonomy(ctx, tax, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := store.FindCases(ctx, corpus.Filter{corpus.FacetTheme: {"ai"}})
+	res := search(t, ix, Request{Text: "测试用智能标签", Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: MaxSize})
+	if len(want) <= batchSize || res.Total != uint64(len(want)) {
+		t.Fatalf("the new label finds %d cases, %d carry the theme", res.Total, len(want))
+	}
+	applied, _ := ix.AppliedSeq()
+	if last, _ := store.LastSeq(); applied != last {
+		t.Fatalf("applied %d of %d", applied, last)
+	}
+}
+
+// An index far behind its store (a large import) is rebuilt beside the live
+// one instead of replaying the log, and ends at the store's sequence.
+func TestFarBehindIndexIsRebuilt(t *testing.T) {
+	defer func(n uint64) { rebuildAfter = n }(rebuildAfter)
+	rebuildAfter = 5
+	store := bolttest.MustOpenStore(t, true)
+	var logs bytes.Buffer
+	ix, err := Open(ctx, t.TempDir(), store, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i := range 12 {
+		c, _ := store.FindCaseByID(ctx, "r2025-t1-4-chengdu-bank")
+		c.ID = fmt.Sprintf("far-behind-%d", i)
+		c.Title.ZH = "远远落后的测试案例"
+		if _, err := store.CreateCase(ctx, c, "ed"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "rebuilding it beside the live one") {
+		t.Fatalf("12 changes behind with rebuildAfter 5: not rebuilt; log:\n%s", logs.String())
+	}
+	if res := search(t, ix, Request{Text: "远远落后的测试案例"}); res.Total != 12 {
+		t.Fatalf("%d of the 12 new cases found", res.Total)
+	}
+	applied, _ := ix.AppliedSeq()
+	if last, _ := store.LastSeq(); applied != last {
+		t.Fatalf("applied %d of %d", applied, last)
+	}
+}
+
 func TestMappingVersionChangeRebuilds(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
 	// A document only the old index has, and an old mapping version.
-	if err := ix.bleve.Index("ghost", map[string]any{FacetKind: "case", fieldTitleZH: "幽灵文档"}); err != nil {
+	if err := ix.bleve.Index("ghost", map[string]any{corpus.FacetKind: "case", fieldTitleZH: "幽灵文档"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.bleve.SetInternal(keyMappingVersion, []byte("0")); err != nil {
@@ -374,7 +443,7 @@ func TestParse(t *testing.T) {
 	if !slices.Equal(p.Terms, want) {
 		t.Fatalf("terms %+v, want %+v", p.Terms, want)
 	}
-	if !slices.Equal(p.Filters[FacetTheme], []string{"ai"}) {
+	if !slices.Equal(p.Filters[corpus.FacetTheme], []string{"ai"}) {
 		t.Fatalf("filters %+v", p.Filters)
 	}
 }
@@ -411,7 +480,7 @@ func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
 	if err := ix.bleve.get().DeleteInternal(keyStoreID); err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.bleve.Index("kept", map[string]any{FacetKind: "case", fieldTitleZH: "保留的文档"}); err != nil {
+	if err := ix.bleve.Index("kept", map[string]any{corpus.FacetKind: "case", fieldTitleZH: "保留的文档"}); err != nil {
 		t.Fatal(err)
 	}
 	ix.Close()

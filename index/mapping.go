@@ -1,6 +1,10 @@
 package index
 
 import (
+	"strings"
+
+	"casebank/corpus"
+
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -8,8 +12,9 @@ import (
 )
 
 // MappingVersion changes whenever the mapping or the document shape changes;
-// an index built with another version is rebuilt on open.
-const MappingVersion = "14"
+// an index built with another version is rebuilt on open. The facet table's
+// names are part of it, so a new facet rebuilds the index by itself.
+var MappingVersion = "15/" + strings.Join(corpus.FacetNames(), ",")
 
 // Document field names.
 const (
@@ -30,18 +35,7 @@ const (
 	// fieldFacets holds every facet value of a record as "field\x1fcode",
 	// in doc values: one field to visit per hit instead of seven.
 	fieldFacets = "facets"
-
-	FacetKind      = "kind"
-	FacetDimension = "dimension"
-	FacetBankType  = "bank_type"
-	FacetTheme     = "theme"
-	FacetRegion    = "region"
-	FacetYear      = "year"
-	FacetBank      = "bank"
 )
-
-// FacetFields lists the keyword fields that searches facet on, in display order.
-var FacetFields = []string{FacetKind, FacetDimension, FacetBankType, FacetTheme, FacetRegion, FacetYear, FacetBank}
 
 // textField describes a searched text field: its analyzer and its weight.
 type textField struct {
@@ -81,12 +75,13 @@ func buildMapping() mapping.IndexMapping {
 		fm.Store, fm.IncludeTermVectors = false, f.phrases
 		doc.AddFieldMappingsAt(f.name, fm)
 	}
-	for _, name := range FacetFields {
+	for _, facet := range corpus.Facets {
+		name := facet.Name
 		fm := mapping.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		// Only the kind is stored: hits need it to know where to read the record.
 		// Counting reads fieldFacets; these fields only filter.
-		fm.Store, fm.IncludeTermVectors, fm.IncludeInAll = name == FacetKind, false, false
+		fm.Store, fm.IncludeTermVectors, fm.IncludeInAll = name == corpus.FacetKind, false, false
 		fm.DocValues = false
 		doc.AddFieldMappingsAt(name, fm)
 	}

@@ -39,7 +39,7 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 			plain = append(plain, t)
 		}
 	}
-	explicit := filterTerms(f)
+	explicit := f
 	var text []string
 	units := v.understand(plain).units
 	// A Chinese run cut into several pieces ("个体深信贷" → 个体 + 深 + 信贷) is
@@ -79,11 +79,11 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 				text = append(text, u.words)
 			default:
 				in := Inferred{Field: m.field, Code: m.code, Label: m.label, Words: u.words, Applied: true}
-				if members := corpus.RegionMembers(m.code); m.field == FacetRegion && members != nil {
+				if members := corpus.RegionMembers(m.code); m.field == corpus.FacetRegion && members != nil {
 					in.Covers = append([]string{m.code}, members...)
 				}
 				p.addInferred(in)
-				if m.field == FacetTheme || m.field == FacetDimension {
+				if m.field == corpus.FacetTheme || m.field == corpus.FacetDimension {
 					// The words still rank: a case that says 信创 beats one only tagged so.
 					// Bigrams without positions: ranking needs no phrase, and a
 					// theme's words are in thousands of records.
@@ -138,32 +138,13 @@ func (p *searchPlan) dropInferred() {
 
 // allFilters merges explicit and applied inferred filters, for marking facets selected.
 func (p *searchPlan) allFilters() corpus.Filter {
-	f := p.filter
+	f := p.filter.Clone()
 	for _, in := range p.inferred {
-		if !in.Applied {
-			continue
-		}
-		switch in.Field {
-		case FacetBankType:
-			f.BankTypes = appendNew(f.BankTypes, in.Code)
-		case FacetRegion:
-			f.Regions = appendNew(f.Regions, in.Code)
-		case FacetTheme:
-			f.Themes = appendNew(f.Themes, in.Code)
-		case FacetBank:
-			f.Banks = appendNew(f.Banks, in.Code)
-		case FacetDimension:
-			f.Dimensions = appendNew(f.Dimensions, in.Code)
+		if in.Applied {
+			f.Add(in.Field, in.Code)
 		}
 	}
 	return f
-}
-
-func appendNew(xs []string, x string) []string {
-	if slices.Contains(xs, x) {
-		return xs
-	}
-	return append(slices.Clone(xs), x)
 }
 
 // query builds the bleve query for the text. Strict: every text unit and
@@ -208,10 +189,9 @@ func (p *searchPlan) query(relaxed bool) query.Query {
 // inferred filter on its own (a region covers its provinces).
 func (p *searchPlan) clauses() []clause {
 	var out []clause
-	explicit := filterTerms(p.filter)
-	for _, field := range FacetFields {
-		if values := explicit[field]; len(values) > 0 {
-			out = append(out, clause{field: field, codes: values})
+	for _, facet := range corpus.Facets {
+		if values := p.filter[facet.Name]; len(values) > 0 {
+			out = append(out, clause{field: facet.Name, codes: values})
 		}
 	}
 	for _, in := range p.inferred {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,11 +42,17 @@ var textScopes = map[string][]string{
 	"pattern": {fieldPattern},
 }
 
-// filterAliases maps the field names users may type to facet fields.
-var filterAliases = map[string]string{
-	"dimension": FacetDimension, "dim": FacetDimension,
-	"bank_type": FacetBankType, "type": FacetBankType,
-	"theme": FacetTheme, "region": FacetRegion, "year": FacetYear, "bank": FacetBank,
+// typableFields lists the names a query may use before ':', for its error.
+func typableFields() string {
+	var names []string
+	for _, f := range corpus.Facets {
+		names = append(names, f.Name)
+	}
+	for name := range textScopes {
+		names = append(names, name)
+	}
+	slices.Sort(names[len(corpus.Facets):])
+	return strings.Join(names, ", ")
 }
 
 // Parse splits q into terms: words, "quoted phrases", -exclusions and
@@ -85,10 +92,10 @@ func Parse(q string) (*Parsed, error) {
 		}
 		if j > i && j < len(rs) && rs[j] == ':' {
 			name := strings.ToLower(string(rs[i:j]))
-			_, isFilter := filterAliases[name]
+			_, isFilter := corpus.FacetByName(name)
 			_, isText := textScopes[name]
 			if !isFilter && !isText {
-				return nil, corpus.Errorf(corpus.EINVALID, "unknown field %q before ':'; fields are dimension, bank_type, theme, region, year, bank, title, summary, body, outcome, product, pattern", name)
+				return nil, corpus.Errorf(corpus.EINVALID, "unknown field %q before ':'; fields are %s", name, typableFields())
 			}
 			t.Field = name
 			i = j + 1
@@ -119,11 +126,11 @@ func Parse(q string) (*Parsed, error) {
 		if t.Text == "" {
 			continue
 		}
-		if f, ok := filterAliases[t.Field]; ok && !t.Negate {
-			p.Filters[f] = append(p.Filters[f], t.Text)
+		if f, ok := corpus.FacetByName(t.Field); ok && !t.Negate {
+			p.Filters[f.Name] = append(p.Filters[f.Name], t.Text)
 			continue
 		}
-		if _, ok := filterAliases[t.Field]; ok {
+		if _, ok := corpus.FacetByName(t.Field); ok {
 			return nil, corpus.Errorf(corpus.EINVALID, "excluding a %s (-%s:) is not supported; filter on the values you want instead", t.Field, t.Field)
 		}
 		p.Terms = append(p.Terms, t)

@@ -81,8 +81,11 @@ type FacetValue struct {
 	Selected bool        `json:"selected"`
 }
 
-// facetSizes bounds the values returned per facet.
-var facetSizes = map[string]int{FacetKind: 5, FacetDimension: 10, FacetBankType: 20, FacetTheme: 50, FacetRegion: 50, FacetYear: 30, FacetBank: 200}
+// facetSize bounds the values returned for a facet.
+func facetSize(field string) int {
+	facet, _ := corpus.FacetByName(field)
+	return facet.Size
+}
 
 // Search runs req. Bad syntax, unknown filter codes and bad paging are
 // EINVALID errors; nothing a user types turns into an internal error.
@@ -186,7 +189,8 @@ func (ix *Index) MatchIDs(ctx context.Context, req Request, limit int) ([]string
 	if err != nil {
 		return nil, 0, err
 	}
-	req.Filter.Kinds = []string{corpus.KindCase}
+	req.Filter = req.Filter.Clone()
+	req.Filter[corpus.FacetKind] = []string{corpus.KindCase}
 	filter, err := resolveFilter(voc, req.Filter, parsed.Filters)
 	if err != nil {
 		return nil, 0, err
@@ -224,97 +228,62 @@ func termQuery(t Term) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-func filterTerms(f corpus.Filter) map[string][]string {
-	out := map[string][]string{}
-	add := func(field string, vals []string) {
-		if len(vals) > 0 {
-			out[field] = vals
-		}
-	}
-	add(FacetKind, f.Kinds)
-	add(FacetDimension, f.Dimensions)
-	add(FacetBankType, f.BankTypes)
-	add(FacetTheme, f.Themes)
-	add(FacetRegion, f.Regions)
-	add(FacetBank, f.Banks)
-	years := make([]string, len(f.Years))
-	for i, y := range f.Years {
-		years[i] = strconv.Itoa(y)
-	}
-	add(FacetYear, years)
-	return out
-}
-
 // resolveFilter merges the request's filters with field:value terms typed in
-// the query, turning labels and bank names into codes and refusing unknowns.
+// the query, turning labels and bank names into stored values and refusing
+// unknowns, facet by facet as the table says.
 func resolveFilter(v *vocabulary, f corpus.Filter, typed map[string][]string) (corpus.Filter, error) {
-	tax := v.tax
-	var err error
 	out := corpus.Filter{}
-	codes := func(kind string, given, typedVals []string) ([]string, error) {
-		var res []string
-		for _, v := range append(slices.Clone(given), typedVals...) {
-			code, ok := lookupCode(tax, kind, v)
-			if !ok {
-				return nil, &corpus.Error{Code: corpus.EINVALID,
-					Message: fmt.Sprintf("unknown %s %q", kind, v),
-					Fields:  []corpus.FieldError{{Field: kind, Message: "unknown value " + strconv.Quote(v), Allowed: tax.Codes(kind)}}}
+	for name := range f {
+		if _, ok := corpus.FacetByName(name); !ok {
+			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown filter %q", name),
+				Fields: []corpus.FieldError{{Field: name, Message: "unknown filter", Allowed: corpus.FacetNames()}}}
+		}
+	}
+	for _, facet := range corpus.Facets {
+		for _, given := range append(slices.Clone(f[facet.Name]), typed[facet.Name]...) {
+			value, err := v.resolve(facet, given)
+			if err != nil {
+				return out, err
 			}
-			if !slices.Contains(res, code) {
-				res = append(res, code)
-			}
-		}
-		return res, nil
-	}
-	if out.Dimensions, err = codes(corpus.KindDimension, f.Dimensions, typed[FacetDimension]); err != nil {
-		return out, err
-	}
-	if out.BankTypes, err = codes(corpus.KindBankType, f.BankTypes, typed[FacetBankType]); err != nil {
-		return out, err
-	}
-	if out.Themes, err = codes(corpus.KindTheme, f.Themes, typed[FacetTheme]); err != nil {
-		return out, err
-	}
-	if out.Regions, err = codes(corpus.KindRegion, f.Regions, typed[FacetRegion]); err != nil {
-		return out, err
-	}
-	for _, name := range append(slices.Clone(f.Banks), typed[FacetBank]...) {
-		id := ""
-		if b, ok := v.bankByID[name]; ok {
-			id = b.ID
-		} else if b, ok := v.bankByName[corpus.NormalizeBankName(name)]; ok {
-			id = b.ID
-		} else if b, ok := v.bankByName[strings.ToLower(name)]; ok {
-			id = b.ID
-		}
-		if id == "" {
-			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown bank %q; see /api/v1/banks", name),
-				Fields: []corpus.FieldError{{Field: "bank", Message: "unknown bank " + strconv.Quote(name)}}}
-		}
-		if !slices.Contains(out.Banks, id) {
-			out.Banks = append(out.Banks, id)
-		}
-	}
-	for _, k := range f.Kinds {
-		if k != corpus.KindCase && k != corpus.KindPolicy {
-			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown kind %q", k),
-				Fields: []corpus.FieldError{{Field: "kind", Message: "unknown kind " + strconv.Quote(k), Allowed: []string{corpus.KindCase, corpus.KindPolicy}}}}
-		}
-		if !slices.Contains(out.Kinds, k) {
-			out.Kinds = append(out.Kinds, k)
-		}
-	}
-	out.Years = slices.Clone(f.Years)
-	for _, v := range typed[FacetYear] {
-		y, err := strconv.Atoi(v)
-		if err != nil || y < corpus.MinYear || y > corpus.MaxYear {
-			return out, corpus.Errorf(corpus.EINVALID, "year %q must be a year between %d and %d", v, corpus.MinYear, corpus.MaxYear)
-		}
-		if !slices.Contains(out.Years, y) {
-			out.Years = append(out.Years, y)
+			out.Add(facet.Name, value)
 		}
 	}
 	return out, nil
+}
+
+// resolve turns a value as a user gives it into the stored one.
+func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
+	switch facet.Values {
+	case corpus.CodedValues:
+		if code, ok := lookupCode(v.tax, facet.Name, given); ok {
+			return code, nil
+		}
+		return "", &corpus.Error{Code: corpus.EINVALID,
+			Message: fmt.Sprintf("unknown %s %q", facet.Name, given),
+			Fields:  []corpus.FieldError{{Field: facet.Name, Message: "unknown value " + strconv.Quote(given), Allowed: v.tax.Codes(facet.Name)}}}
+	case corpus.BankValues:
+		if b, ok := v.bankByID[given]; ok {
+			return b.ID, nil
+		} else if b, ok := v.bankByName[corpus.NormalizeBankName(given)]; ok {
+			return b.ID, nil
+		} else if b, ok := v.bankByName[strings.ToLower(given)]; ok {
+			return b.ID, nil
+		}
+		return "", &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown bank %q; see /api/v1/banks", given),
+			Fields: []corpus.FieldError{{Field: facet.Name, Message: "unknown bank " + strconv.Quote(given)}}}
+	case corpus.YearValues:
+		y, err := strconv.Atoi(given)
+		if err != nil || y < corpus.MinYear || y > corpus.MaxYear {
+			return "", corpus.Errorf(corpus.EINVALID, "year %q must be a year between %d and %d", given, corpus.MinYear, corpus.MaxYear)
+		}
+		return strconv.Itoa(y), nil
+	case corpus.RecordKinds:
+		if given != corpus.KindCase && given != corpus.KindPolicy {
+			return "", &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown kind %q", given),
+				Fields: []corpus.FieldError{{Field: facet.Name, Message: "unknown kind " + strconv.Quote(given), Allowed: []string{corpus.KindCase, corpus.KindPolicy}}}}
+		}
+	}
+	return given, nil
 }
 
 // lookupCode accepts a code, a label or an alias, in either language.
@@ -371,42 +340,41 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 		}
 		res.Hits = append(res.Hits, hit)
 	}
-	selected := filterTerms(f)
-	for _, field := range FacetFields {
+	for _, facet := range corpus.Facets {
+		field := facet.Name
 		counts := er.facet[field]
 		// A field with a selected value is counted without its own filters,
 		// so that choosing 城商行 still shows 农商行 with what it would add.
 		if drill, ok := er.drill[field]; ok {
 			counts = drill
 		}
-		facet := Facet{Field: field, Values: []FacetValue{}}
+		counted := Facet{Field: field, Values: []FacetValue{}}
 		for _, c := range counts {
-			facet.Values = append(facet.Values, FacetValue{
-				Code: c.code, Count: c.count, Label: facetLabel(voc, field, c.code),
-				Selected: slices.Contains(selected[field], c.code),
+			counted.Values = append(counted.Values, FacetValue{
+				Code: c.code, Count: c.count, Label: facetLabel(voc, facet, c.code),
+				Selected: slices.Contains(f[field], c.code),
 			})
 		}
-		res.Facets = append(res.Facets, facet)
+		res.Facets = append(res.Facets, counted)
 	}
 	return nil
 }
 
-func facetLabel(v *vocabulary, field, code string) corpus.Text {
-	t := v.tax
-	switch field {
-	case FacetBank:
+func facetLabel(v *vocabulary, facet corpus.Facet, code string) corpus.Text {
+	switch facet.Values {
+	case corpus.BankValues:
 		if b, ok := v.bankByID[code]; ok {
 			return corpus.Text{ZH: b.Name, EN: b.NameEN}
 		}
-	case FacetYear:
+	case corpus.YearValues:
 		return corpus.Text{ZH: code + "年", EN: code}
-	case FacetKind:
+	case corpus.RecordKinds:
 		if code == corpus.KindPolicy {
 			return corpus.Text{ZH: "政策", EN: "policy"}
 		}
 		return corpus.Text{ZH: "案例", EN: "case"}
-	default:
-		if v, ok := t.Lookup(field, code); ok {
+	case corpus.CodedValues:
+		if v, ok := v.tax.Lookup(facet.Name, code); ok {
 			return corpus.Text{ZH: v.ZH, EN: v.EN}
 		}
 	}

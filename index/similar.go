@@ -46,13 +46,13 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 		should = append(should, q)
 	}
 	for _, t := range c.Themes {
-		term(FacetTheme, t, 3)
+		term(corpus.FacetTheme, t, 3)
 	}
 	for _, d := range c.Dimensions {
-		term(FacetDimension, d, 1)
+		term(corpus.FacetDimension, d, 1)
 	}
-	term(FacetBankType, c.Bank.Type, 1.5)
-	term(FacetRegion, c.Bank.Region, 1)
+	term(corpus.FacetBankType, c.Bank.Type, 1.5)
+	term(corpus.FacetRegion, c.Bank.Region, 1)
 	names := distinct(slices.Concat(c.Technologies, c.Products, c.Partners))
 	for _, name := range names[:min(len(names), maxSimilarNames)] {
 		should = append(should, phraseQuery(namesField, clip(name, maxPositionalRunes), 2))
@@ -64,7 +64,7 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 	}
 	self := bleve.NewDocIDQuery([]string{c.ID})
 	kind := bleve.NewTermQuery(corpus.KindCase)
-	kind.SetField(FacetKind)
+	kind.SetField(corpus.FacetKind)
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(kind)
 	bq.AddShould(should...)
@@ -107,18 +107,18 @@ func shared(tax *corpus.Taxonomy, a, b *corpus.Case) []Reason {
 	}
 	for _, t := range a.Themes {
 		if slices.Contains(b.Themes, t) {
-			out = append(out, labelled(tax, FacetTheme, t))
+			out = append(out, labelled(tax, corpus.FacetTheme, t))
 		}
 	}
 	if a.Bank.Type == b.Bank.Type {
-		out = append(out, labelled(tax, FacetBankType, a.Bank.Type))
+		out = append(out, labelled(tax, corpus.FacetBankType, a.Bank.Type))
 	}
 	if near := corpus.RegionsNear(a.Bank.Region, b.Bank.Region); near == "same" {
-		out = append(out, labelled(tax, FacetRegion, a.Bank.Region))
+		out = append(out, labelled(tax, corpus.FacetRegion, a.Bank.Region))
 	}
 	for _, d := range a.Dimensions {
 		if slices.Contains(b.Dimensions, d) {
-			out = append(out, labelled(tax, FacetDimension, d))
+			out = append(out, labelled(tax, corpus.FacetDimension, d))
 		}
 	}
 	return out
@@ -176,13 +176,13 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 	tax, banks := voc.tax, voc.banks
 	// The bank's themes, then which banks have cases on each: one faceted
 	// search per theme, so the cost does not grow with the corpus.
-	themes, err := ix.facetValues(ctx, unscoredTerms(FacetBank, []string{b.ID}), FacetTheme)
+	themes, err := ix.facetValues(ctx, unscoredTerms(corpus.FacetBank, []string{b.ID}), corpus.FacetTheme)
 	if err != nil {
 		return nil, err
 	}
 	byBank := map[string][]string{}
 	for _, t := range themes {
-		others, err := ix.facetValues(ctx, unscoredTerms(FacetTheme, []string{t}), FacetBank)
+		others, err := ix.facetValues(ctx, unscoredTerms(corpus.FacetTheme, []string{t}), corpus.FacetBank)
 		if err != nil {
 			return nil, err
 		}
@@ -198,21 +198,21 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 		p := Peer{Bank: o}
 		if o.Type == b.Type {
 			p.Score += 3
-			p.Reasons = append(p.Reasons, labelled(tax, FacetBankType, o.Type))
+			p.Reasons = append(p.Reasons, labelled(tax, corpus.FacetBankType, o.Type))
 		}
 		switch corpus.RegionsNear(b.Region, o.Region) {
 		case "same":
 			p.Score += 4
-			p.Reasons = append(p.Reasons, labelled(tax, FacetRegion, o.Region))
+			p.Reasons = append(p.Reasons, labelled(tax, corpus.FacetRegion, o.Region))
 		case "neighbour":
 			p.Score += 1.5
-			r := labelled(tax, FacetRegion, o.Region)
+			r := labelled(tax, corpus.FacetRegion, o.Region)
 			r.Kind = "nearby_region"
 			p.Reasons = append(p.Reasons, r)
 		}
 		for _, t := range byBank[o.ID] {
 			p.Score += 3 / float64(len(themes))
-			p.Reasons = append(p.Reasons, labelled(tax, FacetTheme, t))
+			p.Reasons = append(p.Reasons, labelled(tax, corpus.FacetTheme, t))
 		}
 		if p.Score > 0 {
 			peers = append(peers, p)
@@ -235,7 +235,7 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 
 // facetValues returns the codes of one facet over the cases matching q.
 func (ix *Index) facetValues(ctx context.Context, q query.Query, field string) ([]string, error) {
-	er, err := ix.exec(ctx, q, []clause{{field: FacetKind, codes: []string{corpus.KindCase}}}, 0, 0)
+	er, err := ix.exec(ctx, q, []clause{{field: corpus.FacetKind, codes: []string{corpus.KindCase}}}, 0, 0)
 	if err != nil {
 		return nil, fmt.Errorf("index: facet %s: %w", field, err)
 	}

@@ -111,7 +111,7 @@ func buildCompletions(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.
 			add(n, "bank", b.ID, label)
 		}
 	}
-	for _, kind := range corpus.TaxonomyKinds {
+	for _, kind := range corpus.TaxonomyLists {
 		for _, val := range tax.Values(kind) {
 			label := corpus.Text{ZH: val.ZH, EN: val.EN}
 			for _, n := range append(append([]string{val.ZH, val.EN}, val.AliasesZH...), val.AliasesEN...) {

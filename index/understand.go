@@ -115,16 +115,20 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 		if b.Anonymous {
 			continue
 		}
-		m := &meaning{field: FacetBank, code: b.ID, label: corpus.Text{ZH: b.Name, EN: b.NameEN}}
+		m := &meaning{field: corpus.FacetBank, code: b.ID, label: corpus.Text{ZH: b.Name, EN: b.NameEN}}
 		for _, n := range append([]string{b.Name, b.NameEN}, b.Aliases...) {
 			add(n, m)
 		}
 	}
-	for _, kind := range []string{corpus.KindBankType, corpus.KindRegion, corpus.KindTheme, corpus.KindDimension} {
+	for _, facet := range corpus.CodedFacets() {
+		if !facet.Infer {
+			continue
+		}
+		kind := facet.Name
 		for _, val := range tax.Values(kind) {
 			m := &meaning{field: kind, code: val.Code, label: corpus.Text{ZH: val.ZH, EN: val.EN}}
 			names := append(append([]string{}, val.AliasesZH...), val.AliasesEN...)
-			if kind != corpus.KindDimension { // bare 数据/技术 are too common to filter on
+			if kind != corpus.FacetDimension { // bare 数据/技术 are too common to filter on
 				names = append(names, val.ZH, val.EN)
 			}
 			for _, n := range names {

@@ -56,8 +56,8 @@ func TestQueryUnderstandingExamples(t *testing.T) {
 				continue
 			}
 			for _, in := range res.Query.Inferred {
-				if in.Field == FacetBankType && h.Case.Bank.Type != in.Code || in.Field == FacetRegion && h.Case.Bank.Region != in.Code ||
-					in.Field == FacetTheme && !slices.Contains(h.Case.Themes, in.Code) || in.Field == FacetBank && h.Case.Bank.ID != in.Code {
+				if in.Field == corpus.FacetBankType && h.Case.Bank.Type != in.Code || in.Field == corpus.FacetRegion && h.Case.Bank.Region != in.Code ||
+					in.Field == corpus.FacetTheme && !slices.Contains(h.Case.Themes, in.Code) || in.Field == corpus.FacetBank && h.Case.Bank.ID != in.Code {
 					t.Errorf("%q: hit %s breaks inferred %s=%s", tt.q, h.Case.ID, in.Field, in.Code)
 				}
 			}
@@ -78,7 +78,7 @@ func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
 	if len(res.Query.Inferred) != 0 {
 		t.Fatalf("infer=false inferred %v", inferredPairs(res))
 	}
-	res = search(t, ix, Request{Text: "城商行 DeepSeek", Filter: corpus.Filter{BankTypes: []string{"private"}}, Size: MaxSize})
+	res = search(t, ix, Request{Text: "城商行 DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"private"}}, Size: MaxSize})
 	if len(res.Query.Inferred) != 0 || res.Total == 0 {
 		t.Fatalf("explicit filter: inferred %v, %d hits", inferredPairs(res), res.Total)
 	}
@@ -87,7 +87,7 @@ func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
 			t.Errorf("hit %s is %s", h.Case.ID, h.Case.Bank.Type)
 		}
 	}
-	res = search(t, ix, Request{Text: "四川 农商行", NoInferFields: []string{FacetRegion}, Size: MaxSize})
+	res = search(t, ix, Request{Text: "四川 农商行", NoInferFields: []string{corpus.FacetRegion}, Size: MaxSize})
 	if got := inferredPairs(res); !slices.Equal(got, []string{"bank_type=rural_commercial"}) {
 		t.Fatalf("noinfer=region: %v", got)
 	}
@@ -214,19 +214,19 @@ func TestDisjunctiveFacets(t *testing.T) {
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	all := search(t, ix, Request{Text: "DeepSeek", NoInfer: true})
-	res := search(t, ix, Request{Text: "DeepSeek", Filter: corpus.Filter{BankTypes: []string{"city_commercial"}}})
+	res := search(t, ix, Request{Text: "DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"city_commercial"}}})
 	for _, h := range res.Hits {
 		if h.Case.Bank.Type != "city_commercial" {
 			t.Fatalf("hit %s is %s", h.Case.ID, h.Case.Bank.Type)
 		}
 	}
 	for _, code := range []string{"city_commercial", "rural_commercial"} {
-		if got, want := facetCount(res, FacetBankType, code), facetCount(all, FacetBankType, code); got != want || want == 0 {
+		if got, want := facetCount(res, corpus.FacetBankType, code), facetCount(all, corpus.FacetBankType, code); got != want || want == 0 {
 			t.Errorf("bank_type %s: %d with the filter, %d without", code, got, want)
 		}
 	}
 	// Other facets count the filtered result.
-	if got := facetCount(res, FacetTheme, "ai"); got > int(res.Total) {
+	if got := facetCount(res, corpus.FacetTheme, "ai"); got > int(res.Total) {
 		t.Errorf("theme ai %d > %d hits", got, res.Total)
 	}
 }

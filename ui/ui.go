@@ -20,11 +20,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"casebank/api"
 	"casebank/corpus"
-	"casebank/corpus/boltdb"
+	"casebank/corpus/app"
 	"casebank/corpus/export"
-	"casebank/corpus/tagger"
 	"casebank/index"
 )
 
@@ -40,12 +38,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // UI renders casebank's pages.
 type UI struct {
-	// API authenticates editors (sessions, CSRF) and performs their writes.
-	API *api.Server
-	// Tagger suggests tags for the new-case form's draft.
-	Tagger *tagger.Suggester
-	store  *boltdb.Store
-	index  *index.Index
+	app    *app.Service
 	pages  map[string]*template.Template
 	assets map[string]asset // by file name
 	// signinKey signs the sign-in form's pre-session cookie.
@@ -58,9 +51,10 @@ type asset struct {
 	mime string
 }
 
-// New parses the templates and fingerprints the static assets.
-func New(store *boltdb.Store, ix *index.Index) (*UI, error) {
-	u := &UI{store: store, index: ix, pages: map[string]*template.Template{}, assets: map[string]asset{}, signinKey: make([]byte, 32)}
+// New parses the templates and fingerprints the static assets; the pages
+// read and write through svc.
+func New(svc *app.Service) (*UI, error) {
+	u := &UI{app: svc, pages: map[string]*template.Template{}, assets: map[string]asset{}, signinKey: make([]byte, 32)}
 	rand.Read(u.signinKey) // never fails (crypto/rand)
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -114,9 +108,9 @@ func (u *UI) Register(e *echo.Echo) {
 	u.registerEditor(e)
 }
 
-// PageError renders an error as an HTML page; api.Server calls it for
-// non-API paths.
-func (u *UI) PageError(c echo.Context, status int, body api.ErrorBody) error {
+// PageError renders an error as an HTML page; the server's error handler
+// calls it for non-API paths.
+func (u *UI) PageError(c echo.Context, status int, body app.ErrorBody) error {
 	msg := body.Error.Message
 	if status == http.StatusNotFound && body.Error.Code == corpus.ENOTFOUND && strings.HasPrefix(msg, "Not Found") {
 		msg = "页面不存在 Page not found"
@@ -194,18 +188,12 @@ func tr(lang, zh, en string) string {
 }
 
 func (l labels) tags(c *corpus.Case) []string {
-	return append(labelsOf(l, corpus.KindDimension, c.Dimensions), labelsOf(l, corpus.KindTheme, c.Themes)...)
-}
-
-var facetNames = map[string]corpus.Text{
-	index.FacetKind: {ZH: "类型", EN: "Kind"}, index.FacetDimension: {ZH: "维度", EN: "Dimension"},
-	index.FacetBankType: {ZH: "银行类型", EN: "Bank type"}, index.FacetTheme: {ZH: "主题", EN: "Theme"},
-	index.FacetRegion: {ZH: "地区", EN: "Region"}, index.FacetYear: {ZH: "年份", EN: "Year"}, index.FacetBank: {ZH: "银行", EN: "Bank"},
+	return append(labelsOf(l, corpus.FacetDimension, c.Dimensions), labelsOf(l, corpus.FacetTheme, c.Themes)...)
 }
 
 func facetName(lang, field string) string {
-	if n, ok := facetNames[field]; ok {
-		return pick(lang, n)
+	if f, ok := corpus.FacetByName(field); ok {
+		return pick(lang, f.Label)
 	}
 	return field
 }
@@ -258,7 +246,7 @@ type resultView struct {
 func (u *UI) searchPage(c echo.Context) error {
 	data := map[string]any{"Raw": c.QueryParam("q"), "Report": corpus.ReportTitle}
 	if u.session(c) != nil {
-		tax, err := u.store.Taxonomy()
+		tax, err := u.app.Taxonomy()
 		if err != nil {
 			return err
 		}
@@ -266,17 +254,17 @@ func (u *UI) searchPage(c echo.Context) error {
 	}
 	params := c.QueryParams()
 	var hidden []hiddenField
-	for _, k := range []string{"kind", "dimension", "bank_type", "theme", "region", "year", "bank", "noinfer", "infer"} {
+	for _, k := range append(corpus.FacetNames(), "noinfer", "infer") {
 		for _, v := range params[k] {
 			hidden = append(hidden, hiddenField{k, v})
 		}
 	}
 	data["Hidden"] = hidden
-	req, err := api.ParseSearch(c)
+	req, err := app.ParseSearch(params)
 	if err == nil {
 		var res *index.Result
-		if res, err = u.index.Search(c.Request().Context(), req); err == nil {
-			tax, terr := u.store.Taxonomy()
+		if res, err = u.app.Search(c.Request().Context(), req); err == nil {
+			tax, terr := u.app.Taxonomy()
 			if terr != nil {
 				return terr
 			}
@@ -284,7 +272,7 @@ func (u *UI) searchPage(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		status, body := api.Status(err)
+		status, body := app.Status(err)
 		if status >= 500 {
 			return err
 		}
@@ -315,14 +303,14 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 			p := h.Policy
 			title := corpus.Text{ZH: p.Name, EN: p.NameEN}
 			v.Hits = append(v.Hits, hitView{ID: p.ID, Policy: true, Title: title, Main: pick(l.lang, title), Alt: alt(l.lang, title),
-				BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.KindRegion, p.Region), Year: p.Year(),
+				BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.FacetRegion, p.Region), Year: p.Year(),
 				Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(l.lang, h.Highlights),
-				Tags: labelsOf(l, corpus.KindTheme, p.Themes)})
+				Tags: labelsOf(l, corpus.FacetTheme, p.Themes)})
 			continue
 		}
 		hv := hitView{ID: c.ID, Title: c.Title, Main: pick(l.lang, c.Title), Alt: alt(l.lang, c.Title),
 			BankName: pick(l.lang, corpus.Text{ZH: c.Bank.Name, EN: c.Bank.NameEN}), BankID: c.Bank.ID, Year: c.Year,
-			BankType: l.of(corpus.KindBankType, c.Bank.Type), Region: l.of(corpus.KindRegion, c.Bank.Region),
+			BankType: l.of(corpus.FacetBankType, c.Bank.Type), Region: l.of(corpus.FacetRegion, c.Bank.Region),
 			Source: strings.TrimSpace(c.Source.Section + " " + c.Source.Table), Tags: l.tags(c)}
 		hv.Evidence = evidence(l.lang, h.Highlights)
 		v.Hits = append(v.Hits, hv)
@@ -419,20 +407,20 @@ func cloneValues(v url.Values) url.Values {
 }
 
 func (u *UI) casePage(c echo.Context) error {
-	cs, err := u.store.FindCaseByID(c.Request().Context(), c.Param("id"))
+	cs, err := u.app.FindCaseByID(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	tax, err := u.store.Taxonomy()
+	tax, err := u.app.Taxonomy()
 	if err != nil {
 		return err
 	}
 	l := labels{tax, u.lang(c)}
-	hist, err := u.store.History(c.Request().Context(), cs.ID)
+	hist, err := u.app.History(c.Request().Context(), cs.ID)
 	if err != nil {
 		return err
 	}
-	sims, err := u.index.SimilarCases(c.Request().Context(), cs.ID, 5)
+	sims, err := u.app.SimilarCases(c.Request().Context(), cs.ID, 5)
 	if corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
 		// The index is being rebuilt, or a similar case cannot be read:
 		// the case itself is still worth showing.
@@ -441,27 +429,33 @@ func (u *UI) casePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	type simView struct {
-		ID, Title, Bank string
-		Reasons         []string
-	}
-	var similar []simView
-	for _, sm := range sims {
-		v := simView{ID: sm.Case.ID, Title: pick(l.lang, sm.Case.Title), Bank: pick(l.lang, corpus.Text{ZH: sm.Case.Bank.Name, EN: sm.Case.Bank.NameEN})}
-		for _, r := range sm.Reasons[:min(4, len(sm.Reasons))] {
-			v.Reasons = append(v.Reasons, reasonText(l.lang, r))
-		}
-		similar = append(similar, v)
-	}
 	citation, err := export.Cite([]*corpus.Case{cs}, export.BibTeX)
 	if err != nil {
 		return err
 	}
 	return u.render(c, http.StatusOK, "case", map[string]any{
-		"Case": cs, "History": hist, "Tax": tax, "Similar": similar, "Citation": citation,
-		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.KindBankType, cs.Bank.Type),
-		"Region": l.of(corpus.KindRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
+		"Case": cs, "History": hist, "Tax": tax, "Similar": similarViews(l, sims), "Citation": citation,
+		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.FacetBankType, cs.Bank.Type),
+		"Region": l.of(corpus.FacetRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
 	})
+}
+
+// simView is a similar case on a case's page, with up to four reasons.
+type simView struct {
+	ID, Title, Bank string
+	Reasons         []string
+}
+
+func similarViews(l labels, sims []index.Similar) []simView {
+	var out []simView
+	for _, sm := range sims {
+		v := simView{ID: sm.Case.ID, Title: pick(l.lang, sm.Case.Title), Bank: pick(l.lang, corpus.Text{ZH: sm.Case.Bank.Name, EN: sm.Case.Bank.NameEN})}
+		for _, r := range sm.Reasons[:min(4, len(sm.Reasons))] {
+			v.Reasons = append(v.Reasons, reasonText(l.lang, r))
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // shortValue shows an old or new value of a history entry in a line.
@@ -514,7 +508,7 @@ func (u *UI) setLang(c echo.Context) error {
 // the glossary's equivalents in the other language.
 func tries(l labels, res *index.Result, params url.Values) []tryLink {
 	var out []tryLink
-	for _, field := range []string{"dimension", "bank_type", "theme", "region", "year", "bank"} {
+	for _, field := range corpus.FacetNames() {
 		for _, v := range params[field] {
 			q := cloneValues(params)
 			q.Del("page")

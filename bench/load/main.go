@@ -2,7 +2,9 @@
 // reports requests/s, p50, p99 and errors. With -writes, that share of the
 // requests create cases (needs -token) and the run then checks that every
 // acknowledged write is searchable. With -fresh, every search is computed
-// anew instead of answered from casebank's result cache.
+// anew instead of answered from casebank's result cache. A path with {id}
+// takes a random line of -ids for each request; -post sends that file's
+// content as a JSON POST body instead of a GET.
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -31,7 +34,28 @@ func main() {
 	writes := flag.Float64("writes", 0, "share of requests that create a case (0..1)")
 	token := flag.String("token", "", "editor tokens for writes, comma-separated; connection i uses token i mod n (each token may write 50 times a second)")
 	fresh := flag.Bool("fresh", false, "ask for fresh answers (Cache-Control: no-cache), so that every search runs")
+	idsFile := flag.String("ids", "", "file of ids, one per line, for a path with {id}")
+	postFile := flag.String("post", "", "file whose content is POSTed as JSON to the path (with the first -token)")
 	flag.Parse()
+
+	var ids []string
+	if *idsFile != "" {
+		data, err := os.ReadFile(*idsFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		ids = strings.Fields(string(data))
+	}
+	if strings.Contains(*path, "{id}") && len(ids) == 0 {
+		log.Fatal("a path with {id} needs -ids")
+	}
+	var post []byte
+	if *postFile != "" {
+		var err error
+		if post, err = os.ReadFile(*postFile); err != nil {
+			log.Fatal(err)
+		}
+	}
 
 	tokens := strings.Split(*token, ",")
 	tr := &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}
@@ -58,10 +82,17 @@ func main() {
 					req, _ = http.NewRequest("POST", *base+"/api/v1/cases", bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
 					req.Header.Set("Authorization", "Bearer "+tokens[g%len(tokens)])
+				} else if post != nil {
+					req, _ = http.NewRequest("POST", *base+*path, bytes.NewReader(post))
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+tokens[g%len(tokens)])
 				} else {
 					u := *base + *path
 					if len(u) > 2 && u[len(u)-2:] == "q=" {
 						u += url.QueryEscape(queries[r.IntN(len(queries))])
+					}
+					if len(ids) > 0 {
+						u = strings.ReplaceAll(u, "{id}", url.PathEscape(ids[r.IntN(len(ids))]))
 					}
 					req, _ = http.NewRequest("GET", u, nil)
 					if *fresh {

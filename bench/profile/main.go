@@ -33,8 +33,8 @@ var queries = []struct {
 }{
 	{"DeepSeek", corpus.Filter{}}, {"数据治理", corpus.Filter{}}, {"供应链金融", corpus.Filter{}}, {"知识产权质押", corpus.Filter{}},
 	{"智能客服", corpus.Filter{}}, {"城商行 DeepSeek", corpus.Filter{}}, {"四川 农商行", corpus.Filter{}}, {"杭州银行 信创", corpus.Filter{}},
-	{"科技金融 农商行", corpus.Filter{}}, {"DeepSeek", corpus.Filter{BankTypes: []string{"city_commercial"}}},
-	{"数据治理", corpus.Filter{BankTypes: []string{"city_commercial"}}}, {"DeepSeek deployments at city commercial banks", corpus.Filter{}},
+	{"科技金融 农商行", corpus.Filter{}}, {"DeepSeek", corpus.Filter{corpus.FacetBankType: {"city_commercial"}}},
+	{"数据治理", corpus.Filter{corpus.FacetBankType: {"city_commercial"}}}, {"DeepSeek deployments at city commercial banks", corpus.Filter{}},
 	{"data governance at city banks", corpus.Filter{}}, {"cross-border services for SMEs", corpus.Filter{}}, {"federated learning", corpus.Filter{}},
 }
 
@@ -100,7 +100,7 @@ func main() {
 			took, total = append(took, time.Since(start)), res.Total
 		}
 		slices.Sort(took)
-		fmt.Printf("%-48s %-16v %7d hits  p50 %s\n", q.text, q.filter.BankTypes, total, took[len(took)/2].Round(time.Microsecond))
+		fmt.Printf("%-48s %-16v %7d hits  p50 %s\n", q.text, q.filter[corpus.FacetBankType], total, took[len(took)/2].Round(time.Microsecond))
 	}
 }
 

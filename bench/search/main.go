@@ -38,7 +38,7 @@ var classes = []struct {
 }{
 	{"plain text", []string{"DeepSeek", "数据治理", "供应链金融", "知识产权质押", "智能客服"}, corpus.Filter{}},
 	{"inferred filters", []string{"城商行 DeepSeek", "四川 农商行", "杭州银行 信创", "科技金融 农商行"}, corpus.Filter{}},
-	{"with a facet filter", []string{"DeepSeek", "数据治理", "智能客服"}, corpus.Filter{BankTypes: []string{"city_commercial"}}},
+	{"with a facet filter", []string{"DeepSeek", "数据治理", "智能客服"}, corpus.Filter{corpus.FacetBankType: {"city_commercial"}}},
 	{"English", []string{"DeepSeek deployments at city commercial banks", "data governance at city banks", "cross-border services for SMEs", "federated learning"}, corpus.Filter{}},
 }
 
@@ -294,9 +294,9 @@ func ftsSearch(db *sql.DB, q string, f corpus.Filter) {
 	match := strings.Join(terms, " AND ")
 	where := `docs MATCH ?`
 	args := []any{match}
-	if len(f.BankTypes) > 0 {
+	if len(f[corpus.FacetBankType]) > 0 {
 		where += ` AND bank_type = ?`
-		args = append(args, f.BankTypes[0])
+		args = append(args, f[corpus.FacetBankType][0])
 	}
 	rows, err := db.Query(`SELECT id FROM docs WHERE `+where+` ORDER BY bm25(docs) LIMIT 10`, args...)
 	if err != nil {

@@ -132,6 +132,9 @@ func TestServeFlagErrors(t *testing.T) {
 		{[]string{"--tls-cert", garbage, "--tls-key", garbage}, 1, "failed to find any PEM data"},
 		{[]string{"--trusted-proxy", "10.0.0.0/8,proxy.example"}, 2, `"proxy.example" is not an address or a CIDR range`},
 		{[]string{"--trusted-proxy", "10.0.0.0/33"}, 2, `"10.0.0.0/33" is not an address or a CIDR range`},
+		{[]string{"--write-rate", "0"}, 2, "--write-rate must be above 0"},
+		{[]string{"--write-burst", "0"}, 2, "--write-burst at least 1"},
+		{[]string{"--write-rate", "fast"}, 2, "invalid value"},
 	} {
 		code, _, errs := run(t, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "data")}, c.args...)...)
 		if code != c.code || !strings.Contains(errs, c.want) {
@@ -149,6 +152,34 @@ func TestTrustedProxyFlag(t *testing.T) {
 	}
 	if got := l.String(); got != "10.0.0.0/8,192.0.2.7/32,2001:db8::/32,::1/128" {
 		t.Fatalf("parsed %s", got)
+	}
+}
+
+// --write-rate and --write-burst reach the limiter: with a burst of one and
+// a slow rate, an editor's second write in a row is a 429.
+func TestWriteRateFlags(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "token", "create", "--data", dir, "--role", "editor", "--name", "ed")
+	if code != 0 {
+		t.Fatalf("token create: %d %s", code, errs)
+	}
+	secret := strings.TrimSpace(out)
+	base, stop, _ := serveLogged(t, dir, "--write-rate", "0.001", "--write-burst", "1")
+	defer stop()
+	var codes []int
+	for range 2 {
+		req, _ := http.NewRequest("PATCH", base+"api/v1/cases/r2025-t1-4-chengdu-bank/tags", strings.NewReader(`{"add":{"themes":["ai"]}}`))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		codes = append(codes, res.StatusCode)
+	}
+	if codes[0] != http.StatusOK || codes[1] != http.StatusTooManyRequests {
+		t.Fatalf("two writes in a row: %v, want [200 429]", codes)
 	}
 }
 

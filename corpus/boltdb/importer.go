@@ -63,7 +63,7 @@ func (s *Store) ApplyImport(ctx context.Context, steps []corpus.ImportStep, opts
 				}
 				version[st.Case.ID] = updated.Version
 			case corpus.ImportCreate:
-				created, err := s.createCase(tx, st.Case, opts.By)
+				created, err := s.createCase(tx, st.Case, opts.By, nil)
 				if err != nil {
 					return fmt.Errorf("import: line %d: %w", st.Line, err)
 				}
@@ -506,7 +506,7 @@ func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string) (string, err
 	case c.ID != "" && corpus.ErrorCode(err) == corpus.ENOTFOUND || c.ID == "":
 		// A new case keeps the version and stamps it was exported with, so
 		// that an export restores to the same bytes.
-		if _, err := s.createCaseKeeping(tx, &c, by); err != nil {
+		if _, err := s.createCaseKeeping(tx, &c, by, writeNote{op: corpus.HistCreate}); err != nil {
 			return "", err
 		}
 		return corpus.ImportCreate, nil

@@ -48,7 +48,7 @@ func TestOversizedWritesAreRefusedOutsideTheWriteLock(t *testing.T) {
 			return err
 		}},
 		{"bulk", func() error {
-			_, err := s.ApplyBulkTag(ctx, corpus.BulkTag{IDs: huge, Kind: corpus.KindTheme, Code: "ai", Action: "add"}, "ed")
+			_, err := s.ApplyBulkTag(ctx, corpus.BulkTag{IDs: huge, Kind: corpus.FacetTheme, Code: "ai", Action: "add"}, "ed")
 			return err
 		}},
 		{"codebook", func() error {

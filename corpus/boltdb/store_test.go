@@ -48,7 +48,7 @@ func TestLogSequenceHasNoGaps(t *testing.T) {
 	if _, err := s.CreateCase(ctx, c, "a"); corpus.ErrorCode(err) != corpus.ECONFLICT {
 		t.Fatalf("second create: %v, want conflict", err)
 	}
-	if err := s.DeleteCase(ctx, "gap-check", "a"); err != nil {
+	if err := s.DeleteCase(ctx, "gap-check", 0, "a"); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.ChangesSince(0, 1<<20)
@@ -226,7 +226,7 @@ func TestPutTaxonomyKeepsCodesInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := s.Taxonomy()
-	if !got.Has(corpus.KindTheme, "blockchain") {
+	if !got.Has(corpus.FacetTheme, "blockchain") {
 		t.Fatal("new theme not stored")
 	}
 }
@@ -237,7 +237,7 @@ func TestFilterMatchesORWithinANDAcross(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := corpus.Filter{BankTypes: []string{"private", "rural_commercial"}, Themes: []string{"ai", "xinchuang"}}
+	f := corpus.Filter{corpus.FacetBankType: {"private", "rural_commercial"}, corpus.FacetTheme: {"ai", "xinchuang"}}
 	got, err := s.FindCases(ctx, f)
 	if err != nil {
 		t.Fatal(err)
@@ -256,5 +256,31 @@ func TestFilterMatchesORWithinANDAcross(t *testing.T) {
 	}
 	if len(want) < 3 || !slices.Equal(ids, want) {
 		t.Fatalf("got %v, want %v", ids, want)
+	}
+}
+
+// A delete naming a version removes only that version: after an update, a
+// delete of the version before it is a conflict and the case stays.
+func TestDeleteCaseChecksTheVersionItDeletes(t *testing.T) {
+	s := bolttest.MustOpenStore(t, true)
+	c, err := s.CreateCase(ctx, bolttest.NewCase("delete-version", "jiangsu-bank", "标题", "正文"), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Outcome = "改过"
+	if _, err := s.UpdateCase(ctx, c, 1, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteCase(ctx, c.ID, 1, "a"); corpus.ErrorCode(err) != corpus.ECONFLICT {
+		t.Fatalf("delete of version 1 after an update: %v, want a conflict", err)
+	}
+	if _, err := s.FindCaseByID(ctx, c.ID); err != nil {
+		t.Fatalf("the refused delete removed the case: %v", err)
+	}
+	if err := s.DeleteCase(ctx, c.ID, 2, "a"); err != nil {
+		t.Fatalf("delete of the current version: %v", err)
+	}
+	if err := s.DeleteCase(ctx, c.ID, 2, "a"); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+		t.Fatalf("second delete: %v, want not found", err)
 	}
 }

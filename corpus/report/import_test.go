@@ -76,7 +76,7 @@ func TestImportReportFixture(t *testing.T) {
 			t.Errorf("%s: excerpt %q, updated %+v", id, c.Source.Excerpt, c.Updated)
 		}
 	}
-	cases, _ := s.FindCases(ctx, corpus.Filter{Banks: []string{nb.ID}})
+	cases, _ := s.FindCases(ctx, corpus.Filter{corpus.FacetBank: {nb.ID}})
 	if len(cases) != 1 || !strings.Contains(cases[0].Body, "续行") || cases[0].Source.Table != "表1-4" {
 		t.Fatalf("new bank's case: %+v", cases)
 	}

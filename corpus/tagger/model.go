@@ -111,12 +111,12 @@ func newModel(tax *corpus.Taxonomy, gloss *corpus.Glossary) *Model {
 func (m *Model) add(c *corpus.Case) {
 	tags := make([]string, 0, len(c.Dimensions)+len(c.Themes)+1)
 	for _, t := range c.Dimensions {
-		tags = append(tags, corpus.KindDimension+":"+t)
+		tags = append(tags, corpus.FacetDimension+":"+t)
 	}
 	for _, t := range c.Themes {
-		tags = append(tags, corpus.KindTheme+":"+t)
+		tags = append(tags, corpus.FacetTheme+":"+t)
 	}
-	tags = append(tags, corpus.KindBankType+":"+c.Bank.Type)
+	tags = append(tags, corpus.FacetBankType+":"+c.Bank.Type)
 	m.docs++
 	var nums []uint32
 	m.eachFeature(caseText(c), func(f string, english bool) {
@@ -245,7 +245,7 @@ func (m *Model) Suggest(d Draft, bank *corpus.Bank, exclude string) *Suggestions
 	ex := m.cases[exclude]
 	out := &Suggestions{}
 	lower := strings.ToLower(d.Text)
-	for _, kind := range []string{corpus.KindDimension, corpus.KindTheme, corpus.KindBankType} {
+	for _, kind := range []string{corpus.FacetDimension, corpus.FacetTheme, corpus.FacetBankType} {
 		var list []Suggestion
 		for _, v := range m.tax.Values(kind) {
 			s := m.score(kind+":"+v.Code, feats, ex)
@@ -257,7 +257,7 @@ func (m *Model) Suggest(d Draft, bank *corpus.Bank, exclude string) *Suggestions
 					s.Matched = append(s.Matched, name)
 				}
 			}
-			if len(s.Matched) > 0 && kind != corpus.KindDimension {
+			if len(s.Matched) > 0 && kind != corpus.FacetDimension {
 				s.Score = 1 - (1-s.Score)*codebookDamp
 				if s.Source == "corpus" && len(s.Evidence) == 0 {
 					s.Source = "codebook"
@@ -268,9 +268,9 @@ func (m *Model) Suggest(d Draft, bank *corpus.Bank, exclude string) *Suggestions
 		}
 		sort.SliceStable(list, func(i, j int) bool { return list[i].Score > list[j].Score })
 		switch kind {
-		case corpus.KindDimension:
+		case corpus.FacetDimension:
 			out.Dimensions = list[:min(3, len(list))]
-		case corpus.KindTheme:
+		case corpus.FacetTheme:
 			for _, s := range list {
 				if s.Score >= ThemeThreshold {
 					out.Themes = append(out.Themes, s)
@@ -279,9 +279,9 @@ func (m *Model) Suggest(d Draft, bank *corpus.Bank, exclude string) *Suggestions
 			if out.Themes == nil {
 				out.Themes = []Suggestion{}
 			}
-		case corpus.KindBankType:
+		case corpus.FacetBankType:
 			if bank != nil && bank.Type != "" {
-				v, _ := m.tax.Lookup(corpus.KindBankType, bank.Type)
+				v, _ := m.tax.Lookup(corpus.FacetBankType, bank.Type)
 				out.BankType = []Suggestion{{Kind: kind, Code: bank.Type, Label: corpus.Text{ZH: v.ZH, EN: v.EN}, Score: 1,
 					Evidence: []string{bank.Name}, Matched: []string{}, Source: "registry"}}
 			} else {

@@ -81,7 +81,7 @@ func TestSuggestTagsBounds(t *testing.T) {
 	// Every label and alias of the codebook in one draft, as long as allowed.
 	tax, _ := s.Taxonomy()
 	var b strings.Builder
-	for _, kind := range corpus.TaxonomyKinds {
+	for _, kind := range corpus.TaxonomyLists {
 		for _, v := range tax.Values(kind) {
 			for _, n := range append(append([]string{v.ZH, v.EN}, v.AliasesZH...), v.AliasesEN...) {
 				b.WriteString(strings.Repeat(n+"，", 3))
