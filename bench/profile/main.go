@@ -24,6 +24,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 var queries = []struct {
@@ -66,7 +67,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer store.Close()
-	ix, err := index.Open(ctx, *dir, store, nil)
+	ix, err := index.Open(ctx, bleveengine.New(*dir), store, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 type evalCommand struct {
@@ -77,7 +78,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	baseRank, closeBase, err := index.BaselineRanker(cases)
+	baseRank, closeBase, err := bleveengine.BaselineRanker(cases)
 	if err != nil {
 		return err
 	}

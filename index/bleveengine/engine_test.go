@@ -1,0 +1,128 @@
+package bleveengine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"casebank/corpus"
+	"casebank/corpus/corpustest"
+	"casebank/index"
+)
+
+var ctx = context.Background()
+
+// openAt opens an index of store with an engine under dir; the caller
+// closes the index.
+func openAt(t *testing.T, dir string, store *corpus.Store) (*index.Index, *Engine) {
+	t.Helper()
+	e := New(dir)
+	ix, err := index.Open(ctx, e, store, nil)
+	if err != nil {
+		t.Fatalf("open index: %v", err)
+	}
+	return ix, e
+}
+
+func TestMappingVersionChangeRebuilds(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	dir := t.TempDir()
+	ix, e := openAt(t, dir, store)
+	// A document only the old index has, and an old mapping version.
+	if err := e.bleve.Index("ghost", map[string]any{corpus.FacetKind: "case", "title_zh": "幽灵文档"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.bleve.SetInternal(keyMappingVersion, []byte("0")); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	ix, e = openAt(t, dir, store)
+	defer ix.Close()
+	if res, err := ix.Search(ctx, index.Request{Text: "幽灵文档"}); err != nil || res.Total != 0 {
+		t.Fatalf("index was not rebuilt: the ghost document survived (%v)", err)
+	}
+	snap, _ := store.Snapshot(ctx)
+	if n, _ := ix.DocCount(); n != uint64(len(snap.Cases)+len(snap.Policies)) {
+		t.Fatalf("rebuilt index has %d docs, store %d cases and %d policies", n, len(snap.Cases), len(snap.Policies))
+	}
+	if v, _ := e.bleve.GetInternal(keyMappingVersion); string(v) != MappingVersion {
+		t.Fatalf("mapping version %q", v)
+	}
+}
+
+// An index built before indexes recorded their store is kept (a rebuild of
+// 100,000 cases takes minutes) and records the store from then on.
+func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
+	store := corpustest.MustOpenStore(t, true)
+	dir := t.TempDir()
+	ix, e := openAt(t, dir, store)
+	if err := e.bleve.get().DeleteInternal(keyStoreID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.bleve.Index("kept", map[string]any{corpus.FacetKind: "case", "title_zh": "保留的文档"}); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, e = openAt(t, dir, store)
+	defer ix.Close()
+	if ok, _ := ix.Contains("kept"); !ok {
+		t.Fatal("the index was rebuilt")
+	}
+	if id, _ := e.bleve.GetInternal(keyStoreID); string(id) != store.ID() {
+		t.Fatalf("store id %q recorded, want %q", id, store.ID())
+	}
+}
+
+// A read that fails on an intact index (a query bleve rejects, a read that
+// panics) is not damage: the error goes back as it was, a panic as
+// unavailable (503), and no rebuild starts.
+func TestFailedReadOfIntactIndexIsNotDamage(t *testing.T) {
+	ix, e := openAt(t, t.TempDir(), corpustest.MustOpenStore(t, true))
+	defer ix.Close()
+	_, err := e.bleve.SearchInContext(ctx, bleve.NewSearchRequest(bleve.NewRegexpQuery("[")))
+	if err == nil || corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
+		t.Fatalf("bad regexp: %v", err)
+	}
+	bug := func(*bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+		return func(*bsearch.DocumentMatch) error { panic("a bug of ours") }, false, nil
+	}
+	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(bug))
+	if _, err := e.bleve.SearchInContext(hctx, bleve.NewSearchRequest(bleve.NewMatchAllQuery())); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
+		t.Fatalf("a read that panicked: %v, want unavailable", err)
+	}
+	if ix.Damaged() || e.repair.repairing.Load() {
+		t.Fatal("an intact index was taken for damaged")
+	}
+}
+
+// A phrase of more words than a phrase may have matches as all its words.
+func TestLongPhraseMatchesAsWords(t *testing.T) {
+	f := textFields["names"]
+	short := fmt.Sprintf("%T", phraseQuery(f, "数据治理", 1))
+	long := fmt.Sprintf("%T", phraseQuery(f, strings.Repeat("数据治理", index.MaxPhraseTokens), 1))
+	if short != "*query.MatchPhraseQuery" || long == short {
+		t.Fatalf("short phrase %s, long phrase %s", short, long)
+	}
+}
+
+// The plain baseline runs on the same corpus, for the comparison in BENCHMARKS.md.
+func TestBaselineRuns(t *testing.T) {
+	c, err := corpus.DefaultCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rank, closeFn, err := BaselineRanker(c.Cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	ids, _, err := rank(context.Background(), "DeepSeek")
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("baseline: %v %v", ids, err)
+	}
+}
