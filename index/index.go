@@ -189,16 +189,6 @@ func (ix *Index) invalidateVocabulary() {
 	ix.vocab.Store(nil)
 }
 
-// Plan returns the plan a request runs on the engine, for an engine's tests
-// and for explaining a search.
-func (ix *Index) Plan(ctx context.Context, req Request) (*Plan, error) {
-	u, err := ix.understand(ctx, req, MaxSize)
-	if err != nil {
-		return nil, err
-	}
-	return u.plan, nil
-}
-
 // understand parses a request's text and reads it against the vocabulary.
 func (ix *Index) understand(ctx context.Context, req Request, fill int) (*understood, error) {
 	parsed, err := Parse(req.Text)

@@ -248,10 +248,8 @@ func (v *vocabulary) segmentHan(s string) []unit {
 // Words of one token that the vocabulary does not know stay together
 // ("DeepSeek-R1" is searched as typed).
 func (v *vocabulary) matchLatin(s string) []unit {
-	var tokens []string // words with their original spelling
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) }) {
-		tokens = append(tokens, f)
-	}
+	// Words with their original spelling.
+	tokens := strings.FieldsFunc(s, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) })
 	norm := make([]string, len(tokens))
 	for i, t := range tokens {
 		norm[i] = singular(strings.ToLower(t))
