@@ -58,8 +58,10 @@ type Engine interface {
 type Analyzer interface {
 	// Terms returns the terms the engine makes of text in a field of lang.
 	Terms(lang Lang, text string) []string
-	// Stem returns a lowercase English word as the English terms stem it.
-	Stem(word string) string
+	// MatchStems returns whether a lowercase English word stems to one of
+	// stems (English terms): evidence stems a text's words, which is far
+	// cheaper than analysing the whole text.
+	MatchStems(stems map[string]bool) func(word string) bool
 }
 
 // Source is what an engine indexes: the store's records as documents and

@@ -8,12 +8,13 @@ const FragmentWidth = fragmentWidth
 var RuneWidth = runeWidth
 
 // MarkEvidence marks in fields the exact words and the English words whose
-// stems are stems, as a search's marker does.
-func MarkEvidence(exact []string, stems []string, stem func(string) string, fields map[string]string) map[string][]string {
-	m := &marker{exact: exact, stems: map[string]bool{}, stem: stem}
+// stems are stems, as a search's marker does with an's stemming.
+func MarkEvidence(exact []string, stems []string, an Analyzer, fields map[string]string) map[string][]string {
+	m := &marker{exact: exact, stems: map[string]bool{}}
 	for _, s := range stems {
 		m.stems[s] = true
 	}
+	m.match = an.MatchStems(m.stems)
 	return m.evidence(fields)
 }
 

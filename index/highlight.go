@@ -59,9 +59,9 @@ func wider(text string, width int) bool {
 
 // marker finds the searched words in a text.
 type marker struct {
-	exact []string        // contain Chinese; ASCII letters lowercased
-	stems map[string]bool // English words, analysed
-	stem  func(string) string
+	exact []string               // contain Chinese; ASCII letters lowercased
+	stems map[string]bool        // English words, analysed
+	match func(word string) bool // whether a word stems to one of stems
 }
 
 // newMarker collects what the plan searches for: each part's words and the
@@ -82,7 +82,7 @@ func (ix *Index) newMarker(u *understood) *marker {
 			words = append(words, in.Words)
 		}
 	}
-	m := &marker{stems: map[string]bool{}, stem: ix.engine.Stem}
+	m := &marker{stems: map[string]bool{}}
 	for _, w := range words {
 		if strings.IndexFunc(w, isHan) >= 0 {
 			if l := asciiLower(w); !slices.Contains(m.exact, l) {
@@ -94,6 +94,7 @@ func (ix *Index) newMarker(u *understood) *marker {
 			m.stems[term] = true
 		}
 	}
+	m.match = ix.engine.MatchStems(m.stems)
 	return m
 }
 
@@ -139,7 +140,7 @@ func (m *marker) spans(text string) []span {
 			for j < len(lower) && isWordByte(lower[j]) {
 				j++
 			}
-			if m.stems[m.stem(lower[i:j])] {
+			if m.match(lower[i:j]) {
 				out = append(out, span{i, j})
 			}
 			i = j

@@ -10,9 +10,9 @@ import (
 // Evidence from a long text is a window around the matches, marked and
 // escaped; a match at the window's edge is shown whole.
 func TestEvidenceFragment(t *testing.T) {
-	stem := bleveengine.New(t.TempDir()).Stem
+	an := bleveengine.New(t.TempDir())
 	evidence := func(fields map[string]string) map[string][]string {
-		return index.MarkEvidence([]string{"联邦学习"}, []string{stem("deployments")}, stem, fields)
+		return index.MarkEvidence([]string{"联邦学习"}, an.Terms(index.English, "deployments"), an, fields)
 	}
 	long := strings.Repeat("银行数字化转型的背景说明。", 20) + "<b>本行</b>基于联邦学习建设风控模型。" + strings.Repeat("后续内容。", 30)
 	frag := evidence(map[string]string{"body": long})["body"][0]

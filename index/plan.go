@@ -290,10 +290,7 @@ func wordsConcept(u unit) Concept {
 // exact where positions are kept (titles, summaries, names).
 func termConcept(words string, t Term) Concept {
 	scope := textScopes[t.Field]
-	fields := slices.DeleteFunc(slices.Clone(TextFields), func(f TextField) bool {
-		return t.Field != "" && !slices.Contains(scope, f.Name)
-	})
-	alt := matchIn(fields, t.Text, 1)
+	alt := matchIn(TextFields, t.Text, 1, func(f TextField) bool { return t.Field == "" || slices.Contains(scope, f.Name) })
 	if t.Phrase {
 		alt.Match = Phrase
 	}
@@ -310,10 +307,9 @@ var aboutFields = slices.DeleteFunc(slices.Clone(TextFields), func(f TextField) 
 // case says them; the tag fields are left out, since every case the filter
 // keeps is tagged so.
 func looseConcept(u unit) Concept {
-	fields := slices.DeleteFunc(slices.Clone(aboutFields), func(f TextField) bool {
-		return f.Name == fieldTagsZH || f.Name == fieldTagsEN || u.han != (f.Lang == Chinese)
-	})
-	return concept(u.words, matchIn(fields, u.words, 1))
+	return concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool {
+		return f.Name != fieldTagsZH && f.Name != fieldTagsEN && u.han == (f.Lang == Chinese)
+	}))
 }
 
 // phraseIn matches Chinese words in any Chinese field of fields: every
@@ -322,15 +318,17 @@ func looseConcept(u unit) Concept {
 // anywhere else, so this is nearly always the phrase itself, at a fraction
 // of the cost, and the index needs no term vectors for it.
 func phraseIn(fields []TextField, text string, weight float64) Alternative {
-	return matchIn(slices.DeleteFunc(slices.Clone(fields), func(f TextField) bool { return f.Lang != Chinese }), text, weight)
+	return matchIn(fields, text, weight, func(f TextField) bool { return f.Lang == Chinese })
 }
 
-// matchIn matches text with all its words in any one of fields, each
-// weighing its weight times weight.
-func matchIn(fields []TextField, text string, weight float64) Alternative {
-	alt := Alternative{Text: text, Match: AllWords, Fields: make([]FieldWeight, len(fields))}
-	for i, f := range fields {
-		alt.Fields[i] = FieldWeight{f.Name, f.Weight * weight}
+// matchIn matches text with all its words in any one of the fields keep
+// keeps (nil: all), each weighing its weight times weight.
+func matchIn(fields []TextField, text string, weight float64, keep func(TextField) bool) Alternative {
+	alt := Alternative{Text: text, Match: AllWords, Fields: make([]FieldWeight, 0, len(fields))}
+	for _, f := range fields {
+		if keep == nil || keep(f) {
+			alt.Fields = append(alt.Fields, FieldWeight{f.Name, f.Weight * weight})
+		}
 	}
 	return alt
 }
@@ -400,7 +398,7 @@ func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 		if b.han {
 			c.Alternatives = append(c.Alternatives, phraseIn(fields, b.term, b.weight))
 		} else {
-			c.Alternatives = append(c.Alternatives, matchIn(fields, b.term, b.weight))
+			c.Alternatives = append(c.Alternatives, matchIn(fields, b.term, b.weight, nil))
 		}
 	}
 	return c, searched

@@ -286,6 +286,7 @@ func (p *pass) answer(from int) *index.Answer {
 	}
 	best := p.top.sorted()
 	if from < len(best) {
+		ans.Hits = make([]index.Scored, 0, len(best)-from)
 		for _, s := range best[from:] {
 			ans.Hits = append(ans.Hits, index.Scored{ID: s.id, Kind: s.kind, Score: s.score})
 		}

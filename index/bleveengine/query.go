@@ -40,9 +40,12 @@ func (e *Engine) Terms(lang index.Lang, text string) []string {
 	return out
 }
 
-// Stem stems a lowercase English word as the English analyzer does.
-func (e *Engine) Stem(word string) string {
-	return string(porterstemmer.StemWithoutLowerCasing([]rune(word)))
+// MatchStems stems a lowercase English word as the English analyzer does,
+// and looks it up without keeping the stem (no allocation for most words).
+func (e *Engine) MatchStems(stems map[string]bool) func(word string) bool {
+	return func(word string) bool {
+		return stems[string(porterstemmer.StemWithoutLowerCasing([]rune(word)))]
+	}
 }
 
 // compiled is a plan's concepts as bleve queries, built once for all its
