@@ -13,6 +13,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index/indextest"
 )
 
@@ -20,7 +21,8 @@ import (
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	store, ix := indextest.MustOpen(t)
-	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), Version: "test"}
+	logger := slog.New(slog.DiscardHandler)
+	s := &api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "test"}
 	ts := httptest.NewServer(s.Echo())
 	t.Cleanup(ts.Close)
 	return ts
@@ -145,14 +147,14 @@ func TestErrorsArePreciseJSON(t *testing.T) {
 		{"/api/v1/nothing-here", 404, "not_found"},
 	}
 	for _, tt := range tests {
-		var body api.ErrorBody
+		var body app.ErrorBody
 		code := get(t, ts, tt.path, &body)
 		if code != tt.code || body.Error.Code != tt.want || body.Error.Message == "" {
 			t.Errorf("GET %.80s: %d %+v, want %d %s", tt.path, code, body.Error, tt.code, tt.want)
 		}
 	}
 	// Unknown codes say which codes exist.
-	var body api.ErrorBody
+	var body app.ErrorBody
 	get(t, ts, "/api/v1/search?theme=nonsense", &body)
 	if len(body.Error.Fields) != 1 || !strings.Contains(strings.Join(body.Error.Fields[0].Allowed, ","), "xinchuang") {
 		t.Fatalf("unknown theme error %+v", body.Error)
@@ -254,7 +256,7 @@ func TestExport(t *testing.T) {
 	if rows[0][0] != "id" || len(rows)-1 != kinds["case"] {
 		t.Fatalf("csv: header %v, %d rows for %d cases", rows[0][:3], len(rows)-1, kinds["case"])
 	}
-	var body2 api.ErrorBody
+	var body2 app.ErrorBody
 	if code := get(t, ts, "/api/v1/export?format=xml", &body2); code != 400 {
 		t.Fatalf("unknown format: %d", code)
 	}
@@ -281,7 +283,7 @@ func TestUnderstandingSimilarPeersSuggest(t *testing.T) {
 	if len(res.Query.Inferred) != 0 {
 		t.Fatalf("infer=false: %+v", res.Query.Inferred)
 	}
-	var bad api.ErrorBody
+	var bad app.ErrorBody
 	if code := get(t, ts, "/api/v1/search?infer=maybe", &bad); code != 400 {
 		t.Fatalf("infer=maybe: %d", code)
 	}

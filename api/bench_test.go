@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"casebank/api"
+	"casebank/corpus/app"
 	"casebank/index/indextest"
 )
 
@@ -17,7 +18,8 @@ import (
 // Cache-Control: no-cache.
 func BenchmarkSearchHTTP(b *testing.B) {
 	store, ix := indextest.MustOpen(b)
-	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), Version: "bench"}
+	logger := slog.New(slog.DiscardHandler)
+	s := &api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "bench"}
 	h := s.Echo()
 	queries := []string{"DeepSeek", "城商行 DeepSeek", "数据治理", "四川 农商行", "DeepSeek deployments at city commercial banks", "智能客服", "供应链金融", "杭州银行 信创"}
 	b.ReportAllocs()

@@ -16,6 +16,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -25,7 +26,7 @@ import (
 func TestConcurrentReadersAndWriters(t *testing.T) {
 	// Unlimited writes: how many a fast machine sends in the time is not
 	// what this test is about (TestWriteRateLimit is).
-	w := newWriteSite(t, func(s *api.Server) { s.WriteRate = rate.Inf })
+	w := newWriteSite(t, func(s *api.Server) { s.App.WriteRate = rate.Inf })
 	deadline := time.Now().Add(2 * time.Second)
 	var created sync.Map
 	var failures, writes, reads atomic.Int64
@@ -123,10 +124,10 @@ func TestConcurrentReadersAndWriters(t *testing.T) {
 // Each token's writes are limited; another token has its own allowance.
 func TestWriteRateLimit(t *testing.T) {
 	// A burst of three that (for the test's length) never refills.
-	w := newWriteSite(t, func(s *api.Server) { s.WriteRate, s.WriteBurst = rate.Every(time.Hour), 3 })
+	w := newWriteSite(t, func(s *api.Server) { s.App.WriteRate, s.App.WriteBurst = rate.Every(time.Hour), 3 })
 	preview := map[string]any{"ids": []string{"r2025-t1-4-jiangsu-bank"}, "kind": "theme", "code": "risk", "action": "add", "preview": true}
 	for i := range 4 {
-		var e api.ErrorBody
+		var e app.ErrorBody
 		code := w.do(t, "POST", "/api/v1/bulk-tags", w.editor, preview, &e)
 		if want := map[bool]int{true: 200, false: 429}[i < 3]; code != want {
 			t.Fatalf("write %d: %d %+v, want %d", i+1, code, e.Error, want)

@@ -13,6 +13,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/corpustest"
 	"casebank/index"
 	"casebank/index/bleveengine"
@@ -53,12 +54,13 @@ func TestDamagedRecordAnswers503(t *testing.T) {
 
 	store, ix = open() // the index is current: nothing is decoded at start
 	t.Cleanup(func() { ix.Close(); store.Close() })
-	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), Version: "test"}
+	logger := slog.New(slog.DiscardHandler)
+	s := &api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "test"}
 	ts := httptest.NewServer(s.Echo())
 	t.Cleanup(ts.Close)
 
 	for _, path := range []string{"/api/v1/cases/damaged-case", "/api/v1/cite?ids=damaged-case"} {
-		var body api.ErrorBody
+		var body app.ErrorBody
 		code := get(t, ts, path, &body)
 		if code != http.StatusServiceUnavailable || !strings.Contains(body.Error.Message, "case damaged-case cannot be read") {
 			t.Errorf("GET %s: %d %+v", path, code, body.Error)

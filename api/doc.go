@@ -1,7 +1,9 @@
 // Package api is casebank's JSON API over HTTP, built on echo v4.
 //
-// Handlers read as decode → validate → call corpus/index → respond; they hold
-// no business rules. Every error goes through one handler that maps corpus
-// error codes to HTTP statuses and answers {"error":{"code","message"}};
-// unexpected errors are logged and shown as "internal error".
+// Handlers read as decode → validate → call the application service
+// (casebank/corpus/app) → respond; they hold no business rules and never
+// touch the store or the index. Every error goes through one handler that
+// maps error codes to HTTP statuses (app.Status) and answers
+// {"error":{"code","message"}}; unexpected errors are logged and shown as
+// "internal error".
 package api

@@ -1,27 +1,16 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
-	"syscall"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 )
-
-var statusByCode = map[string]int{
-	corpus.ENOTFOUND:     http.StatusNotFound,
-	corpus.EINVALID:      http.StatusBadRequest,
-	corpus.ECONFLICT:     http.StatusConflict,
-	corpus.EUNAUTHORIZED: http.StatusUnauthorized,
-	corpus.EFORBIDDEN:    http.StatusForbidden,
-	corpus.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	corpus.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	corpus.EINTERNAL:     http.StatusInternalServerError,
-}
 
 // codeByStatus names echo's own errors (unknown route, wrong method, body too large).
 var codeByStatus = map[int]string{
@@ -31,56 +20,26 @@ var codeByStatus = map[int]string{
 	http.StatusNotFound:              corpus.ENOTFOUND,
 	http.StatusMethodNotAllowed:      "method_not_allowed",
 	http.StatusRequestEntityTooLarge: corpus.ETOOLARGE,
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusUnsupportedMediaType:  app.EMEDIATYPE,
 }
 
-// StatusClientClosed is logged for a request its client abandoned.
-const StatusClientClosed = 499
-
-// ErrorBody is the JSON shape of every error response.
-type ErrorBody struct {
-	Error struct {
-		Code    string              `json:"code"`
-		Message string              `json:"message"`
-		Fields  []corpus.FieldError `json:"fields,omitempty"`
-	} `json:"error"`
-}
-
-// Status returns the HTTP status and the response body for err.
-func Status(err error) (int, ErrorBody) {
-	var body ErrorBody
+// Status returns the HTTP status and the response body for err: app.Status,
+// and echo's own client errors with their status.
+func Status(err error) (int, app.ErrorBody) {
 	var he *echo.HTTPError
-	var ce *corpus.Error
-	switch {
-	case errors.Is(err, context.Canceled):
-		// The client went away: no one reads this answer, and it is not a
-		// server error (nginx's 499 names it in the log).
-		body.Error.Code, body.Error.Message = "canceled", "the request was cancelled by the client"
-		return StatusClientClosed, body
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		// A store write that fails is rolled back: nothing was stored.
-		body.Error.Code = corpus.EUNAVAILABLE
-		body.Error.Message = "the server's disk is full: nothing was stored; try again later"
-		return http.StatusServiceUnavailable, body
-	case errors.As(err, &ce):
-		body.Error.Code, body.Error.Message, body.Error.Fields = ce.Code, ce.Message, ce.Fields
-		if s, ok := statusByCode[ce.Code]; ok {
-			return s, body
-		}
-		return http.StatusInternalServerError, body
-	case errors.As(err, &he) && he.Code < 500:
-		body.Error.Code = codeByStatus[he.Code]
-		if body.Error.Code == "" {
-			body.Error.Code = corpus.EINVALID
-		}
-		body.Error.Message = http.StatusText(he.Code)
-		if m, ok := he.Message.(string); ok {
-			body.Error.Message = m
-		}
-		return he.Code, body
+	if !errors.As(err, &he) || he.Code >= 500 {
+		return app.Status(err)
 	}
-	body.Error.Code, body.Error.Message = corpus.EINTERNAL, "internal error"
-	return http.StatusInternalServerError, body
+	var body app.ErrorBody
+	body.Error.Code = codeByStatus[he.Code]
+	if body.Error.Code == "" {
+		body.Error.Code = corpus.EINVALID
+	}
+	body.Error.Message = http.StatusText(he.Code)
+	if m, ok := he.Message.(string); ok {
+		body.Error.Message = m
+	}
+	return he.Code, body
 }
 
 // ErrorHandler returns echo's HTTPErrorHandler: JSON errors, internals logged only.
@@ -91,7 +50,7 @@ func ErrorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		}
 		status, body := Status(err)
 		if status >= 500 {
-			logger.Error("request failed", "id", c.Get("casebank.request_id"), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+			logger.Error("request failed", "id", c.Get(requestIDKey), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		}
 		if IsHead(c) {
 			err = c.NoContent(status)
@@ -101,5 +60,12 @@ func ErrorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if err != nil {
 			logger.Error("write error response", "err", err)
 		}
+	}
+}
+
+// retryAfter tells a refused client when to try again, when the refusal says.
+func retryAfter(c echo.Context, err error) {
+	if secs, ok := app.RetryAfter(err); ok && !c.Response().Committed {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 }

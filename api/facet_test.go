@@ -9,6 +9,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index/indextest"
 )
 
@@ -16,7 +17,8 @@ import (
 // it filters as a parameter and as typed field:value, and it is counted.
 func TestCityFacet(t *testing.T) {
 	store, ix := indextest.MustOpen(t)
-	ts := httptest.NewServer((&api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), Version: "test"}).Echo())
+	logger := slog.New(slog.DiscardHandler)
+	ts := httptest.NewServer((&api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "test"}).Echo())
 	t.Cleanup(ts.Close)
 
 	cases, err := store.FindCases(context.Background(), corpus.Filter{})

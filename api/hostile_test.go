@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 )
 
 // At least forty bad requests: each gets a precise 4xx JSON error, the server
@@ -126,7 +126,7 @@ func TestHostileRequests(t *testing.T) {
 		}
 		body, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		var e api.ErrorBody
+		var e app.ErrorBody
 		if res.StatusCode != r.want || json.Unmarshal(body, &e) != nil || e.Error.Code == "" || e.Error.Message == "" {
 			t.Errorf("%s: %d %.200s, want %d with a JSON error", r.name, res.StatusCode, body, r.want)
 		}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/corpustest"
 )
 
@@ -28,7 +28,7 @@ func TestImportRefusedWholeNamingTheLine(t *testing.T) {
 		line, _ := json.Marshal(c)
 		body.Write(append(line, '\n'))
 	}
-	var eb api.ErrorBody
+	var eb app.ErrorBody
 	code := w.do(t, http.MethodPost, "/api/v1/import", w.editor, body.Bytes(), &eb)
 	e := eb.Error
 	want := "line 1200: title.zh: at most 300 characters (this one has 301)"

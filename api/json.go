@@ -5,12 +5,6 @@ import (
 	"casebank/index"
 )
 
-// BankJSON is a bank with the number of its cases.
-type BankJSON struct {
-	corpus.Bank
-	Cases int `json:"cases"`
-}
-
 // HitBank is the part of a bank a search hit carries.
 type HitBank struct {
 	ID     string `json:"id"`

@@ -10,6 +10,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 )
 
 // A write over a field or list limit answers 422 naming the field and the
@@ -61,7 +62,7 @@ func TestWritesOverLimitsAnswer422(t *testing.T) {
 			if res.StatusCode != http.StatusUnprocessableEntity || len(data) > 2000 {
 				t.Fatalf("%d, %d bytes: %.500s", res.StatusCode, len(data), data)
 			}
-			var body api.ErrorBody
+			var body app.ErrorBody
 			if err := json.Unmarshal(data, &body); err != nil {
 				t.Fatal(err)
 			}

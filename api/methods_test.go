@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"casebank/api"
+	"casebank/corpus/app"
 )
 
 // HEAD answers like GET without a body; a served path asked with a method it
@@ -72,7 +73,7 @@ func TestHTTPMethods(t *testing.T) {
 // A request its client abandoned is not a server error.
 func TestCancelledRequestIsNotAServerError(t *testing.T) {
 	status, body := api.Status(fmt.Errorf("index: search: %w", context.Canceled))
-	if status != api.StatusClientClosed || body.Error.Code != "canceled" {
+	if status != app.StatusClientClosed || body.Error.Code != "canceled" {
 		t.Fatalf("cancelled: %d %+v", status, body)
 	}
 }

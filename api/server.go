@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -18,9 +17,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -29,25 +28,17 @@ const MaxBodyBytes = 2 << 20
 
 // Server holds the API's dependencies.
 type Server struct {
-	Store  *corpus.Store
-	Index  *index.Index
+	App    *app.Service
 	Logger *slog.Logger
 	// Version is reported by /healthz.
 	Version string
 	// PageError, when set, renders errors for non-API paths as HTML pages.
-	PageError func(c echo.Context, status int, body ErrorBody) error
+	PageError func(c echo.Context, status int, body app.ErrorBody) error
 	// TrustedProxies are the proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; from anyone else they are ignored.
 	TrustedProxies []*net.IPNet
-	// WriteRate and WriteBurst bound each token's writes a second; zero
-	// means DefaultWriteRate and DefaultWriteBurst.
-	WriteRate  rate.Limit
-	WriteBurst int
 
-	failed     failures    // failed sign-ins, for rate limiting
-	authLog    quietLog    // failure log lines, for rate limiting
-	writes     writeLimits // writes per token
-	xffIgnored sync.Once   // warns once of forwarding headers from an untrusted peer
+	xffIgnored sync.Once // warns once of forwarding headers from an untrusted peer
 }
 
 // Echo builds the echo instance with the API routes, the error handler and
@@ -57,23 +48,7 @@ func (s *Server) Echo() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.Pre(headAsGet)
 	e.IPExtractor, e.SchemeExtractor = s.clientAddress()
-	s.writes.rate, s.writes.burst = s.WriteRate, s.WriteBurst
-	jsonErrors := ErrorHandler(s.Logger)
-	e.HTTPErrorHandler = func(err error, c echo.Context) {
-		if errors.Is(err, echo.ErrNotFound) && strings.HasPrefix(c.Request().URL.Path, "/api/") {
-			err = corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s; the README lists them", c.Request().Method, c.Request().URL.Path)
-		}
-		if s.PageError != nil && !strings.HasPrefix(c.Request().URL.Path, "/api/") && c.Request().URL.Path != "/healthz" && !c.Response().Committed {
-			status, body := Status(err)
-			if status >= 500 {
-				s.Logger.Error("page failed", "path", c.Request().URL.Path, "err", err)
-			}
-			if perr := s.PageError(c, status, body); perr == nil {
-				return
-			}
-		}
-		jsonErrors(err, c)
-	}
+	e.HTTPErrorHandler = s.errorHandler()
 	e.Use(headAgain)
 	e.Use(wellFormedQuery)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -103,6 +78,29 @@ func (s *Server) Echo() *echo.Echo {
 	// echo's 405 with Allow (OPTIONS: 204 with Allow), and a path nobody
 	// serves echo's 404, which the error handler words.
 	return e
+}
+
+// errorHandler answers errors as JSON, or, for pages when PageError is set,
+// as HTML.
+func (s *Server) errorHandler() echo.HTTPErrorHandler {
+	jsonErrors := ErrorHandler(s.Logger)
+	return func(err error, c echo.Context) {
+		path := c.Request().URL.Path
+		if errors.Is(err, echo.ErrNotFound) && strings.HasPrefix(path, "/api/") {
+			err = corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s; the README lists them", c.Request().Method, path)
+		}
+		retryAfter(c, err)
+		if s.PageError != nil && !strings.HasPrefix(path, "/api/") && path != "/healthz" && !c.Response().Committed {
+			status, body := Status(err)
+			if status >= 500 {
+				s.Logger.Error("page failed", "path", path, "err", err)
+			}
+			if perr := s.PageError(c, status, body); perr == nil {
+				return
+			}
+		}
+		jsonErrors(err, c)
+	}
 }
 
 // headAsGet routes HEAD as GET (echo routes HEAD only where it is
@@ -139,7 +137,11 @@ func wellFormedQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-const headKey = "casebank.head"
+// Keys of what the middleware keeps in echo's context.
+const (
+	headKey      = "casebank.head"
+	requestIDKey = "casebank.request_id"
+)
 
 // IsHead reports whether the request came as HEAD.
 func IsHead(c echo.Context) bool { ok, _ := c.Get(headKey).(bool); return ok }
@@ -170,14 +172,14 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			id = newRequestID()
 		}
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
-		c.Set("casebank.request_id", id)
+		c.Set(requestIDKey, id)
 		err := next(c)
 		if err != nil {
 			c.Error(err)
 		}
 		status := c.Response().Status
 		level := slog.LevelDebug
-		if unsafe(c.Request().Method) || status >= 400 {
+		if app.Unsafe(c.Request().Method) || status >= 400 {
 			level = slog.LevelInfo
 		}
 		method := c.Request().Method
@@ -197,114 +199,32 @@ func newRequestID() string {
 }
 
 func (s *Server) healthz(c echo.Context) error {
-	n, err := s.Index.DocCount()
-	if err != nil {
-		return err
-	}
-	seq, err := s.Store.LastSeq()
-	if err != nil {
-		return err
-	}
-	applied, err := s.Index.AppliedSeq()
+	h, err := s.App.Health()
 	if err != nil {
 		return err
 	}
 	// A damaged index is being rebuilt: searches may answer 503 until then.
-	status, code, indexState := "ok", http.StatusOK, "ok"
-	switch {
-	case s.Index.Damaged():
-		status, code, indexState = "degraded", http.StatusServiceUnavailable, "damaged"
-	case s.Index.CatchUpError() != nil:
-		// Stored writes the index could not take yet (a full disk): still
-		// serving, retrying in the background.
-		status, indexState = "degraded", "behind"
+	status, code := "ok", http.StatusOK
+	switch h.Index {
+	case "damaged":
+		status, code = "degraded", http.StatusServiceUnavailable
+	case "behind":
+		status = "degraded"
 	}
 	return c.JSON(code, map[string]any{
-		"status": status, "version": s.Version, "cases": n, "log_seq": seq, "index_seq": applied, "index": indexState,
-		"index_lag": seq - min(applied, seq),
+		"status": status, "version": s.Version, "cases": h.Cases, "log_seq": h.LogSeq, "index_seq": h.IndexSeq, "index": h.Index,
+		"index_lag": h.Lag(),
 	})
 }
 
-// ParseSearch reads a search request from URL parameters; ui uses it too so
-// that a page URL and an API URL mean the same thing.
-func ParseSearch(c echo.Context) (index.Request, error) {
-	return ParseSearchValues(c.QueryParams())
-}
-
-// ParseSearchValues reads a search request from URL parameters.
-func ParseSearchValues(qp url.Values) (index.Request, error) {
-	req := index.Request{Text: qp.Get("q"), Filter: corpus.Filter{}}
-	if len(qp["q"]) > 1 {
-		return req, corpus.Errorf(corpus.EINVALID, "give q once")
-	}
-	// Each facet of the table is a parameter; index resolves and checks the values.
-	for _, facet := range corpus.Facets {
-		if vals := splitValues(qp[facet.Name]); len(vals) > 0 {
-			req.Filter[facet.Name] = vals
-		}
-	}
-	switch qp.Get("infer") {
-	case "", "true", "1":
-	case "false", "0":
-		req.NoInfer = true
-	default:
-		return req, corpus.Errorf(corpus.EINVALID, "infer must be true or false, not %q", qp.Get("infer"))
-	}
-	for _, f := range splitValues(qp["noinfer"]) {
-		facet, ok := corpus.FacetByName(f)
-		if !ok {
-			return req, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("noinfer: unknown field %q", f),
-				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: corpus.FacetNames()}}}
-		}
-		req.NoInferFields = append(req.NoInferFields, facet.Name)
-	}
-	var err error
-	if req.Page, err = intValue(qp, "page"); err != nil {
-		return req, err
-	}
-	if req.Size, err = intValue(qp, "size"); err != nil {
-		return req, err
-	}
-	return req, nil
-}
-
-// splitValues accepts repeated parameters and comma-separated lists alike.
-func splitValues(vals []string) []string {
-	var out []string
-	for _, v := range vals {
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
-}
-
-func intParam(c echo.Context, name string) (int, error) {
-	return intValue(c.QueryParams(), name)
-}
-
-func intValue(qp url.Values, name string) (int, error) {
-	v := qp.Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, corpus.Errorf(corpus.EINVALID, "%s must be a whole number, not %q", name, v)
-	}
-	return n, nil
-}
-
 func (s *Server) search(c echo.Context) error {
-	req, err := ParseSearch(c)
+	req, err := app.ParseSearch(c.QueryParams())
 	if err != nil {
 		return err
 	}
 	// A client asking for a fresh answer gets one computed now.
 	req.Fresh = strings.Contains(c.Request().Header.Get("Cache-Control"), "no-cache")
-	res, err := s.Index.Search(c.Request().Context(), req)
+	res, err := s.App.Search(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
@@ -312,7 +232,7 @@ func (s *Server) search(c echo.Context) error {
 }
 
 func (s *Server) taxonomy(c echo.Context) error {
-	t, err := s.Store.Taxonomy()
+	t, err := s.App.Taxonomy()
 	if err != nil {
 		return err
 	}
@@ -320,52 +240,27 @@ func (s *Server) taxonomy(c echo.Context) error {
 }
 
 func (s *Server) banks(c echo.Context) error {
-	banks, err := s.Store.FindBanks(c.Request().Context())
+	banks, err := s.App.CountBanks(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	counts, err := s.caseCounts(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	out := make([]BankJSON, len(banks))
-	for i, b := range banks {
-		out[i] = BankJSON{Bank: *b, Cases: counts[b.ID]}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"banks": out, "total": len(out)})
+	return c.JSON(http.StatusOK, map[string]any{"banks": banks, "total": len(banks)})
 }
 
 func (s *Server) bank(c echo.Context) error {
-	ctx := c.Request().Context()
-	b, err := s.Store.FindBankByID(ctx, c.Param("id"))
+	p, err := s.App.FindBankProfile(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	cases, err := s.Index.BankCases(ctx, b.ID)
-	if err != nil {
-		return err
-	}
-	summaries := make([]HitJSON, len(cases))
-	for i, cs := range cases {
+	summaries := make([]HitJSON, len(p.Cases))
+	for i, cs := range p.Cases {
 		summaries[i] = hitJSON(cs)
 	}
-	peers, err := s.Index.PeerBanks(ctx, b.ID, 8)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"bank": b, "cases": summaries, "peers": peers})
-}
-
-func (s *Server) caseCounts(ctx context.Context) (map[string]int, error) {
-	counts, err := s.Index.CountCases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return counts.ByBank, nil
+	return c.JSON(http.StatusOK, map[string]any{"bank": p.Bank, "cases": summaries, "peers": p.Peers})
 }
 
 func (s *Server) policies(c echo.Context) error {
-	ps, err := s.Store.FindPolicies(c.Request().Context())
+	ps, err := s.App.FindPolicies(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -373,7 +268,7 @@ func (s *Server) policies(c echo.Context) error {
 }
 
 func (s *Server) policy(c echo.Context) error {
-	p, err := s.Store.FindPolicyByID(c.Request().Context(), c.Param("id"))
+	p, err := s.App.FindPolicyByID(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -383,21 +278,16 @@ func (s *Server) policy(c echo.Context) error {
 // stats reports the honeycomb index scores and case counts by dimension ×
 // bank type and by theme.
 func (s *Server) stats(c echo.Context) error {
-	h, err := corpus.DefaultHoneycomb()
-	if err != nil {
-		return err
-	}
-	// Counted from the index's columns, not by loading every case.
-	counts, err := s.Index.CountCases(c.Request().Context())
+	st, err := s.App.Stats(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{
-		"cases":                  counts.Cases,
-		"honeycomb":              h,
-		"by_dimension_bank_type": counts.ByDimensionBankType,
-		"by_bank_type":           counts.ByBankType,
-		"by_theme":               counts.ByTheme,
+		"cases":                  st.Cases,
+		"honeycomb":              st.Honeycomb,
+		"by_dimension_bank_type": st.ByDimensionBankType,
+		"by_bank_type":           st.ByBankType,
+		"by_theme":               st.ByTheme,
 	})
 }
 
@@ -407,21 +297,21 @@ func (s *Server) stats(c echo.Context) error {
 func (s *Server) export(c echo.Context) error {
 	format := c.QueryParam("format")
 	if format == "" {
-		format = "jsonl"
+		format = app.ExportJSONL
 	}
-	if format != "jsonl" && format != "csv" {
+	if format != app.ExportJSONL && format != app.ExportCSV {
 		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
-			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{"jsonl", "csv"}}}}
+			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{app.ExportJSONL, app.ExportCSV}}}}
 	}
 	var subset []string // ids of a search's matches; nil: everything
 	if isSearch(c) {
-		req, err := ParseSearch(c)
+		req, err := app.ParseSearch(c.QueryParams())
 		if err != nil {
 			return err
 		}
 		// Every case the search matches, however many: the export reads
 		// them a chunk at a time.
-		if subset, err = s.SearchIDs(c.Request().Context(), req, math.MaxInt32); err != nil {
+		if subset, err = s.App.SearchIDs(c.Request().Context(), req, math.MaxInt32); err != nil {
 			return err
 		}
 		if subset == nil {
@@ -429,23 +319,15 @@ func (s *Server) export(c echo.Context) error {
 		}
 	}
 	h := c.Response().Header()
-	ctx := c.Request().Context()
-	if format == "csv" {
+	if format == app.ExportCSV {
 		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.csv"`)
-		c.Response().WriteHeader(http.StatusOK)
-		if subset != nil {
-			return s.streamed(c, s.Store.ExportIDsCSV(ctx, c.Response(), subset))
-		}
-		return s.streamed(c, s.Store.ExportCSV(ctx, c.Response()))
+	} else {
+		h.Set(echo.HeaderContentType, "application/x-ndjson; charset=utf-8")
+		h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
 	}
-	h.Set(echo.HeaderContentType, "application/x-ndjson; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank.jsonl"`)
 	c.Response().WriteHeader(http.StatusOK)
-	if subset != nil {
-		return s.streamed(c, s.Store.ExportIDsJSONL(ctx, c.Response(), subset))
-	}
-	return s.streamed(c, s.Store.ExportJSONL(ctx, c.Response()))
+	return s.streamed(c, s.App.Export(c.Request().Context(), c.Response(), format, subset))
 }
 
 // streamed ends a streamed answer whose writing failed after its status
@@ -457,7 +339,7 @@ func (s *Server) streamed(c echo.Context, err error) error {
 		return err
 	}
 	if c.Request().Context().Err() == nil {
-		s.Logger.Error("streamed answer cut short", "id", c.Get("casebank.request_id"), "path", c.Request().URL.Path, "err", err)
+		s.Logger.Error("streamed answer cut short", "id", c.Get(requestIDKey), "path", c.Request().URL.Path, "err", err)
 	}
 	panic(http.ErrAbortHandler)
 }
@@ -479,7 +361,7 @@ type similarJSON struct {
 }
 
 func (s *Server) similar(c echo.Context) error {
-	n, err := intParam(c, "size")
+	n, err := app.IntParam(c.QueryParams(), "size")
 	if err != nil {
 		return err
 	}
@@ -489,7 +371,7 @@ func (s *Server) similar(c echo.Context) error {
 	if n < 1 || n > index.MaxSize {
 		return corpus.Errorf(corpus.EINVALID, "size must be between 1 and %d", index.MaxSize)
 	}
-	sims, err := s.Index.SimilarCases(c.Request().Context(), c.Param("id"), n)
+	sims, err := s.App.SimilarCases(c.Request().Context(), c.Param("id"), n)
 	if err != nil {
 		return err
 	}
@@ -502,7 +384,7 @@ func (s *Server) similar(c echo.Context) error {
 }
 
 func (s *Server) suggest(c echo.Context) error {
-	sugg, err := s.Index.Suggest(c.Request().Context(), c.QueryParam("q"), 10)
+	sugg, err := s.App.Suggest(c.Request().Context(), c.QueryParam("q"), 10)
 	if err != nil {
 		return err
 	}
@@ -510,7 +392,7 @@ func (s *Server) suggest(c echo.Context) error {
 }
 
 func (s *Server) getCaseWithETag(c echo.Context) error {
-	cs, err := s.Store.FindCaseByID(c.Request().Context(), c.Param("id"))
+	cs, err := s.App.FindCaseByID(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -524,6 +406,6 @@ func (s *Server) backup(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "application/octet-stream")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="casebank-backup.db"`)
 	c.Response().WriteHeader(http.StatusOK)
-	_, err := s.Store.Backup(c.Request().Context(), c.Response())
+	_, err := s.App.Backup(c.Request().Context(), c.Response())
 	return s.streamed(c, err)
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -41,7 +41,7 @@ func (s *Server) registerWrites(v1 *echo.Group) {
 func decodeJSON(c echo.Context, v any) error {
 	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != echo.MIMEApplicationJSON {
-			return corpus.Errorf(eMediaType, "send JSON with Content-Type: application/json, not %q", ct)
+			return corpus.Errorf(app.EMEDIATYPE, "send JSON with Content-Type: application/json, not %q", ct)
 		}
 	}
 	body, err := readBody(c)
@@ -75,15 +75,6 @@ func decodeJSON(c echo.Context, v any) error {
 	return nil
 }
 
-// settle catches the index up after a committed write, or marks the answer
-// as searchable later.
-func (s *Server) settle(c echo.Context) {
-	if err := s.Index.Settle(c.Request().Context()); err != nil {
-		s.Logger.Error("write stored; index behind the store", "id", c.Get("casebank.request_id"), "err", err)
-		c.Response().Header().Set(SearchableHeader, "later")
-	}
-}
-
 // SearchableHeader is set to "later" on a write's answer when the write is
 // stored but the index is behind (healthz shows the lag).
 const SearchableHeader = "X-Casebank-Searchable"
@@ -93,21 +84,29 @@ func unprocessable(err error) error {
 	var ce *corpus.Error
 	if errors.As(err, &ce) && ce.Code == corpus.EINVALID && len(ce.Fields) > 0 {
 		cp := *ce
-		cp.Code = eUnprocessable
+		cp.Code = app.EUNPROCESSABLE
 		return &cp
 	}
 	return err
 }
 
-// written makes a write searchable before answering, then answers. A write
-// the store committed is a success even when the index cannot take it now:
-// the answer then says it becomes searchable later.
-func (s *Server) written(c echo.Context, status int, v any) error {
-	s.settle(c)
+// written answers a stored write. A write the store committed is a success
+// even when the index cannot take it now: the answer then says it becomes
+// searchable later.
+func (s *Server) written(c echo.Context, w app.Searchable, status int, v any) error {
+	s.searchable(c, w)
 	if cs, ok := v.(*corpus.Case); ok {
 		c.Response().Header().Set("ETag", etag(cs.Version))
 	}
 	return c.JSON(status, v)
+}
+
+// searchable marks the answer of a write the index has not taken yet.
+func (s *Server) searchable(c echo.Context, w app.Searchable) {
+	if w.Later() {
+		s.Logger.Error("write stored; index behind the store", "id", c.Get(requestIDKey), "err", w.Behind)
+		c.Response().Header().Set(SearchableHeader, "later")
+	}
 }
 
 func etag(version int) string { return fmt.Sprintf(`"v%d"`, version) }
@@ -134,14 +133,12 @@ func (s *Server) createCase(c echo.Context) error {
 	if err := decodeJSON(c, &cs); err != nil {
 		return err
 	}
-	// The server sets these.
-	cs.Version, cs.Created, cs.Updated = 0, nil, nil
-	created, err := s.Store.CreateCase(c.Request().Context(), &cs, Principal(c).Name)
+	created, w, err := s.App.CreateCase(c.Request().Context(), &cs, nil, by(c))
 	if err != nil {
 		return unprocessable(err)
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/cases/"+created.ID)
-	return s.written(c, http.StatusCreated, created)
+	return s.written(c, w, http.StatusCreated, created)
 }
 
 func (s *Server) replaceCase(c echo.Context) error {
@@ -150,7 +147,7 @@ func (s *Server) replaceCase(c echo.Context) error {
 		return err
 	}
 	if cs.ID != "" && cs.ID != c.Param("id") {
-		return corpus.Errorf(eUnprocessable, "the body's id %q is not the URL's %q", cs.ID, c.Param("id"))
+		return corpus.Errorf(app.EUNPROCESSABLE, "the body's id %q is not the URL's %q", cs.ID, c.Param("id"))
 	}
 	cs.ID = c.Param("id")
 	version, err := ifMatch(c, cs.Version)
@@ -158,13 +155,13 @@ func (s *Server) replaceCase(c echo.Context) error {
 		return err
 	}
 	if version == 0 {
-		return corpus.Errorf(ePrecondition, "say which version you edited: send its \"version\" or an If-Match header, so that no one else's change is overwritten")
+		return corpus.Errorf(app.EPRECONDITION, "say which version you edited: send its \"version\" or an If-Match header, so that no one else's change is overwritten")
 	}
-	updated, err := s.Store.UpdateCase(c.Request().Context(), &cs, version, Principal(c).Name)
+	updated, w, err := s.App.UpdateCase(c.Request().Context(), &cs, version, by(c))
 	if err != nil {
 		return unprocessable(err)
 	}
-	return s.written(c, http.StatusOK, updated)
+	return s.written(c, w, http.StatusOK, updated)
 }
 
 func (s *Server) patchTags(c echo.Context) error {
@@ -177,32 +174,23 @@ func (s *Server) patchTags(c echo.Context) error {
 		return err
 	}
 	p.Version = version
-	updated, err := s.Store.PatchTags(c.Request().Context(), c.Param("id"), p, Principal(c).Name)
+	updated, w, err := s.App.PatchTags(c.Request().Context(), c.Param("id"), p, by(c))
 	if err != nil {
 		return unprocessable(err)
 	}
-	return s.written(c, http.StatusOK, updated)
+	return s.written(c, w, http.StatusOK, updated)
 }
 
 func (s *Server) deleteCase(c echo.Context) error {
-	ctx := c.Request().Context()
 	version, err := ifMatch(c, 0)
 	if err != nil {
 		return err
 	}
-	if version != 0 {
-		cur, err := s.Store.FindCaseByID(ctx, c.Param("id"))
-		if err != nil {
-			return err
-		}
-		if cur.Version != version {
-			return corpus.Errorf(corpus.ECONFLICT, "case %q is at version %d, not %d", cur.ID, cur.Version, version)
-		}
-	}
-	if err := s.Store.DeleteCase(ctx, c.Param("id"), Principal(c).Name); err != nil {
+	w, err := s.App.DeleteCase(c.Request().Context(), c.Param("id"), version, by(c))
+	if err != nil {
 		return err
 	}
-	s.settle(c)
+	s.searchable(c, w)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -221,26 +209,15 @@ func (s *Server) bulkTags(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	var search *index.Request
 	if req.Search != nil {
-		ids, err := s.SearchIDs(c.Request().Context(), index.Request{Text: req.Search.Q, Filter: req.Search.Filter}, corpus.MaxBulkIDs)
-		if err != nil {
-			return err
-		}
-		req.IDs = append(req.IDs, ids...)
+		search = &index.Request{Text: req.Search.Q, Filter: req.Search.Filter}
 	}
-	res, err := s.Store.ApplyBulkTag(c.Request().Context(), req.BulkTag, Principal(c).Name)
+	res, w, err := s.App.BulkTag(c.Request().Context(), req.BulkTag, search, by(c))
 	if err != nil {
 		return unprocessable(err)
 	}
-	return s.written(c, http.StatusOK, res)
-}
-
-// SearchIDs collects the ids of the cases a search matches, best first, up
-// to one more than limit, so that a caller can refuse a search too large for
-// it by the count alone.
-func (s *Server) SearchIDs(ctx context.Context, req index.Request, limit int) ([]string, error) {
-	ids, _, err := s.Index.MatchIDs(ctx, req, limit+1)
-	return ids, err
+	return s.written(c, w, http.StatusOK, res)
 }
 
 func (s *Server) codebook(c echo.Context) error {
@@ -248,11 +225,11 @@ func (s *Server) codebook(c echo.Context) error {
 	if err := decodeJSON(c, &ch); err != nil {
 		return err
 	}
-	res, err := s.Store.ChangeCodebook(c.Request().Context(), ch, Principal(c).Name)
+	res, w, err := s.App.ChangeCodebook(c.Request().Context(), ch, by(c))
 	if err != nil {
 		return unprocessable(err)
 	}
-	return s.written(c, http.StatusOK, res)
+	return s.written(c, w, http.StatusOK, res)
 }
 
 func (s *Server) importData(c echo.Context) error {
@@ -260,21 +237,19 @@ func (s *Server) importData(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := corpus.ImportOptions{By: Principal(c).Name}
+	opts := corpus.ImportOptions{By: by(c)}
 	ctx := c.Request().Context()
 	var res *corpus.ImportResult
+	var w app.Searchable
 	if corpus.IsJSONL(body) {
-		res, err = s.Store.ImportJSONL(ctx, bytes.NewReader(body), opts)
+		res, w, err = s.App.ImportJSONL(ctx, bytes.NewReader(body), opts)
 	} else {
-		res, err = s.Store.ImportReport(ctx, bytes.NewReader(body), opts)
+		res, w, err = s.App.ImportReport(ctx, bytes.NewReader(body), opts)
 	}
 	if err != nil {
-		// A refused import stored nothing (every line is checked first);
-		// batches written before a later failure (a full disk) stay.
-		s.settle(c)
 		return unprocessable(err)
 	}
-	return s.written(c, http.StatusOK, res)
+	return s.written(c, w, http.StatusOK, res)
 }
 
 func (s *Server) suggestTags(c echo.Context) error {
@@ -282,7 +257,7 @@ func (s *Server) suggestTags(c echo.Context) error {
 	if err := decodeJSON(c, &d); err != nil {
 		return err
 	}
-	sg, err := s.Store.SuggestTags(c.Request().Context(), d)
+	sg, err := s.App.SuggestTags(c.Request().Context(), d)
 	if err != nil {
 		return unprocessable(err)
 	}
@@ -290,7 +265,7 @@ func (s *Server) suggestTags(c echo.Context) error {
 }
 
 func (s *Server) history(c echo.Context) error {
-	h, err := s.Store.History(c.Request().Context(), c.Param("id"))
+	h, err := s.App.History(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -304,7 +279,7 @@ var citeTypes = map[string]struct{ mime, ext string }{
 }
 
 func (s *Server) citeCase(c echo.Context) error {
-	cs, err := s.Store.FindCaseByID(c.Request().Context(), c.Param("id"))
+	cs, err := s.App.FindCaseByID(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -313,21 +288,21 @@ func (s *Server) citeCase(c echo.Context) error {
 
 // citeMany cites the cases given as ids, or every case of a search.
 func (s *Server) citeMany(c echo.Context) error {
-	ids := splitValues(c.QueryParams()["ids"])
+	ids := app.SplitValues(c.QueryParams()["ids"])
 	if len(ids) == 0 {
-		req, err := ParseSearch(c)
+		req, err := app.ParseSearch(c.QueryParams())
 		if err != nil {
 			return err
 		}
-		if ids, err = s.SearchIDs(c.Request().Context(), req, corpus.MaxBulkIDs); err != nil {
+		if ids, err = s.App.SearchIDs(c.Request().Context(), req, corpus.MaxBulkIDs); err != nil {
 			return err
 		}
 	}
 	if len(ids) > corpus.MaxBulkIDs {
-		return &corpus.Error{Code: eUnprocessable, Message: fmt.Sprintf("at most %d cases in one citation file: narrow the search or split the ids", corpus.MaxBulkIDs),
+		return &corpus.Error{Code: app.EUNPROCESSABLE, Message: fmt.Sprintf("at most %d cases in one citation file: narrow the search or split the ids", corpus.MaxBulkIDs),
 			Fields: []corpus.FieldError{{Field: "ids", Message: fmt.Sprintf("at most %d cases", corpus.MaxBulkIDs)}}}
 	}
-	cases, err := s.Store.FindCasesByIDs(c.Request().Context(), ids)
+	cases, err := s.App.FindCasesByIDs(c.Request().Context(), ids)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 	"casebank/index/indextest"
 )
@@ -31,7 +32,8 @@ func newWriteSite(t *testing.T, configure ...func(*api.Server)) *writeSite {
 	t.Helper()
 	store, ix := indextest.MustOpen(t)
 	logs := &bytes.Buffer{}
-	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.NewTextHandler(logs, nil))}
+	logger := slog.New(slog.NewTextHandler(logs, nil))
+	s := &api.Server{App: app.New(store, ix, logger), Logger: logger}
 	for _, f := range configure {
 		f(s)
 	}
@@ -127,7 +129,7 @@ func TestRoleMatrix(t *testing.T) {
 			{"editor", w.editor, map[string]int{corpus.RoleEditor: 0, corpus.RoleAdmin: 403}[c.needs]},
 			{"admin", w.admin, 0},
 		} {
-			var body api.ErrorBody
+			var body app.ErrorBody
 			code := w.do(t, c.method, c.path, who.token, c.body(strings.Repeat("x", i+1)+"-"+who.name), &body)
 			switch {
 			case who.want == 0 && code >= 400:
@@ -161,7 +163,7 @@ func TestCreateIsSearchableAndVersioned(t *testing.T) {
 	if res.Total == 0 || res.Hits[0].ID != "kg-fraud" {
 		t.Fatalf("not searchable at once: %+v", res.Hits)
 	}
-	var conflict api.ErrorBody
+	var conflict app.ErrorBody
 	if code := w.do(t, "POST", "/api/v1/cases", w.editor, newCaseJSON("kg-fraud"), &conflict); code != 409 {
 		t.Fatalf("duplicate id: %d", code)
 	}
@@ -191,7 +193,7 @@ func TestCreateIsSearchableAndVersioned(t *testing.T) {
 	bad["themes"] = []string{"nonsense"}
 	bad["dimensions"] = []string{}
 	bad["year"] = 1800
-	var verr api.ErrorBody
+	var verr app.ErrorBody
 	if code := w.do(t, "POST", "/api/v1/cases", w.editor, bad, &verr); code != 422 || len(verr.Error.Fields) != 3 {
 		t.Fatalf("invalid case: %d %+v", code, verr.Error)
 	}
@@ -258,7 +260,7 @@ func TestCreateIsSearchableAndVersioned(t *testing.T) {
 func TestBulkTagsAndCodebookAreAtomic(t *testing.T) {
 	w := newWriteSite(t)
 	// An unknown id anywhere aborts the whole bulk change.
-	var e api.ErrorBody
+	var e app.ErrorBody
 	body := map[string]any{"ids": []string{"r2025-t1-4-beijing-bank", "no-such-case"}, "kind": "theme", "code": "green", "action": "add"}
 	if code := w.do(t, "POST", "/api/v1/bulk-tags", w.editor, body, &e); code != 404 {
 		t.Fatalf("bulk with a bad id: %d", code)
@@ -354,7 +356,7 @@ func TestCitationsAndSuggestTags(t *testing.T) {
 	if code := w.do(t, "POST", "/api/v1/suggest-tags", "", draft, nil); code != 401 {
 		t.Fatalf("anonymous suggest: %d, want 401", code)
 	}
-	var e api.ErrorBody
+	var e app.ErrorBody
 	long := map[string]any{"text": strings.Repeat("信创", corpus.MaxDraftRunes)}
 	if code := w.do(t, "POST", "/api/v1/suggest-tags", w.editor, long, &e); code != 422 || !strings.Contains(e.Error.Message, "at most") {
 		t.Fatalf("oversized draft: %d %+v", code, e)
@@ -368,23 +370,23 @@ func TestSessionNeedsCSRF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cookie := api.SessionCookie + "=" + id
-	var e api.ErrorBody
+	cookie := app.SessionCookie + "=" + id
+	var e app.ErrorBody
 	patch := map[string]any{"add": map[string]any{"themes": []string{"risk"}}}
 	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", "", patch, &e, "Cookie", cookie); code != 403 {
 		t.Fatalf("session without CSRF: %d", code)
 	}
-	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", "", patch, &e, "Cookie", cookie, api.CSRFHeader, "wrong"); code != 403 {
+	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", "", patch, &e, "Cookie", cookie, app.CSRFHeader, "wrong"); code != 403 {
 		t.Fatalf("session with a wrong CSRF token: %d", code)
 	}
-	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", "", patch, nil, "Cookie", cookie, api.CSRFHeader, sess.CSRF); code != 200 {
+	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", "", patch, nil, "Cookie", cookie, app.CSRFHeader, sess.CSRF); code != 200 {
 		t.Fatalf("session with CSRF: %d", code)
 	}
 	// A revoked token ends its sessions and its API use.
 	if err := w.store.RevokeToken(context.Background(), sess.TokenID); err != nil {
 		t.Fatal(err)
 	}
-	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", "", patch, &e, "Cookie", cookie, api.CSRFHeader, sess.CSRF); code != 401 {
+	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", "", patch, &e, "Cookie", cookie, app.CSRFHeader, sess.CSRF); code != 401 {
 		t.Fatalf("revoked session: %d", code)
 	}
 	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-jiangsu-bank/tags", w.editor, patch, &e); code != 401 {

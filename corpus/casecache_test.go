@@ -37,7 +37,7 @@ func TestReadCasesFollowWrites(t *testing.T) {
 	if _, bank := read(); bank != "江苏银行（改名）" {
 		t.Fatalf("bank after a rename: %q", bank)
 	}
-	if err := store.DeleteCase(ctx, id, "t"); err != nil {
+	if err := store.DeleteCase(ctx, id, 0, "t"); err != nil {
 		t.Fatal(err)
 	}
 	if cs, _ := store.ReadCases(ctx, []string{id}); len(cs) != 0 {

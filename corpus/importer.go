@@ -127,7 +127,7 @@ func (s *Store) ImportReport(ctx context.Context, r io.Reader, opts ImportOption
 				res.Merged++
 				res.count(where, func(sc *SourceCount) { sc.Merged++ })
 			case reportCreate:
-				created, err := s.createCase(tx, st.c, opts.By)
+				created, err := s.createCase(tx, st.c, opts.By, nil)
 				if err != nil {
 					return fmt.Errorf("import: line %d: %w", st.item.Line, err)
 				}
@@ -744,7 +744,7 @@ func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string, res *ImportR
 	case c.ID != "" && ErrorCode(err) == ENOTFOUND || c.ID == "":
 		// A new case keeps the version and stamps it was exported with, so
 		// that an export restores to the same bytes.
-		if _, err := s.createCaseKeeping(tx, &c, by); err != nil {
+		if _, err := s.createCaseKeeping(tx, &c, by, writeNote{op: HistCreate}); err != nil {
 			return err
 		}
 		res.Created++

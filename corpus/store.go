@@ -431,27 +431,38 @@ func (s *Store) CountCases() (int, error) {
 // bank; a bank not in the registry is created when the case carries its name,
 // type and region. The case's version starts at 1.
 func (s *Store) CreateCase(ctx context.Context, c *Case, by string) (*Case, error) {
+	return s.CreateCaseWithDecisions(ctx, c, nil, by)
+}
+
+// CreateCaseWithDecisions is CreateCase that also records the editor's
+// decisions on suggested tags, when d is not nil, in the case's creation
+// entry: one transaction, one log entry, so that no case is stored without
+// them.
+func (s *Store) CreateCaseWithDecisions(ctx context.Context, c *Case, d *Decisions, by string) (*Case, error) {
 	if err := checkCaseLimits(c); err != nil {
+		return nil, err
+	}
+	if err := (TagPatch{Decisions: d}).checkLimits(); err != nil {
 		return nil, err
 	}
 	var out *Case
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		out, err = s.createCase(tx, c, by)
+		out, err = s.createCase(tx, c, by, d)
 		return err
 	})
 	return out, err
 }
 
-func (s *Store) createCase(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+func (s *Store) createCase(tx *bolt.Tx, c *Case, by string, d *Decisions) (*Case, error) {
 	cs := *c
 	cs.Version, cs.Updated = 0, nil
-	return s.createCaseKeeping(tx, &cs, by)
+	return s.createCaseKeeping(tx, &cs, by, writeNote{op: HistCreate, decisions: d})
 }
 
 // createCaseKeeping creates a case, keeping a version and stamps it already
 // has (a restored export); missing ones are set now.
-func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error) {
+func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string, note writeNote) (*Case, error) {
 	cs, err := s.prepareCase(tx, c, by)
 	if err != nil {
 		return nil, err
@@ -472,7 +483,7 @@ func (s *Store) createCaseKeeping(tx *bolt.Tx, c *Case, by string) (*Case, error
 	if cs.Updated == nil {
 		cs.Updated = &now
 	}
-	return s.writeCase(tx, nil, &cs, by, writeNote{op: HistCreate})
+	return s.writeCase(tx, nil, &cs, by, note)
 }
 
 // UpdateCase replaces a stored case. ifVersion, when non-zero, must equal the
@@ -511,8 +522,10 @@ func (s *Store) updateCase(tx *bolt.Tx, c *Case, ifVersion int, by string, note 
 	return s.writeCase(tx, old, &cs, by, note)
 }
 
-// DeleteCase removes a case.
-func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
+// DeleteCase removes a case. ifVersion, when non-zero, must equal the
+// stored version; it is checked in the deleting transaction, so that a
+// delete never removes a version its caller did not see.
+func (s *Store) DeleteCase(ctx context.Context, id string, ifVersion int, by string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		cases := tx.Bucket(bucketCases)
 		if cases.Get([]byte(id)) == nil {
@@ -521,6 +534,9 @@ func (s *Store) DeleteCase(ctx context.Context, id, by string) error {
 		old, err := getCase(tx, id)
 		if err != nil {
 			return err
+		}
+		if ifVersion != 0 && ifVersion != old.Version {
+			return Errorf(ECONFLICT, "case %q is at version %d, not %d", id, old.Version, ifVersion)
 		}
 		if err := cases.Delete([]byte(id)); err != nil {
 			return fmt.Errorf("store: delete case %s: %w", id, err)
@@ -618,7 +634,7 @@ func (s *Store) Seed(ctx context.Context, c *Corpus, by string) error {
 			}
 		}
 		for _, cs := range c.Cases {
-			if _, err := s.createCase(tx, cs, by); err != nil {
+			if _, err := s.createCase(tx, cs, by, nil); err != nil {
 				return fmt.Errorf("seed case %s: %w", cs.ID, err)
 			}
 		}

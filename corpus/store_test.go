@@ -47,7 +47,7 @@ func TestLogSequenceHasNoGaps(t *testing.T) {
 	if _, err := s.CreateCase(ctx, c, "a"); corpus.ErrorCode(err) != corpus.ECONFLICT {
 		t.Fatalf("second create: %v, want conflict", err)
 	}
-	if err := s.DeleteCase(ctx, "gap-check", "a"); err != nil {
+	if err := s.DeleteCase(ctx, "gap-check", 0, "a"); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.ChangesSince(0, 1<<20)
@@ -303,5 +303,31 @@ func TestSuggesterLeaveOneOut(t *testing.T) {
 	t.Logf("%+v", ev)
 	if ev.DimensionTop1 < 0.72 || ev.ThemeRecall < 0.72 || ev.ThemePrecision < 0.45 || ev.BankTypeFromTxt < 0.60 || ev.EnglishDimTop1 < 0.65 {
 		t.Fatalf("below the floor: %+v", ev)
+	}
+}
+
+// A delete naming a version removes only that version: after an update, a
+// delete of the version before it is a conflict and the case stays.
+func TestDeleteCaseChecksTheVersionItDeletes(t *testing.T) {
+	s := corpustest.MustOpenStore(t, true)
+	c, err := s.CreateCase(ctx, corpustest.NewCase("delete-version", "jiangsu-bank", "标题", "正文"), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Outcome = "改过"
+	if _, err := s.UpdateCase(ctx, c, 1, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteCase(ctx, c.ID, 1, "a"); corpus.ErrorCode(err) != corpus.ECONFLICT {
+		t.Fatalf("delete of version 1 after an update: %v, want a conflict", err)
+	}
+	if _, err := s.FindCaseByID(ctx, c.ID); err != nil {
+		t.Fatalf("the refused delete removed the case: %v", err)
+	}
+	if err := s.DeleteCase(ctx, c.ID, 2, "a"); err != nil {
+		t.Fatalf("delete of the current version: %v", err)
+	}
+	if err := s.DeleteCase(ctx, c.ID, 2, "a"); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+		t.Fatalf("second delete: %v, want not found", err)
 	}
 }

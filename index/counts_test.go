@@ -35,7 +35,7 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 	}
 	for i, c := range gen[:40] {
 		if i%2 == 0 {
-			if err := store.DeleteCase(ctx, c.ID, "t"); err != nil {
+			if err := store.DeleteCase(ctx, c.ID, 0, "t"); err != nil {
 				t.Fatal(err)
 			}
 			continue
@@ -184,7 +184,7 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 	if _, err := store.CreateCase(ctx, corpustest.NewCase("counted", "jiangsu-bank", "计数", "计数正文"), "t"); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.DeleteCase(ctx, "r2025-t1-4-jiangsu-bank", "t"); err != nil {
+	if err := store.DeleteCase(ctx, "r2025-t1-4-jiangsu-bank", 0, "t"); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.CatchUp(ctx); err != nil {

@@ -65,7 +65,7 @@ type Analyzer interface {
 }
 
 // Source is what an engine indexes: the store's records as documents and
-// its change log as batches. The Index gives one to its engine's Open.
+// its change log as changes to records. The Index gives one to its engine's Open.
 type Source interface {
 	// StoreID and LastSeq identify the store and how far its log reaches:
 	// an index of another store, or ahead of the log, is rebuilt.
@@ -74,17 +74,11 @@ type Source interface {
 	// Documents calls put with every record's document and returns the
 	// change-log sequence they reflect.
 	Documents(ctx context.Context, put func(*Document) error) (uint64, error)
-	// Changes turns at most n change-log entries after seq into a batch;
-	// nil when there are none.
-	Changes(ctx context.Context, after uint64, n int) (*Batch, error)
-}
-
-// Batch is what a stretch of the change log does to the index, applied
-// together with the sequence it reaches, so that a crash leaves the index at
-// a consistent point of the log.
-type Batch struct {
-	Changes []Change
-	Seq     uint64
+	// Changes calls put with what each of at most n change-log entries
+	// after seq does to the index, one record at a time (a bank's change may
+	// touch every case), and returns the sequence they reach: after itself
+	// when there are none.
+	Changes(ctx context.Context, after uint64, n int, put func(Change) error) (uint64, error)
 }
 
 // Change indexes a record's document, or deletes the record when Doc is nil.

@@ -84,11 +84,11 @@ func (s source) Documents(ctx context.Context, put func(*Document) error) (uint6
 		func(c *corpus.Case) error { return put(document(c, tax)) })
 }
 
-func (s source) Changes(ctx context.Context, after uint64, n int) (*Batch, error) {
+func (s source) Changes(ctx context.Context, after uint64, n int, put func(Change) error) (uint64, error) {
 	ix := s.ix
 	changes, err := ix.store.ChangesSince(after, n)
 	if err != nil || len(changes) == 0 {
-		return nil, err
+		return after, err
 	}
 	ids := map[string]bool{}
 	policies := map[string]bool{}
@@ -109,7 +109,7 @@ func (s source) Changes(ctx context.Context, after uint64, n int) (*Batch, error
 			}
 			cases, err := ix.store.FindCases(ctx, f)
 			if err != nil {
-				return nil, err
+				return after, err
 			}
 			for _, c := range cases {
 				ids[c.ID] = true
@@ -118,20 +118,17 @@ func (s source) Changes(ctx context.Context, after uint64, n int) (*Batch, error
 	}
 	tax, err := ix.store.Taxonomy()
 	if err != nil {
-		return nil, err
+		return after, err
 	}
-	b := &Batch{Seq: changes[len(changes)-1].Seq}
 	// Each record's current state, or its deletion when it is gone.
-	put := func(id string, doc *Document, err error) error {
+	change := func(id string, doc *Document, err error) error {
 		switch {
 		case corpus.ErrorCode(err) == corpus.ENOTFOUND:
-			b.Changes = append(b.Changes, Change{ID: id})
+			return put(Change{ID: id})
 		case err != nil:
 			return err
-		default:
-			b.Changes = append(b.Changes, Change{ID: id, Doc: doc})
 		}
-		return nil
+		return put(Change{ID: id, Doc: doc})
 	}
 	for id := range ids {
 		c, err := ix.store.FindCaseByID(ctx, id)
@@ -139,8 +136,8 @@ func (s source) Changes(ctx context.Context, after uint64, n int) (*Batch, error
 		if err == nil {
 			doc = document(c, tax)
 		}
-		if err := put(id, doc, err); err != nil {
-			return nil, err
+		if err := change(id, doc, err); err != nil {
+			return after, err
 		}
 	}
 	for id := range policies {
@@ -149,11 +146,11 @@ func (s source) Changes(ctx context.Context, after uint64, n int) (*Batch, error
 		if err == nil {
 			doc = policyDocument(p)
 		}
-		if err := put(id, doc, err); err != nil {
-			return nil, err
+		if err := change(id, doc, err); err != nil {
+			return after, err
 		}
 	}
-	return b, nil
+	return changes[len(changes)-1].Seq, nil
 }
 
 // vocabulary returns the query-understanding vocabulary, building it from

@@ -284,7 +284,7 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", "tester"); err != nil {
+	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", 0, "tester"); err != nil {
 		t.Fatal(err)
 	}
 	ix = openAt(t, dir, store)

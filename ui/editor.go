@@ -17,8 +17,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 )
 
 func (u *UI) registerEditor(e *echo.Echo) {
@@ -37,11 +37,11 @@ func (u *UI) session(c echo.Context) *corpus.Session {
 	if s, ok := c.Get("casebank.session").(*corpus.Session); ok {
 		return s
 	}
-	ck, err := c.Cookie(api.SessionCookie)
+	ck, err := c.Cookie(app.SessionCookie)
 	if err != nil || ck.Value == "" {
 		return nil
 	}
-	s, err := u.store.FindSession(c.Request().Context(), ck.Value)
+	s, err := u.app.FindSession(c.Request().Context(), ck.Value)
 	if err != nil {
 		return nil
 	}
@@ -50,18 +50,26 @@ func (u *UI) session(c echo.Context) *corpus.Session {
 }
 
 // requirePage sends visitors without the role to the sign-in page; a
-// signed-in browser's writes are checked for their CSRF token by the API's
-// authentication.
+// signed-in browser's writes are checked for their CSRF token, and counted
+// against its token's write rate, as the API's are.
 func (u *UI) requirePage(role string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if u.session(c) == nil {
 				return c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
-			return u.API.Require(role)(next)(c)
+			r, err := u.app.Admit(c.Request(), c.RealIP(), role)
+			if err != nil {
+				return err
+			}
+			c.SetRequest(r)
+			return next(c)
 		}
 	}
 }
+
+// by names the editor requirePage let in, for the change log.
+func by(c echo.Context) string { return app.PrincipalFrom(c.Request().Context()).Name }
 
 func (u *UI) signinPage(c echo.Context) error {
 	return u.renderSignin(c, http.StatusOK, safeNext(c.QueryParam("next")), "")
@@ -171,30 +179,33 @@ func (u *UI) signin(c echo.Context) error {
 		return u.renderSignin(c, http.StatusForbidden, next,
 			"登录表单已过期或来自其他网站，请在本页重新登录。The sign-in form expired or came from another site: sign in again on this page.")
 	}
-	id, _, err := u.API.SignIn(c, c.FormValue("token"))
+	id, _, err := u.app.SignIn(c.Request().Context(), c.RealIP(), c.FormValue("token"))
 	if err != nil {
-		status, body := api.Status(err)
+		status, body := app.Status(err)
 		if status >= 500 {
 			return err
+		}
+		if secs, ok := app.RetryAfter(err); ok {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 		return u.renderSignin(c, status, next, body.Error.Message)
 	}
 	c.SetCookie(&http.Cookie{Name: signinCookie, Value: "", Path: "/signin", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secure(c), MaxAge: -1})
-	c.SetCookie(&http.Cookie{Name: api.SessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	c.SetCookie(&http.Cookie{Name: app.SessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: secure(c), MaxAge: int(corpus.SessionTTL.Seconds())})
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
 func (u *UI) signout(c echo.Context) error {
-	if ck, err := c.Cookie(api.SessionCookie); err == nil {
+	if ck, err := c.Cookie(app.SessionCookie); err == nil {
 		if s := u.session(c); s == nil || c.FormValue("csrf") != s.CSRF {
 			return corpus.Errorf(corpus.EFORBIDDEN, "missing or wrong CSRF token: reload the page and try again")
 		}
-		if err := u.store.DeleteSession(c.Request().Context(), ck.Value); err != nil {
+		if err := u.app.SignOut(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
 	}
-	c.SetCookie(&http.Cookie{Name: api.SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: -1})
+	c.SetCookie(&http.Cookie{Name: app.SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure(c), MaxAge: -1})
 	return c.Redirect(http.StatusSeeOther, "/")
 }
 
@@ -268,11 +279,11 @@ func hash(s string) uint32 {
 }
 
 func (u *UI) formData(c echo.Context, f caseForm) (map[string]any, error) {
-	tax, err := u.store.Taxonomy()
+	tax, err := u.app.Taxonomy()
 	if err != nil {
 		return nil, err
 	}
-	banks, err := u.store.FindBanks(c.Request().Context())
+	banks, err := u.app.FindBanks(c.Request().Context())
 	if err != nil {
 		return nil, err
 	}
@@ -291,46 +302,18 @@ func (u *UI) newCasePage(c echo.Context) error {
 // recording which suggestions the editor accepted and rejected.
 func (u *UI) newCase(c echo.Context) error {
 	f := readCaseForm(c)
-	ctx := c.Request().Context()
 	data, err := u.formData(c, f)
 	if err != nil {
 		return err
 	}
 	if c.FormValue("action") == "suggest" {
-		text := strings.Join([]string{f.TitleZH, f.TitleEN, f.SummaryZH, f.SummaryEN, f.Body, f.Outcome, f.Products, f.Technologies}, "\n")
-		bank := f.Bank
-		if bank == "" {
-			bank = f.NewBankName
-		}
-		sg, err := u.store.SuggestTags(ctx, corpus.TagDraft{Text: text, Bank: bank})
-		if err != nil {
-			status, body := api.Status(err)
-			data["Error"] = body.Error.Message
-			return u.render(c, status, "newcase", data)
-		}
-		f.Suggestions = sg
-		data["Form"] = f
-		return u.render(c, http.StatusOK, "newcase", data)
+		return u.suggestTags(c, f, data)
 	}
-	cs := f.toCase()
-	decisions := &corpus.Decisions{}
-	for tag, d := range f.Decided {
-		if d == "accept" {
-			decisions.Accepted = append(decisions.Accepted, tag)
-		} else if d == "reject" {
-			decisions.Rejected = append(decisions.Rejected, tag)
-		}
-	}
-	slices.Sort(decisions.Accepted)
-	slices.Sort(decisions.Rejected)
-	by := api.Principal(c).Name
-	created, err := u.store.CreateCase(ctx, cs, by)
-	if err == nil && (len(decisions.Accepted)+len(decisions.Rejected)) > 0 {
-		// The decisions go into the case's history next to its creation.
-		_, err = u.store.PatchTags(ctx, created.ID, corpus.TagPatch{Decisions: decisions}, by)
-	}
+	// The case and the decisions on its suggested tags are one write: its
+	// history shows them in its creation entry.
+	created, _, err := u.app.CreateCase(c.Request().Context(), f.toCase(), f.decisions(), by(c))
 	if err != nil {
-		status, body := api.Status(err)
+		status, body := app.Status(err)
 		if status >= 500 {
 			return err
 		}
@@ -338,8 +321,46 @@ func (u *UI) newCase(c echo.Context) error {
 		data["Fields"] = body.Error.Fields
 		return u.render(c, http.StatusUnprocessableEntity, "newcase", data)
 	}
-	u.index.Settle(ctx) // a stored write stands; the index catches up later
+	// A stored write stands: when the index is behind, it catches up later.
 	return c.Redirect(http.StatusSeeOther, "/cases/"+created.ID)
+}
+
+// suggestTags shows the draft again with tags suggested for it.
+func (u *UI) suggestTags(c echo.Context, f caseForm, data map[string]any) error {
+	text := strings.Join([]string{f.TitleZH, f.TitleEN, f.SummaryZH, f.SummaryEN, f.Body, f.Outcome, f.Products, f.Technologies}, "\n")
+	bank := f.Bank
+	if bank == "" {
+		bank = f.NewBankName
+	}
+	sg, err := u.app.SuggestTags(c.Request().Context(), corpus.TagDraft{Text: text, Bank: bank})
+	if err != nil {
+		status, body := app.Status(err)
+		data["Error"] = body.Error.Message
+		return u.render(c, status, "newcase", data)
+	}
+	f.Suggestions = sg
+	data["Form"] = f
+	return u.render(c, http.StatusOK, "newcase", data)
+}
+
+// decisions are the suggestions the editor accepted and rejected, or nil
+// when there were none.
+func (f caseForm) decisions() *corpus.Decisions {
+	d := &corpus.Decisions{}
+	for tag, choice := range f.Decided {
+		switch choice {
+		case "accept":
+			d.Accepted = append(d.Accepted, tag)
+		case "reject":
+			d.Rejected = append(d.Rejected, tag)
+		}
+	}
+	if len(d.Accepted)+len(d.Rejected) == 0 {
+		return nil
+	}
+	slices.Sort(d.Accepted)
+	slices.Sort(d.Rejected)
+	return d
 }
 
 func (u *UI) editTags(c echo.Context) error {
@@ -352,39 +373,31 @@ func (u *UI) editTags(c echo.Context) error {
 	if themes == nil {
 		themes = []string{}
 	}
-	ctx := c.Request().Context()
 	p := corpus.TagPatch{Version: version, SetDimensions: dims, SetThemes: themes}
-	if _, err := u.store.PatchTags(ctx, c.Param("id"), p, api.Principal(c).Name); err != nil {
+	if _, _, err := u.app.PatchTags(c.Request().Context(), c.Param("id"), p, by(c)); err != nil {
 		return err
 	}
-	u.index.Settle(ctx) // a stored write stands; the index catches up later
 	return c.Redirect(http.StatusSeeOther, "/cases/"+url.PathEscape(c.Param("id")))
 }
 
 // bulkTags previews a tag change on every case of a search, then applies it
 // when the editor confirms.
 func (u *UI) bulkTags(c echo.Context) error {
-	ctx := c.Request().Context()
 	q, err := url.ParseQuery(c.FormValue("search"))
 	if err != nil {
 		return corpus.Errorf(corpus.EINVALID, "bad search: %v", err)
 	}
-	req, err := api.ParseSearchValues(q)
+	req, err := app.ParseSearch(q)
 	if err != nil {
 		return err
 	}
-	ids, err := u.API.SearchIDs(ctx, req, corpus.MaxBulkIDs)
-	if err != nil {
-		return err
-	}
-	bt := corpus.BulkTag{IDs: ids, Kind: c.FormValue("kind"), Code: c.FormValue("code"), Action: c.FormValue("action"),
+	bt := corpus.BulkTag{Kind: c.FormValue("kind"), Code: c.FormValue("code"), Action: c.FormValue("action"),
 		Preview: c.FormValue("confirm") != "yes"}
-	res, err := u.store.ApplyBulkTag(ctx, bt, api.Principal(c).Name)
+	res, _, err := u.app.BulkTag(c.Request().Context(), bt, &req, by(c))
 	if err != nil {
 		return err
 	}
 	if !bt.Preview {
-		u.index.Settle(ctx) // a stored write stands; the index catches up later
 		return c.Redirect(http.StatusSeeOther, "/?"+q.Encode())
 	}
 	return u.render(c, http.StatusOK, "confirm", map[string]any{"Bulk": bt, "Result": res, "Search": c.FormValue("search"),

@@ -18,27 +18,33 @@ import (
 
 // bankPage shows a bank's profile, its cases by dimension and its peers.
 func (u *UI) bankPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	b, err := u.store.FindBankByID(ctx, c.Param("id"))
+	p, err := u.app.FindBankProfile(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	tax, err := u.store.Taxonomy()
+	tax, err := u.app.Taxonomy()
 	if err != nil {
 		return err
 	}
 	l := labels{tax, u.lang(c)}
-	cases, err := u.index.BankCases(ctx, b.ID)
-	if err != nil {
-		return err
-	}
-	type group struct {
-		Label string
-		Cases []*corpus.Case
-	}
-	var groups []group
-	for _, d := range tax.Dimensions {
-		g := group{Label: l.of(corpus.FacetDimension, d.Code)}
+	b := p.Bank
+	return u.render(c, http.StatusOK, "bank", map[string]any{
+		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.FacetBankType, b.Type),
+		"Region": l.of(corpus.FacetRegion, b.Region), "Groups": dimensionGroups(l, p.Cases), "Peers": peerViews(l, p.Peers), "Count": len(p.Cases),
+	})
+}
+
+// caseGroup is the cases of one dimension on a bank's page.
+type caseGroup struct {
+	Label string
+	Cases []*corpus.Case
+}
+
+// dimensionGroups groups cases by their first dimension, in taxonomy order.
+func dimensionGroups(l labels, cases []*corpus.Case) []caseGroup {
+	var groups []caseGroup
+	for _, d := range l.tax.Dimensions {
+		g := caseGroup{Label: l.of(corpus.FacetDimension, d.Code)}
 		for _, cs := range cases {
 			if len(cs.Dimensions) > 0 && cs.Dimensions[0] == d.Code {
 				g.Cases = append(g.Cases, cs)
@@ -48,26 +54,25 @@ func (u *UI) bankPage(c echo.Context) error {
 			groups = append(groups, g)
 		}
 	}
-	peers, err := u.index.PeerBanks(ctx, b.ID, 8)
-	if err != nil {
-		return err
-	}
-	type peerView struct {
-		ID, Name string
-		Reasons  []string
-	}
-	var pv []peerView
+	return groups
+}
+
+// peerView is a similar bank on a bank's page.
+type peerView struct {
+	ID, Name string
+	Reasons  []string
+}
+
+func peerViews(l labels, peers []index.Peer) []peerView {
+	var out []peerView
 	for _, p := range peers {
 		v := peerView{ID: p.Bank.ID, Name: pick(l.lang, corpus.Text{ZH: p.Bank.Name, EN: p.Bank.NameEN})}
 		for _, r := range p.Reasons {
 			v.Reasons = append(v.Reasons, reasonText(l.lang, r))
 		}
-		pv = append(pv, v)
+		out = append(out, v)
 	}
-	return u.render(c, http.StatusOK, "bank", map[string]any{
-		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.FacetBankType, b.Type),
-		"Region": l.of(corpus.FacetRegion, b.Region), "Groups": groups, "Peers": pv, "Count": len(cases),
-	})
+	return out
 }
 
 // reasonText says why a case or bank is similar, in the page's language.
@@ -87,88 +92,90 @@ func reasonText(lang string, r index.Reason) string {
 // statsPage draws the report's honeycomb index as radar charts and the
 // corpus as heatmaps; every axis and cell links to its search.
 func (u *UI) statsPage(c echo.Context) error {
-	ctx := c.Request().Context()
-	tax, err := u.store.Taxonomy()
+	tax, err := u.app.Taxonomy()
 	if err != nil {
 		return err
 	}
-	lang := u.lang(c)
-	l := labels{tax, lang}
-	hc, err := corpus.DefaultHoneycomb()
-	if err != nil {
-		return err
-	}
-	cc, err := u.index.CountCases(ctx)
+	l := labels{tax, u.lang(c)}
+	st, err := u.app.Stats(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	var radars []template.HTML
 	for _, bt := range []string{"city_commercial", "rural_commercial", "private"} {
-		radars = append(radars, radar(l, hc, bt))
+		radars = append(radars, radar(l, st.Honeycomb, bt))
 	}
-	type cell struct {
-		Count int
-		URL   string
-		Level int // 0..4, for the colour
-	}
-	type row struct {
-		Label, URL string
-		Cells      []cell
-	}
-	counts := map[[2]string]int{}
-	themeCounts := map[string]int{}
+	cols, rows := heatmap(l, st.ByDimensionBankType)
+	return u.render(c, http.StatusOK, "stats", map[string]any{
+		"Radars": radars, "Cols": cols, "Rows": rows, "Themes": themeBars(l, st.ByTheme), "Cases": st.Cases, "Source": st.Honeycomb.Source,
+	})
+}
+
+type heatCell struct {
+	Count int
+	URL   string
+	Level int // 0..4, for the colour
+}
+
+type heatRow struct {
+	Label, URL string
+	Cells      []heatCell
+}
+
+// heatmap lays out case counts as a row per dimension and a column per
+// bank type that has cases.
+func heatmap(l labels, byDimensionBankType map[string]map[string]int) (cols []string, rows []heatRow) {
 	maxCount := 1
-	for d, byType := range cc.ByDimensionBankType {
-		for bt, n := range byType {
-			counts[[2]string{d, bt}] = n
+	for _, byType := range byDimensionBankType {
+		for _, n := range byType {
 			maxCount = max(maxCount, n)
 		}
 	}
-	for t, n := range cc.ByTheme {
-		themeCounts[t] = n
-	}
+	count := func(d, bt string) int { return byDimensionBankType[d][bt] }
 	var types []corpus.Value
-	for _, bt := range tax.BankTypes {
-		for _, d := range tax.Dimensions {
-			if counts[[2]string{d.Code, bt.Code}] > 0 {
+	for _, bt := range l.tax.BankTypes {
+		for _, d := range l.tax.Dimensions {
+			if count(d.Code, bt.Code) > 0 {
 				types = append(types, bt)
 				break
 			}
 		}
 	}
-	var rows []row
-	for _, d := range tax.Dimensions {
-		r := row{Label: l.of(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code}
+	for _, d := range l.tax.Dimensions {
+		r := heatRow{Label: l.of(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code}
 		for _, bt := range types {
-			n := counts[[2]string{d.Code, bt.Code}]
-			r.Cells = append(r.Cells, cell{Count: n, URL: "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bt.Code}}.Encode(),
+			n := count(d.Code, bt.Code)
+			r.Cells = append(r.Cells, heatCell{Count: n, URL: "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bt.Code}}.Encode(),
 				Level: int(math.Ceil(4 * float64(n) / float64(maxCount)))})
 		}
 		rows = append(rows, r)
 	}
-	var cols []string
 	for _, bt := range types {
 		cols = append(cols, l.of(corpus.FacetBankType, bt.Code))
 	}
-	type themeRow struct {
-		Label, URL string
-		Count      int
-		Width      int
-	}
-	var themes []themeRow
+	return cols, rows
+}
+
+type themeBar struct {
+	Label, URL string
+	Count      int
+	Width      int
+}
+
+// themeBars are the themes with cases, most cases first.
+func themeBars(l labels, byTheme map[string]int) []themeBar {
 	maxTheme := 1
-	for _, n := range themeCounts {
+	for _, n := range byTheme {
 		maxTheme = max(maxTheme, n)
 	}
-	for _, t := range tax.Themes {
-		if n := themeCounts[t.Code]; n > 0 {
-			themes = append(themes, themeRow{Label: l.of(corpus.FacetTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
+	var themes []themeBar
+	for _, t := range l.tax.Themes {
+		if n := byTheme[t.Code]; n > 0 {
+			themes = append(themes, themeBar{Label: l.of(corpus.FacetTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
 		}
 	}
 	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })
-	return u.render(c, http.StatusOK, "stats", map[string]any{
-		"Radars": radars, "Cols": cols, "Rows": rows, "Themes": themes, "Cases": cc.Cases, "Source": hc.Source,
-	})
+	return themes
 }
 
 // radar draws one bank type's honeycomb scores on six axes, a polygon per

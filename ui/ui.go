@@ -20,8 +20,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -37,10 +37,7 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 // UI renders casebank's pages.
 type UI struct {
-	// API authenticates editors (sessions, CSRF) and performs their writes.
-	API    *api.Server
-	store  *corpus.Store
-	index  *index.Index
+	app    *app.Service
 	pages  map[string]*template.Template
 	assets map[string]asset // by file name
 	// signinKey signs the sign-in form's pre-session cookie.
@@ -53,9 +50,10 @@ type asset struct {
 	mime string
 }
 
-// New parses the templates and fingerprints the static assets.
-func New(store *corpus.Store, ix *index.Index) (*UI, error) {
-	u := &UI{store: store, index: ix, pages: map[string]*template.Template{}, assets: map[string]asset{}, signinKey: make([]byte, 32)}
+// New parses the templates and fingerprints the static assets; the pages
+// read and write through svc.
+func New(svc *app.Service) (*UI, error) {
+	u := &UI{app: svc, pages: map[string]*template.Template{}, assets: map[string]asset{}, signinKey: make([]byte, 32)}
 	rand.Read(u.signinKey) // never fails (crypto/rand)
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -109,9 +107,9 @@ func (u *UI) Register(e *echo.Echo) {
 	u.registerEditor(e)
 }
 
-// PageError renders an error as an HTML page; api.Server calls it for
-// non-API paths.
-func (u *UI) PageError(c echo.Context, status int, body api.ErrorBody) error {
+// PageError renders an error as an HTML page; the server's error handler
+// calls it for non-API paths.
+func (u *UI) PageError(c echo.Context, status int, body app.ErrorBody) error {
 	msg := body.Error.Message
 	if status == http.StatusNotFound && body.Error.Code == corpus.ENOTFOUND && strings.HasPrefix(msg, "Not Found") {
 		msg = "页面不存在 Page not found"
@@ -247,7 +245,7 @@ type resultView struct {
 func (u *UI) searchPage(c echo.Context) error {
 	data := map[string]any{"Raw": c.QueryParam("q"), "Report": corpus.ReportTitle}
 	if u.session(c) != nil {
-		tax, err := u.store.Taxonomy()
+		tax, err := u.app.Taxonomy()
 		if err != nil {
 			return err
 		}
@@ -261,11 +259,11 @@ func (u *UI) searchPage(c echo.Context) error {
 		}
 	}
 	data["Hidden"] = hidden
-	req, err := api.ParseSearch(c)
+	req, err := app.ParseSearch(params)
 	if err == nil {
 		var res *index.Result
-		if res, err = u.index.Search(c.Request().Context(), req); err == nil {
-			tax, terr := u.store.Taxonomy()
+		if res, err = u.app.Search(c.Request().Context(), req); err == nil {
+			tax, terr := u.app.Taxonomy()
 			if terr != nil {
 				return terr
 			}
@@ -273,7 +271,7 @@ func (u *UI) searchPage(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		status, body := api.Status(err)
+		status, body := app.Status(err)
 		if status >= 500 {
 			return err
 		}
@@ -408,20 +406,20 @@ func cloneValues(v url.Values) url.Values {
 }
 
 func (u *UI) casePage(c echo.Context) error {
-	cs, err := u.store.FindCaseByID(c.Request().Context(), c.Param("id"))
+	cs, err := u.app.FindCaseByID(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	tax, err := u.store.Taxonomy()
+	tax, err := u.app.Taxonomy()
 	if err != nil {
 		return err
 	}
 	l := labels{tax, u.lang(c)}
-	hist, err := u.store.History(c.Request().Context(), cs.ID)
+	hist, err := u.app.History(c.Request().Context(), cs.ID)
 	if err != nil {
 		return err
 	}
-	sims, err := u.index.SimilarCases(c.Request().Context(), cs.ID, 5)
+	sims, err := u.app.SimilarCases(c.Request().Context(), cs.ID, 5)
 	if corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
 		// The index is being rebuilt, or a similar case cannot be read:
 		// the case itself is still worth showing.
@@ -430,27 +428,33 @@ func (u *UI) casePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	type simView struct {
-		ID, Title, Bank string
-		Reasons         []string
-	}
-	var similar []simView
-	for _, sm := range sims {
-		v := simView{ID: sm.Case.ID, Title: pick(l.lang, sm.Case.Title), Bank: pick(l.lang, corpus.Text{ZH: sm.Case.Bank.Name, EN: sm.Case.Bank.NameEN})}
-		for _, r := range sm.Reasons[:min(4, len(sm.Reasons))] {
-			v.Reasons = append(v.Reasons, reasonText(l.lang, r))
-		}
-		similar = append(similar, v)
-	}
 	citation, err := corpus.Cite([]*corpus.Case{cs}, corpus.CiteBibTeX)
 	if err != nil {
 		return err
 	}
 	return u.render(c, http.StatusOK, "case", map[string]any{
-		"Case": cs, "History": hist, "Tax": tax, "Similar": similar, "Citation": citation,
+		"Case": cs, "History": hist, "Tax": tax, "Similar": similarViews(l, sims), "Citation": citation,
 		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.FacetBankType, cs.Bank.Type),
 		"Region": l.of(corpus.FacetRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
 	})
+}
+
+// simView is a similar case on a case's page, with up to four reasons.
+type simView struct {
+	ID, Title, Bank string
+	Reasons         []string
+}
+
+func similarViews(l labels, sims []index.Similar) []simView {
+	var out []simView
+	for _, sm := range sims {
+		v := simView{ID: sm.Case.ID, Title: pick(l.lang, sm.Case.Title), Bank: pick(l.lang, corpus.Text{ZH: sm.Case.Bank.Name, EN: sm.Case.Bank.NameEN})}
+		for _, r := range sm.Reasons[:min(4, len(sm.Reasons))] {
+			v.Reasons = append(v.Reasons, reasonText(l.lang, r))
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // shortValue shows an old or new value of a history entry in a line.

@@ -12,9 +12,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/corpustest"
 	"casebank/index/indextest"
 	"casebank/ui"
@@ -33,15 +35,16 @@ func newSite(t testing.TB, configure ...func(*api.Server)) (*httptest.Server, fu
 	if err := ix.CatchUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	pages, err := ui.New(store, ix)
+	logger := slog.New(slog.DiscardHandler)
+	svc := app.New(store, ix, logger)
+	pages, err := ui.New(svc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &api.Server{Store: store, Index: ix, Logger: slog.New(slog.DiscardHandler), PageError: pages.PageError}
+	s := &api.Server{App: svc, Logger: logger, PageError: pages.PageError}
 	for _, f := range configure {
 		f(s)
 	}
-	pages.API = s
 	testStore = store
 	e := s.Echo()
 	pages.Register(e)
@@ -467,5 +470,81 @@ func BenchmarkSearchAsYouType(b *testing.B) {
 		}
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
+	}
+}
+
+// A new case and the editor's decisions on its suggested tags are stored in
+// one write: one log entry and one history entry, the decisions in it, so
+// that no failure in between can leave the case without them.
+func TestNewCaseIsOneWrite(t *testing.T) {
+	ts, _ := newSite(t)
+	secret, _, err := testStore.CreateToken(context.Background(), "研究员", corpus.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	post := func(path string, form url.Values) (int, string) {
+		t.Helper()
+		res, err := client.PostForm(ts.URL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	res, err := client.Get(ts.URL + "/signin?next=/cases/new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	code, body := post("/signin", url.Values{"token": {secret}, "next": {"/cases/new"}, "signin_csrf": {between(string(b), `name="signin_csrf" value="`, `"`)}})
+	if code != 200 {
+		t.Fatalf("sign-in: %d", code)
+	}
+	before, err := testStore.LastSeq()
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := url.Values{"csrf": {between(body, `name="csrf" value="`, `"`)}, "bank": {"jiangsu-bank"}, "year": {"2026"},
+		"title_zh": {"江苏银行一次写入测试"}, "title_en": {"One write"}, "summary_zh": {"摘要。"}, "body": {"正文。"},
+		"dimension": {"technology"}, "source_report": {"中小银行数字金融发展研究报告（2026）"}, "source_section": {"5.3"},
+		"action": {"save"}, "decide:theme:xinchuang": {"accept"}, "decide:theme:green": {"reject"}}
+	if code, body := post("/cases/new", draft); code != 200 || !strings.Contains(body, "江苏银行一次写入测试") {
+		t.Fatalf("save: %d", code)
+	}
+	changes, err := testStore.ChangesSince(before, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].Op != corpus.OpCasePut {
+		t.Fatalf("saving a new case with decisions wrote %d log entries, want 1: %+v", len(changes), changes)
+	}
+	hist, err := testStore.History(context.Background(), changes[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 1 || hist[0].Op != corpus.HistCreate || hist[0].Decisions == nil ||
+		strings.Join(hist[0].Decisions.Accepted, ",") != "theme:xinchuang" || strings.Join(hist[0].Decisions.Rejected, ",") != "theme:green" {
+		t.Fatalf("history %+v, want one creation entry with the decisions", hist)
+	}
+}
+
+// Wrong tokens on the sign-in page count against the address's limit, as
+// the API's do; past it the page says when to try again (Retry-After).
+func TestSignInLimitSaysWhenToRetry(t *testing.T) {
+	at := time.Now() // stopped, so that no failure is given back meanwhile
+	ts, _ := newSite(t, func(s *api.Server) { s.App.Now = func() time.Time { return at } })
+	ck, field, _ := signinForm(t, ts, "/signin")
+	for i := range 11 {
+		res := signIn(t, ts, url.Values{"token": {"cb_guess"}, "signin_csrf": {field}}, "Cookie", "casebank_signin="+ck.Value)
+		switch {
+		case i < 10 && res.StatusCode != 401:
+			t.Fatalf("guess %d: %d, want 401", i, res.StatusCode)
+		case i == 10 && (res.StatusCode != 429 || res.Header.Get("Retry-After") == ""):
+			t.Fatalf("guess %d: %d, Retry-After %q; want 429 saying when", i, res.StatusCode, res.Header.Get("Retry-After"))
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"casebank/corpus"
 )
@@ -35,15 +34,15 @@ func (c *genCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := c.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, finish, err := createOutput(*out, c.stdout)
+	if err != nil {
+		return err
 	}
+	return finish(writeGenerated(w, base, *n, *seed))
+}
+
+// writeGenerated writes the base corpus's banks, then n generated cases.
+func writeGenerated(w io.Writer, base *corpus.Corpus, n int, seed uint64) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -54,7 +53,7 @@ func (c *genCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	for _, cs := range corpus.Generate(base, *n, *seed) {
+	for _, cs := range corpus.Generate(base, n, seed) {
 		if err := enc.Encode(cs); err != nil {
 			return err
 		}

@@ -113,3 +113,28 @@ func TestRestoreCommandRefusesUndecodableRecordsLeavingNothing(t *testing.T) {
 		t.Fatalf("a refused restore left %s with %v", dst, entries)
 	}
 }
+
+// export -q writes every case the search matches, not only a first page
+// of results (it used to stop at 100 with a warning).
+func TestExportOfASearchHasEveryMatch(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "gen.jsonl")
+	if code, _, errs := run(t, "gen", "--n", "400", "-o", file); code != 0 {
+		t.Fatalf("gen: %d %s", code, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, out, errs := run(t, "import", "--data", dir, file); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	code, out, errs := run(t, "search", "--data", dir, "DeepSeek")
+	total, err := strconv.Atoi(strings.Fields(out + " x")[0])
+	if code != 0 || err != nil {
+		t.Fatalf("search: %d %q %s", code, out, errs)
+	}
+	code, out, errs = run(t, "export", "--data", dir, "-q", "DeepSeek")
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	if lines := strings.Count(out, "\n"); total <= 100 || lines != total {
+		t.Fatalf("export -q DeepSeek wrote %d lines; the search finds %d cases", lines, total)
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -56,18 +58,21 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	// A JSONL export into a new directory gives back the same records, so
 	// nothing is seeded under it; report text merges into the curated
 	// cases, so a new directory gets them first.
-	d, err := openDataSeeding(ctx, df.dir, newLogger(c.stderr), !jsonl)
+	logger := newLogger(c.stderr)
+	d, err := openDataSeeding(ctx, df.dir, logger, !jsonl)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 
+	svc := app.New(d.store, d.index, logger)
 	opts := corpus.ImportOptions{By: *by, Progress: progressBar(c.stderr)}
 	var res *corpus.ImportResult
+	var w app.Searchable
 	if jsonl {
-		res, err = d.store.ImportJSONL(ctx, src, opts)
+		res, w, err = svc.ImportJSONL(ctx, src, opts)
 	} else {
-		res, err = d.store.ImportReport(ctx, in, opts)
+		res, w, err = svc.ImportReport(ctx, in, opts)
 	}
 	if opts.Progress != nil {
 		fmt.Fprintln(c.stderr)
@@ -78,8 +83,9 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Searchable before the command returns, like every other write.
-	return d.index.CatchUp(ctx)
+	// Searchable before the command returns, like every other write (a
+	// large import is indexed by a rebuild: see index.CatchUp).
+	return w.Behind
 }
 
 func printImport(w io.Writer, res *corpus.ImportResult) {
@@ -142,40 +148,42 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	w := c.stdout
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, finish, err := createOutput(*out, c.stdout)
+	if err != nil {
+		return err
 	}
+	svc := app.New(d.store, d.index, newLogger(io.Discard))
+	var ids []string // nil: every record
 	if *query != "" {
-		res, err := d.index.Search(ctx, index.Request{Text: *query, Size: index.MaxSize, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}})
-		if err != nil {
-			return err
+		// Every case the search matches, best first, not only a first page.
+		req := index.Request{Text: *query, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}}
+		if ids, err = svc.SearchIDs(ctx, req, math.MaxInt32); err != nil {
+			return finish(err)
 		}
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.Case.ID
+		if ids == nil {
+			ids = []string{}
 		}
-		if res.Total > uint64(len(ids)) {
-			fmt.Fprintf(c.stderr, "export: the search has %d cases; exporting the first %d\n", res.Total, len(ids))
-		}
-		cases, err := d.store.FindCasesByIDs(ctx, ids)
-		if err != nil {
-			return err
-		}
-		if *format == "csv" {
-			return corpus.ExportCasesCSV(w, cases)
-		}
-		return corpus.ExportCasesJSONL(w, cases)
 	}
-	if *format == "csv" {
-		return d.store.ExportCSV(ctx, w)
+	return finish(svc.Export(ctx, w, *format, ids))
+}
+
+// createOutput opens path for writing, or gives stdout when path is "".
+// finish closes the file and returns the first error: a full disk often
+// shows only when the file is closed.
+func createOutput(path string, stdout io.Writer) (io.Writer, func(error) error, error) {
+	if path == "" {
+		return stdout, func(err error) error { return err }, nil
 	}
-	return d.store.ExportJSONL(ctx, w)
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func(err error) error {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}, nil
 }
 
 // pad fills s to width terminal columns; CJK characters take two.

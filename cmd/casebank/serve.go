@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"casebank/api"
+	"casebank/corpus/app"
 	"casebank/ui"
 )
 
@@ -23,49 +24,26 @@ type serveCommand struct {
 	stdout, stderr io.Writer
 }
 
+// serveConfig is what serve's flags say.
+type serveConfig struct {
+	addr      string
+	proxies   cidrList
+	tlsConfig *tls.Config // nil: plain http
+	level     slog.Level
+	data      dataFlags
+	// writeRate and writeBurst bound each token's writes.
+	writeRate  float64
+	writeBurst int
+}
+
 func (c *serveCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
-	var proxies cidrList
-	fs.Var(&proxies, "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto\nare believed (repeat the flag or separate with commas); from anyone else they are ignored")
-	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")
-	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
-	var level slog.Level
-	fs.TextVar(&level, "log-level", slog.LevelInfo, "least level logged: debug (every request, reads too), info (writes, failures), warn, error")
-	writeRate := fs.Float64("write-rate", api.DefaultWriteRate, "writes a second each token may make (POST, PUT, PATCH, DELETE; 429 beyond)")
-	writeBurst := fs.Int("write-burst", api.DefaultWriteBurst, "writes each token may make at once before --write-rate applies")
-	var df dataFlags
-	df.register(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage // the flag package said what was wrong
+	cfg, err := c.parse(args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(c.stderr, "serve takes no arguments, got %q\n", fs.Args())
-		return errUsage
-	}
-	if *writeRate <= 0 || *writeBurst < 1 {
-		fmt.Fprintln(c.stderr, "serve: --write-rate must be above 0 and --write-burst at least 1")
-		return errUsage
-	}
-	if (*certFile == "") != (*keyFile == "") {
-		fmt.Fprintln(c.stderr, "serve: give --tls-cert and --tls-key together, or neither")
-		return errUsage
-	}
-	var tlsConfig *tls.Config
-	if *certFile != "" {
-		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
-		if err != nil {
-			return fmt.Errorf("load --tls-cert %s and --tls-key %s: %w", *certFile, *keyFile, err)
-		}
-		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	}
-	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: cfg.level}))
 	start := time.Now()
-	d, err := openData(ctx, df.dir, logger)
+	d, err := openData(ctx, cfg.data.dir, logger)
 	if err != nil {
 		return err
 	}
@@ -76,43 +54,99 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 			logger.Warn("tag suggester not trained", "err", err)
 		}
 	}()
-
-	srv := &api.Server{Store: d.store, Index: d.index, Logger: logger, Version: version, TrustedProxies: proxies,
-		WriteRate: rate.Limit(*writeRate), WriteBurst: *writeBurst}
-	pages, err := ui.New(d.store, d.index)
+	handler, err := newHandler(d, logger, cfg)
 	if err != nil {
 		return err
 	}
-	srv.PageError = pages.PageError
-	pages.API = srv
-	e := srv.Echo()
-	pages.Register(e)
-
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	hs := &http.Server{
-		Handler:           e,
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		TLSConfig:         tlsConfig,
+		TLSConfig:         cfg.tlsConfig,
 		// Failed TLS handshakes and the like go to the structured log.
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	scheme := "http"
-	if tlsConfig != nil {
+	if cfg.tlsConfig != nil {
 		scheme = "https"
 	}
 	n, _ := d.index.DocCount()
 	fmt.Fprintf(c.stdout, "casebank %s: %d cases, ready in %s at %s://%s/\n", version, n, time.Since(start).Round(time.Millisecond), scheme, ln.Addr())
+	if err := serveUntilDone(ctx, hs, ln, logger); err != nil {
+		return err
+	}
+	return d.Close()
+}
 
+// parse reads serve's flags, loading the TLS certificate if one is named.
+func (c *serveCommand) parse(args []string) (*serveConfig, error) {
+	cfg := &serveConfig{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
+	fs.Var(&cfg.proxies, "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto\nare believed (repeat the flag or separate with commas); from anyone else they are ignored")
+	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")
+	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
+	fs.TextVar(&cfg.level, "log-level", slog.LevelInfo, "least level logged: debug (every request, reads too), info (writes, failures), warn, error")
+	fs.Float64Var(&cfg.writeRate, "write-rate", app.DefaultWriteRate, "writes a second each token may make (POST, PUT, PATCH, DELETE; 429 beyond)")
+	fs.IntVar(&cfg.writeBurst, "write-burst", app.DefaultWriteBurst, "writes each token may make at once before --write-rate applies")
+	cfg.data.register(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage // the flag package said what was wrong
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(c.stderr, "serve takes no arguments, got %q\n", fs.Args())
+		return nil, errUsage
+	}
+	if cfg.writeRate <= 0 || cfg.writeBurst < 1 {
+		fmt.Fprintln(c.stderr, "serve: --write-rate must be above 0 and --write-burst at least 1")
+		return nil, errUsage
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		fmt.Fprintln(c.stderr, "serve: give --tls-cert and --tls-key together, or neither")
+		return nil, errUsage
+	}
+	if *certFile != "" {
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("load --tls-cert %s and --tls-key %s: %w", *certFile, *keyFile, err)
+		}
+		cfg.tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	return cfg, nil
+}
+
+// newHandler wires the API and the pages to one application service; the
+// API's error handler renders page errors with the pages' renderer.
+func newHandler(d *data, logger *slog.Logger, cfg *serveConfig) (http.Handler, error) {
+	svc := app.New(d.store, d.index, logger)
+	svc.WriteRate, svc.WriteBurst = rate.Limit(cfg.writeRate), cfg.writeBurst
+	pages, err := ui.New(svc)
+	if err != nil {
+		return nil, err
+	}
+	srv := &api.Server{App: svc, Logger: logger, Version: version, TrustedProxies: cfg.proxies, PageError: pages.PageError}
+	e := srv.Echo()
+	pages.Register(e)
+	return e, nil
+}
+
+// serveUntilDone serves on ln until ctx is done, then shuts down, letting
+// in-flight requests finish.
+func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, logger *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() {
-		if tlsConfig != nil {
+		if hs.TLSConfig != nil {
 			served <- hs.ServeTLS(ln, "", "") // the certificate is in TLSConfig
 		} else {
 			served <- hs.Serve(ln)
@@ -132,7 +166,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return d.Close()
+	return nil
 }
 
 // cidrList is a repeatable flag of CIDR ranges, also comma-separated; a bare

@@ -17,6 +17,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/corpustest"
 	"casebank/index"
 	"casebank/index/bleveengine"
@@ -93,7 +94,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	freshTS := httptest.NewServer((&api.Server{Store: store, Index: fresh, Logger: slog.New(slog.DiscardHandler)}).Echo())
+	freshTS := httptest.NewServer((&api.Server{App: app.New(store, fresh, slog.New(slog.DiscardHandler)), Logger: slog.New(slog.DiscardHandler)}).Echo())
 	_, want := searchTotals(t, freshTS.URL)
 	freshTS.Close()
 	fresh.Close()
@@ -112,7 +113,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	releaseRepair := func() { once.Do(func() { close(release) }) }
 	defer releaseRepair() // before ix.Close, which waits for the repair
 	bleveengine.SetBeforeSwap(eng, func() { close(held); <-release })
-	ts := httptest.NewServer((&api.Server{Store: store, Index: ix, Logger: logger, Version: "test"}).Echo())
+	ts := httptest.NewServer((&api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "test"}).Echo())
 	defer ts.Close()
 
 	garbleSegments(t, dir, 0.7, 20000)

@@ -28,7 +28,11 @@ var (
 
 // batchSize bounds the documents per bleve batch during rebuild and catch-up:
 // bigger batches mean fewer segments to merge.
-const batchSize = 2000
+var batchSize = 2000 // a variable so that tests can make batches small
+
+// rebuildAfter is how many changes behind the store the index may be for a
+// catch-up; further behind (a large import), it is rebuilt instead.
+var rebuildAfter uint64 = 10000
 
 // Engine is a bleve index on disk.
 type Engine struct {
@@ -36,9 +40,11 @@ type Engine struct {
 	src  index.Source
 	log  *slog.Logger
 
-	mu     sync.Mutex // serialises catch-up so that batches apply in log order
-	bleve  liveIndex
-	repair repairState
+	mu sync.Mutex // serialises catch-up so that batches apply in log order
+	// rebuilding lets one build at a time use the directory beside the index.
+	rebuilding sync.Mutex
+	bleve      liveIndex
+	repair     repairState
 
 	// gen advances with every change applied to the index.
 	gen     atomic.Uint64
@@ -249,6 +255,9 @@ func (e *Engine) Generation() uint64 { return e.gen.Load() }
 // Each batch carries its documents and the new applied sequence together, so
 // a crash leaves the index at a consistent point of the log.
 func (e *Engine) CatchUp(ctx context.Context) (err error) {
+	if rebuilt, err := e.rebuildIfFarBehind(ctx); rebuilt {
+		return err
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	// bleve's segment code has panicked on a full disk (zapx: assignment to
@@ -271,6 +280,34 @@ func (e *Engine) CatchUp(ctx context.Context) (err error) {
 	return e.catchUp(ctx)
 }
 
+// rebuildIfFarBehind rebuilds the index beside the live one when it is more
+// than rebuildAfter changes behind: replaying a long log indexes a case once
+// for each change of it and of its bank, a build reads each record once, and
+// searches go on meanwhile. It reports whether it rebuilt.
+func (e *Engine) rebuildIfFarBehind(ctx context.Context) (bool, error) {
+	farBehind := func() bool {
+		if e.bleve.get() == nil || e.repair.damaged.Load() {
+			return false // closed, or the repair rebuilds it anyway
+		}
+		applied, err := e.AppliedSeq()
+		if err != nil {
+			return false
+		}
+		last, err := e.src.LastSeq()
+		return err == nil && last > applied+rebuildAfter
+	}
+	if !farBehind() {
+		return false, nil
+	}
+	e.rebuilding.Lock()
+	defer e.rebuilding.Unlock()
+	if !farBehind() { // another caller rebuilt it meanwhile
+		return false, nil
+	}
+	e.log.Info("index far behind the store; rebuilding it beside the live one")
+	return true, e.rebuildAndSwapLocked(ctx)
+}
+
 // catchUp is CatchUp with e.mu held.
 func (e *Engine) catchUp(ctx context.Context) error {
 	applied, err := e.AppliedSeq()
@@ -278,24 +315,33 @@ func (e *Engine) catchUp(ctx context.Context) error {
 		return err
 	}
 	for {
-		changes, err := e.src.Changes(ctx, applied, batchSize)
+		batch := e.bleve.NewBatch()
+		// A bank's or the taxonomy's change may touch every case: the batch
+		// is applied every batchSize records, so memory stays bounded; the
+		// sequence goes in with the last one, and records applied before a
+		// crash are simply applied again.
+		seq, err := e.src.Changes(ctx, applied, batchSize, func(ch index.Change) error {
+			if ch.Doc == nil {
+				batch.Delete(ch.ID)
+			} else if err := batch.Index(ch.ID, bleveDocument(ch.Doc)); err != nil {
+				return fmt.Errorf("index: %s: %w", ch.ID, err)
+			}
+			if batch.Size() < batchSize {
+				return nil
+			}
+			if err := e.bleve.Batch(batch); err != nil {
+				return fmt.Errorf("index: apply changes after %d: %w", applied, err)
+			}
+			batch.Reset()
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if changes == nil {
+		if seq == applied {
 			return nil
 		}
-		batch := e.bleve.NewBatch()
-		for _, ch := range changes.Changes {
-			if ch.Doc == nil {
-				batch.Delete(ch.ID)
-				continue
-			}
-			if err := batch.Index(ch.ID, bleveDocument(ch.Doc)); err != nil {
-				return fmt.Errorf("index: %s: %w", ch.ID, err)
-			}
-		}
-		applied = changes.Seq
+		applied = seq
 		batch.SetInternal(keyAppliedSeq, seqBytes(applied))
 		if err := e.bleve.Batch(batch); err != nil {
 			return fmt.Errorf("index: apply changes up to %d: %w", applied, err)

@@ -1,8 +1,10 @@
 package bleveengine
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -26,6 +28,79 @@ func openAt(t *testing.T, dir string, store *corpus.Store) (*index.Index, *Engin
 		t.Fatalf("open index: %v", err)
 	}
 	return ix, e
+}
+
+// A taxonomy change re-indexes every case it labels, in batches of
+// batchSize: every case gets the new label, and the sequence is applied.
+func TestTaxonomyChangeReindexesInBatches(t *testing.T) {
+	defer func(n int) { batchSize = n }(batchSize)
+	batchSize = 7
+	store := corpustest.MustOpenStore(t, true)
+	ix, _ := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	tax, _ := store.Taxonomy()
+	for i := range tax.Themes {
+		if tax.Themes[i].Code == "ai" {
+			tax.Themes[i].ZH = "测试用智能标签"
+		}
+	}
+	if err := store.PutTaxonomy(ctx, tax, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := store.FindCases(ctx, corpus.Filter{corpus.FacetTheme: {"ai"}})
+	res, err := ix.Search(ctx, index.Request{Text: "测试用智能标签", Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: index.MaxSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) <= batchSize || res.Total != uint64(len(want)) {
+		t.Fatalf("the new label finds %d cases, %d carry the theme", res.Total, len(want))
+	}
+	applied, _ := ix.AppliedSeq()
+	if last, _ := store.LastSeq(); applied != last {
+		t.Fatalf("applied %d of %d", applied, last)
+	}
+}
+
+// An index far behind its store (a large import) is rebuilt beside the live
+// one instead of replaying the log, and ends at the store's sequence.
+func TestFarBehindIndexIsRebuilt(t *testing.T) {
+	defer func(n uint64) { rebuildAfter = n }(rebuildAfter)
+	rebuildAfter = 5
+	store := corpustest.MustOpenStore(t, true)
+	var logs bytes.Buffer
+	ix, err := index.Open(ctx, New(t.TempDir()), store, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i := range 12 {
+		c, _ := store.FindCaseByID(ctx, "r2025-t1-4-chengdu-bank")
+		c.ID = fmt.Sprintf("far-behind-%d", i)
+		c.Title.ZH = "远远落后的测试案例"
+		if _, err := store.CreateCase(ctx, c, "ed"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "rebuilding it beside the live one") {
+		t.Fatalf("12 changes behind with rebuildAfter 5: not rebuilt; log:\n%s", logs.String())
+	}
+	res, err := ix.Search(ctx, index.Request{Text: "远远落后的测试案例"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 12 {
+		t.Fatalf("%d of the 12 new cases found", res.Total)
+	}
+	applied, _ := ix.AppliedSeq()
+	if last, _ := store.LastSeq(); applied != last {
+		t.Fatalf("applied %d of %d", applied, last)
+	}
 }
 
 func TestMappingVersionChangeRebuilds(t *testing.T) {

@@ -373,6 +373,14 @@ func (e *Engine) markDamaged(reason error) {
 // rebuildAndSwap builds a new index beside the damaged one, then, holding
 // e.mu for a moment, puts it in its place and catches it up.
 func (e *Engine) rebuildAndSwap(ctx context.Context) error {
+	e.rebuilding.Lock()
+	defer e.rebuilding.Unlock()
+	return e.rebuildAndSwapLocked(ctx)
+}
+
+// rebuildAndSwapLocked is rebuildAndSwap with e.rebuilding held: one build
+// at a time uses the directory beside the index.
+func (e *Engine) rebuildAndSwapLocked(ctx context.Context) error {
 	start := time.Now()
 	tmp := e.path + ".rebuild"
 	b, err := e.build(ctx, tmp)

@@ -1,4 +1,4 @@
-package api
+package app
 
 import (
 	"fmt"
@@ -123,10 +123,10 @@ func TestWriteBucketsExpire(t *testing.T) {
 	clock := &fakeClock{at: time.Unix(1_800_000_000, 0)}
 	w := &writeLimits{now: clock.now}
 	for i := range 1000 {
-		w.allow(fmt.Sprint("t", i))
+		w.allow(fmt.Sprint("t", i), DefaultWriteRate, DefaultWriteBurst)
 	}
 	clock.advance(sweepEvery)
-	w.allow("t-new")
+	w.allow("t-new", DefaultWriteRate, DefaultWriteBurst)
 	if len(w.buckets) != 1 {
 		t.Fatalf("%d buckets after the others went idle", len(w.buckets))
 	}

@@ -1,4 +1,4 @@
-package api
+package app
 
 import (
 	"net"
@@ -176,23 +176,13 @@ type writeLimits struct {
 	buckets   map[string]*rate.Limiter
 	lastSweep time.Time
 	now       func() time.Time // nil means time.Now
-	rate      rate.Limit
-	burst     int
 }
 
-// limits returns the rate and burst in force.
-func (w *writeLimits) limits() (rate.Limit, int) {
-	if w.rate == 0 {
-		return DefaultWriteRate, DefaultWriteBurst
-	}
-	return w.rate, w.burst
-}
-
-func (w *writeLimits) allow(tokenID string) bool {
+// allow spends one of tokenID's writes, at perSecond in bursts of burst.
+func (w *writeLimits) allow(tokenID string, perSecond rate.Limit, burst int) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := clock(w.now)
-	perSecond, burst := w.limits()
 	if now.Sub(w.lastSweep) >= sweepEvery {
 		w.lastSweep = now
 		for id, l := range w.buckets {

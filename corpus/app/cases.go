@@ -1,0 +1,96 @@
+package app
+
+import (
+	"context"
+	"io"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// Each mutation stores, then settles the index: a write the store refused
+// changed nothing and is not settled; one it committed is a success even
+// when the index cannot take it now (its Searchable says so).
+
+// CreateCase stores a new case; the store sets its version and stamps. d,
+// when not nil, records the editor's decisions on suggested tags in the same
+// transaction, in the case's creation entry.
+func (s *Service) CreateCase(ctx context.Context, c *corpus.Case, d *corpus.Decisions, by string) (*corpus.Case, Searchable, error) {
+	cs := *c
+	cs.Version, cs.Created, cs.Updated = 0, nil, nil
+	created, err := s.store.CreateCaseWithDecisions(ctx, &cs, d, by)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return created, s.settle(ctx), nil
+}
+
+// UpdateCase replaces a case; ifVersion, when not zero, must be its stored
+// version.
+func (s *Service) UpdateCase(ctx context.Context, c *corpus.Case, ifVersion int, by string) (*corpus.Case, Searchable, error) {
+	updated, err := s.store.UpdateCase(ctx, c, ifVersion, by)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return updated, s.settle(ctx), nil
+}
+
+// PatchTags edits a case's tags.
+func (s *Service) PatchTags(ctx context.Context, id string, p corpus.TagPatch, by string) (*corpus.Case, Searchable, error) {
+	updated, err := s.store.PatchTags(ctx, id, p, by)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return updated, s.settle(ctx), nil
+}
+
+// DeleteCase removes a case; ifVersion, when not zero, must be its stored
+// version, checked in the deleting transaction.
+func (s *Service) DeleteCase(ctx context.Context, id string, ifVersion int, by string) (Searchable, error) {
+	if err := s.store.DeleteCase(ctx, id, ifVersion, by); err != nil {
+		return Searchable{}, err
+	}
+	return s.settle(ctx), nil
+}
+
+// BulkTag adds or removes one tag on the cases of b.IDs and, when search is
+// not nil, on every case it matches (past corpus.MaxBulkIDs the change is
+// refused), all or none.
+func (s *Service) BulkTag(ctx context.Context, b corpus.BulkTag, search *index.Request, by string) (*corpus.BulkResult, Searchable, error) {
+	if search != nil {
+		ids, err := s.SearchIDs(ctx, *search, corpus.MaxBulkIDs)
+		if err != nil {
+			return nil, Searchable{}, err
+		}
+		b.IDs = append(b.IDs, ids...)
+	}
+	res, err := s.store.ApplyBulkTag(ctx, b, by)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return res, s.settle(ctx), nil
+}
+
+// ChangeCodebook adds, renames, merges or retires a theme.
+func (s *Service) ChangeCodebook(ctx context.Context, ch corpus.CodebookChange, by string) (*corpus.CodebookResult, Searchable, error) {
+	res, err := s.store.ChangeCodebook(ctx, ch, by)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return res, s.settle(ctx), nil
+}
+
+// ImportJSONL imports an export's records. A refused import stored nothing
+// (every line is checked first); batches written before a later failure (a
+// full disk) stay, and are settled too.
+func (s *Service) ImportJSONL(ctx context.Context, r io.Reader, opts corpus.ImportOptions) (*corpus.ImportResult, Searchable, error) {
+	res, err := s.store.ImportJSONL(ctx, r, opts)
+	return res, s.settle(ctx), err
+}
+
+// ImportReport merges a report's text into the curated cases, as
+// ImportJSONL does an export.
+func (s *Service) ImportReport(ctx context.Context, r io.Reader, opts corpus.ImportOptions) (*corpus.ImportResult, Searchable, error) {
+	res, err := s.store.ImportReport(ctx, r, opts)
+	return res, s.settle(ctx), err
+}

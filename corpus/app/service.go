@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// Service is the application: the store and the index behind one set of
+// operations. Set its exported fields before the first request.
+type Service struct {
+	store  *corpus.Store
+	index  *index.Index
+	logger *slog.Logger
+
+	// WriteRate and WriteBurst bound each token's writes a second; zero
+	// means DefaultWriteRate and DefaultWriteBurst.
+	WriteRate  rate.Limit
+	WriteBurst int
+	// Now is the clock of the failed-authentication limit and of its log;
+	// nil means time.Now.
+	Now func() time.Time
+
+	failed  failures    // failed authentications, per client address
+	authLog quietLog    // their log lines
+	writes  writeLimits // writes, per token
+}
+
+// New returns the service over an open store and its index.
+func New(store *corpus.Store, ix *index.Index, logger *slog.Logger) *Service {
+	s := &Service{store: store, index: ix, logger: logger}
+	s.failed.now, s.authLog.now = s.clock, s.clock
+	return s
+}
+
+func (s *Service) clock() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Searchable says whether a stored write can be found by search yet.
+type Searchable struct {
+	// Behind is why the index did not take the write at once, nil when it
+	// did. The write stands either way: the index catches up in the
+	// background, and the health check shows the lag.
+	Behind error
+}
+
+// Later reports whether the write becomes searchable only later.
+func (w Searchable) Later() bool { return w.Behind != nil }
+
+// settle catches the index up after a committed write.
+func (s *Service) settle(ctx context.Context) Searchable {
+	return Searchable{Behind: s.index.Settle(ctx)}
+}
