@@ -17,6 +17,7 @@ import (
 	"casebank/corpus/app"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 // A case damaged inside an intact store file answers 503 naming it, where
@@ -32,7 +33,7 @@ func TestDamagedRecordAnswers503(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ix, err := index.Open(ctx, dir, store, nil)
+		ix, err := index.Open(ctx, bleveengine.New(dir), store, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

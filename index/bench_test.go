@@ -1,11 +1,12 @@
-package index
+package index_test
 
 import (
 	"context"
 	"testing"
 
-	"casebank/corpus"
 	"casebank/corpus/boltdb/bolttest"
+	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 var benchQueries = []string{
@@ -17,25 +18,20 @@ var benchQueries = []string{
 }
 
 // BenchmarkUnderstand measures query understanding alone: parsing, the
-// vocabulary lookups and the plan, without running the search.
+// vocabulary lookups and the plan, without running the search (the engine
+// turns the plan into its own queries in Run).
 func BenchmarkUnderstand(b *testing.B) {
 	store := bolttest.MustOpenStore(b, true)
-	ix, err := Open(context.Background(), b.TempDir(), store, nil)
+	ix, err := index.Open(context.Background(), bleveengine.New(b.TempDir()), store, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer ix.Close()
-	voc, err := ix.vocabulary(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		p, err := Parse(benchQueries[i%len(benchQueries)])
-		if err != nil {
+		if _, _, err := index.Understand(ix, benchQueries[i%len(benchQueries)], index.DefaultSize); err != nil {
 			b.Fatal(err)
 		}
-		plan(voc, p.Terms, corpus.Filter{}, Request{}).query(false)
 	}
 }
 
@@ -43,14 +39,14 @@ func BenchmarkUnderstand(b *testing.B) {
 // highlights, reading hits from the store) on the default corpus.
 func BenchmarkSearch(b *testing.B) {
 	store := bolttest.MustOpenStore(b, true)
-	ix, err := Open(context.Background(), b.TempDir(), store, nil)
+	ix, err := index.Open(context.Background(), bleveengine.New(b.TempDir()), store, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer ix.Close()
 	b.Run("cached", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := ix.Search(context.Background(), Request{Text: "城商行 DeepSeek"}); err != nil {
+			if _, err := ix.Search(context.Background(), index.Request{Text: "城商行 DeepSeek"}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -60,7 +56,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(q, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := ix.Search(context.Background(), Request{Text: q}); err != nil {
+				if _, err := ix.Search(context.Background(), index.Request{Text: q}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,25 +1,15 @@
 package index
 
 import (
-	"context"
-	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/mapping"
-	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
-
-	"casebank/corpus"
 )
 
-// What one search may cost. bleve's phrase matching walks every position of
-// each phrase word in a field for every position of the first: a phrase of k
+// What one search may cost; engines hold to these bounds. bleve's phrase
+// matching walks every position of each phrase word in a field for every
+// position of the first: a phrase of k
 // words against a field that repeats them n times costs k·n² steps, and a
 // case naming a product of 2,000 repeated characters took gigabytes. So the
 // words a phrase may have and the positions a field keeps are bounded, and
@@ -41,59 +31,6 @@ const (
 	// SearchTimeout bounds one search's time; beyond it the answer is 503.
 	SearchTimeout = 5 * time.Second
 )
-
-var analyzers sync.Map // name → analysis.Analyzer
-
-func analyzer(name string) analysis.Analyzer {
-	if a, ok := analyzers.Load(name); ok {
-		return a.(analysis.Analyzer)
-	}
-	a := indexMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(name)
-	analyzers.Store(name, a)
-	return a
-}
-
-var indexMapping = sync.OnceValue(buildMapping)
-
-// namesField is where products, partners and technologies are searched.
-var namesField = textFields[slices.IndexFunc(textFields, func(f textField) bool { return f.name == fieldNames })]
-
-// phraseQuery matches text word for word in field f, or, when the text has
-// more than MaxPhraseTokens words, as all its distinct words.
-func phraseQuery(f textField, text string, boost float64) query.Query {
-	tokens := analyzer(f.analyzer).Analyze([]byte(text))
-	if len(tokens) <= MaxPhraseTokens {
-		q := bleve.NewMatchPhraseQuery(text)
-		q.SetField(f.name)
-		q.SetBoost(boost)
-		return q
-	}
-	return distinctTerms(f, tokens, boost)
-}
-
-// distinctTerms requires every distinct token in field f: what a match query
-// with operator AND does, without looking a repeated word up again.
-func distinctTerms(f textField, tokens analysis.TokenStream, boost float64) query.Query {
-	seen := make(map[string]bool, len(tokens))
-	terms := make([]query.Query, 0, len(tokens))
-	for _, tok := range tokens {
-		if seen[string(tok.Term)] {
-			continue
-		}
-		seen[string(tok.Term)] = true
-		tq := bleve.NewTermQuery(string(tok.Term))
-		tq.SetField(f.name)
-		tq.SetBoost(boost) // bleve weighs the terms, not the conjunction
-		terms = append(terms, tq)
-	}
-	switch len(terms) {
-	case 0:
-		return bleve.NewMatchNoneQuery()
-	case 1:
-		return terms[0]
-	}
-	return bleve.NewConjunctionQuery(terms...)
-}
 
 // clip cuts text to at most n runes.
 func clip(text string, n int) string {
@@ -134,26 +71,4 @@ func clipNames(names []string) string {
 		}
 	}
 	return clip(b.String(), maxPositionalRunes)
-}
-
-// budgeted bounds a search's time and term lookups.
-func budgeted(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, MaxTermSearchers)
-	return context.WithTimeout(ctx, SearchTimeout)
-}
-
-// budgetError turns a search over its budget into an error the user can act
-// on, and passes others.
-func budgetError(parent context.Context, err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(parent.Err(), context.Canceled): // the client went away
-		return parent.Err()
-	case errors.Is(err, context.DeadlineExceeded):
-		return corpus.Errorf(corpus.EUNAVAILABLE, "the search took longer than %s; narrow it (fewer words, a filter) or try again", SearchTimeout)
-	case strings.Contains(err.Error(), "TooManyTermSearchers"):
-		return corpus.Errorf(corpus.EINVALID, "the query expands to more than %d term lookups; use fewer or shorter words", MaxTermSearchers)
-	}
-	return err
 }

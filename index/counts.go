@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 
@@ -19,64 +18,19 @@ type CaseCounts struct {
 	ByDimensionBankType map[string]map[string]int
 }
 
-// CountCases counts from the facet columns the index keeps in memory: one
-// pass over the values of every live record, reading no record (loading
-// every case took 3 s and 1.9 GB at 100,000 cases).
+// CountCases counts in the engine, reading no record (loading every case
+// took 3 s and 1.9 GB at 100,000 cases).
 func (ix *Index) CountCases(ctx context.Context) (*CaseCounts, error) {
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("index: reader: %w", err)
-	}
-	defer r.Close()
-	v, err := ix.columns.view(r)
+	n, err := ix.engine.Count(ctx, &CountRequest{
+		Filters: []Filter{{Facet: corpus.FacetKind, Values: []string{corpus.KindCase}}},
+		By:      []string{corpus.FacetBank, corpus.FacetBankType, corpus.FacetTheme},
+		Cross:   [2]string{corpus.FacetDimension, corpus.FacetBankType},
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &CaseCounts{ByBank: map[string]int{}, ByBankType: map[string]int{}, ByTheme: map[string]int{},
-		ByDimensionBankType: map[string]map[string]int{}}
-	var dims []string
-	for i, col := range v.cols {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		deleted := v.deleted[i]
-		for local := range len(col.start) - 1 {
-			if deleted != nil && deleted.Contains(uint32(local)) {
-				continue
-			}
-			vals := col.flat[col.start[local]:col.start[local+1]]
-			if kindOf(v, vals) != corpus.KindCase {
-				continue
-			}
-			bankType := ""
-			dims = dims[:0]
-			for _, n := range vals {
-				switch code := v.codes[n]; v.fields[n] {
-				case corpus.FacetBankType:
-					bankType = code
-					out.ByBankType[code]++
-				case corpus.FacetBank:
-					out.ByBank[code]++
-				case corpus.FacetTheme:
-					out.ByTheme[code]++
-				case corpus.FacetDimension:
-					dims = append(dims, code)
-				}
-			}
-			for _, d := range dims {
-				if out.ByDimensionBankType[d] == nil {
-					out.ByDimensionBankType[d] = map[string]int{}
-				}
-				out.ByDimensionBankType[d][bankType]++
-			}
-			out.Cases++
-		}
-	}
-	return out, nil
+	return &CaseCounts{Cases: n.Records, ByBank: n.By[corpus.FacetBank], ByBankType: n.By[corpus.FacetBankType],
+		ByTheme: n.By[corpus.FacetTheme], ByDimensionBankType: n.Cross}, nil
 }
 
 // BankCases returns a bank's cases in id order, found through the index

@@ -8,9 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	porterstemmer "github.com/blevesearch/go-porterstemmer"
-
 	"casebank/corpus"
 )
 
@@ -62,24 +59,25 @@ func wider(text string, width int) bool {
 
 // marker finds the searched words in a text.
 type marker struct {
-	exact []string        // contain Chinese; ASCII letters lowercased
-	stems map[string]bool // English words, analysed
+	exact []string               // contain Chinese; ASCII letters lowercased
+	stems map[string]bool        // English words, analysed
+	match func(word string) bool // whether a word stems to one of stems
 }
 
 // newMarker collects what the plan searches for: each part's words and the
 // equivalents searched with them, typed phrases and field terms, and the
 // words of inferred themes and dimensions, which also rank.
-func newMarker(p *searchPlan) *marker {
+func (ix *Index) newMarker(u *understood) *marker {
 	var words []string
-	for _, e := range p.expanded {
+	for _, e := range u.expanded {
 		words = append(words, e.Terms...)
 	}
-	for _, t := range p.special {
+	for _, t := range u.special {
 		if !t.Negate {
 			words = append(words, t.Text)
 		}
 	}
-	for _, in := range p.inferred {
+	for _, in := range u.inferred {
 		if in.Field == corpus.FacetTheme || in.Field == corpus.FacetDimension {
 			words = append(words, in.Words)
 		}
@@ -92,10 +90,11 @@ func newMarker(p *searchPlan) *marker {
 			}
 			continue
 		}
-		for _, tok := range analyzer(en.AnalyzerName).Analyze([]byte(w)) {
-			m.stems[string(tok.Term)] = true
+		for _, term := range ix.engine.Terms(English, w) {
+			m.stems[term] = true
 		}
 	}
+	m.match = ix.engine.MatchStems(m.stems)
 	return m
 }
 
@@ -115,10 +114,6 @@ func asciiLower(s string) string {
 type span struct{ start, end int } // byte offsets
 
 func isWordByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
-
-func stem(word string) string {
-	return string(porterstemmer.StemWithoutLowerCasing([]rune(word)))
-}
 
 func (m *marker) spans(text string) []span {
 	var out []span
@@ -145,7 +140,7 @@ func (m *marker) spans(text string) []span {
 			for j < len(lower) && isWordByte(lower[j]) {
 				j++
 			}
-			if m.stems[stem(lower[i:j])] {
+			if m.match(lower[i:j]) {
 				out = append(out, span{i, j})
 			}
 			i = j

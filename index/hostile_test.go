@@ -1,4 +1,4 @@
-package index
+package index_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
+	"casebank/index"
 )
 
 // pathologicalCases are records no limit of today's casebank would accept,
@@ -62,10 +63,10 @@ func TestPathologicalRecordsStayCheap(t *testing.T) {
 	}
 	for _, q := range []string{
 		`"` + strings.Repeat("数", 30) + `"`, // a typed phrase of repeated words
-		`"` + strings.Repeat("数", MaxPhraseTokens) + `"`,
+		`"` + strings.Repeat("数", index.MaxPhraseTokens) + `"`,
 		"数据 数字化", "DeepSeek", "data",
 	} {
-		res, err := ix.Search(ctx, Request{Text: q, Size: MaxSize, Fresh: true})
+		res, err := ix.Search(ctx, index.Request{Text: q, Size: index.MaxSize, Fresh: true})
 		if err != nil {
 			t.Fatalf("search %q: %v", q, err)
 		}
@@ -83,19 +84,6 @@ func TestPathologicalRecordsStayCheap(t *testing.T) {
 	}
 }
 
-// A phrase of more words than a phrase may have matches as all its words.
-func TestLongPhraseMatchesAsWords(t *testing.T) {
-	f := namesField
-	short := fmt.Sprintf("%T", phraseQuery(f, "数据治理", 1))
-	long := fmt.Sprintf("%T", phraseQuery(f, strings.Repeat("数据治理", MaxPhraseTokens), 1))
-	if short != "*query.MatchPhraseQuery" || long == short {
-		t.Fatalf("short phrase %s, long phrase %s", short, long)
-	}
-	if got := clipNames([]string{strings.Repeat("数", 5000), "x"}); len([]rune(got)) > maxPositionalRunes {
-		t.Fatalf("names clipped to %d runes", len([]rune(got)))
-	}
-}
-
 // A search past its time budget is a 503 the user can retry, and a query
 // that expands to too many term lookups a 400; neither runs unbounded.
 func TestSearchBudget(t *testing.T) {
@@ -104,21 +92,21 @@ func TestSearchBudget(t *testing.T) {
 	defer ix.Close()
 	late, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
 	defer cancel()
-	if _, err := ix.Search(late, Request{Text: "DeepSeek", Fresh: true}); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
+	if _, err := ix.Search(late, index.Request{Text: "DeepSeek", Fresh: true}); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
 		t.Fatalf("search past its deadline: %v", err)
 	}
 	var distinct []rune
-	for r := rune(0x4E00); len(distinct) < MaxQueryLength-10; r += 3 {
+	for r := rune(0x4E00); len(distinct) < index.MaxQueryLength-10; r += 3 {
 		distinct = append(distinct, r)
 	}
-	_, err := ix.Search(ctx, Request{Text: string(distinct), Fresh: true})
+	_, err := ix.Search(ctx, index.Request{Text: string(distinct), Fresh: true})
 	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(corpus.ErrorMessage(err), "term lookups") {
 		t.Fatalf("a query of %d distinct characters: %v", len(distinct), err)
 	}
 	// The client going away is neither.
 	gone, stop := context.WithCancel(ctx)
 	stop()
-	if _, err := ix.Search(gone, Request{Text: "DeepSeek", Fresh: true}); err == nil || corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
+	if _, err := ix.Search(gone, index.Request{Text: "DeepSeek", Fresh: true}); err == nil || corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
 		t.Fatalf("a cancelled search: %v", err)
 	}
 }

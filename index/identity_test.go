@@ -11,15 +11,17 @@ import (
 	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
+	"casebank/index/bleveengine"
+	"casebank/index/indextest"
 )
 
-func mustOpenIndex(t *testing.T, dir string, store *boltdb.Store, logs *logBuffer) *index.Index {
+func mustOpenIndex(t *testing.T, dir string, store *boltdb.Store, logs *indextest.Logs) *index.Index {
 	t.Helper()
-	logger := newLogger(&logBuffer{})
+	logger := indextest.NewLogger(&indextest.Logs{})
 	if logs != nil {
-		logger = newLogger(logs)
+		logger = indextest.NewLogger(logs)
 	}
-	ix, err := index.Open(context.Background(), dir, store, logger)
+	ix, err := index.Open(context.Background(), bleveengine.New(dir), store, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +77,7 @@ func TestOlderStoreUnderNewerIndexIsRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	store = bolttest.MustOpenStoreAt(t, path, false)
-	var logs logBuffer
+	var logs indextest.Logs
 	ix = mustOpenIndex(t, dir, store, &logs)
 	defer ix.Close()
 	last, _ := store.LastSeq()
@@ -110,7 +112,7 @@ func TestIndexOfAnotherStoreIsRebuilt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var logs logBuffer
+	var logs indextest.Logs
 	ix = mustOpenIndex(t, dir, b, &logs)
 	defer ix.Close()
 	if line := logs.String(); !strings.Contains(line, "belongs to another store") || !strings.Contains(line, a.ID()) || !strings.Contains(line, b.ID()) {

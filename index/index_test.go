@@ -1,10 +1,7 @@
-package index
+package index_test
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -12,27 +9,26 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
-
 	"casebank/corpus"
 	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
+	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 var ctx = context.Background()
 
 // openAt opens an index under dir for store; the caller closes it.
-func openAt(t *testing.T, dir string, store *boltdb.Store) *Index {
+func openAt(t *testing.T, dir string, store *boltdb.Store) *index.Index {
 	t.Helper()
-	ix, err := Open(ctx, dir, store, nil)
+	ix, err := index.Open(ctx, bleveengine.New(dir), store, nil)
 	if err != nil {
 		t.Fatalf("open index: %v", err)
 	}
 	return ix
 }
 
-func search(t *testing.T, ix *Index, req Request) *Result {
+func search(t *testing.T, ix *index.Index, req index.Request) *index.Result {
 	t.Helper()
 	res, err := ix.Search(ctx, req)
 	if err != nil {
@@ -41,7 +37,7 @@ func search(t *testing.T, ix *Index, req Request) *Result {
 	return res
 }
 
-func hitIDs(res *Result) []string {
+func hitIDs(res *index.Result) []string {
 	var ids []string
 	for _, h := range res.Hits {
 		if h.Policy != nil {
@@ -53,7 +49,7 @@ func hitIDs(res *Result) []string {
 	return ids
 }
 
-func facetCount(res *Result, field, code string) int {
+func facetCount(res *index.Result, field, code string) int {
 	for _, f := range res.Facets {
 		if f.Field != field {
 			continue
@@ -85,7 +81,7 @@ func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 
-	res := search(t, ix, Request{Text: "DeepSeek", Size: MaxSize})
+	res := search(t, ix, index.Request{Text: "DeepSeek", Size: index.MaxSize})
 	if !containsAll(hitIDs(res), table14) || int(res.Total) != len(res.Hits) {
 		t.Fatalf("total %d, hits %v lack the cases of table 1-4", res.Total, hitIDs(res))
 	}
@@ -149,7 +145,7 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := search(t, ix, Request{Filter: f, Size: MaxSize})
+		res := search(t, ix, index.Request{Filter: f, Size: index.MaxSize})
 		var wantIDs []string
 		for _, c := range want {
 			wantIDs = append(wantIDs, c.ID)
@@ -161,7 +157,7 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 		}
 	}
 	// Labels typed in the query resolve to codes, like the parameters.
-	res := search(t, ix, Request{Text: "bank_type:民营银行 DeepSeek"})
+	res := search(t, ix, index.Request{Text: "bank_type:民营银行 DeepSeek"})
 	if res.Total == 0 || !slices.Equal(res.Query.Filters[corpus.FacetBankType], []string{"private"}) {
 		t.Fatalf("bank_type:民营银行 → %d hits, filters %+v", res.Total, res.Query.Filters)
 	}
@@ -176,7 +172,7 @@ func TestChineseBankTypeMatchesTagsNotSharedBigrams(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	res := search(t, ix, Request{Text: "城商行 DeepSeek", Size: MaxSize})
+	res := search(t, ix, index.Request{Text: "城商行 DeepSeek", Size: index.MaxSize})
 	if res.Query.Relaxed {
 		t.Fatal("strict query found nothing")
 	}
@@ -195,8 +191,8 @@ func TestRelaxedRetryWhenStrictFindsNothing(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	plain := search(t, ix, Request{Text: "DeepSeek"})
-	res := search(t, ix, Request{Text: "DeepSeek 无此词汇"})
+	plain := search(t, ix, index.Request{Text: "DeepSeek"})
+	res := search(t, ix, index.Request{Text: "DeepSeek 无此词汇"})
 	if !res.Query.Relaxed || res.Total != plain.Total {
 		t.Fatalf("relaxed=%v total=%d, want a relaxed search with the %d DeepSeek cases", res.Query.Relaxed, res.Total, plain.Total)
 	}
@@ -206,8 +202,8 @@ func TestExcludeAndPhrase(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	all := search(t, ix, Request{Text: "DeepSeek", Size: MaxSize})
-	res := search(t, ix, Request{Text: "DeepSeek -数字人", Size: MaxSize})
+	all := search(t, ix, index.Request{Text: "DeepSeek", Size: index.MaxSize})
+	res := search(t, ix, index.Request{Text: "DeepSeek -数字人", Size: index.MaxSize})
 	if res.Total == 0 || res.Total >= all.Total || slices.Contains(hitIDs(res), "r2025-t1-4-qingdao-rcb") {
 		t.Fatalf("exclusion: %d of %d: %v", res.Total, all.Total, hitIDs(res))
 	}
@@ -216,7 +212,7 @@ func TestExcludeAndPhrase(t *testing.T) {
 			t.Errorf("excluded word in %s", h.Case.ID)
 		}
 	}
-	res = search(t, ix, Request{Text: `"智能代码助手"`})
+	res = search(t, ix, index.Request{Text: `"智能代码助手"`})
 	if ids := hitIDs(res); len(ids) == 0 || ids[0] != "r2025-t1-4-zhongxin-baixin-bank" {
 		t.Fatalf("phrase: %v", ids)
 	}
@@ -226,14 +222,14 @@ func TestBadInputIsInvalidNotInternal(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	tests := []Request{
+	tests := []index.Request{
 		{Text: `"DeepSeek`},
 		{Text: `(DeepSeek`},
 		{Text: `DeepSeek)`},
 		{Text: `colour:red`},
 		{Text: `theme:`},
 		{Text: `/[/`},
-		{Text: strings.Repeat("银", MaxQueryLength+1)},
+		{Text: strings.Repeat("银", index.MaxQueryLength+1)},
 		{Text: "a\x00b"},
 		{Text: "\xff\xfe"},
 		{Text: "year:abc"},
@@ -241,7 +237,7 @@ func TestBadInputIsInvalidNotInternal(t *testing.T) {
 		{Filter: corpus.Filter{corpus.FacetTheme: {"nonsense"}}},
 		{Filter: corpus.Filter{corpus.FacetBank: {"no-such-bank"}}},
 		{Page: -1},
-		{Size: MaxSize + 1},
+		{Size: index.MaxSize + 1},
 		{Page: 100000, Size: 100},
 		{Page: math.MaxInt, Size: 100}, // page×size overflows
 		{Page: math.MaxInt/100 + 1, Size: 100},
@@ -265,7 +261,7 @@ func TestHighlightsEscapeHostileText(t *testing.T) {
 	if err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res := search(t, ix, Request{Text: "防火墙"})
+	res := search(t, ix, index.Request{Text: "防火墙"})
 	if res.Total != 1 || res.Hits[0].Case.ID != "hostile" {
 		t.Fatalf("total %d", res.Total)
 	}
@@ -281,7 +277,7 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
-	before := search(t, ix, Request{Text: "DeepSeek"}).Total
+	before := search(t, ix, index.Request{Text: "DeepSeek"}).Total
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -294,10 +290,10 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 	}
 	ix = openAt(t, dir, store)
 	defer ix.Close()
-	if ids := hitIDs(search(t, ix, Request{Text: "断电测试专用词汇"})); !slices.Equal(ids, []string{"written-not-indexed"}) {
+	if ids := hitIDs(search(t, ix, index.Request{Text: "断电测试专用词汇"})); !slices.Equal(ids, []string{"written-not-indexed"}) {
 		t.Fatalf("after catch-up: %v", ids)
 	}
-	if res := search(t, ix, Request{Text: "DeepSeek"}); res.Total != before-1 || slices.Contains(hitIDs(res), "r2025-t1-4-beijing-bank") {
+	if res := search(t, ix, index.Request{Text: "DeepSeek"}); res.Total != before-1 || slices.Contains(hitIDs(res), "r2025-t1-4-beijing-bank") {
 		t.Fatalf("deleted case still indexed: %d hits, %d before", res.Total, before)
 	}
 	applied, _ := ix.AppliedSeq()
@@ -319,101 +315,8 @@ func TestBankRenameReindexesItsCases(t *testing.T) {
 	if err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if ids := hitIDs(search(t, ix, Request{Text: "蓉城银行测试别名"})); !slices.Equal(ids, []string{"r2025-t1-4-chengdu-bank"}) {
+	if ids := hitIDs(search(t, ix, index.Request{Text: "蓉城银行测试别名"})); !slices.Equal(ids, []string{"r2025-t1-4-chengdu-bank"}) {
 		t.Fatalf("alias search: %v", ids)
-	}
-}
-
-// A taxonomy change re-indexes every case it labels, in batches of
-// batchSize: every case gets the new label, and the sequence is applied.
-func TestTaxonomyChangeReindexesInBatches(t *testing.T) {
-	defer func(n int) { batchSize = n }(batchSize)
-	batchSize = 7
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
-	tax, _ := store.Taxonomy()
-	for i := range tax.Themes {
-		if tax.Themes[i].Code == "ai" {
-			tax.Themes[i].ZH = "测试用智能标签"
-		}
-	}
-	if err := store.PutTaxonomy(ctx, tax, "admin"); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	want, _ := store.FindCases(ctx, corpus.Filter{corpus.FacetTheme: {"ai"}})
-	res := search(t, ix, Request{Text: "测试用智能标签", Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: MaxSize})
-	if len(want) <= batchSize || res.Total != uint64(len(want)) {
-		t.Fatalf("the new label finds %d cases, %d carry the theme", res.Total, len(want))
-	}
-	applied, _ := ix.AppliedSeq()
-	if last, _ := store.LastSeq(); applied != last {
-		t.Fatalf("applied %d of %d", applied, last)
-	}
-}
-
-// An index far behind its store (a large import) is rebuilt beside the live
-// one instead of replaying the log, and ends at the store's sequence.
-func TestFarBehindIndexIsRebuilt(t *testing.T) {
-	defer func(n uint64) { rebuildAfter = n }(rebuildAfter)
-	rebuildAfter = 5
-	store := bolttest.MustOpenStore(t, true)
-	var logs bytes.Buffer
-	ix, err := Open(ctx, t.TempDir(), store, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	for i := range 12 {
-		c, _ := store.FindCaseByID(ctx, "r2025-t1-4-chengdu-bank")
-		c.ID = fmt.Sprintf("far-behind-%d", i)
-		c.Title.ZH = "远远落后的测试案例"
-		if _, err := store.CreateCase(ctx, c, "ed"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := ix.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(logs.String(), "rebuilding it beside the live one") {
-		t.Fatalf("12 changes behind with rebuildAfter 5: not rebuilt; log:\n%s", logs.String())
-	}
-	if res := search(t, ix, Request{Text: "远远落后的测试案例"}); res.Total != 12 {
-		t.Fatalf("%d of the 12 new cases found", res.Total)
-	}
-	applied, _ := ix.AppliedSeq()
-	if last, _ := store.LastSeq(); applied != last {
-		t.Fatalf("applied %d of %d", applied, last)
-	}
-}
-
-func TestMappingVersionChangeRebuilds(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	dir := t.TempDir()
-	ix := openAt(t, dir, store)
-	// A document only the old index has, and an old mapping version.
-	if err := ix.bleve.Index("ghost", map[string]any{corpus.FacetKind: "case", fieldTitleZH: "幽灵文档"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.bleve.SetInternal(keyMappingVersion, []byte("0")); err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-
-	ix = openAt(t, dir, store)
-	defer ix.Close()
-	if res := search(t, ix, Request{Text: "幽灵文档"}); res.Total != 0 {
-		t.Fatal("index was not rebuilt: the ghost document survived")
-	}
-	snap, _ := store.Snapshot(ctx)
-	if n, _ := ix.DocCount(); n != uint64(len(snap.Cases)+len(snap.Policies)) {
-		t.Fatalf("rebuilt index has %d docs, store %d cases and %d policies", n, len(snap.Cases), len(snap.Policies))
-	}
-	if v, _ := ix.bleve.GetInternal(keyMappingVersion); string(v) != MappingVersion {
-		t.Fatalf("mapping version %q", v)
 	}
 }
 
@@ -421,7 +324,7 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
 	ix := openAt(t, dir, store)
-	want := search(t, ix, Request{Text: "DeepSeek"}).Total
+	want := search(t, ix, index.Request{Text: "DeepSeek"}).Total
 	ix.Close()
 	meta := filepath.Join(dir, "index.bleve", "index_meta.json")
 	if err := os.WriteFile(meta, []byte("{not json"), 0o600); err != nil {
@@ -429,17 +332,17 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 	}
 	ix = openAt(t, dir, store)
 	defer ix.Close()
-	if res := search(t, ix, Request{Text: "DeepSeek"}); res.Total != want {
+	if res := search(t, ix, index.Request{Text: "DeepSeek"}); res.Total != want {
 		t.Fatalf("after rebuild: %d hits, want %d", res.Total, want)
 	}
 }
 
 func TestParse(t *testing.T) {
-	p, err := Parse(`城商行 "智能 客服" -数字人 theme:ai title:DeepSeek`)
+	p, err := index.Parse(`城商行 "智能 客服" -数字人 theme:ai title:DeepSeek`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Term{{Text: "城商行"}, {Text: "智能 客服", Phrase: true}, {Text: "数字人", Negate: true}, {Text: "DeepSeek", Field: "title"}}
+	want := []index.Term{{Text: "城商行"}, {Text: "智能 客服", Phrase: true}, {Text: "数字人", Negate: true}, {Text: "DeepSeek", Field: "title"}}
 	if !slices.Equal(p.Terms, want) {
 		t.Fatalf("terms %+v, want %+v", p.Terms, want)
 	}
@@ -464,54 +367,9 @@ func TestReportKeyPhrasesFindTheirCase(t *testing.T) {
 		"科创雷达":    "r2025-topic-3-jiangsu-bank",                         // special topic
 		"鑫e科企":    "r2025-topic-2-nanjing-bank",                         // topic overview
 	} {
-		res := search(t, ix, Request{Text: q})
+		res := search(t, ix, index.Request{Text: q})
 		if len(res.Hits) == 0 || res.Hits[0].Case == nil || res.Hits[0].Case.ID != want {
 			t.Errorf("%s: first hits %v, want %s", q, hitIDs(res), want)
 		}
-	}
-}
-
-// An index built before indexes recorded their store is kept (a rebuild of
-// 100,000 cases takes minutes) and records the store from then on.
-func TestIndexWithoutStoreIDIsAdopted(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	dir := t.TempDir()
-	ix := openAt(t, dir, store)
-	if err := ix.bleve.get().DeleteInternal(keyStoreID); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.bleve.Index("kept", map[string]any{corpus.FacetKind: "case", fieldTitleZH: "保留的文档"}); err != nil {
-		t.Fatal(err)
-	}
-	ix.Close()
-	ix = openAt(t, dir, store)
-	defer ix.Close()
-	if ok, _ := ix.Contains("kept"); !ok {
-		t.Fatal("the index was rebuilt")
-	}
-	if id, _ := ix.bleve.GetInternal(keyStoreID); string(id) != store.ID() {
-		t.Fatalf("store id %q recorded, want %q", id, store.ID())
-	}
-}
-
-// A read that fails on an intact index (a query bleve rejects, a read that
-// panics) is not damage: the error goes back as it was, a panic as
-// unavailable (503), and no rebuild starts.
-func TestFailedReadOfIntactIndexIsNotDamage(t *testing.T) {
-	ix := openAt(t, t.TempDir(), bolttest.MustOpenStore(t, true))
-	defer ix.Close()
-	_, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequest(bleve.NewRegexpQuery("[")))
-	if err == nil || corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
-		t.Fatalf("bad regexp: %v", err)
-	}
-	bug := func(*bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
-		return func(*bsearch.DocumentMatch) error { panic("a bug of ours") }, false, nil
-	}
-	hctx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(bug))
-	if _, err := ix.bleve.SearchInContext(hctx, bleve.NewSearchRequest(bleve.NewMatchAllQuery())); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
-		t.Fatalf("a read that panicked: %v, want unavailable", err)
-	}
-	if ix.Damaged() || ix.repair.repairing.Load() {
-		t.Fatal("an intact index was taken for damaged")
 	}
 }

@@ -4,44 +4,122 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"casebank/corpus"
 )
 
-// searchPlan is a query turned into required and optional clauses.
-type searchPlan struct {
-	filter   corpus.Filter // explicit filters: OR within a field
-	inferred []Inferred    // each one required (AND)
-	units    []query.Query // required text clauses (strict) or alternatives (relaxed)
-	soft     []query.Query // optional clauses that only rank
-	special  []Term        // phrases, field: terms, exclusions, as typed
+// A Plan is a search as understanding reads it, in terms any engine can
+// run: concepts to match, filters to pass, and the tiers to try. Fields are
+// TextFields' names, filters corpus.Facets' names.
+type Plan struct {
+	// Required concepts: a tier requires every one of them, or any one.
+	Required []Concept
+	// Optional concepts only rank: a Chinese run matched whole, words an
+	// explicit filter made redundant, soft glossary words, the words of an
+	// inferred theme.
+	Optional []Concept
+	// Excluded concepts leave out every record that matches one.
+	Excluded []Concept
+	// Filters are ANDed.
+	Filters []Filter
+	// Tiers are tried in order; the first that finds Enough records answers.
+	Tiers []Tier
+}
+
+// Concept is one thing a query asks for: any one of its alternatives
+// matches it (the words as typed, their glossary equivalents).
+type Concept struct {
+	Words        string // as typed
+	Alternatives []Alternative
+}
+
+// Alternative is a text matched in any one of its fields, each with its
+// weight.
+type Alternative struct {
+	Text   string
+	Match  Match
+	Fields []FieldWeight
+}
+
+// FieldWeight is a field an alternative is looked for in, and what a match
+// there weighs.
+type FieldWeight struct {
+	Field  string
+	Weight float64
+}
+
+// Match says how an alternative's text matches a field.
+type Match int
+
+const (
+	// AllWords: every term of the text (Chinese: every bigram) in the field.
+	AllWords Match = iota
+	// Phrase: word for word where the field keeps positions (at most
+	// MaxPhraseTokens words), elsewhere as AllWords.
+	Phrase
+	// AnyWord: any term of the text in the field.
+	AnyWord
+)
+
+// Filter passes a record with any one of Values of Facet.
+type Filter struct {
+	Facet  string
+	Values []string
+	// Inferred filters were read from the words; a tier may drop them.
+	Inferred bool
+}
+
+// Require says which of a plan's required concepts a tier requires.
+type Require int
+
+const (
+	RequireAll Require = iota
+	// RequireAny requires one; records matching more of them rank first.
+	RequireAny
+)
+
+// Tier is one way of running a plan.
+type Tier struct {
+	Require      Require
+	DropInferred bool // inferred filters are not applied
+	// Enough is how many records make this tier the answer; with fewer,
+	// the next tier is tried.
+	Enough int
+}
+
+// understood is a request read against the vocabulary: the plan an engine
+// runs, and what the user is shown of how it was read.
+type understood struct {
+	plan     *Plan
+	filter   corpus.Filter // explicit filters
+	inferred []Inferred
+	special  []Term // phrases, field: terms, exclusions, as typed
 	expanded []Expansion
 	text     string
-	required int // clauses a strict search requires
+	parsed   *Parsed
+	voc      *vocabulary
 }
 
 // plan reads the plain terms through the vocabulary: filters it recognises
 // become inferred filters (unless turned off or given explicitly), glossary
 // terms are searched with their translations and synonyms, and the rest is
 // searched as typed. Chinese words need all their bigrams in one field, so
-// that 农商行 does not match 城商行 through their shared 商行.
-func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan {
-	p := &searchPlan{filter: f, inferred: []Inferred{}, expanded: []Expansion{}}
+// that 农商行 does not match 城商行 through their shared 商行. A search that
+// finds fewer than fill records with every word is widened to any of them.
+func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request, fill int) *understood {
+	u := &understood{plan: &Plan{}, filter: f, inferred: []Inferred{}, expanded: []Expansion{}}
+	p := u.plan
 	var plain []Term
 	for _, t := range terms {
 		if t.Phrase || t.Field != "" || t.Negate {
-			p.special = append(p.special, t)
+			u.special = append(u.special, t)
 		} else {
 			plain = append(plain, t)
 		}
 	}
 	explicit := f
 	var text []string
-	units := v.understand(plain).units
+	var required []Concept // after the special terms
+	units := v.understand(plain)
 	// A Chinese run cut into several pieces ("个体深信贷" → 个体 + 深 + 信贷) is
 	// also matched whole, as a bonus, so that a name the vocabulary splits
 	// still ranks its own case first.
@@ -49,19 +127,19 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 	pieces := 0
 	flushRun := func() {
 		if pieces > 1 {
-			p.soft = append(p.soft, phraseAnywhere(runText, 2))
+			p.Optional = append(p.Optional, concept(runText, phraseIn(TextFields, runText, 2)))
 		}
 		runText, pieces = "", 0
 	}
-	for i, u := range units {
-		if i > 0 && units[i-1].run != u.run {
+	for i, un := range units {
+		if i > 0 && units[i-1].run != un.run {
 			flushRun()
 		}
-		if u.han && (u.meaning == nil || u.meaning.field == "" && !u.meaning.stop) {
-			runText += u.words
+		if un.han && (un.meaning == nil || un.meaning.field == "" && !un.meaning.stop) {
+			runText += un.words
 			pieces++
 		}
-		m := u.meaning
+		m := un.meaning
 		switch {
 		case m != nil && m.stop:
 			continue
@@ -69,77 +147,123 @@ func plan(v *vocabulary, terms []Term, f corpus.Filter, req Request) *searchPlan
 			switch {
 			case req.NoInfer || slices.Contains(req.NoInferFields, m.field):
 				// The user turned inference off: the words are plain text again.
-				p.units = append(p.units, wordsQuery(u))
-				p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}})
-				text = append(text, u.words)
+				required = append(required, wordsConcept(un))
+				u.expanded = append(u.expanded, Expansion{Words: un.words, Terms: []string{un.words}})
+				text = append(text, un.words)
 			case len(explicit[m.field]) > 0:
 				// An explicit filter on the field wins; the words only rank.
-				p.soft = append(p.soft, wordsQuery(u))
-				p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}, Soft: true})
-				text = append(text, u.words)
+				p.Optional = append(p.Optional, wordsConcept(un))
+				u.expanded = append(u.expanded, Expansion{Words: un.words, Terms: []string{un.words}, Soft: true})
+				text = append(text, un.words)
 			default:
-				in := Inferred{Field: m.field, Code: m.code, Label: m.label, Words: u.words, Applied: true}
+				in := Inferred{Field: m.field, Code: m.code, Label: m.label, Words: un.words, Applied: true}
 				if members := corpus.RegionMembers(m.code); m.field == corpus.FacetRegion && members != nil {
 					in.Covers = append([]string{m.code}, members...)
 				}
-				p.addInferred(in)
+				u.addInferred(in)
 				if m.field == corpus.FacetTheme || m.field == corpus.FacetDimension {
 					// The words still rank: a case that says 信创 beats one only tagged so.
 					// Bigrams without positions: ranking needs no phrase, and a
 					// theme's words are in thousands of records.
-					p.soft = append(p.soft, looseQuery(u))
+					p.Optional = append(p.Optional, looseConcept(un))
 				}
 			}
 		case m != nil:
-			q, searched := glossaryQuery(u, m)
-			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: searched, Soft: m.soft})
-			text = append(text, u.words)
+			c, searched := glossaryConcept(an, un, m)
+			u.expanded = append(u.expanded, Expansion{Words: un.words, Terms: searched, Soft: m.soft})
+			text = append(text, un.words)
 			if m.soft {
-				p.soft = append(p.soft, q)
+				p.Optional = append(p.Optional, c)
 			} else {
-				p.units = append(p.units, q)
+				required = append(required, c)
 			}
 		default:
-			p.expanded = append(p.expanded, Expansion{Words: u.words, Terms: []string{u.words}})
-			text = append(text, u.words)
-			if u.han && len([]rune(u.words)) == 1 {
+			u.expanded = append(u.expanded, Expansion{Words: un.words, Terms: []string{un.words}})
+			text = append(text, un.words)
+			if un.han && len([]rune(un.words)) == 1 {
 				continue // a lone character matches nothing in a bigram index; the whole run still may
 			}
-			p.units = append(p.units, wordsQuery(u))
+			required = append(required, wordsConcept(un))
 		}
 	}
 	flushRun()
-	for _, t := range p.special {
-		if !t.Negate {
-			p.required++
+	for _, t := range u.special {
+		typed := (&Parsed{Terms: []Term{t}}).String()
+		if t.Negate {
+			p.Excluded = append(p.Excluded, termConcept(typed, t))
+		} else {
+			p.Required = append(p.Required, termConcept(typed, t))
 		}
-		text = append(text, (&Parsed{Terms: []Term{t}}).String())
+		text = append(text, typed)
 	}
-	p.required += len(p.units)
-	p.text = strings.Join(text, " ")
-	return p
+	p.Required = append(p.Required, required...)
+	u.text = strings.Join(text, " ")
+	p.Filters = u.filters()
+	p.Tiers = tiers(len(p.Required), len(u.inferred) > 0, fill)
+	return u
 }
 
-func (p *searchPlan) addInferred(in Inferred) {
-	for _, have := range p.inferred {
+// tiers: every required concept; when that finds fewer than fill records,
+// any one of them; when an inferred filter leaves nothing, which was
+// probably a misreading, the same without the inferred filters.
+func tiers(required int, inferred bool, fill int) []Tier {
+	out := []Tier{{Require: RequireAll}}
+	if required > 1 {
+		out[0].Enough = fill
+		out = append(out, Tier{Require: RequireAny})
+	}
+	if inferred {
+		last := len(out) - 1
+		out[last].Enough = 1
+		out = append(out, Tier{Require: out[last].Require, DropInferred: true})
+	}
+	return out
+}
+
+func (u *understood) addInferred(in Inferred) {
+	for _, have := range u.inferred {
 		if have.Field == in.Field && have.Code == in.Code {
 			return
 		}
 	}
-	p.inferred = append(p.inferred, in)
+	u.inferred = append(u.inferred, in)
 }
 
-// dropInferred stops applying the inferred filters; their words still rank.
-func (p *searchPlan) dropInferred() {
-	for i := range p.inferred {
-		p.inferred[i].Applied = false
+// filters are the explicit ones, OR within a facet, and each inferred one on
+// its own (a region covers its provinces).
+func (u *understood) filters() []Filter {
+	var out []Filter
+	for _, facet := range corpus.Facets {
+		if values := u.filter[facet.Name]; len(values) > 0 {
+			out = append(out, Filter{Facet: facet.Name, Values: values})
+		}
 	}
+	for _, in := range u.inferred {
+		values := in.Covers
+		if values == nil {
+			values = []string{in.Code}
+		}
+		out = append(out, Filter{Facet: in.Field, Values: values, Inferred: true})
+	}
+	return out
+}
+
+// answered records which tier answered in what the user is shown: whether
+// the words were relaxed, whether the inferred filters were dropped.
+func (u *understood) answered(tier int) (relaxed bool) {
+	t := u.plan.Tiers[tier]
+	if t.DropInferred {
+		for i := range u.inferred {
+			u.inferred[i].Applied = false
+		}
+	}
+	return t.Require == RequireAny
 }
 
 // allFilters merges explicit and applied inferred filters, for marking facets selected.
-func (p *searchPlan) allFilters() corpus.Filter {
-	f := p.filter.Clone()
-	for _, in := range p.inferred {
+func (u *understood) allFilters() corpus.Filter {
+	f := u.filter.Clone()
+	for _, in := range u.inferred {
 		if in.Applied {
 			f.Add(in.Field, in.Code)
 		}
@@ -147,128 +271,71 @@ func (p *searchPlan) allFilters() corpus.Filter {
 	return f
 }
 
-// query builds the bleve query for the text. Strict: every text unit and
-// special term is required. Relaxed: any one of them is enough. Filters are
-// not part of it: exec applies clauses() to each hit.
-func (p *searchPlan) query(relaxed bool) query.Query {
-	var must, should, mustNot []query.Query
-	var required []query.Query
-	for _, t := range p.special {
-		if t.Negate {
-			mustNot = append(mustNot, termQuery(t))
-		} else {
-			required = append(required, termQuery(t))
-		}
-	}
-	required = append(required, p.units...)
-	if relaxed {
-		should = append(should, required...)
-	} else {
-		must = append(must, required...)
-	}
-	bq := bleve.NewBooleanQuery()
-	if len(must) == 0 && (!relaxed || len(should) == 0) {
-		must = append(must, bleve.NewMatchAllQuery())
-	}
-	bq.AddMust(must...)
-	if relaxed && len(should) > 0 {
-		// At least one of the text clauses; bleve's disjunction scores by
-		// coordination, so cases matching more of them rank first.
-		bq.AddMust(bleve.NewDisjunctionQuery(should...))
-	}
-	if len(p.soft) > 0 {
-		bq.AddShould(p.soft...)
-	}
-	if len(mustNot) > 0 {
-		bq.AddMustNot(mustNot...)
-	}
-	return bq
+func concept(words string, alts ...Alternative) Concept {
+	return Concept{Words: words, Alternatives: alts}
 }
 
-// clauses are the filters: explicit ones OR within a field, and each applied
-// inferred filter on its own (a region covers its provinces).
-func (p *searchPlan) clauses() []clause {
-	var out []clause
-	for _, facet := range corpus.Facets {
-		if values := p.filter[facet.Name]; len(values) > 0 {
-			out = append(out, clause{field: facet.Name, codes: values})
-		}
-	}
-	for _, in := range p.inferred {
-		if !in.Applied {
-			continue
-		}
-		codes := in.Covers
-		if codes == nil {
-			codes = []string{in.Code}
-		}
-		out = append(out, clause{field: in.Field, codes: codes})
-	}
-	return out
-}
-
-// wordsQuery searches words as typed: Chinese as a phrase in the Chinese
+// wordsConcept searches words as typed: Chinese as a phrase in the Chinese
 // fields, other words with every word required in some field.
-func wordsQuery(u unit) query.Query {
+func wordsConcept(u unit) Concept {
 	if u.han {
-		return phraseAnywhere(u.words, 1)
+		return concept(u.words, phraseIn(TextFields, u.words, 1))
 	}
-	return termQuery(Term{Text: u.words})
+	return termConcept(u.words, Term{Text: u.words})
+}
+
+// termConcept matches one term in any of its fields, each with its weight.
+// Every token of the term must occur in the same field, so that
+// "DeepSeek-R1" does not match a field that only says R1; a typed phrase is
+// exact where positions are kept (titles, summaries, names).
+func termConcept(words string, t Term) Concept {
+	scope := textScopes[t.Field]
+	alt := matchIn(TextFields, t.Text, 1, func(f TextField) bool { return t.Field == "" || slices.Contains(scope, f.Name) })
+	if t.Phrase {
+		alt.Match = Phrase
+	}
+	return concept(words, alt)
 }
 
 // aboutFields say what a case is about: titles, names, tags, summaries.
 // Words that only rank are looked for there alone: an inferred theme's words
 // or a soft glossary word (deployments: 部署, 上线, 落地 …) are in thousands of
 // bodies, and walking those cost more than the rest of such a search.
-var aboutFields = slices.DeleteFunc(slices.Clone(textFields), func(f textField) bool { return f.boost < 2 })
+var aboutFields = slices.DeleteFunc(slices.Clone(TextFields), func(f TextField) bool { return f.Weight < 2 })
 
-// looseQuery ranks by an inferred theme's or dimension's words where a case
-// says them; the tag fields are left out, since every case the filter keeps
-// is tagged so.
-func looseQuery(u unit) query.Query {
-	fields := slices.DeleteFunc(slices.Clone(aboutFields), func(f textField) bool {
-		return f.name == fieldTagsZH || f.name == fieldTagsEN || u.han != (f.analyzer == cjk.AnalyzerName)
-	})
-	return matchIn(fields, u.words, 1)
+// looseConcept ranks by an inferred theme's or dimension's words where a
+// case says them; the tag fields are left out, since every case the filter
+// keeps is tagged so.
+func looseConcept(u unit) Concept {
+	return concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool {
+		return f.Name != fieldTagsZH && f.Name != fieldTagsEN && u.han == (f.Lang == Chinese)
+	}))
 }
 
-// phraseAnywhere matches Chinese words in any Chinese field: every bigram
-// of the words in the same field. Positions are not checked: the bigrams
-// that cross a word's characters (数据治理 → 据治) rarely occur anywhere else,
-// so this is nearly always the phrase itself, at a fraction of the cost, and
-// the index needs no term vectors for it.
-func phraseAnywhere(text string, weight float64) query.Query {
-	return phraseIn(textFields, text, weight)
+// phraseIn matches Chinese words in any Chinese field of fields: every
+// bigram of the words in the same field. Positions are not checked: the
+// bigrams that cross a word's characters (数据治理 → 据治) rarely occur
+// anywhere else, so this is nearly always the phrase itself, at a fraction
+// of the cost, and the index needs no term vectors for it.
+func phraseIn(fields []TextField, text string, weight float64) Alternative {
+	return matchIn(fields, text, weight, func(f TextField) bool { return f.Lang == Chinese })
 }
 
-func phraseIn(fields []textField, text string, weight float64) query.Query {
-	var alts []query.Query
+// matchIn matches text with all its words in any one of the fields keep
+// keeps (nil: all), each weighing its weight times weight.
+func matchIn(fields []TextField, text string, weight float64, keep func(TextField) bool) Alternative {
+	alt := Alternative{Text: text, Match: AllWords, Fields: make([]FieldWeight, 0, len(fields))}
 	for _, f := range fields {
-		if f.analyzer != cjk.AnalyzerName {
-			continue
+		if keep == nil || keep(f) {
+			alt.Fields = append(alt.Fields, FieldWeight{f.Name, f.Weight * weight})
 		}
-		alts = append(alts, allWords(f, text, f.boost*weight))
 	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return alt
 }
 
-// allWords matches text in one field with every one of its words (Chinese:
-// bigrams) required.
-func allWords(f textField, text string, boost float64) query.Query {
-	return distinctTerms(f, analyzer(f.analyzer).Analyze([]byte(text)), boost)
-}
-
-func matchIn(fields []textField, text string, weight float64) query.Query {
-	var alts []query.Query
-	for _, f := range fields {
-		alts = append(alts, allWords(f, text, f.boost*weight))
-	}
-	return bleve.NewDisjunctionQuery(alts...)
-}
-
-// glossaryQuery matches a glossary term through all its equivalents: the
+// glossaryConcept matches a glossary term through all its equivalents: the
 // words typed, the entry's Chinese terms and its English phrases.
-func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
+func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 	type alt struct {
 		term   string
 		han    bool
@@ -287,9 +354,7 @@ func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
 		searched = append(searched, key)
 		a := alt{term: term, han: strings.IndexFunc(term, isHan) >= 0, weight: weight}
 		if !a.han {
-			for _, tok := range analyzer(en.AnalyzerName).Analyze([]byte(term)) {
-				a.tokens = append(a.tokens, string(tok.Term))
-			}
+			a.tokens = an.Terms(English, term)
 		}
 		alts = append(alts, a)
 	}
@@ -317,7 +382,7 @@ func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
 		same := subset && !slices.ContainsFunc(b.tokens, func(t string) bool { return !slices.Contains(a.tokens, t) })
 		return subset && (!same || j < i)
 	}
-	var qs []query.Query
+	c := Concept{Words: u.words}
 	for i, b := range alts {
 		covered := false
 		for j := range alts {
@@ -326,15 +391,15 @@ func glossaryQuery(u unit, m *meaning) (query.Query, []string) {
 		if covered {
 			continue
 		}
-		fields := textFields
+		fields := TextFields
 		if m.soft {
 			fields = aboutFields
 		}
 		if b.han {
-			qs = append(qs, phraseIn(fields, b.term, b.weight))
+			c.Alternatives = append(c.Alternatives, phraseIn(fields, b.term, b.weight))
 		} else {
-			qs = append(qs, matchIn(fields, b.term, b.weight))
+			c.Alternatives = append(c.Alternatives, matchIn(fields, b.term, b.weight, nil))
 		}
 	}
-	return bleve.NewDisjunctionQuery(qs...), searched
+	return c, searched
 }

@@ -8,9 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"casebank/corpus"
 )
 
@@ -81,12 +78,6 @@ type FacetValue struct {
 	Selected bool        `json:"selected"`
 }
 
-// facetSize bounds the values returned for a facet.
-func facetSize(field string) int {
-	facet, _ := corpus.FacetByName(field)
-	return facet.Size
-}
-
 // Search runs req. Bad syntax, unknown filter codes and bad paging are
 // EINVALID errors; nothing a user types turns into an internal error.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
@@ -107,39 +98,30 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	// A vocabulary change (a bank, the taxonomy, the glossary) also changes
 	// what a query means; it advances the index generation as well.
-	key := cacheKey(ix.gen.Load()+ix.vocabGen.Load()<<32, req, page, size)
+	key := cacheKey(ix.engine.Generation()+ix.vocabGen.Load()<<32, req, page, size)
 	if cached, ok := ix.cache.get(key); ok && !ix.noCache && !req.Fresh {
 		res := *cached
 		res.Took = time.Since(start)
 		return &res, nil
 	}
-	parsed, err := Parse(req.Text)
+	u, err := ix.understand(ctx, req, size)
 	if err != nil {
 		return nil, err
 	}
-	voc, err := ix.vocabulary(ctx)
-	if err != nil {
-		return nil, err
-	}
-	filter, err := resolveFilter(voc, req.Filter, parsed.Filters)
-	if err != nil {
-		return nil, err
-	}
-	p := plan(voc, parsed.Terms, filter, req)
 	res := &Result{
-		Query: QueryInfo{Raw: req.Text, Text: p.text, Terms: parsed.Terms, Filters: filter,
-			Inferred: p.inferred, Expanded: p.expanded},
+		Query: QueryInfo{Raw: req.Text, Text: u.text, Terms: u.parsed.Terms, Filters: u.filter,
+			Inferred: u.inferred, Expanded: u.expanded},
 		Page: page, Size: size, Hits: []Hit{},
 	}
 	if res.Query.Terms == nil {
 		res.Query.Terms = []Term{}
 	}
-	er, relaxed, err := ix.run(ctx, p, (page-1)*size, size, size)
+	ans, err := ix.engine.Run(ctx, u.plan, Window{From: (page - 1) * size, Size: size})
 	if err != nil {
 		return nil, err
 	}
-	res.Query.Relaxed = relaxed
-	if err := ix.fill(ctx, voc, res, newMarker(p), er, p.allFilters()); err != nil {
+	res.Query.Relaxed = u.answered(ans.Tier)
+	if err := ix.fill(ctx, u.voc, res, ix.newMarker(u), ans, u.allFilters()); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)
@@ -149,83 +131,26 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-// run executes a plan for hits from..from+size. When the strict query
-// finds fewer than fill records, it is widened: cases matching only some of
-// the words follow those matching all of them.
-func (ix *Index) run(ctx context.Context, p *searchPlan, from, size, fill int) (*execResult, bool, error) {
-	q := p.query(false)
-	er, err := ix.exec(ctx, q, p.clauses(), from, size)
-	if err != nil {
-		return nil, false, err
-	}
-	relaxed := false
-	if er.total < uint64(fill) && p.required > 1 {
-		q = p.query(true)
-		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
-			return nil, false, err
-		}
-		relaxed = true
-	}
-	// An inferred filter that leaves nothing was probably a misreading.
-	if er.total == 0 && len(p.inferred) > 0 {
-		p.dropInferred()
-		if er, err = ix.exec(ctx, q, p.clauses(), from, size); err != nil {
-			return nil, false, err
-		}
-	}
-	return er, relaxed, nil
-}
-
 // MatchIDs returns the ids of the first limit cases a search matches, best
 // first, and how many it matches in all: what a bulk change, a citation or
 // an export of a search acts on, beyond the 10,000 results a page may reach.
 // Words are widened as for a page of MaxSize.
 func (ix *Index) MatchIDs(ctx context.Context, req Request, limit int) ([]string, uint64, error) {
-	parsed, err := Parse(req.Text)
-	if err != nil {
-		return nil, 0, err
-	}
-	voc, err := ix.vocabulary(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
 	req.Filter = req.Filter.Clone()
 	req.Filter[corpus.FacetKind] = []string{corpus.KindCase}
-	filter, err := resolveFilter(voc, req.Filter, parsed.Filters)
+	u, err := ix.understand(ctx, req, MaxSize)
 	if err != nil {
 		return nil, 0, err
 	}
-	p := plan(voc, parsed.Terms, filter, req)
-	er, _, err := ix.run(ctx, p, 0, limit, MaxSize)
+	ans, err := ix.engine.Run(ctx, u.plan, Window{Size: limit})
 	if err != nil {
 		return nil, 0, err
 	}
-	ids := make([]string, len(er.top))
-	for i, s := range er.top {
-		ids[i] = s.id
+	ids := make([]string, len(ans.Hits))
+	for i, s := range ans.Hits {
+		ids[i] = s.ID
 	}
-	return ids, er.total, nil
-}
-
-// termQuery matches one term in any of its fields, each with its weight.
-// Every token of the term must occur in the same field (operator AND), so
-// that "DeepSeek-R1" does not match a field that only says R1.
-func termQuery(t Term) query.Query {
-	scope := textScopes[t.Field]
-	var alts []query.Query
-	for _, f := range textFields {
-		if t.Field != "" && !slices.Contains(scope, f.name) {
-			continue
-		}
-		// A typed phrase is exact where positions are kept (titles,
-		// summaries, names); elsewhere all its words must be in the field.
-		if t.Phrase && f.phrases {
-			alts = append(alts, phraseQuery(f, t.Text, f.boost))
-			continue
-		}
-		alts = append(alts, allWords(f, t.Text, f.boost))
-	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return ids, ans.Total, nil
 }
 
 // resolveFilter merges the request's filters with field:value terms typed in
@@ -304,14 +229,14 @@ func lookupCode(t *corpus.Taxonomy, kind, v string) (string, bool) {
 	return "", false
 }
 
-// fill turns a pass's page into hits with their records and evidence, and
-// its counts into labelled facets.
-func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *marker, er *execResult, f corpus.Filter) error {
-	res.Total = er.total
+// fill turns an answer's window into hits with their records and evidence,
+// and its counts into labelled facets.
+func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *marker, ans *Answer, f corpus.Filter) error {
+	res.Total = ans.Total
 	var caseIDs []string
-	for _, s := range er.top {
-		if s.kind != corpus.KindPolicy {
-			caseIDs = append(caseIDs, s.id)
+	for _, s := range ans.Hits {
+		if s.Kind != corpus.KindPolicy {
+			caseIDs = append(caseIDs, s.ID)
 		}
 	}
 	cases, err := ix.listed(ctx, caseIDs)
@@ -322,10 +247,10 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 	for _, c := range cases {
 		byID[c.ID] = c
 	}
-	for _, s := range er.top {
-		hit := Hit{Score: s.score}
-		if s.kind == corpus.KindPolicy {
-			p, err := ix.store.FindPolicyByID(ctx, s.id)
+	for _, s := range ans.Hits {
+		hit := Hit{Score: s.Score}
+		if s.Kind == corpus.KindPolicy {
+			p, err := ix.store.FindPolicyByID(ctx, s.ID)
 			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
 				continue // deleted between search and read
 			} else if err != nil {
@@ -333,7 +258,7 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 			}
 			hit.Policy = p
 			hit.Highlights = marks.evidence(policyFields(p))
-		} else if hit.Case = byID[s.id]; hit.Case != nil {
+		} else if hit.Case = byID[s.ID]; hit.Case != nil {
 			hit.Highlights = marks.evidence(caseFields(hit.Case))
 		} else {
 			continue
@@ -342,17 +267,11 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 	}
 	for _, facet := range corpus.Facets {
 		field := facet.Name
-		counts := er.facet[field]
-		// A field with a selected value is counted without its own filters,
-		// so that choosing 城商行 still shows 农商行 with what it would add.
-		if drill, ok := er.drill[field]; ok {
-			counts = drill
-		}
 		counted := Facet{Field: field, Values: []FacetValue{}}
-		for _, c := range counts {
+		for _, c := range ans.Facets[field] {
 			counted.Values = append(counted.Values, FacetValue{
-				Code: c.code, Count: c.count, Label: facetLabel(voc, facet, c.code),
-				Selected: slices.Contains(f[field], c.code),
+				Code: c.Value, Count: c.Count, Label: facetLabel(voc, facet, c.Value),
+				Selected: slices.Contains(f[field], c.Value),
 			})
 		}
 		res.Facets = append(res.Facets, counted)

@@ -65,7 +65,7 @@ func (ix *Index) retryCatchUp() {
 		err := ix.CatchUp(context.Background())
 		ix.retry.mu.Lock()
 		ix.retry.lastErr = err
-		if err == nil || ix.isClosed() {
+		if err == nil || errors.Is(err, ErrClosed) {
 			ix.retry.running = false
 			ix.retry.mu.Unlock()
 			if err == nil {
@@ -86,10 +86,4 @@ func (ix *Index) CatchUpError() error {
 		return nil
 	}
 	return ix.retry.lastErr
-}
-
-func (ix *Index) isClosed() bool {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return ix.bleve.get() == nil
 }

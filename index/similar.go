@@ -7,9 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"casebank/corpus"
 )
 
@@ -38,49 +35,32 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 	if err != nil {
 		return nil, err
 	}
-	var should []query.Query
-	term := func(field, value string, boost float64) {
-		q := bleve.NewTermQuery(value)
-		q.SetField(field)
-		q.SetBoost(boost)
-		should = append(should, q)
+	like := &Like{ID: c.ID, Kind: corpus.KindCase}
+	value := func(facet, value string, weight float64) {
+		like.Values = append(like.Values, ValueWeight{Facet: facet, Value: value, Weight: weight})
 	}
 	for _, t := range c.Themes {
-		term(corpus.FacetTheme, t, 3)
+		value(corpus.FacetTheme, t, 3)
 	}
 	for _, d := range c.Dimensions {
-		term(corpus.FacetDimension, d, 1)
+		value(corpus.FacetDimension, d, 1)
 	}
-	term(corpus.FacetBankType, c.Bank.Type, 1.5)
-	term(corpus.FacetRegion, c.Bank.Region, 1)
+	value(corpus.FacetBankType, c.Bank.Type, 1.5)
+	value(corpus.FacetRegion, c.Bank.Region, 1)
 	names := distinct(slices.Concat(c.Technologies, c.Products, c.Partners))
 	for _, name := range names[:min(len(names), maxSimilarNames)] {
-		should = append(should, phraseQuery(namesField, clip(name, maxPositionalRunes), 2))
+		like.Text = append(like.Text, Alternative{Text: clip(name, maxPositionalRunes), Match: Phrase, Fields: []FieldWeight{{fieldNames, 2}}})
 	}
 	if c.Title.ZH != "" {
-		mq := bleve.NewMatchQuery(clip(c.Title.ZH, maxTitleRunes))
-		mq.SetField(fieldSummaryZH)
-		should = append(should, mq)
+		like.Text = append(like.Text, Alternative{Text: clip(c.Title.ZH, maxTitleRunes), Match: AnyWord, Fields: []FieldWeight{{fieldSummaryZH, 1}}})
 	}
-	self := bleve.NewDocIDQuery([]string{c.ID})
-	kind := bleve.NewTermQuery(corpus.KindCase)
-	kind.SetField(corpus.FacetKind)
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(kind)
-	bq.AddShould(should...)
-	bq.SetMinShould(1)
-	bq.AddMustNot(self)
-	sr := bleve.NewSearchRequestOptions(bq, n, 0, false)
-	sr.SortBy([]string{"-_score", "_id"})
-	bctx, cancel := budgeted(ctx)
-	defer cancel()
-	res, err := ix.bleve.SearchInContext(bctx, sr)
+	hits, err := ix.engine.Similar(ctx, like, n)
 	if err != nil {
-		return nil, fmt.Errorf("index: similar: %w", budgetError(ctx, err))
+		return nil, fmt.Errorf("index: similar: %w", err)
 	}
-	ids := make([]string, len(res.Hits))
+	ids := make([]string, len(hits))
 	scores := map[string]float64{}
-	for i, h := range res.Hits {
+	for i, h := range hits {
 		ids[i] = h.ID
 		scores[h.ID] = h.Score
 	}
@@ -176,13 +156,13 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 	tax, banks := voc.tax, voc.banks
 	// The bank's themes, then which banks have cases on each: one faceted
 	// search per theme, so the cost does not grow with the corpus.
-	themes, err := ix.facetValues(ctx, unscoredTerms(corpus.FacetBank, []string{b.ID}), corpus.FacetTheme)
+	themes, err := ix.facetValues(ctx, corpus.FacetBank, b.ID, corpus.FacetTheme)
 	if err != nil {
 		return nil, err
 	}
 	byBank := map[string][]string{}
 	for _, t := range themes {
-		others, err := ix.facetValues(ctx, unscoredTerms(corpus.FacetTheme, []string{t}), corpus.FacetBank)
+		others, err := ix.facetValues(ctx, corpus.FacetTheme, t, corpus.FacetBank)
 		if err != nil {
 			return nil, err
 		}
@@ -233,15 +213,20 @@ func (ix *Index) PeerBanks(ctx context.Context, bankID string, n int) ([]Peer, e
 	return peers, nil
 }
 
-// facetValues returns the codes of one facet over the cases matching q.
-func (ix *Index) facetValues(ctx context.Context, q query.Query, field string) ([]string, error) {
-	er, err := ix.exec(ctx, q, []clause{{field: corpus.FacetKind, codes: []string{corpus.KindCase}}}, 0, 0)
+// facetValues returns the values of one facet over the cases with a value
+// of another, most frequent first.
+func (ix *Index) facetValues(ctx context.Context, with, value, field string) ([]string, error) {
+	p := &Plan{
+		Filters: []Filter{{Facet: corpus.FacetKind, Values: []string{corpus.KindCase}}, {Facet: with, Values: []string{value}}},
+		Tiers:   []Tier{{Require: RequireAll}},
+	}
+	ans, err := ix.engine.Run(ctx, p, Window{})
 	if err != nil {
 		return nil, fmt.Errorf("index: facet %s: %w", field, err)
 	}
 	var out []string
-	for _, c := range er.facet[field] {
-		out = append(out, c.code)
+	for _, c := range ans.Facets[field] {
+		out = append(out, c.Value)
 	}
 	return out, nil
 }

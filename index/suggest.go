@@ -64,24 +64,15 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, n int) ([]Suggestio
 	if len(out) >= n {
 		return out, nil
 	}
-	dict, err := ix.bleve.FieldDictPrefix(fieldNameKeys, []byte(key))
+	// A one-letter prefix may match most of the names of a large corpus;
+	// the most named among the first maxSuggestScan are enough.
+	names, err := ix.engine.Complete(ctx, key, maxSuggestScan)
 	if err != nil {
 		return nil, fmt.Errorf("index: suggest: %w", err)
 	}
-	defer dict.Close()
-	var products []Suggestion
-	// A one-letter prefix may match most of the names of a large corpus;
-	// the most named among the first maxSuggestScan are enough.
-	for range maxSuggestScan {
-		e, err := dict.Next()
-		if err != nil {
-			return nil, fmt.Errorf("index: suggest: %w", err)
-		}
-		if e == nil {
-			break
-		}
-		_, name, _ := strings.Cut(e.Term, "\x00")
-		products = append(products, Suggestion{Text: name, Kind: "product", Label: corpus.Text{ZH: name, EN: name}, Count: int(e.Count)})
+	products := make([]Suggestion, len(names))
+	for i, c := range names {
+		products[i] = Suggestion{Text: c.Name, Kind: "product", Label: corpus.Text{ZH: c.Name, EN: c.Name}, Count: c.Count}
 	}
 	sort.SliceStable(products, func(i, j int) bool { return products[i].Count > products[j].Count })
 	for _, p := range products {

@@ -165,16 +165,10 @@ type unit struct {
 	run     int      // which run of the query it comes from
 }
 
-// understanding is a query read against the vocabulary.
-type understanding struct {
-	units    []unit
-	inferred []Inferred
-}
-
 // understand splits plain terms into known terms, filters and leftover text.
 // Longest match wins; English matching ignores case and plural endings.
-func (v *vocabulary) understand(terms []Term) *understanding {
-	u := &understanding{}
+func (v *vocabulary) understand(terms []Term) []unit {
+	var out []unit
 	// Joined, so that "city commercial banks" typed as three words matches.
 	texts := make([]string, len(terms))
 	for i, t := range terms {
@@ -187,10 +181,10 @@ func (v *vocabulary) understand(terms []Term) *understanding {
 		}
 		for _, un := range units {
 			un.run = i
-			u.units = append(u.units, un)
+			out = append(out, un)
 		}
 	}
-	return u
+	return out
 }
 
 type run struct {
@@ -254,10 +248,8 @@ func (v *vocabulary) segmentHan(s string) []unit {
 // Words of one token that the vocabulary does not know stay together
 // ("DeepSeek-R1" is searched as typed).
 func (v *vocabulary) matchLatin(s string) []unit {
-	var tokens []string // words with their original spelling
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) }) {
-		tokens = append(tokens, f)
-	}
+	// Words with their original spelling.
+	tokens := strings.FieldsFunc(s, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) })
 	norm := make([]string, len(tokens))
 	for i, t := range tokens {
 		norm[i] = singular(strings.ToLower(t))

@@ -1,4 +1,4 @@
-package index
+package index_test
 
 import (
 	"slices"
@@ -7,9 +7,10 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/boltdb/bolttest"
+	"casebank/index"
 )
 
-func inferredPairs(res *Result) []string {
+func inferredPairs(res *index.Result) []string {
 	var out []string
 	for _, in := range res.Query.Inferred {
 		out = append(out, in.Field+"="+in.Code)
@@ -40,7 +41,7 @@ func TestQueryUnderstandingExamples(t *testing.T) {
 		{"rural banks in Zhejiang", []string{"bank_type=rural_commercial", "region=zhejiang"}, "", []string{"r2025-topic-4-zhejiang-rural-union-bank"}},
 	}
 	for _, tt := range tests {
-		res := search(t, ix, Request{Text: tt.q, Size: MaxSize})
+		res := search(t, ix, index.Request{Text: tt.q, Size: index.MaxSize})
 		if got := inferredPairs(res); !slices.Equal(got, tt.inferred) {
 			t.Errorf("%q: inferred %v, want %v", tt.q, got, tt.inferred)
 		}
@@ -74,11 +75,11 @@ func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	res := search(t, ix, Request{Text: "城商行 DeepSeek", NoInfer: true, Size: MaxSize})
+	res := search(t, ix, index.Request{Text: "城商行 DeepSeek", NoInfer: true, Size: index.MaxSize})
 	if len(res.Query.Inferred) != 0 {
 		t.Fatalf("infer=false inferred %v", inferredPairs(res))
 	}
-	res = search(t, ix, Request{Text: "城商行 DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"private"}}, Size: MaxSize})
+	res = search(t, ix, index.Request{Text: "城商行 DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"private"}}, Size: index.MaxSize})
 	if len(res.Query.Inferred) != 0 || res.Total == 0 {
 		t.Fatalf("explicit filter: inferred %v, %d hits", inferredPairs(res), res.Total)
 	}
@@ -87,7 +88,7 @@ func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
 			t.Errorf("hit %s is %s", h.Case.ID, h.Case.Bank.Type)
 		}
 	}
-	res = search(t, ix, Request{Text: "四川 农商行", NoInferFields: []string{corpus.FacetRegion}, Size: MaxSize})
+	res = search(t, ix, index.Request{Text: "四川 农商行", NoInferFields: []string{corpus.FacetRegion}, Size: index.MaxSize})
 	if got := inferredPairs(res); !slices.Equal(got, []string{"bank_type=rural_commercial"}) {
 		t.Fatalf("noinfer=region: %v", got)
 	}
@@ -99,7 +100,7 @@ func TestChineseRunsMatchAsPhrases(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	res := search(t, ix, Request{Text: "城商行", NoInfer: true, Size: MaxSize})
+	res := search(t, ix, index.Request{Text: "城商行", NoInfer: true, Size: index.MaxSize})
 	if res.Total == 0 {
 		t.Fatal("no hits")
 	}
@@ -112,31 +113,6 @@ func TestChineseRunsMatchAsPhrases(t *testing.T) {
 		if c.Bank.Type != "city_commercial" && !strings.Contains(text, "城商行") {
 			t.Errorf("hit %s (%s) does not say 城商行", c.ID, c.Bank.Type)
 		}
-	}
-}
-
-func TestUnderstandSegmentsAndSingularises(t *testing.T) {
-	tax := corpus.DefaultTaxonomy()
-	v := buildVocabulary(tax, []*corpus.Bank{{ID: "hangzhou-bank", Name: "杭州银行", NameEN: "Bank of Hangzhou"}},
-		&corpus.Glossary{Entries: []corpus.GlossaryEntry{{EN: []string{"large model"}, ZH: []string{"大模型"}}}})
-	u := v.understand([]Term{{Text: "杭州银行的大模型代码助手"}, {Text: "Large Models"}})
-	var got []string
-	for _, un := range u.units {
-		kind := "text"
-		switch {
-		case un.meaning == nil:
-		case un.meaning.stop:
-			kind = "stop"
-		case un.meaning.field != "":
-			kind = un.meaning.field
-		default:
-			kind = "glossary"
-		}
-		got = append(got, un.words+":"+kind)
-	}
-	want := []string{"杭州银行:bank", "的:stop", "大模型:theme", "代码助手:text", "Large Models:theme"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("units %v, want %v", got, want)
 	}
 }
 
@@ -202,7 +178,7 @@ func TestSuggest(t *testing.T) {
 	if got, _ := ix.Suggest(ctx, "", 10); len(got) != 0 {
 		t.Errorf("empty prefix: %v", got)
 	}
-	if _, err := ix.Suggest(ctx, strings.Repeat("x", MaxSuggestPrefix+1), 10); corpus.ErrorCode(err) != corpus.EINVALID {
+	if _, err := ix.Suggest(ctx, strings.Repeat("x", index.MaxSuggestPrefix+1), 10); corpus.ErrorCode(err) != corpus.EINVALID {
 		t.Errorf("long prefix: %v", err)
 	}
 }
@@ -213,8 +189,8 @@ func TestDisjunctiveFacets(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	all := search(t, ix, Request{Text: "DeepSeek", NoInfer: true})
-	res := search(t, ix, Request{Text: "DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"city_commercial"}}})
+	all := search(t, ix, index.Request{Text: "DeepSeek", NoInfer: true})
+	res := search(t, ix, index.Request{Text: "DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"city_commercial"}}})
 	for _, h := range res.Hits {
 		if h.Case.Bank.Type != "city_commercial" {
 			t.Fatalf("hit %s is %s", h.Case.ID, h.Case.Bank.Type)
@@ -237,8 +213,8 @@ func TestResultCacheFollowsWrites(t *testing.T) {
 	store := bolttest.MustOpenStore(t, true)
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
-	before := search(t, ix, Request{Text: "DeepSeek"})
-	again := search(t, ix, Request{Text: "DeepSeek"})
+	before := search(t, ix, index.Request{Text: "DeepSeek"})
+	again := search(t, ix, index.Request{Text: "DeepSeek"})
 	if again.Total != before.Total {
 		t.Fatal("cached answer differs")
 	}
@@ -249,7 +225,7 @@ func TestResultCacheFollowsWrites(t *testing.T) {
 	if err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	after := search(t, ix, Request{Text: "DeepSeek", Size: MaxSize})
+	after := search(t, ix, index.Request{Text: "DeepSeek", Size: index.MaxSize})
 	if after.Total != before.Total+1 || !slices.Contains(hitIDs(after), "cache-check") {
 		t.Fatalf("after a write: %d hits (was %d)", after.Total, before.Total)
 	}
@@ -260,7 +236,7 @@ func TestResultCacheFollowsWrites(t *testing.T) {
 	if err := ix.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res := search(t, ix, Request{Text: "苏行测试别名"})
+	res := search(t, ix, index.Request{Text: "苏行测试别名"})
 	if len(res.Query.Inferred) != 1 || res.Query.Inferred[0].Code != "jiangsu-bank" {
 		t.Fatalf("new alias not understood: %+v", res.Query.Inferred)
 	}

@@ -25,6 +25,7 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/boltdb"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 var queries = []struct {
@@ -67,7 +68,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer store.Close()
-	ix, err := index.Open(ctx, *dir, store, nil)
+	ix, err := index.Open(ctx, bleveengine.New(*dir), store, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -29,6 +29,7 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/boltdb"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 var classes = []struct {
@@ -98,7 +99,7 @@ func main() {
 		importTime = time.Since(t0)
 	}
 	t1 := time.Now()
-	ix, err := index.Open(ctx, dir, store, nil)
+	ix, err := index.Open(ctx, bleveengine.New(dir), store, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ix, err = index.Open(ctx, dir, store, nil)
+	ix, err = index.Open(ctx, bleveengine.New(dir), store, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/boltdb"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 // TestCrashLoop writes through the API and through `casebank import` while
@@ -150,13 +151,13 @@ func TestCrashLoop(t *testing.T) {
 		}
 	}
 	// The index holds exactly the store's records.
-	ix, err := index.Open(ctx, t.TempDir(), store, nil) // a fresh index from the store…
+	ix, err := index.Open(ctx, bleveengine.New(t.TempDir()), store, nil) // a fresh index from the store…
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := ix.DocCount()
 	ix.Close()
-	ix, err = index.Open(ctx, dir, store, nil) // …against the one that lived through the crashes
+	ix, err = index.Open(ctx, bleveengine.New(dir), store, nil) // …against the one that lived through the crashes
 	if err != nil {
 		t.Fatal(err)
 	}

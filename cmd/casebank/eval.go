@@ -13,6 +13,7 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/tagger"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 type evalCommand struct {
@@ -78,7 +79,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	baseRank, closeBase, err := index.BaselineRanker(cases)
+	baseRank, closeBase, err := bleveengine.BaselineRanker(cases)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 
 	"casebank/corpus/boltdb"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -178,7 +179,7 @@ func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedN
 		n, _ := store.CountCases()
 		logger.Info("seeded an empty store with the embedded corpus", "cases", n, "dir", dir)
 	}
-	if d.index, err = index.Open(ctx, dir, store, logger); err != nil {
+	if d.index, err = index.Open(ctx, bleveengine.New(dir), store, logger); err != nil {
 		d.Close()
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"casebank/corpus/app"
 	"casebank/corpus/boltdb"
 	"casebank/index"
+	"casebank/index/bleveengine"
 )
 
 // A write through the service is stored, then searchable at once; its
@@ -32,7 +33,7 @@ func ExampleService() {
 		log.Fatal(err)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	ix, err := index.Open(ctx, dir, store, logger)
+	ix, err := index.Open(ctx, bleveengine.New(dir), store, logger)
 	if err != nil {
 		log.Fatal(err)
 	}

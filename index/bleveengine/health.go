@@ -1,4 +1,4 @@
-package index
+package bleveengine
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	index "github.com/blevesearch/bleve_index_api"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"casebank/corpus"
 )
@@ -53,7 +53,7 @@ const (
 // repair can swap in a rebuilt one under running searches.
 type liveIndex struct {
 	cur atomic.Pointer[openBleve]
-	ix  *Index
+	e   *Engine
 }
 
 type openBleve struct{ bleve.Index }
@@ -84,7 +84,7 @@ func (l *liveIndex) load() (bleve.Index, error) {
 	if o == nil {
 		return nil, errIndexSwap
 	}
-	if o == l.ix.repair.broken.Load() {
+	if o == l.e.repair.broken.Load() {
 		return nil, errIndexDamaged
 	}
 	return o.Index, nil
@@ -103,7 +103,7 @@ func (l *liveIndex) loadAny() (bleve.Index, error) {
 // readFailed's verdict.
 func (l *liveIndex) recoverRead(ctx context.Context, b bleve.Index, err *error) {
 	if r := recover(); r != nil {
-		*err = l.ix.readFailed(ctx, b, fmt.Errorf("panic: %v", r), r)
+		*err = l.e.readFailed(ctx, b, fmt.Errorf("panic: %v", r), r)
 	}
 }
 
@@ -114,12 +114,12 @@ func (l *liveIndex) SearchInContext(ctx context.Context, req *bleve.SearchReques
 	}
 	defer l.recoverRead(ctx, b, &err)
 	if res, err = b.SearchInContext(ctx, req); err != nil {
-		return nil, l.ix.readFailed(ctx, b, err, nil)
+		return nil, l.e.readFailed(ctx, b, err, nil)
 	}
 	return res, nil
 }
 
-func (l *liveIndex) FieldDictPrefix(field string, prefix []byte) (d index.FieldDict, err error) {
+func (l *liveIndex) FieldDictPrefix(field string, prefix []byte) (d bleveindex.FieldDict, err error) {
 	b, err := l.load()
 	if err != nil {
 		return nil, err
@@ -127,28 +127,28 @@ func (l *liveIndex) FieldDictPrefix(field string, prefix []byte) (d index.FieldD
 	ctx := context.Background()
 	defer l.recoverRead(ctx, b, &err)
 	if d, err = b.FieldDictPrefix(field, prefix); err != nil {
-		return nil, l.ix.readFailed(ctx, b, err, nil)
+		return nil, l.e.readFailed(ctx, b, err, nil)
 	}
 	return &liveDict{FieldDict: d, l: l, b: b}, nil
 }
 
 // liveDict reads a field dictionary like liveIndex reads the index.
 type liveDict struct {
-	index.FieldDict
+	bleveindex.FieldDict
 	l *liveIndex
 	b bleve.Index
 }
 
-func (d *liveDict) Next() (e *index.DictEntry, err error) {
+func (d *liveDict) Next() (e *bleveindex.DictEntry, err error) {
 	ctx := context.Background()
 	defer d.l.recoverRead(ctx, d.b, &err)
 	if e, err = d.FieldDict.Next(); err != nil {
-		return nil, d.l.ix.readFailed(ctx, d.b, err, nil)
+		return nil, d.l.e.readFailed(ctx, d.b, err, nil)
 	}
 	return e, nil
 }
 
-func (l *liveIndex) Document(id string) (doc index.Document, err error) {
+func (l *liveIndex) Document(id string) (doc bleveindex.Document, err error) {
 	b, err := l.load()
 	if err != nil {
 		return nil, err
@@ -156,7 +156,7 @@ func (l *liveIndex) Document(id string) (doc index.Document, err error) {
 	ctx := context.Background()
 	defer l.recoverRead(ctx, b, &err)
 	if doc, err = b.Document(id); err != nil {
-		return nil, l.ix.readFailed(ctx, b, err, nil)
+		return nil, l.e.readFailed(ctx, b, err, nil)
 	}
 	return doc, nil
 }
@@ -177,7 +177,7 @@ func (l *liveIndex) GetInternal(key []byte) ([]byte, error) {
 	return b.GetInternal(key)
 }
 
-func (l *liveIndex) Advanced() (index.Index, error) {
+func (l *liveIndex) Advanced() (bleveindex.Index, error) {
 	b, err := l.load()
 	if err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func (l *liveIndex) Advanced() (index.Index, error) {
 	return b.Advanced()
 }
 
-// Writes go to the index of the moment; CatchUp holds ix.mu, which a
+// Writes go to the index of the moment; CatchUp holds e.mu, which a
 // repair takes to swap.
 
 func (l *liveIndex) NewBatch() *bleve.Batch            { return l.get().NewBatch() }
@@ -215,14 +215,14 @@ type repairState struct {
 
 // Damaged reports whether the index was found damaged and is not yet
 // rebuilt; healthz reports it.
-func (ix *Index) Damaged() bool { return ix.repair.damaged.Load() }
+func (e *Engine) Damaged() bool { return e.repair.damaged.Load() }
 
 // readFailed decides what a failed read of b means. Failures that cannot
 // be damage (a cancelled request, an error of ours, a query over its
 // budget, a closed index) go back as they are; others make it check b's
 // segments. Damage answers errIndexDamaged and starts the repair; an intact
 // index gives back the error as it was, and a panic as unavailable.
-func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panicked any) error {
+func (e *Engine) readFailed(ctx context.Context, b bleve.Index, err error, panicked any) error {
 	switch {
 	case ctx.Err() != nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
@@ -231,26 +231,26 @@ func (ix *Index) readFailed(ctx context.Context, b bleve.Index, err error, panic
 	case corpus.ErrorCode(err) != corpus.EINTERNAL && panicked == nil,
 		strings.Contains(err.Error(), "TooManyTermSearchers"): // over the budget (budgetError)
 		return err
-	case ix.repair.damaged.Load():
-		ix.markDamaged(err) // retries a repair that failed
+	case e.repair.damaged.Load():
+		e.markDamaged(err) // retries a repair that failed
 		return errIndexDamaged
 	}
-	if damage := ix.verifyAfterFailure(b); damage != nil {
-		ix.markDamaged(fmt.Errorf("%w (the read failed with: %v)", damage, err))
+	if damage := e.verifyAfterFailure(b); damage != nil {
+		e.markDamaged(fmt.Errorf("%w (the read failed with: %v)", damage, err))
 		return errIndexDamaged
 	}
 	if panicked != nil {
 		stack := debug.Stack()
-		ix.log.Error("index read panicked; its segments are intact", "panic", panicked, "stack", string(stack))
+		e.log.Error("index read panicked; its segments are intact", "panic", panicked, "stack", string(stack))
 		// After a full disk, zap's in-memory segments have panicked on every
 		// read (assignment to a nil map) with the files intact: the index in
 		// memory is broken, and a rebuild from the store mends it. A panic of
 		// our own code is a failed read, not damage.
 		if bytes.Contains(stack, []byte("blevesearch/zapx")) {
-			if o := ix.bleve.cur.Load(); o != nil && o.Index == b {
-				ix.repair.broken.Store(o)
+			if o := e.bleve.cur.Load(); o != nil && o.Index == b {
+				e.repair.broken.Store(o)
 			}
-			ix.markDamaged(fmt.Errorf("a segment read panicked: %v", panicked))
+			e.markDamaged(fmt.Errorf("a segment read panicked: %v", panicked))
 			return errIndexDamaged
 		}
 		return corpus.Errorf(corpus.EUNAVAILABLE, "the search index could not be read just now; try again shortly")
@@ -266,8 +266,8 @@ type check struct {
 
 // verifyAfterFailure checks b's segments, or waits for the check already
 // running, unless one found them intact less than verifyInterval ago.
-func (ix *Index) verifyAfterFailure(b bleve.Index) error {
-	r := &ix.repair
+func (e *Engine) verifyAfterFailure(b bleve.Index) error {
+	r := &e.repair
 	r.verifyMu.Lock()
 	if time.Since(r.verified) < verifyInterval {
 		r.verifyMu.Unlock()
@@ -335,8 +335,8 @@ func verifySegments(b bleve.Index) (err error) {
 }
 
 // markDamaged records damage and starts the repair unless one is running.
-func (ix *Index) markDamaged(reason error) {
-	r := &ix.repair
+func (e *Engine) markDamaged(reason error) {
+	r := &e.repair
 	r.damaged.Store(true)
 	if r.repairing.Load() || time.Since(time.Unix(0, r.failed.Load())) < retryInterval {
 		return
@@ -346,7 +346,7 @@ func (ix *Index) markDamaged(reason error) {
 	if r.closed || !r.repairing.CompareAndSwap(false, true) {
 		return
 	}
-	ix.log.Error("index damaged; rebuilding it from the store in the background", "err", reason)
+	e.log.Error("index damaged; rebuilding it from the store in the background", "err", reason)
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
@@ -355,12 +355,12 @@ func (ix *Index) markDamaged(reason error) {
 		// it tries again, with growing pauses, until it succeeds or the
 		// index closes.
 		for pause := time.Second; ; pause = min(2*pause, retryInterval) {
-			err := ix.rebuildAndSwap(r.ctx)
+			err := e.rebuildAndSwap(r.ctx)
 			if err == nil || r.ctx.Err() != nil {
 				return
 			}
 			r.failed.Store(time.Now().UnixNano())
-			ix.log.Error("index repair failed; trying again", "err", err, "in", pause)
+			e.log.Error("index repair failed; trying again", "err", err, "in", pause)
 			select {
 			case <-r.ctx.Done():
 				return
@@ -371,19 +371,19 @@ func (ix *Index) markDamaged(reason error) {
 }
 
 // rebuildAndSwap builds a new index beside the damaged one, then, holding
-// ix.mu for a moment, puts it in its place and catches it up.
-func (ix *Index) rebuildAndSwap(ctx context.Context) error {
-	ix.rebuilding.Lock()
-	defer ix.rebuilding.Unlock()
-	return ix.rebuildAndSwapLocked(ctx)
+// e.mu for a moment, puts it in its place and catches it up.
+func (e *Engine) rebuildAndSwap(ctx context.Context) error {
+	e.rebuilding.Lock()
+	defer e.rebuilding.Unlock()
+	return e.rebuildAndSwapLocked(ctx)
 }
 
-// rebuildAndSwapLocked is rebuildAndSwap with ix.rebuilding held: one build
+// rebuildAndSwapLocked is rebuildAndSwap with e.rebuilding held: one build
 // at a time uses the directory beside the index.
-func (ix *Index) rebuildAndSwapLocked(ctx context.Context) error {
+func (e *Engine) rebuildAndSwapLocked(ctx context.Context) error {
 	start := time.Now()
-	tmp := ix.path + ".rebuild"
-	b, err := ix.build(ctx, tmp)
+	tmp := e.path + ".rebuild"
+	b, err := e.build(ctx, tmp)
 	if err != nil {
 		os.RemoveAll(tmp)
 		return err
@@ -392,44 +392,46 @@ func (ix *Index) rebuildAndSwapLocked(ctx context.Context) error {
 		os.RemoveAll(tmp)
 		return err
 	}
-	if ix.repair.beforeSwap != nil {
-		ix.repair.beforeSwap()
+	if e.repair.beforeSwap != nil {
+		e.repair.beforeSwap()
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if err := ctx.Err(); err != nil {
 		os.RemoveAll(tmp)
 		return err
 	}
-	if old := ix.bleve.take(); old != nil {
+	if old := e.bleve.take(); old != nil {
 		old.Close()
 	}
-	if err := os.RemoveAll(ix.path); err != nil {
+	if err := os.RemoveAll(e.path); err != nil {
 		return fmt.Errorf("index: remove the damaged index: %w", err)
 	}
-	if err := os.Rename(tmp, ix.path); err != nil {
+	if err := os.Rename(tmp, e.path); err != nil {
 		return fmt.Errorf("index: put the rebuilt index in place: %w", err)
 	}
-	b, err = bleve.Open(ix.path)
+	b, err = bleve.Open(e.path)
 	if err != nil {
 		return fmt.Errorf("index: open the rebuilt index: %w", err)
 	}
-	ix.bleve.set(b)
-	ix.gen.Add(1)
-	ix.repair.damaged.Store(false)
-	if err := ix.catchUp(ctx); err != nil {
+	e.bleve.set(b)
+	e.gen.Add(1)
+	e.repair.damaged.Store(false)
+	if err := e.catchUp(ctx); err != nil {
 		return err
 	}
-	ix.log.Info("index repaired", "took", time.Since(start).Round(time.Millisecond))
+	e.log.Info("index repaired", "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // stopRepair cancels a running repair and waits for it.
-func (ix *Index) stopRepair() {
-	r := &ix.repair
+func (e *Engine) stopRepair() {
+	r := &e.repair
 	r.mu.Lock()
 	r.closed = true
 	r.mu.Unlock()
-	r.cancel()
+	if r.cancel != nil { // nil before Open
+		r.cancel()
+	}
 	r.wg.Wait()
 }

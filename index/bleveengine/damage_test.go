@@ -1,10 +1,8 @@
-package index_test
+package bleveengine_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -22,29 +20,9 @@ import (
 	"casebank/corpus/app"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
+	"casebank/index/bleveengine"
+	"casebank/index/indextest"
 )
-
-// logBuffer collects log lines from several goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
-}
 
 // garbleSegments overwrites a stretch in the middle of every segment file
 // with random bytes, as a disk or a stray write would.
@@ -112,7 +90,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	ctx := context.Background()
 	store := bolttest.MustOpenStore(t, true)
 	// What an intact index answers.
-	fresh, err := index.Open(ctx, t.TempDir(), store, nil)
+	fresh, err := index.Open(ctx, bleveengine.New(t.TempDir()), store, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,9 +100,10 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	fresh.Close()
 
 	dir := t.TempDir()
-	var logs logBuffer
-	logger := newLogger(&logs)
-	ix, err := index.Open(ctx, dir, store, logger)
+	var logs indextest.Logs
+	logger := indextest.NewLogger(&logs)
+	eng := bleveengine.New(dir)
+	ix, err := index.Open(ctx, eng, store, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +112,7 @@ func TestDamagedSegmentIsDetectedAndRebuilt(t *testing.T) {
 	var once sync.Once
 	releaseRepair := func() { once.Do(func() { close(release) }) }
 	defer releaseRepair() // before ix.Close, which waits for the repair
-	index.SetBeforeSwap(ix, func() { close(held); <-release })
+	bleveengine.SetBeforeSwap(eng, func() { close(held); <-release })
 	ts := httptest.NewServer((&api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "test"}).Echo())
 	defer ts.Close()
 
@@ -212,15 +191,15 @@ func TestDamagedSegmentAtOpenIsRebuilt(t *testing.T) {
 	ctx := context.Background()
 	store := bolttest.MustOpenStore(t, true)
 	dir := t.TempDir()
-	ix, err := index.Open(ctx, dir, store, nil)
+	ix, err := index.Open(ctx, bleveengine.New(dir), store, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := ix.DocCount()
 	ix.Close()
 	garbleSegments(t, dir, 0.5, 64)
-	var logs logBuffer
-	ix, err = index.Open(ctx, dir, store, newLogger(&logs))
+	var logs indextest.Logs
+	ix, err = index.Open(ctx, bleveengine.New(dir), store, indextest.NewLogger(&logs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package index
+package index_test
 
 import (
 	"math"
@@ -9,6 +9,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/boltdb/bolttest"
+	"casebank/index"
 )
 
 // The one-pass counts must equal what filtering the store's own records
@@ -72,7 +73,7 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 		{corpus.FacetKind: {corpus.KindPolicy}},
 		{corpus.FacetDimension: {"technology"}, corpus.FacetBankType: {"city_commercial"}},
 	} {
-		res := search(t, ix, Request{Filter: f, Size: MaxSize})
+		res := search(t, ix, index.Request{Filter: f, Size: index.MaxSize})
 		for _, h := range res.Hits {
 			if math.IsNaN(h.Score) || math.IsInf(h.Score, 0) {
 				t.Fatalf("%+v: score %v", f, h.Score)
@@ -117,8 +118,8 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 		}
 	}
 	// Equal scores (no text) order by id, so that pages do not overlap.
-	p1 := search(t, ix, Request{Filter: corpus.Filter{corpus.FacetTheme: {"ai"}}, Page: 1, Size: 20})
-	p2 := search(t, ix, Request{Filter: corpus.Filter{corpus.FacetTheme: {"ai"}}, Page: 2, Size: 20})
+	p1 := search(t, ix, index.Request{Filter: corpus.Filter{corpus.FacetTheme: {"ai"}}, Page: 1, Size: 20})
+	p2 := search(t, ix, index.Request{Filter: corpus.Filter{corpus.FacetTheme: {"ai"}}, Page: 2, Size: 20})
 	ids := append(hitIDs(p1), hitIDs(p2)...)
 	if len(ids) != 40 || !slices.IsSorted(ids) {
 		t.Errorf("two pages of equal scores are not in id order: %v", ids)
@@ -132,8 +133,8 @@ func TestMatchIDsFollowsThePages(t *testing.T) {
 	ix := openAt(t, t.TempDir(), store)
 	defer ix.Close()
 	for _, q := range []string{"", "DeepSeek", "城商行 数字化"} {
-		res := search(t, ix, Request{Text: q, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: MaxSize})
-		ids, total, err := ix.MatchIDs(ctx, Request{Text: q}, 5)
+		res := search(t, ix, index.Request{Text: q, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: index.MaxSize})
+		ids, total, err := ix.MatchIDs(ctx, index.Request{Text: q}, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +161,7 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		cases, _ := store.FindCases(ctx, corpus.Filter{})
-		want := &CaseCounts{Cases: len(cases), ByBank: map[string]int{}, ByBankType: map[string]int{}, ByTheme: map[string]int{},
+		want := &index.CaseCounts{Cases: len(cases), ByBank: map[string]int{}, ByBankType: map[string]int{}, ByTheme: map[string]int{},
 			ByDimensionBankType: map[string]map[string]int{}}
 		for _, c := range cases {
 			want.ByBank[c.Bank.ID]++
@@ -214,4 +215,10 @@ func TestBankCasesMatchTheStore(t *testing.T) {
 			t.Errorf("%s: index %v, store %v", bank, g, w)
 		}
 	}
+}
+
+// facetSize bounds the values a search returns for a facet.
+func facetSize(field string) int {
+	facet, _ := corpus.FacetByName(field)
+	return facet.Size
 }

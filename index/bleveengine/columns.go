@@ -1,0 +1,159 @@
+package bleveengine
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// columns holds per-segment facet values and ids, read once from doc values.
+type columns struct {
+	mu     sync.Mutex
+	dict   map[string]uint32 // "field\x1fcode" → value number
+	fields []string          // value number → field
+	codes  []string          // value number → code
+	segs   map[segment.Segment]*segColumn
+}
+
+type segColumn struct {
+	ids []string
+	// The values of local document n are flat[start[n]:start[n+1]]: one
+	// array rather than a slice per document keeps the per-hit reads close.
+	flat  []uint32
+	start []uint32
+}
+
+func newColumns() *columns {
+	return &columns{dict: map[string]uint32{}, segs: map[segment.Segment]*segColumn{}}
+}
+
+// view is a snapshot's segments with their columns and global offsets.
+type view struct {
+	cols    []*segColumn
+	offsets []uint64
+	deleted []interface{ Contains(uint32) bool } // per segment; nil: none
+	nvalues int
+	fields  []string
+	codes   []string
+}
+
+func (c *columns) view(r bleveindex.IndexReader) (*view, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("index: reader %T is not a scorch snapshot", r)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	segs := snap.Segments()
+	v := &view{}
+	var offset uint64
+	live := make(map[segment.Segment]bool, len(segs))
+	for _, ss := range segs {
+		seg := ss.Segment()
+		live[seg] = true
+		col := c.segs[seg]
+		if col == nil {
+			var err error
+			if col, err = c.build(seg); err != nil {
+				return nil, err
+			}
+			c.segs[seg] = col
+		}
+		v.cols = append(v.cols, col)
+		v.offsets = append(v.offsets, offset)
+		var deleted interface{ Contains(uint32) bool }
+		if d := ss.Deleted(); d != nil {
+			deleted = d
+		}
+		v.deleted = append(v.deleted, deleted)
+		offset += seg.Count()
+	}
+	// Segments merged away are gone for good.
+	if len(c.segs) > len(live) {
+		for seg := range c.segs {
+			if !live[seg] {
+				delete(c.segs, seg)
+			}
+		}
+	}
+	v.nvalues, v.fields, v.codes = len(c.codes), c.fields, c.codes
+	return v, nil
+}
+
+func (c *columns) build(seg segment.Segment) (*segColumn, error) {
+	n := seg.Count()
+	col := &segColumn{ids: make([]string, n), start: make([]uint32, 0, n+1)}
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("index: segment %T has no doc values", seg)
+	}
+	var state segment.DocVisitState
+	var err error
+	fields := []string{fieldFacets}
+	for num := range n {
+		col.start = append(col.start, uint32(len(col.flat)))
+		state, err = dv.VisitDocValues(num, fields, func(_ string, term []byte) {
+			if id, ok := c.dict[string(term)]; ok { // no allocation for a known value
+				col.flat = append(col.flat, id)
+				return
+			}
+			field, code, ok := bytes.Cut(term, []byte(facetSep))
+			if !ok {
+				return
+			}
+			if string(field) == idField {
+				col.ids[num] = string(code)
+				return
+			}
+			id := uint32(len(c.codes))
+			c.dict[string(term)] = id
+			c.fields, c.codes = append(c.fields, string(field)), append(c.codes, string(code))
+			col.flat = append(col.flat, id)
+		}, state)
+		if err != nil {
+			return nil, fmt.Errorf("index: read facet values: %w", err)
+		}
+	}
+	col.start = append(col.start, uint32(len(col.flat)))
+	return col, nil
+}
+
+func kindOf(v *view, vals []uint32) string {
+	for _, n := range vals {
+		if v.fields[n] == corpus.FacetKind {
+			return v.codes[n]
+		}
+	}
+	return corpus.KindCase
+}
+
+// groupCounts turns per-value counts into each field's values, most frequent
+// first, ties by value, cut to the facet's size.
+func groupCounts(v *view, counts []int) map[string][]index.Count {
+	out := map[string][]index.Count{}
+	for n, c := range counts {
+		if c > 0 {
+			out[v.fields[n]] = append(out[v.fields[n]], index.Count{Value: v.codes[n], Count: c})
+		}
+	}
+	for field, fc := range out {
+		sort.Slice(fc, func(i, j int) bool {
+			if fc[i].Count != fc[j].Count {
+				return fc[i].Count > fc[j].Count
+			}
+			return fc[i].Value < fc[j].Value
+		})
+		if facet, _ := corpus.FacetByName(field); len(fc) > facet.Size {
+			out[field] = fc[:facet.Size]
+		}
+	}
+	return out
+}

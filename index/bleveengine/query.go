@@ -1,0 +1,220 @@
+package bleveengine
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+var analyzers sync.Map // name → analysis.Analyzer
+
+func analyzer(name string) analysis.Analyzer {
+	if a, ok := analyzers.Load(name); ok {
+		return a.(analysis.Analyzer)
+	}
+	a := indexMapping().(*mapping.IndexMappingImpl).AnalyzerNamed(name)
+	analyzers.Store(name, a)
+	return a
+}
+
+var indexMapping = sync.OnceValue(buildMapping)
+
+// Terms returns the terms the field analyzer of lang makes of text.
+func (e *Engine) Terms(lang index.Lang, text string) []string {
+	tokens := analyzer(analyzerOf(lang)).Analyze([]byte(text))
+	out := make([]string, len(tokens))
+	for i, tok := range tokens {
+		out[i] = string(tok.Term)
+	}
+	return out
+}
+
+// MatchStems stems a lowercase English word as the English analyzer does,
+// and looks it up without keeping the stem (no allocation for most words).
+func (e *Engine) MatchStems(stems map[string]bool) func(word string) bool {
+	return func(word string) bool {
+		return stems[string(porterstemmer.StemWithoutLowerCasing([]rune(word)))]
+	}
+}
+
+// compiled is a plan's concepts as bleve queries, built once for all its
+// tiers: analysing the words for every field is most of building them.
+type compiled struct {
+	required, optional, excluded []query.Query
+}
+
+func compile(p *index.Plan) *compiled {
+	c := &compiled{}
+	for _, set := range []struct {
+		concepts []index.Concept
+		out      *[]query.Query
+	}{{p.Required, &c.required}, {p.Optional, &c.optional}, {p.Excluded, &c.excluded}} {
+		for _, cn := range set.concepts {
+			*set.out = append(*set.out, conceptQuery(cn))
+		}
+	}
+	return c
+}
+
+// query is the text of one tier: every required concept or any one of
+// them, the optional ones ranking, the excluded ones left out. Filters are
+// not part of it: the pass applies them to each hit.
+func (c *compiled) query(t index.Tier) query.Query {
+	var must, should []query.Query
+	relaxed := t.Require == index.RequireAny
+	if relaxed {
+		should = c.required
+	} else {
+		must = c.required
+	}
+	bq := bleve.NewBooleanQuery()
+	if len(must) == 0 && (!relaxed || len(should) == 0) {
+		must = []query.Query{bleve.NewMatchAllQuery()}
+	}
+	bq.AddMust(must...)
+	if relaxed && len(should) > 0 {
+		// At least one of the text clauses; bleve's disjunction scores by
+		// coordination, so cases matching more of them rank first.
+		bq.AddMust(bleve.NewDisjunctionQuery(should...))
+	}
+	if len(c.optional) > 0 {
+		bq.AddShould(c.optional...)
+	}
+	if len(c.excluded) > 0 {
+		bq.AddMustNot(c.excluded...)
+	}
+	return bq
+}
+
+// textFree reports whether a tier requires no text and excludes none: it
+// matches every record and only ranks.
+func (c *compiled) textFree() bool {
+	return len(c.required) == 0 && len(c.excluded) == 0
+}
+
+// conceptQuery matches any of a concept's alternatives.
+func conceptQuery(c index.Concept) query.Query {
+	if len(c.Alternatives) == 1 {
+		return alternativeQuery(c.Alternatives[0])
+	}
+	alts := make([]query.Query, len(c.Alternatives))
+	for i, a := range c.Alternatives {
+		alts[i] = alternativeQuery(a)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// alternativeQuery matches an alternative in any of its fields.
+func alternativeQuery(a index.Alternative) query.Query {
+	alts := make([]query.Query, len(a.Fields))
+	for i, fw := range a.Fields {
+		alts[i] = fieldQuery(a, fw)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// fieldQuery matches an alternative's text in one field.
+func fieldQuery(a index.Alternative, fw index.FieldWeight) query.Query {
+	f := textFields[fw.Field]
+	switch {
+	case a.Match == index.Phrase && f.Positions:
+		return phraseQuery(f, a.Text, fw.Weight)
+	case a.Match == index.AnyWord:
+		mq := bleve.NewMatchQuery(a.Text)
+		mq.SetField(f.Name)
+		if fw.Weight != 1 {
+			mq.SetBoost(fw.Weight)
+		}
+		return mq
+	}
+	return allWords(f, a.Text, fw.Weight)
+}
+
+// allWords matches text in one field with every one of its words (Chinese:
+// bigrams) required.
+func allWords(f index.TextField, text string, boost float64) query.Query {
+	return distinctTerms(f, analyzer(analyzerOf(f.Lang)).Analyze([]byte(text)), boost)
+}
+
+// phraseQuery matches text word for word in field f, or, when the text has
+// more than MaxPhraseTokens words, as all its distinct words.
+func phraseQuery(f index.TextField, text string, boost float64) query.Query {
+	tokens := analyzer(analyzerOf(f.Lang)).Analyze([]byte(text))
+	if len(tokens) <= index.MaxPhraseTokens {
+		q := bleve.NewMatchPhraseQuery(text)
+		q.SetField(f.Name)
+		q.SetBoost(boost)
+		return q
+	}
+	return distinctTerms(f, tokens, boost)
+}
+
+// distinctTerms requires every distinct token in field f: what a match query
+// with operator AND does, without looking a repeated word up again.
+func distinctTerms(f index.TextField, tokens analysis.TokenStream, boost float64) query.Query {
+	seen := make(map[string]bool, len(tokens))
+	terms := make([]query.Query, 0, len(tokens))
+	for _, tok := range tokens {
+		if seen[string(tok.Term)] {
+			continue
+		}
+		seen[string(tok.Term)] = true
+		tq := bleve.NewTermQuery(string(tok.Term))
+		tq.SetField(f.Name)
+		tq.SetBoost(boost) // bleve weighs the terms, not the conjunction
+		terms = append(terms, tq)
+	}
+	switch len(terms) {
+	case 0:
+		return bleve.NewMatchNoneQuery()
+	case 1:
+		return terms[0]
+	}
+	return bleve.NewConjunctionQuery(terms...)
+}
+
+// unscoredTerms matches any of codes in a keyword field and adds nothing to
+// the score: filters decide what matches, the text what ranks.
+func unscoredTerms(field string, codes []string) query.Query {
+	alts := make([]query.Query, len(codes))
+	for i, code := range codes {
+		tq := bleve.NewTermQuery(code)
+		tq.SetField(field)
+		tq.SetBoost(0)
+		alts[i] = tq
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// budgeted bounds a search's time and term lookups.
+func budgeted(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx = context.WithValue(ctx, bsearch.MaxTermSearchersKey, index.MaxTermSearchers)
+	return context.WithTimeout(ctx, index.SearchTimeout)
+}
+
+// budgetError turns a search over its budget into an error the user can act
+// on, and passes others.
+func budgetError(parent context.Context, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(parent.Err(), context.Canceled): // the client went away
+		return parent.Err()
+	case errors.Is(err, context.DeadlineExceeded):
+		return corpus.Errorf(corpus.EUNAVAILABLE, "the search took longer than %s; narrow it (fewer words, a filter) or try again", index.SearchTimeout)
+	case strings.Contains(err.Error(), "TooManyTermSearchers"):
+		return corpus.Errorf(corpus.EINVALID, "the query expands to more than %d term lookups; use fewer or shorter words", index.MaxTermSearchers)
+	}
+	return err
+}
