@@ -6,13 +6,29 @@ import (
 	"sync/atomic"
 
 	"casebank/corpus"
-	"casebank/corpus/boltdb"
 )
+
+// Store is what the index reads from the store of record (corpus/boltdb's
+// Store): the records, the vocabulary, and the change log it catches up from.
+type Store interface {
+	ID() string
+	LastSeq() (uint64, error)
+	ChangesSince(after uint64, limit int) ([]corpus.Change, error)
+	EachRecord(ctx context.Context, policy func(*corpus.Policy) error, kase func(*corpus.Case) error) (uint64, error)
+	FindCaseByID(ctx context.Context, id string) (*corpus.Case, error)
+	FindCases(ctx context.Context, f corpus.Filter) ([]*corpus.Case, error)
+	// ReadCases reads several cases at once, from a cache where it can.
+	ReadCases(ctx context.Context, ids []string) ([]*corpus.Case, error)
+	FindPolicyByID(ctx context.Context, id string) (*corpus.Policy, error)
+	FindBanks(ctx context.Context) ([]*corpus.Bank, error)
+	Taxonomy() (*corpus.Taxonomy, error)
+	Glossary() (*corpus.Glossary, error)
+}
 
 // Index is the search index of a store's cases: query understanding over an
 // Engine that holds the documents.
 type Index struct {
-	store  *boltdb.Store
+	store  Store
 	log    *slog.Logger
 	engine Engine
 
@@ -34,7 +50,7 @@ func (ix *Index) DisableCache() { ix.noCache = true }
 // Open opens the engine's index of the store, which the engine rebuilds from
 // the store when it is missing, unreadable, damaged, of another version or
 // not the store's, and catches it up. Close closes the engine.
-func Open(ctx context.Context, engine Engine, store *boltdb.Store, logger *slog.Logger) (*Index, error) {
+func Open(ctx context.Context, engine Engine, store Store, logger *slog.Logger) (*Index, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}

@@ -5,6 +5,7 @@ import (
 	"casebank/corpus/export"
 	"casebank/corpus/report"
 	"casebank/corpus/tagger"
+	"casebank/index"
 )
 
 // The store is what the packages that read or write through it expect.
@@ -12,4 +13,5 @@ var (
 	_ tagger.Source = (*boltdb.Store)(nil)
 	_ export.Source = (*boltdb.Store)(nil)
 	_ report.Store  = (*boltdb.Store)(nil)
+	_ index.Store   = (*boltdb.Store)(nil)
 )
