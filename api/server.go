@@ -66,6 +66,7 @@ func (s *Server) Echo() *echo.Echo {
 	v1.GET("/cases/:id/similar", s.similar)
 	v1.GET("/suggest", s.suggest)
 	v1.GET("/taxonomy", s.taxonomy)
+	v1.GET("/glossary", s.glossary)
 	v1.GET("/banks", s.banks)
 	v1.GET("/banks/:id", s.bank)
 	v1.GET("/policies", s.policies)
@@ -237,6 +238,14 @@ func (s *Server) taxonomy(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, t)
+}
+
+func (s *Server) glossary(c echo.Context) error {
+	g, err := s.App.Glossary()
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, g)
 }
 
 func (s *Server) banks(c echo.Context) error {

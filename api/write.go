@@ -30,6 +30,8 @@ func (s *Server) registerWrites(v1 *echo.Group) {
 	v1.DELETE("/cases/:id", s.deleteCase, admin)
 	v1.POST("/bulk-tags", s.bulkTags, editor)
 	v1.POST("/codebook", s.codebook, admin)
+	v1.PUT("/glossary", s.putGlossary, admin)
+	v1.PUT("/policies/:id", s.putPolicy, editor)
 	v1.POST("/import", s.importData, editor)
 	// Editors only: the new-case form is an editor page, and a suggestion
 	// reads the model of the whole corpus.
@@ -232,6 +234,40 @@ func (s *Server) codebook(c echo.Context) error {
 		return unprocessable(err)
 	}
 	return s.written(c, w, http.StatusOK, res)
+}
+
+func (s *Server) putGlossary(c echo.Context) error {
+	var g corpus.Glossary
+	if err := decodeJSON(c, &g); err != nil {
+		return err
+	}
+	w, err := s.App.PutGlossary(c.Request().Context(), &g, by(c))
+	if err != nil {
+		return unprocessable(err)
+	}
+	return s.written(c, w, http.StatusOK, &g)
+}
+
+func (s *Server) putPolicy(c echo.Context) error {
+	var p corpus.Policy
+	if err := decodeJSON(c, &p); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		p.ID = c.Param("id")
+	}
+	if p.ID != c.Param("id") {
+		return unprocessable(&corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("the body's id %q is not the URL's %q", p.ID, c.Param("id")),
+			Fields: []corpus.FieldError{{Field: "id", Message: "differs from the URL"}}})
+	}
+	if p.Kind == "" {
+		p.Kind = corpus.KindPolicy
+	}
+	stored, w, err := s.App.PutPolicy(c.Request().Context(), &p, by(c))
+	if err != nil {
+		return unprocessable(err)
+	}
+	return s.written(c, w, http.StatusOK, stored)
 }
 
 func (s *Server) importData(c echo.Context) error {

@@ -24,15 +24,27 @@ type Glossary struct {
 // Validate checks that every entry has Chinese terms and that no English
 // term belongs to two entries.
 func (g *Glossary) Validate() error {
+	var l limits
+	if l.count("entries", len(g.Entries), MaxGlossaryEntries) {
+		for i, e := range g.Entries {
+			l.list(fmt.Sprintf("entries[%d].en", i), e.EN, MaxLabelAliases, MaxLabel)
+			l.list(fmt.Sprintf("entries[%d].zh", i), e.ZH, MaxLabelAliases, MaxLabel)
+		}
+	}
+	if err := l.err("glossary"); err != nil {
+		return err
+	}
 	seen := map[string]int{}
 	for i, e := range g.Entries {
 		if len(e.ZH) == 0 {
-			return Errorf(EINVALID, "glossary entry %d (%s) has no Chinese terms", i+1, strings.Join(e.EN, ", "))
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("glossary entry %d (%s) has no Chinese terms", i+1, strings.Join(e.EN, ", ")),
+				Fields: []FieldError{{Field: fmt.Sprintf("entries[%d].zh", i), Message: "needs at least one Chinese term"}}}
 		}
 		for _, en := range e.EN {
 			k := strings.ToLower(strings.TrimSpace(en))
 			if j, ok := seen[k]; ok {
-				return Errorf(EINVALID, "glossary: %q is in entries %d and %d", en, j+1, i+1)
+				return &Error{Code: EINVALID, Message: fmt.Sprintf("glossary: %q is in entries %d and %d", en, j+1, i+1),
+					Fields: []FieldError{{Field: fmt.Sprintf("entries[%d].en", i), Message: fmt.Sprintf("%q is in entry %d already", en, j+1)}}}
 			}
 			seen[k] = i
 		}

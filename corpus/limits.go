@@ -13,33 +13,34 @@ import (
 // every view of its case cost gigabytes), and they are far above what the
 // embedded corpus and the 2025 report need (TestSeedFitsLimits).
 const (
-	MaxID             = 120   // case, bank and policy ids (lowercase ASCII)
-	MaxTitle          = 300   // title.zh, title.en
-	MaxSummary        = 2000  // summary.zh, summary.en
-	MaxBody           = 20000 // body
-	MaxOutcome        = 5000  // outcome
-	MaxPattern        = 300   // pattern
-	MaxNames          = 50    // entries of products, partners, technologies
-	MaxName           = 100   // each product, partner, technology
-	MaxFigures        = 50    // figures
-	MaxFigureText     = 200   // each figure's label and value
-	MaxDimensions     = 10    // dimensions
-	MaxThemes         = 30    // themes, of a case or a policy
-	MaxCode           = 64    // a taxonomy code, wherever one is given
-	MaxSourceText     = 300   // source.report, source.heading
-	MaxSourcePlace    = 100   // source.section, source.table, source.part
-	MaxExcerpt        = 20000 // source.excerpt
-	MaxBankName       = 200   // bank.name, bank.name_en, each alias
-	MaxBankAliases    = 20    // bank.aliases
-	MaxCity           = 50    // bank.city
-	MaxPolicyName     = 500   // policy name, name_en (English titles of regulations run long)
-	MaxIssuer         = 200   // policy issuer
-	MaxPoints         = 5000  // policy points.zh, points.en
-	MaxLabel          = 100   // a taxonomy label (zh, en) and each alias
-	MaxLabelAliases   = 50    // taxonomy aliases of one value, per language
-	MaxTaxonomyValues = 500   // values of one taxonomy kind
-	MaxBulkIDs        = 10000 // cases of one bulk tag change
-	MaxDecisions      = 100   // accepted or rejected suggestions of one tag change, each at most MaxName
+	MaxID              = 120   // case, bank and policy ids (lowercase ASCII)
+	MaxTitle           = 300   // title.zh, title.en
+	MaxSummary         = 2000  // summary.zh, summary.en
+	MaxBody            = 20000 // body
+	MaxOutcome         = 5000  // outcome
+	MaxPattern         = 300   // pattern
+	MaxNames           = 50    // entries of products, partners, technologies
+	MaxName            = 100   // each product, partner, technology
+	MaxFigures         = 50    // figures
+	MaxFigureText      = 200   // each figure's label and value
+	MaxDimensions      = 10    // dimensions
+	MaxThemes          = 30    // themes, of a case or a policy
+	MaxCode            = 64    // a taxonomy code, wherever one is given
+	MaxSourceText      = 300   // source.report, source.heading
+	MaxSourcePlace     = 100   // source.section, source.table, source.part
+	MaxExcerpt         = 20000 // source.excerpt
+	MaxBankName        = 200   // bank.name, bank.name_en, each alias
+	MaxBankAliases     = 20    // bank.aliases
+	MaxCity            = 50    // bank.city
+	MaxPolicyName      = 500   // policy name, name_en (English titles of regulations run long)
+	MaxIssuer          = 200   // policy issuer
+	MaxPoints          = 5000  // policy points.zh, points.en
+	MaxLabel           = 100   // a taxonomy label (zh, en) and each alias
+	MaxLabelAliases    = 50    // taxonomy aliases of one value, per language
+	MaxTaxonomyValues  = 500   // values of one taxonomy kind
+	MaxGlossaryEntries = 5000  // entries of the glossary; each has at most MaxLabelAliases terms per language of MaxLabel
+	MaxBulkIDs         = 10000 // cases of one bulk tag change
+	MaxDecisions       = 100   // accepted or rejected suggestions of one tag change, each at most MaxName
 )
 
 // Limit is one row of FieldLimits.
@@ -88,6 +89,9 @@ var FieldLimits = []Limit{
 	{"taxonomy", "code, into", MaxCode, chars},
 	{"taxonomy", "zh, en, aliases_zh[i], aliases_en[i]", MaxLabel, chars},
 	{"taxonomy", "aliases_zh, aliases_en", MaxLabelAliases, entries},
+	{"glossary", "entries", MaxGlossaryEntries, entries},
+	{"glossary", "entries[i].en, entries[i].zh", MaxLabelAliases, entries},
+	{"glossary", "entries[i].en[j], entries[i].zh[j]", MaxLabel, chars},
 	{"tag change", "dimensions, add.dimensions, remove.dimensions", MaxDimensions, entries},
 	{"tag change", "themes, add.themes, remove.themes", MaxThemes, entries},
 	{"tag change", "decisions.accepted, decisions.rejected", MaxDecisions, entries},

@@ -95,3 +95,24 @@ func (s *Service) ImportReport(ctx context.Context, r io.Reader, opts corpus.Imp
 	res, err := report.Import(ctx, s.store, r, opts)
 	return res, s.settle(ctx), err
 }
+
+// PutGlossary replaces the glossary that query understanding expands
+// through; searches use it as soon as it is settled.
+func (s *Service) PutGlossary(ctx context.Context, g *corpus.Glossary, by string) (Searchable, error) {
+	if err := s.store.PutGlossary(ctx, g, by); err != nil {
+		return Searchable{}, err
+	}
+	return s.settle(ctx), nil
+}
+
+// PutPolicy creates or replaces a policy.
+func (s *Service) PutPolicy(ctx context.Context, p *corpus.Policy, by string) (*corpus.Policy, Searchable, error) {
+	if err := s.store.PutPolicy(ctx, p, by); err != nil {
+		return nil, Searchable{}, err
+	}
+	stored, err := s.store.FindPolicyByID(ctx, p.ID)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return stored, s.settle(ctx), nil
+}

@@ -85,6 +85,9 @@ func (s *Service) FindBankProfile(ctx context.Context, id string) (*BankProfile,
 	return &BankProfile{Bank: b, Cases: cases, Peers: peers}, nil
 }
 
+// Glossary returns the glossary: the stored one, or the embedded default.
+func (s *Service) Glossary() (*corpus.Glossary, error) { return s.store.Glossary() }
+
 // FindPolicies returns every policy.
 func (s *Service) FindPolicies(ctx context.Context) ([]*corpus.Policy, error) {
 	return s.store.FindPolicies(ctx)

@@ -24,9 +24,8 @@ type Suggestion struct {
 
 // Draft is what the suggester reads.
 type Draft struct {
-	Text   string `json:"text"`
-	Bank   string `json:"bank,omitempty"` // id or name, if known
-	BankID string `json:"-"`
+	Text string `json:"text"`
+	Bank string `json:"bank,omitempty"` // id or name, if known
 }
 
 // Suggestions are the suggester's answer.
