@@ -2,24 +2,18 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 
 	"casebank/api"
 	"casebank/corpus"
-	"casebank/corpus/app"
-	"casebank/index/indextest"
 )
 
 // TestCityFacet checks a facet that exists only as a row of corpus.Facets:
 // it filters as a parameter and as typed field:value, and it is counted.
 func TestCityFacet(t *testing.T) {
-	store, ix := indextest.MustOpen(t)
-	logger := slog.New(slog.DiscardHandler)
-	ts := httptest.NewServer((&api.Server{App: app.New(store, ix, logger), Logger: logger, Version: "test"}).Echo())
-	t.Cleanup(ts.Close)
+	w := newWriteSite(t)
+	store, ts := w.store, w.ts
 
 	cases, err := store.FindCases(context.Background(), corpus.Filter{})
 	if err != nil {

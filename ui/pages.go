@@ -22,11 +22,10 @@ func (u *UI) bankPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tax, err := u.app.Taxonomy()
+	l, err := u.labels(c)
 	if err != nil {
 		return err
 	}
-	l := labels{tax, u.lang(c)}
 	b := p.Bank
 	return u.render(c, http.StatusOK, "bank", map[string]any{
 		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.FacetBankType, b.Type),
@@ -92,11 +91,10 @@ func reasonText(lang string, r index.Reason) string {
 // statsPage draws the report's honeycomb index as radar charts and the
 // corpus as heatmaps; every axis and cell links to its search.
 func (u *UI) statsPage(c echo.Context) error {
-	tax, err := u.app.Taxonomy()
+	l, err := u.labels(c)
 	if err != nil {
 		return err
 	}
-	l := labels{tax, u.lang(c)}
 	st, err := u.app.Stats(c.Request().Context())
 	if err != nil {
 		return err

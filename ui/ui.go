@@ -161,6 +161,15 @@ type labels struct {
 	lang string
 }
 
+// labels names codes in the request's language.
+func (u *UI) labels(c echo.Context) (labels, error) {
+	tax, err := u.app.Taxonomy()
+	if err != nil {
+		return labels{}, err
+	}
+	return labels{tax, u.lang(c)}, nil
+}
+
 func (l labels) of(kind, code string) string {
 	if v, ok := l.tax.Lookup(kind, code); ok {
 		return pick(l.lang, corpus.Text{ZH: v.ZH, EN: v.EN})
@@ -264,11 +273,11 @@ func (u *UI) searchPage(c echo.Context) error {
 	if err == nil {
 		var res *index.Result
 		if res, err = u.app.Search(c.Request().Context(), req); err == nil {
-			tax, terr := u.app.Taxonomy()
-			if terr != nil {
-				return terr
+			l, lerr := u.labels(c)
+			if lerr != nil {
+				return lerr
 			}
-			data["Result"] = u.resultView(res, params, labels{tax, u.lang(c)})
+			data["Result"] = u.resultView(res, params, l)
 		}
 	}
 	if err != nil {
@@ -411,11 +420,10 @@ func (u *UI) casePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tax, err := u.app.Taxonomy()
+	l, err := u.labels(c)
 	if err != nil {
 		return err
 	}
-	l := labels{tax, u.lang(c)}
 	hist, err := u.app.History(c.Request().Context(), cs.ID)
 	if err != nil {
 		return err
@@ -434,7 +442,7 @@ func (u *UI) casePage(c echo.Context) error {
 		return err
 	}
 	return u.render(c, http.StatusOK, "case", map[string]any{
-		"Case": cs, "History": hist, "Tax": tax, "Similar": similarViews(l, sims), "Citation": citation,
+		"Case": cs, "History": hist, "Tax": l.tax, "Similar": similarViews(l, sims), "Citation": citation,
 		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.FacetBankType, cs.Bank.Type),
 		"Region": l.of(corpus.FacetRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
 	})

@@ -101,11 +101,11 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// browserSite runs the real server on :0, with any extra serve flags, and
-// an editor token.
-func browserSite(t *testing.T, flags ...string) (base, token string) {
+// seededWithToken seeds and indexes a new data directory and makes a token
+// of the role in it; it returns the directory and the token's secret.
+func seededWithToken(t *testing.T, name, role string) (dir, secret string) {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "data")
+	dir = filepath.Join(t.TempDir(), "data")
 	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
@@ -113,11 +113,19 @@ func browserSite(t *testing.T, flags ...string) (base, token string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err = store.CreateToken(context.Background(), "浏览器测试", corpus.RoleEditor)
+	secret, _, err = store.CreateToken(context.Background(), name, role)
 	store.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dir, secret
+}
+
+// browserSite runs the real server on :0, with any extra serve flags, and
+// an editor token.
+func browserSite(t *testing.T, flags ...string) (base, token string) {
+	t.Helper()
+	dir, token := seededWithToken(t, "浏览器测试", corpus.RoleEditor)
 	base, stop := serveInProcess(t, dir, flags...)
 	t.Cleanup(func() { stop() })
 	return strings.TrimSuffix(base, "/"), token

@@ -156,19 +156,7 @@ func TestBackupIsPrivate(t *testing.T) {
 // backup; it returns the directory, the token and the backup's path.
 func seededWithBackup(t *testing.T) (dir, secret, backup string) {
 	t.Helper()
-	dir = filepath.Join(t.TempDir(), "data")
-	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret, _, err = store.CreateToken(context.Background(), "ops", corpus.RoleAdmin)
-	store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, secret = seededWithToken(t, "ops", corpus.RoleAdmin)
 	backup = filepath.Join(t.TempDir(), "backup.db")
 	if code, _, errs := run(t, "backup", "--data", dir, backup); code != 0 {
 		t.Fatal(errs)
