@@ -10,14 +10,13 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
+	"casebank/index/indextest"
 )
 
 // The one-pass counts must equal what filtering the store's own records
 // gives, over an index of several segments with deleted and changed records.
 func TestOnePassCountsMatchTheStore(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 	base, err := corpus.DefaultCorpus()
 	if err != nil {
 		t.Fatal(err)
@@ -129,9 +128,7 @@ func TestOnePassCountsMatchTheStore(t *testing.T) {
 // MatchIDs gives a search's cases in the order of its pages, and counts them
 // all, however far past the 10,000 results a page may reach.
 func TestMatchIDsFollowsThePages(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	for _, q := range []string{"", "DeepSeek", "城商行 数字化"} {
 		res := search(t, ix, index.Request{Text: q, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}, Size: index.MaxSize})
 		ids, total, err := ix.MatchIDs(ctx, index.Request{Text: q}, 5)
@@ -151,9 +148,7 @@ func TestMatchIDsFollowsThePages(t *testing.T) {
 // The counts from the columns are the counts of the stored cases, after
 // writes and deletes too.
 func TestCountCasesMatchesTheStore(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 	check := func() {
 		t.Helper()
 		got, err := ix.CountCases(ctx)
@@ -195,9 +190,7 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 
 // A bank's cases through the index are the store's.
 func TestBankCasesMatchTheStore(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 	for _, bank := range []string{"jiangsu-bank", "chengdu-rcb", "weizhong-bank"} {
 		got, err := ix.BankCases(ctx, bank)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
+	"casebank/index/indextest"
 )
 
 // pathologicalCases are records no limit of today's casebank would accept,
@@ -87,9 +88,7 @@ func TestPathologicalRecordsStayCheap(t *testing.T) {
 // A search past its time budget is a 503 the user can retry, and a query
 // that expands to too many term lookups a 400; neither runs unbounded.
 func TestSearchBudget(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	late, cancel := context.WithDeadline(ctx, time.Now().Add(-time.Second))
 	defer cancel()
 	if _, err := ix.Search(late, index.Request{Text: "DeepSeek", Fresh: true}); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {

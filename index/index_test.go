@@ -14,6 +14,7 @@ import (
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
 	"casebank/index/bleveengine"
+	"casebank/index/indextest"
 )
 
 var ctx = context.Background()
@@ -77,9 +78,7 @@ func containsAll(have, want []string) bool {
 }
 
 func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 
 	res := search(t, ix, index.Request{Text: "DeepSeek", Size: index.MaxSize})
 	if !containsAll(hitIDs(res), table14) || int(res.Total) != len(res.Hits) {
@@ -130,9 +129,7 @@ func TestSearchDeepSeekWithHighlightsAndFacets(t *testing.T) {
 }
 
 func TestFiltersORWithinANDAcross(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 
 	// The store's own filter is the reference.
 	for _, f := range []corpus.Filter{
@@ -169,9 +166,7 @@ func TestFiltersORWithinANDAcross(t *testing.T) {
 }
 
 func TestChineseBankTypeMatchesTagsNotSharedBigrams(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	res := search(t, ix, index.Request{Text: "城商行 DeepSeek", Size: index.MaxSize})
 	if res.Query.Relaxed {
 		t.Fatal("strict query found nothing")
@@ -188,9 +183,7 @@ func TestChineseBankTypeMatchesTagsNotSharedBigrams(t *testing.T) {
 }
 
 func TestRelaxedRetryWhenStrictFindsNothing(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	plain := search(t, ix, index.Request{Text: "DeepSeek"})
 	res := search(t, ix, index.Request{Text: "DeepSeek 无此词汇"})
 	if !res.Query.Relaxed || res.Total != plain.Total {
@@ -199,9 +192,7 @@ func TestRelaxedRetryWhenStrictFindsNothing(t *testing.T) {
 }
 
 func TestExcludeAndPhrase(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	all := search(t, ix, index.Request{Text: "DeepSeek", Size: index.MaxSize})
 	res := search(t, ix, index.Request{Text: "DeepSeek -数字人", Size: index.MaxSize})
 	if res.Total == 0 || res.Total >= all.Total || slices.Contains(hitIDs(res), "r2025-t1-4-qingdao-rcb") {
@@ -219,9 +210,7 @@ func TestExcludeAndPhrase(t *testing.T) {
 }
 
 func TestBadInputIsInvalidNotInternal(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	tests := []index.Request{
 		{Text: `"DeepSeek`},
 		{Text: `(DeepSeek`},
@@ -251,9 +240,7 @@ func TestBadInputIsInvalidNotInternal(t *testing.T) {
 }
 
 func TestHighlightsEscapeHostileText(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 	c := bolttest.NewCase("hostile", "jiangsu-bank", "恶意文本", `<script>alert(1)</script> 防火墙 <img src=x onerror=alert(2)>`)
 	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
@@ -304,9 +291,7 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 }
 
 func TestBankRenameReindexesItsCases(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 	b, _ := store.FindBankByID(ctx, "chengdu-bank")
 	b.Aliases = append(b.Aliases, "蓉城银行测试别名")
 	if err := store.PutBank(ctx, b, "admin"); err != nil {
@@ -353,9 +338,7 @@ func TestParse(t *testing.T) {
 
 // A product name from each part of the report finds its case first.
 func TestReportKeyPhrasesFindTheirCase(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	for q, want := range map[string]string{
 		"智慧Gini":  "r2025-t1-4-qingdao-rcb",                             // chapter 1, table 1-4
 		"智慧Qimi":  "r2025-s1-2-2-qingdao-rcb",                           // chapter 1 text

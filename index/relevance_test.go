@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
+	"casebank/index/indextest"
 )
 
 // Floors set from measurement (see BENCHMARKS.md); raise them as search improves.
@@ -18,9 +18,7 @@ const (
 )
 
 func TestRelevanceSuite(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 	queries, err := index.JudgedQueries()
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
+	"casebank/index/indextest"
 )
 
 func inferredPairs(res *index.Result) []string {
@@ -20,9 +21,7 @@ func inferredPairs(res *index.Result) []string {
 }
 
 func TestQueryUnderstandingExamples(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	tests := []struct {
 		q        string
 		inferred []string
@@ -72,9 +71,7 @@ func TestQueryUnderstandingExamples(t *testing.T) {
 }
 
 func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	res := search(t, ix, index.Request{Text: "城商行 DeepSeek", NoInfer: true, Size: index.MaxSize})
 	if len(res.Query.Inferred) != 0 {
 		t.Fatalf("infer=false inferred %v", inferredPairs(res))
@@ -97,9 +94,7 @@ func TestInferenceCanBeTurnedOffAndExplicitFiltersWin(t *testing.T) {
 // 城商行 searched as text must not match a case that only says 农商行: the
 // two share the bigram 商行, and a Chinese word needs all its bigrams (城商 too).
 func TestChineseRunsMatchAsPhrases(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	res := search(t, ix, index.Request{Text: "城商行", NoInfer: true, Size: index.MaxSize})
 	if res.Total == 0 {
 		t.Fatal("no hits")
@@ -117,9 +112,7 @@ func TestChineseRunsMatchAsPhrases(t *testing.T) {
 }
 
 func TestSimilarCasesAndPeers(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	sims, err := ix.SimilarCases(ctx, "r2025-t5-3-hangzhou-bank", 5)
 	if err != nil {
 		t.Fatal(err)
@@ -159,9 +152,7 @@ func TestSimilarCasesAndPeers(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	for prefix, want := range map[string]string{"智慧G": "智慧Gini", "bank of ji": "Bank of Jiangsu", "信创": "信创", "city com": "city commercial"} {
 		got, err := ix.Suggest(ctx, prefix, 10)
 		if err != nil {
@@ -186,9 +177,7 @@ func TestSuggest(t *testing.T) {
 // Facets count OR within a field: with 城商行 chosen, the bank-type facet
 // still offers the other types with the counts they would add.
 func TestDisjunctiveFacets(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	_, ix := indextest.MustOpen(t)
 	all := search(t, ix, index.Request{Text: "DeepSeek", NoInfer: true})
 	res := search(t, ix, index.Request{Text: "DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"city_commercial"}}})
 	for _, h := range res.Hits {
@@ -210,9 +199,7 @@ func TestDisjunctiveFacets(t *testing.T) {
 // Cached answers never outlive a change: a write that the index applied is
 // in the next answer to the same search.
 func TestResultCacheFollowsWrites(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	ix := openAt(t, t.TempDir(), store)
-	defer ix.Close()
+	store, ix := indextest.MustOpen(t)
 	before := search(t, ix, index.Request{Text: "DeepSeek"})
 	again := search(t, ix, index.Request{Text: "DeepSeek"})
 	if again.Total != before.Total {

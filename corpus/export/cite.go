@@ -26,19 +26,11 @@ func Cite(cases []*corpus.Case, format string) (string, error) {
 	case BibTeX:
 		for _, c := range cases {
 			fmt.Fprintf(&b, "@incollection{%s,\n", c.ID)
-			field := func(k, v string) {
-				if v != "" {
-					fmt.Fprintf(&b, "  %s = {%s},\n", k, bibEscape(v))
+			for _, f := range citeFields(c) {
+				if f.value != "" {
+					fmt.Fprintf(&b, "  %s = {%s},\n", f.bib, bibEscape(f.value))
 				}
 			}
-			field("title", citeTitle(c))
-			field("booktitle", c.Source.Report)
-			field("publisher", corpus.ReportPublisher)
-			if y := citeYear(c); y != 0 {
-				field("year", fmt.Sprint(y))
-			}
-			field("chapter", c.Source.Section)
-			field("note", citeNote(c))
 			b.WriteString("}\n")
 		}
 	case RIS:
@@ -52,14 +44,9 @@ func Cite(cases []*corpus.Case, format string) (string, error) {
 			}
 			line("TY", "CHAP")
 			line("ID", c.ID)
-			line("TI", citeTitle(c))
-			line("T2", c.Source.Report)
-			line("PB", corpus.ReportPublisher)
-			if y := citeYear(c); y != 0 {
-				line("PY", fmt.Sprint(y))
+			for _, f := range citeFields(c) {
+				line(f.ris, f.value)
 			}
-			line("SE", c.Source.Section)
-			line("N1", citeNote(c))
 			line("ER", " ")
 		}
 	case CSL:
@@ -85,6 +72,21 @@ func Cite(cases []*corpus.Case, format string) (string, error) {
 			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: CiteFormats}}}
 	}
 	return b.String(), nil
+}
+
+// citeField is one value of a case's citation, with its BibTeX field and
+// its RIS tag, so that both formats cite the same things in the same order.
+type citeField struct{ bib, ris, value string }
+
+func citeFields(c *corpus.Case) []citeField {
+	year := ""
+	if y := citeYear(c); y != 0 {
+		year = fmt.Sprint(y)
+	}
+	return []citeField{
+		{"title", "TI", citeTitle(c)}, {"booktitle", "T2", c.Source.Report}, {"publisher", "PB", corpus.ReportPublisher},
+		{"year", "PY", year}, {"chapter", "SE", c.Source.Section}, {"note", "N1", citeNote(c)},
+	}
 }
 
 func citeTitle(c *corpus.Case) string {

@@ -41,15 +41,7 @@ func sameCounts(got, want map[string]int) bool {
 // cells, half-width topic headings and back matter.
 func TestImportReportFixture(t *testing.T) {
 	s := bolttest.MustOpenStore(t, true)
-	f, err := os.Open("testdata/2025/mini-report.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := report.Import(ctx, s, f, corpus.ImportOptions{By: "importer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := importFile(t, s, "testdata/2025/mini-report.txt")
 	want := map[string]int{"表1-4": 2, "2.4.1": 2, "表5-3": 3, "专题-三": 2}
 	if got := counts(res); !sameCounts(got, want) {
 		t.Fatalf("found %v, want %v", got, want)
@@ -128,15 +120,7 @@ func reportPath(t *testing.T) string {
 func TestImportSharedReport(t *testing.T) {
 	path := reportPath(t)
 	s := bolttest.MustOpenStore(t, true)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := report.Import(ctx, s, f, corpus.ImportOptions{By: "importer"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := importFile(t, s, path)
 	// Counted by reading the report.
 	want := map[string]int{
 		"表1-4": 7, "表5-1": 10, "表5-2": 8, "表5-3": 9, "表5-4": 9, "表5-5": 8, "表5-6": 9,
@@ -216,4 +200,19 @@ func TestImportReportRefusedWhole(t *testing.T) {
 	if after := bolttest.ExportJSONL(t, s); !bytes.Equal(before, after) {
 		t.Fatal("a refused report import stored records")
 	}
+}
+
+// importFile imports the report text at path into s.
+func importFile(t *testing.T, s report.Store, path string) *corpus.ImportResult {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := report.Import(ctx, s, f, corpus.ImportOptions{By: "importer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
