@@ -43,7 +43,9 @@ func TestPutGlossary(t *testing.T) {
 		"a control ch": {EN: []string{"bell\a"}, ZH: []string{"铃"}},
 	} {
 		withBad := corpus.Glossary{Entries: append(append([]corpus.GlossaryEntry{}, g.Entries...), bad)}
-		var body struct{ Error struct{ Code, Message string } }
+		var body struct {
+			Error struct{ Code, Message string }
+		}
 		if code := w.do(t, "PUT", "/api/v1/glossary", w.admin, withBad, &body); code != 422 {
 			t.Errorf("%s: %d %+v", name, code, body)
 		}
