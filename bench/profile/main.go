@@ -46,6 +46,7 @@ func main() {
 	reps := flag.Int("reps", 10, "repetitions of each query")
 	rebuild := flag.Bool("rebuild", false, "profile rebuilding the index instead of searching")
 	importN := flag.Int("import", 0, "profile importing this many generated cases into a new store instead")
+	similar := flag.Bool("similar", false, "profile the similar cases of 50 DeepSeek cases instead of searching")
 	flag.Parse()
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200) // as the casebank binary does
@@ -83,6 +84,10 @@ func main() {
 		fmt.Printf("rebuild: %s\n", time.Since(start).Round(time.Millisecond))
 		return
 	}
+	if *similar {
+		profileSimilar(ctx, f, ix, *reps)
+		return
+	}
 	ix.DisableCache()
 	pprof.StartCPUProfile(f)
 	defer pprof.StopCPUProfile()
@@ -103,6 +108,30 @@ func main() {
 		slices.Sort(took)
 		fmt.Printf("%-48s %-16v %7d hits  p50 %s\n", q.text, q.filter[corpus.FacetBankType], total, took[len(took)/2].Round(time.Microsecond))
 	}
+}
+
+// profileSimilar times the similar cases of the case page, as the page asks
+// for them, for 50 cases, reps times each.
+func profileSimilar(ctx context.Context, f *os.File, ix *index.Index, reps int) {
+	res, err := ix.Search(ctx, index.Request{Text: "DeepSeek", Size: 50, Filter: corpus.Filter{corpus.FacetKind: {corpus.KindCase}}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	pprof.StartCPUProfile(f)
+	defer pprof.StopCPUProfile()
+	var took []time.Duration
+	for range reps {
+		for _, h := range res.Hits {
+			start := time.Now()
+			if _, err := ix.SimilarCases(ctx, h.Case.ID, 6); err != nil {
+				log.Fatal(err)
+			}
+			took = append(took, time.Since(start))
+		}
+	}
+	slices.Sort(took)
+	fmt.Printf("similar cases of %d cases ×%d: p50 %s, p90 %s\n", len(res.Hits), reps,
+		took[len(took)/2].Round(time.Microsecond), took[len(took)*9/10].Round(time.Microsecond))
 }
 
 func profileImport(ctx context.Context, f *os.File, n int) {

@@ -3,6 +3,7 @@ package bleveengine
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 	"sync"
 
@@ -29,6 +30,11 @@ type segColumn struct {
 	// array rather than a slice per document keeps the per-hit reads close.
 	flat  []uint32
 	start []uint32
+	// counts[value number] is how many of the segment's documents hold the
+	// value (deleted ones too); a value numbered after the segment was read
+	// is in none of its documents.
+	counts []uint32
+	pos    map[string]uint32 // id → local document number
 }
 
 func newColumns() *columns {
@@ -123,7 +129,49 @@ func (c *columns) build(seg segment.Segment) (*segColumn, error) {
 		}
 	}
 	col.start = append(col.start, uint32(len(col.flat)))
+	col.pos = make(map[string]uint32, n)
+	for num, id := range col.ids {
+		col.pos[id] = uint32(num)
+	}
+	col.counts = make([]uint32, len(c.codes))
+	for _, val := range col.flat {
+		col.counts[val]++
+	}
 	return col, nil
+}
+
+// value returns the number of a facet's value, or an impossible one.
+func (v *view) value(field, code string) uint32 {
+	for num := range v.nvalues {
+		if v.fields[num] == field && v.codes[num] == code {
+			return uint32(num)
+		}
+	}
+	return math.MaxUint32
+}
+
+// valuesOf returns the facet values of the live record id, if the view holds it.
+func (v *view) valuesOf(id string) ([]uint32, bool) {
+	for s, col := range v.cols {
+		d, ok := col.pos[id]
+		if !ok || v.deleted[s] != nil && v.deleted[s].Contains(d) {
+			continue
+		}
+		return col.flat[col.start[d]:col.start[d+1]], true
+	}
+	return nil, false
+}
+
+// docFreq is how many documents of the view hold the value, deleted ones
+// of segments not yet merged included.
+func (v *view) docFreq(val uint32) int {
+	n := 0
+	for _, col := range v.cols {
+		if int(val) < len(col.counts) {
+			n += int(col.counts[val])
+		}
+	}
+	return n
 }
 
 func kindOf(v *view, vals []uint32) string {

@@ -74,3 +74,20 @@ func (t *topK) sorted() []scored {
 	sort.Slice(out, func(i, j int) bool { return worse(out[j], out[i]) })
 	return out
 }
+
+// dedupe keeps the best entry of each id (a record pushed twice).
+func (t *topK) dedupe() {
+	best := make(map[string]int, len(t.h))
+	out := t.h[:0]
+	for _, s := range t.sorted() {
+		if _, seen := best[s.id]; !seen {
+			best[s.id] = len(out)
+			out = append(out, s)
+		}
+	}
+	t.h = out
+	// Sorted best first is not a heap of worst first: rebuild it.
+	for i := len(t.h)/2 - 1; i >= 0; i-- {
+		t.down(i)
+	}
+}
