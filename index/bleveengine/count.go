@@ -17,15 +17,11 @@ func (e *Engine) Count(ctx context.Context, req *index.CountRequest) (*index.Cou
 	if len(clauses) > maxClauses {
 		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most %d", len(clauses), maxClauses)
 	}
-	r, err := e.reader()
+	r, v, err := e.snapshot()
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	v, err := e.columns.view(r)
-	if err != nil {
-		return nil, err
-	}
 	p := &pass{clauses: clauses, v: v}
 	p.masks()
 	out := &index.Counts{By: map[string]map[string]int{}, Cross: map[string]map[string]int{}}

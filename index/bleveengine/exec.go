@@ -302,6 +302,21 @@ func (p *pass) answer(from int) *index.Answer {
 	return ans
 }
 
+// snapshot opens a reader of the index's current snapshot with the view of
+// its facet columns; the caller closes the reader.
+func (e *Engine) snapshot() (bleveindex.IndexReader, *view, error) {
+	r, err := e.reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := e.columns.view(r)
+	if err != nil {
+		r.Close()
+		return nil, nil, err
+	}
+	return r, v, nil
+}
+
 // reader opens a reader of the index's current snapshot.
 func (e *Engine) reader() (bleveindex.IndexReader, error) {
 	adv, err := e.bleve.Advanced()

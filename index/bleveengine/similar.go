@@ -31,15 +31,11 @@ const maxNameHits = 1000
 func (e *Engine) Similar(ctx context.Context, l *index.Like, n int) ([]index.Scored, error) {
 	bctx, cancel := budgeted(ctx)
 	defer cancel()
-	r, err := e.reader()
+	r, v, err := e.snapshot()
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	v, err := e.columns.view(r)
-	if err != nil {
-		return nil, err
-	}
 	// A phrase of rare words is searched everywhere; one whose words are
 	// common (a name most of a large corpus mentions) only among the
 	// candidates, with the any-word alternatives.
