@@ -34,6 +34,21 @@ func (p TagPatch) Apply(c *Case) {
 	c.Themes = without(append(c.Themes, p.Add.Themes...), p.Remove.Themes)
 }
 
+// Resolve puts codes in place of the labels and aliases the patch names
+// tags by, so that removing 人工智能 removes ai. Values that name nothing are
+// kept for validation to report.
+func (p *TagPatch) Resolve(t *Taxonomy) {
+	for _, l := range []struct {
+		kind string
+		list *[]string
+	}{{FacetDimension, &p.SetDimensions}, {FacetTheme, &p.SetThemes}, {FacetDimension, &p.Add.Dimensions},
+		{FacetTheme, &p.Add.Themes}, {FacetDimension, &p.Remove.Dimensions}, {FacetTheme, &p.Remove.Themes}} {
+		for i, v := range *l.list {
+			(*l.list)[i] = t.resolveOne(l.kind, v)
+		}
+	}
+}
+
 // without deletes the codes in remove from list, in time linear in both.
 func without(list, remove []string) []string {
 	if len(remove) == 0 {
@@ -109,10 +124,11 @@ func (b BulkTag) checkLimits() error {
 }
 
 // Validate checks that the tag is a code of the taxonomy.
-func (b BulkTag) Validate(t *Taxonomy) error {
+func (b *BulkTag) Validate(t *Taxonomy) error {
+	b.Code = t.resolveOne(b.Kind, b.Code)
 	if !t.Has(b.Kind, b.Code) {
-		return &Error{Code: EINVALID, Message: fmt.Sprintf("unknown %s %s", b.Kind, QuoteShort(b.Code)),
-			Fields: []FieldError{{Field: "code", Message: "unknown code", Allowed: t.Codes(b.Kind)}}}
+		msg := t.unknownValue(b.Kind, []string{b.Code})
+		return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Field: "code", Message: msg, Allowed: t.Codes(b.Kind)}}}
 	}
 	return nil
 }

@@ -39,6 +39,10 @@ func (p *Policy) Year() int {
 // Validate checks a policy against the limits and the taxonomy.
 func (p *Policy) Validate(t *Taxonomy) error {
 	l, themesOK := p.limits()
+	p.Region = t.resolveOne(FacetRegion, p.Region)
+	if themesOK && len(p.Themes) > 0 {
+		p.Themes = t.resolveAll(FacetTheme, p.Themes)
+	}
 	bad := func(field, msg string, allowed ...string) {
 		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
 	}
@@ -55,10 +59,10 @@ func (p *Policy) Validate(t *Taxonomy) error {
 		bad("date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
 	}
 	if !t.Has(FacetRegion, p.Region) {
-		bad("region", "unknown region "+QuoteShort(p.Region), t.Codes(FacetRegion)...)
+		bad("region", t.unknownValue(FacetRegion, []string{p.Region}), t.Codes(FacetRegion)...)
 	}
 	if u := unknownIf(themesOK, t, FacetTheme, p.Themes); len(u) > 0 {
-		bad("themes", "unknown theme "+quoteSome(u), t.Codes(FacetTheme)...)
+		bad("themes", t.unknownValue(FacetTheme, u), t.Codes(FacetTheme)...)
 	}
 	return l.err("policy")
 }

@@ -58,8 +58,16 @@ func dedupe(in []string) []string {
 // Validate checks a normalised case against the limits (FieldLimits) and
 // the taxonomy. It reports every bad field at once, each with the allowed
 // values where there is a list. Its time is linear in the case's size.
+// Dimensions and themes given by a label or an alias are stored as their
+// codes: Validate puts the codes in their place first.
 func (c *Case) Validate(t *Taxonomy) error {
 	l, dimsOK, themesOK := c.limits()
+	if dimsOK && len(c.Dimensions) > 0 {
+		c.Dimensions = t.resolveAll(FacetDimension, c.Dimensions)
+	}
+	if themesOK && len(c.Themes) > 0 {
+		c.Themes = t.resolveAll(FacetTheme, c.Themes)
+	}
 	bad := func(field, msg string, allowed ...string) {
 		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
 	}
@@ -88,10 +96,10 @@ func (c *Case) Validate(t *Taxonomy) error {
 	}
 	// Lists over their limit are not looked up: the limit bounds the work.
 	if u := unknownIf(dimsOK, t, FacetDimension, c.Dimensions); len(u) > 0 {
-		bad("dimensions", "unknown dimension "+quoteSome(u), t.Codes(FacetDimension)...)
+		bad("dimensions", t.unknownValue(FacetDimension, u), t.Codes(FacetDimension)...)
 	}
 	if u := unknownIf(themesOK, t, FacetTheme, c.Themes); len(u) > 0 {
-		bad("themes", "unknown theme "+quoteSome(u), t.Codes(FacetTheme)...)
+		bad("themes", t.unknownValue(FacetTheme, u), t.Codes(FacetTheme)...)
 	}
 	return l.err("case")
 }
@@ -163,7 +171,8 @@ func (b *Bank) CheckLimits() error {
 	return l.err("bank")
 }
 
-// Validate checks a bank against the limits and the taxonomy.
+// Validate checks a bank against the limits and the taxonomy, putting the
+// codes of a type or region given by a label or alias in their place.
 func (b *Bank) Validate(t *Taxonomy) error {
 	var l limits
 	l.bank(b)
@@ -176,11 +185,12 @@ func (b *Bank) Validate(t *Taxonomy) error {
 	if strings.TrimSpace(b.Name) == "" {
 		bad("bank.name", "a bank needs a name (an anonymised bank: its description)")
 	}
+	b.Type, b.Region = t.resolveOne(FacetBankType, b.Type), t.resolveOne(FacetRegion, b.Region)
 	if !t.Has(FacetBankType, b.Type) {
-		bad("bank.type", "unknown bank type "+QuoteShort(b.Type), t.Codes(FacetBankType)...)
+		bad("bank.type", t.unknownValue(FacetBankType, []string{b.Type}), t.Codes(FacetBankType)...)
 	}
 	if !t.Has(FacetRegion, b.Region) {
-		bad("bank.region", "unknown region "+QuoteShort(b.Region), t.Codes(FacetRegion)...)
+		bad("bank.region", t.unknownValue(FacetRegion, []string{b.Region}), t.Codes(FacetRegion)...)
 	}
 	return l.err("bank")
 }

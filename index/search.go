@@ -180,7 +180,7 @@ func resolveFilter(v *vocabulary, f corpus.Filter, typed map[string][]string) (c
 func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
 	switch facet.Values {
 	case corpus.CodedValues:
-		if code, ok := lookupCode(v.tax, facet.Name, given); ok {
+		if code, ok := v.tax.Resolve(facet.Name, given); ok {
 			return code, nil
 		}
 		return "", &corpus.Error{Code: corpus.EINVALID,
@@ -209,24 +209,6 @@ func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
 		}
 	}
 	return given, nil
-}
-
-// lookupCode accepts a code, a label or an alias, in either language.
-func lookupCode(t *corpus.Taxonomy, kind, v string) (string, bool) {
-	for _, val := range t.Values(kind) {
-		if val.Code == v {
-			return val.Code, true
-		}
-	}
-	for _, val := range t.Values(kind) {
-		names := append(append([]string{val.ZH, val.EN}, val.AliasesZH...), val.AliasesEN...)
-		for _, n := range names {
-			if strings.EqualFold(n, v) {
-				return val.Code, true
-			}
-		}
-	}
-	return "", false
 }
 
 // fill turns an answer's window into hits with their records and evidence,

@@ -22,6 +22,11 @@ func (s *Store) PatchTags(ctx context.Context, id string, p corpus.TagPatch, by 
 		if err != nil {
 			return err
 		}
+		t, err := getTaxonomy(tx)
+		if err != nil {
+			return err
+		}
+		p.Resolve(t)
 		p.Apply(c)
 		out, err = s.updateCase(tx, c, p.Version, by, writeNote{op: corpus.HistTags, decisions: p.Decisions})
 		return err
