@@ -83,3 +83,44 @@ func TestPutPolicy(t *testing.T) {
 		t.Fatalf("an unknown region: %d", code)
 	}
 }
+
+// Admins manage tokens over the API: a new token's secret is shown once,
+// no answer carries a hash, and bad names and unknown ids are refused.
+func TestTokensAPI(t *testing.T) {
+	w := newWriteSite(t)
+	var created api.NewTokenJSON
+	if code := w.do(t, "POST", "/api/v1/tokens", w.admin, map[string]string{"name": "新编辑", "role": "editor"}, &created); code != 201 ||
+		!strings.HasPrefix(created.Secret, "cb_") || created.Token.Role != "editor" {
+		t.Fatalf("create: %d %+v", code, created)
+	}
+	if code := w.do(t, "POST", "/api/v1/tokens", w.editor, map[string]string{"name": "x", "role": "admin"}, nil); code != 403 {
+		t.Fatalf("an editor made a token: %d", code)
+	}
+	for name, body := range map[string]map[string]string{
+		"no name":   {"role": "editor"},
+		"long name": {"name": strings.Repeat("名", corpus.MaxName+1), "role": "editor"},
+		"bad role":  {"name": "x", "role": "owner"},
+	} {
+		if code := w.do(t, "POST", "/api/v1/tokens", w.admin, body, nil); code != 422 {
+			t.Errorf("%s: %d, want 422", name, code)
+		}
+	}
+	var raw map[string][]map[string]any
+	if code := w.do(t, "GET", "/api/v1/tokens", w.admin, nil, &raw); code != 200 || len(raw["tokens"]) != 3 {
+		t.Fatalf("list: %d %v", code, raw)
+	}
+	for _, tok := range raw["tokens"] {
+		if _, ok := tok["hash"]; ok {
+			t.Fatalf("a token's hash is shown: %v", tok)
+		}
+	}
+	if code := w.do(t, "DELETE", "/api/v1/tokens/"+created.Token.ID, w.admin, nil, nil); code != 204 {
+		t.Fatalf("revoke: %d", code)
+	}
+	if code := w.do(t, "PATCH", "/api/v1/cases/r2025-t1-4-chengdu-bank/tags", created.Secret, map[string]any{"add": map[string]any{"themes": []string{"ai"}}}, nil); code != 401 {
+		t.Fatalf("the revoked token still writes: %d", code)
+	}
+	if code := w.do(t, "DELETE", "/api/v1/tokens/tnope", w.admin, nil, nil); code != 404 {
+		t.Fatalf("revoke an unknown token: %d", code)
+	}
+}

@@ -30,6 +30,7 @@ func (s *Server) registerWrites(v1 *echo.Group) {
 	v1.DELETE("/cases/:id", s.deleteCase, admin)
 	v1.POST("/bulk-tags", s.bulkTags, editor)
 	v1.POST("/codebook", s.codebook, admin)
+	s.registerTokens(v1)
 	v1.PUT("/glossary", s.putGlossary, admin)
 	v1.PUT("/policies/:id", s.putPolicy, editor)
 	v1.POST("/import", s.importData, editor)

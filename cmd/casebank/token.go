@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"casebank/corpus"
@@ -17,10 +23,11 @@ type tokenCommand struct {
 }
 
 // Run manages API tokens: create prints a new token once; list; revoke.
-// One process owns the store, so stop the server first.
+// With --from it asks a running server (admins); without, it opens the data
+// directory, which a running server holds: the first admin token is made so.
 func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(c.stderr, "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID")
+		fmt.Fprintln(c.stderr, "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID\n  each with [--data DIR] or [--from URL --token ADMIN_TOKEN] (a running server)")
 		return errUsage
 	}
 	sub, args := args[0], args[1:]
@@ -30,17 +37,36 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 	df.register(fs)
 	role := fs.String("role", corpus.RoleEditor, "editor or admin (create)")
 	name := fs.String("name", "", "who will use the token (create)")
+	from := fs.String("from", "", "base URL of a running casebank server, e.g. http://127.0.0.1:8080")
+	token := fs.String("token", os.Getenv("CASEBANK_TOKEN"), "admin token for --from (default $CASEBANK_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	store, err := boltdb.Open(filepath.Join(df.dir, "casebank.db"), boltdb.Options{})
-	if err != nil {
-		return err
+	var tokens tokenStore
+	if *from != "" {
+		tokens = &remoteTokens{base: strings.TrimRight(*from, "/"), token: *token}
+	} else {
+		store, err := boltdb.Open(filepath.Join(df.dir, boltdb.StoreFile), boltdb.Options{})
+		if err != nil {
+			return fmt.Errorf("%w\n(while a server runs, manage tokens through it: casebank token %s --from http://ADDR --token ADMIN_TOKEN)", err, sub)
+		}
+		defer store.Close()
+		tokens = store
 	}
-	defer store.Close()
+	return c.run(ctx, tokens, sub, fs, *name, *role)
+}
+
+// tokenStore is where tokens are kept: the store, or a server's API.
+type tokenStore interface {
+	CreateToken(ctx context.Context, name, role string) (string, *corpus.Token, error)
+	Tokens(ctx context.Context) ([]*corpus.Token, error)
+	RevokeToken(ctx context.Context, id string) error
+}
+
+func (c *tokenCommand) run(ctx context.Context, store tokenStore, sub string, fs *flag.FlagSet, name, role string) error {
 	switch sub {
 	case "create":
-		secret, tok, err := store.CreateToken(ctx, *name, *role)
+		secret, tok, err := store.CreateToken(ctx, name, role)
 		if err != nil {
 			return err
 		}
@@ -75,4 +101,62 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// remoteTokens manages tokens through a running server's API.
+type remoteTokens struct{ base, token string }
+
+func (r *remoteTokens) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		data, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, r.base+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 300 {
+		msg, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+		return fmt.Errorf("%s %s: %s: %s", method, path, res.Status, strings.TrimSpace(string(msg)))
+	}
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(res.Body).Decode(out)
+}
+
+func (r *remoteTokens) CreateToken(ctx context.Context, name, role string) (string, *corpus.Token, error) {
+	var out struct {
+		Token  corpus.Token `json:"token"`
+		Secret string       `json:"secret"`
+	}
+	if err := r.do(ctx, http.MethodPost, "/api/v1/tokens", map[string]string{"name": name, "role": role}, &out); err != nil {
+		return "", nil, err
+	}
+	return out.Secret, &out.Token, nil
+}
+
+func (r *remoteTokens) Tokens(ctx context.Context) ([]*corpus.Token, error) {
+	var out struct {
+		Tokens []*corpus.Token `json:"tokens"`
+	}
+	err := r.do(ctx, http.MethodGet, "/api/v1/tokens", nil, &out)
+	return out.Tokens, err
+}
+
+func (r *remoteTokens) RevokeToken(ctx context.Context, id string) error {
+	return r.do(ctx, http.MethodDelete, "/api/v1/tokens/"+url.PathEscape(id), nil, nil)
 }

@@ -170,3 +170,16 @@ func (s *Service) FindSession(ctx context.Context, id string) (*corpus.Session, 
 func (s *Service) SignOut(ctx context.Context, id string) error {
 	return s.store.DeleteSession(ctx, id)
 }
+
+// CreateToken makes a token of the role; its secret is returned once.
+func (s *Service) CreateToken(ctx context.Context, name, role string) (string, *corpus.Token, error) {
+	return s.store.CreateToken(ctx, name, role)
+}
+
+// Tokens lists every token, revoked ones too.
+func (s *Service) Tokens(ctx context.Context) ([]*corpus.Token, error) { return s.store.Tokens(ctx) }
+
+// RevokeToken revokes a token at once: its requests and sessions are refused.
+func (s *Service) RevokeToken(ctx context.Context, id string) error {
+	return s.store.RevokeToken(ctx, id)
+}

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -39,7 +41,12 @@ func randomString(n int) string {
 func (s *Store) CreateToken(ctx context.Context, name, role string) (secret string, tok *corpus.Token, err error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return "", nil, corpus.Errorf(corpus.EINVALID, "a token needs a name (who will use it)")
+		return "", nil, &corpus.Error{Code: corpus.EINVALID, Message: "a token needs a name (who will use it)",
+			Fields: []corpus.FieldError{{Field: "name", Message: "needs a name"}}}
+	}
+	if n := utf8.RuneCountInString(name); n > corpus.MaxName || strings.IndexFunc(name, unicode.IsControl) >= 0 {
+		return "", nil, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("a token's name is at most %d characters, without control characters", corpus.MaxName),
+			Fields: []corpus.FieldError{{Field: "name", Message: fmt.Sprintf("at most %d characters (this one has %d), no control characters", corpus.MaxName, n)}}}
 	}
 	if role != corpus.RoleEditor && role != corpus.RoleAdmin {
 		return "", nil, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown role %q", role),
