@@ -5,7 +5,7 @@
 //	casebank import [--data DIR] FILE
 //	casebank export [--data DIR] [--format jsonl|csv] [-o FILE]
 //	casebank reindex [--data DIR]
-//	casebank version
+//	casebank version | --version
 package main
 
 import (
@@ -26,8 +26,40 @@ import (
 	"casebank/index/bleveengine"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=..."; without
+// it, the module version or the VCS revision the binary was built from.
+var version = buildVersion()
+
+// buildVersion reads the build info: a tagged module version when installed
+// with go install, else the commit (with "+dirty" for uncommitted changes).
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
 
 func main() {
 	// The live heap is small (the index is memory-mapped) while a search or
@@ -46,6 +78,8 @@ func main() {
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -70,9 +104,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "reindex":
 		err = (&reindexCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "version":
+	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "casebank", version)
-	case "help", "-h", "--help":
+	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 	default:
 		fmt.Fprintf(stderr, "casebank: unknown command %q\n\n%s", cmd, usage)
@@ -107,11 +141,13 @@ commands:
   gen       write a synthetic corpus (JSONL) for load and crash tests:
             casebank gen --n 100000 --seed 1 > big.jsonl
   token     manage API tokens: token create --role editor --name NAME,
-            token list, token revoke ID
+            token list, token revoke ID; on a running server with
+            --from URL --token ADMIN_TOKEN
   eval      score search on the relevance suite (nDCG@10, recall@10) next to
             a plain bleve baseline
   reindex   rebuild the search index from the store
-  version   print the version
+  version   print the version (also --version): the module version or the
+            commit the binary was built from
 
 Run "casebank <command> -h" for a command's flags.
 `

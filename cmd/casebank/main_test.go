@@ -220,3 +220,26 @@ func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	}
 	return cmd, m[1]
 }
+
+// -h on any subcommand prints its flags and exits 0 without opening (or
+// creating) the data directory; --version works as version does.
+func TestHelpNeverOpensTheStore(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "never")
+	for _, sub := range []string{"serve", "search", "import", "export", "backup", "restore", "gen", "token", "eval", "reindex"} {
+		var out, errb bytes.Buffer
+		if code := Main(context.Background(), []string{sub, "-h", "--data", dir}, &out, &errb); code != 0 {
+			t.Errorf("%s -h: exit %d %s", sub, code, errb.String())
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Fatalf("%s -h opened the data directory", sub)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := Main(context.Background(), []string{"--version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "casebank ") {
+		t.Fatalf("--version: %d %q %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := Main(context.Background(), []string{"-h"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "reindex") {
+		t.Fatalf("-h: %d %q", code, out.String())
+	}
+}

@@ -31,6 +31,10 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	sub, args := args[0], args[1:]
+	if sub == "-h" || sub == "--help" || sub == "-help" || sub == "help" {
+		fmt.Fprintln(c.stdout, "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID\n  each with [--data DIR] or [--from URL --token ADMIN_TOKEN] (a running server)")
+		return nil // help never opens the store
+	}
 	fs := flag.NewFlagSet("token "+sub, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	var df dataFlags
