@@ -25,8 +25,8 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 	var df dataFlags
 	df.register(fs)
 	from := fs.String("from", "", "base URL of a running casebank server, e.g. http://127.0.0.1:8080")
-	token := fs.String("token", os.Getenv("CASEBANK_TOKEN"), "admin token for --from (default $CASEBANK_TOKEN)")
-	if err := fs.Parse(args); err != nil {
+	token := fs.String("token", "", "admin token for --from")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -103,7 +103,7 @@ func (c *restoreCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	var df dataFlags
 	df.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -29,7 +29,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print the evaluation as JSON")
 	quiet := fs.Bool("summary", false, "print only the summary table")
 	tags := fs.Bool("tags", false, "measure the tag suggester instead, leave-one-out over the corpus")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "casebank-eval-")

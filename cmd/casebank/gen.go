@@ -23,7 +23,7 @@ func (c *genCommand) Run(ctx context.Context, args []string) error {
 	n := fs.Int("n", 1000, "number of cases")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
 	out := fs.String("o", "", "write to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *n < 0 {

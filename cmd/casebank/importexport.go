@@ -34,7 +34,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	var df dataFlags
 	df.register(fs)
 	by := fs.String("by", "casebank-import", "name recorded as the author of the imported changes")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -136,7 +136,7 @@ func (c *exportCommand) Run(ctx context.Context, args []string) error {
 	format := fs.String("format", "jsonl", "jsonl (cases and policies, re-importable) or csv (cases)")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	query := fs.String("q", "", "export only the cases of this search (query syntax as in search)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *format != "jsonl" && *format != "csv" {

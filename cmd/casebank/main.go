@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"casebank/corpus/boltdb"
@@ -153,6 +154,34 @@ Run "casebank <command> -h" for a command's flags.
 `
 
 var errUsage = errors.New("usage")
+
+// parseFlags parses a subcommand's flags after taking each one's value from
+// the environment when it is set there: --data from CASEBANK_DATA,
+// --write-rate from CASEBANK_WRITE_RATE. The command line wins (a repeatable
+// flag such as --trusted-proxy adds to the environment's).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envName(f.Name)
+		f.Usage += " (env " + name + ")"
+		if v, ok := os.LookupEnv(name); ok && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = fmt.Errorf("%s=%q: %v", name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		fmt.Fprintln(fs.Output(), envErr)
+		return errUsage
+	}
+	return fs.Parse(args)
+}
+
+// envName is the environment variable of a flag: CASEBANK_ and the name in
+// capitals, dashes as underscores.
+func envName(flagName string) string {
+	return "CASEBANK_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
 
 // dataFlags are the flags every data-touching command shares.
 type dataFlags struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"casebank/corpus/boltdb"
 	"context"
 	"encoding/json"
 	"io"
@@ -241,5 +242,28 @@ func TestHelpNeverOpensTheStore(t *testing.T) {
 	out.Reset()
 	if code := Main(context.Background(), []string{"-h"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "reindex") {
 		t.Fatalf("-h: %d %q", code, out.String())
+	}
+}
+
+// Every flag can come from the environment (CASEBANK_ and its name); the
+// command line wins, and a bad value says which variable it came from.
+func TestFlagsFromTheEnvironment(t *testing.T) {
+	fromEnv, fromFlag := t.TempDir(), t.TempDir()
+	t.Setenv("CASEBANK_DATA", fromEnv)
+	if code, _, errs := run(t, "token", "create", "--role", "editor", "--name", "env"); code != 0 {
+		t.Fatalf("token create with CASEBANK_DATA: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(fromEnv, boltdb.StoreFile)); err != nil {
+		t.Fatalf("CASEBANK_DATA was not used: %v", err)
+	}
+	if code, _, errs := run(t, "token", "create", "--data", fromFlag, "--role", "editor", "--name", "flag"); code != 0 {
+		t.Fatalf("token create --data: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(fromFlag, boltdb.StoreFile)); err != nil {
+		t.Fatalf("--data did not win over CASEBANK_DATA: %v", err)
+	}
+	t.Setenv("CASEBANK_WRITE_RATE", "fast")
+	if code, _, errs := run(t, "serve", "--addr", "127.0.0.1:0"); code != 2 || !strings.Contains(errs, "CASEBANK_WRITE_RATE") {
+		t.Fatalf("a bad CASEBANK_WRITE_RATE: exit %d %s", code, errs)
 	}
 }

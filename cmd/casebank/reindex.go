@@ -17,7 +17,7 @@ func (c *reindexCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	var df dataFlags
 	df.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	start := time.Now()

@@ -21,7 +21,7 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 	df.register(fs)
 	size := fs.Int("n", 10, "number of hits to print")
 	noInfer := fs.Bool("no-infer", false, "do not read filters from the query's words")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {

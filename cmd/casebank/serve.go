@@ -99,7 +99,7 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 	fs.Float64Var(&cfg.writeRate, "write-rate", app.DefaultWriteRate, "writes a second each token may make (POST, PUT, PATCH, DELETE; 429 beyond)")
 	fs.IntVar(&cfg.writeBurst, "write-burst", app.DefaultWriteBurst, "writes each token may make at once before --write-rate applies")
 	cfg.data.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
 		}

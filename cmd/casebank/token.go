@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -42,8 +41,8 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 	role := fs.String("role", corpus.RoleEditor, "editor or admin (create)")
 	name := fs.String("name", "", "who will use the token (create)")
 	from := fs.String("from", "", "base URL of a running casebank server, e.g. http://127.0.0.1:8080")
-	token := fs.String("token", os.Getenv("CASEBANK_TOKEN"), "admin token for --from (default $CASEBANK_TOKEN)")
-	if err := fs.Parse(args); err != nil {
+	token := fs.String("token", "", "admin token for --from")
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var tokens tokenStore
