@@ -39,6 +39,7 @@ type Server struct {
 	TrustedProxies []*net.IPNet
 
 	xffIgnored sync.Once // warns once of forwarding headers from an untrusted peer
+	metrics    *metrics
 }
 
 // Echo builds the echo instance with the API routes, the error handler and
@@ -46,6 +47,7 @@ type Server struct {
 func (s *Server) Echo() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	s.metrics = s.newMetrics()
 	e.Pre(headAsGet)
 	e.IPExtractor, e.SchemeExtractor = s.clientAddress()
 	e.HTTPErrorHandler = s.errorHandler()
@@ -60,6 +62,7 @@ func (s *Server) Echo() *echo.Echo {
 	e.Use(securityHeaders)
 
 	e.GET("/healthz", s.healthz)
+	e.GET("/metrics", s.metrics.handler())
 	v1 := e.Group("/api/v1")
 	v1.GET("/search", s.search)
 	v1.GET("/cases/:id", s.getCaseWithETag)
@@ -187,6 +190,7 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if IsHead(c) {
 			method = http.MethodHead
 		}
+		s.metrics.observe(c, method, status, time.Since(start))
 		s.Logger.Log(c.Request().Context(), level, "request", "id", id, "method", method,
 			"path", c.Request().URL.Path, "status", status, "ms", float64(time.Since(start).Microseconds())/1000)
 		return nil

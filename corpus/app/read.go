@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"os"
 
 	"casebank/corpus"
 	"casebank/corpus/export"
@@ -173,6 +174,15 @@ func (s *Service) Export(ctx context.Context, w io.Writer, format string, ids []
 // Backup writes a consistent copy of the store file.
 func (s *Service) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	return s.store.Backup(ctx, w)
+}
+
+// StoreSize is the store file's size in bytes, 0 when it cannot be read.
+func (s *Service) StoreSize() int64 {
+	st, err := os.Stat(s.store.Path())
+	if err != nil {
+		return 0
+	}
+	return st.Size()
 }
 
 // Health is the state of the store and the index.
