@@ -13,6 +13,8 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/app"
 	"casebank/index"
+
+	"github.com/mattn/go-runewidth"
 )
 
 const importUsage = `usage: casebank import [--data DIR] [--by NAME] FILE
@@ -186,15 +188,5 @@ func createOutput(path string, stdout io.Writer) (io.Writer, func(error) error, 
 	}, nil
 }
 
-// pad fills s to width terminal columns; CJK characters take two.
-func pad(s string, width int) string {
-	w := 0
-	for _, r := range s {
-		if r >= 0x1100 && (r <= 0x115f || r >= 0x2e80) {
-			w += 2
-		} else {
-			w++
-		}
-	}
-	return s + strings.Repeat(" ", max(width-w, 0))
-}
+// pad fills s to width terminal columns: CJK characters take two.
+func pad(s string, width int) string { return runewidth.FillRight(s, width) }

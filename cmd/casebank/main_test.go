@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mattn/go-runewidth"
 )
 
 var readyLine = regexp.MustCompile(`at (https?://\S+/)`)
@@ -265,5 +267,25 @@ func TestFlagsFromTheEnvironment(t *testing.T) {
 	t.Setenv("CASEBANK_WRITE_RATE", "fast")
 	if code, _, errs := run(t, "serve", "--addr", "127.0.0.1:0"); code != 2 || !strings.Contains(errs, "CASEBANK_WRITE_RATE") {
 		t.Fatalf("a bad CASEBANK_WRITE_RATE: exit %d %s", code, errs)
+	}
+}
+
+// token list lines its columns up by display width: a Chinese name (two
+// columns a character) and an ASCII one put their roles in one column.
+func TestTokenListAlignsChineseNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"王研究员", "bob"} {
+		if code, _, errs := run(t, "token", "create", "--data", dir, "--role", "editor", "--name", name); code != 0 {
+			t.Fatal(errs)
+		}
+	}
+	_, out, _ := run(t, "token", "list", "--data", dir)
+	cols := map[int]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		i := strings.Index(line, "editor")
+		cols[runewidth.StringWidth(line[:i])] = true
+	}
+	if len(cols) != 1 {
+		t.Fatalf("the role column starts at %v display columns:\n%s", cols, out)
 	}
 }

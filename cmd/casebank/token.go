@@ -11,10 +11,11 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"casebank/corpus"
 	"casebank/corpus/boltdb"
+
+	"github.com/mattn/go-runewidth"
 )
 
 type tokenCommand struct {
@@ -80,16 +81,16 @@ func (c *tokenCommand) run(ctx context.Context, store tokenStore, sub string, fs
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tNAME\tROLE\tCREATED\tREVOKED")
+		rows := [][]string{{"ID", "NAME", "ROLE", "CREATED", "REVOKED"}}
 		for _, t := range toks {
 			revoked := "-"
 			if t.Revoked != nil {
 				revoked = t.Revoked.Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.Created.Format("2006-01-02 15:04"), revoked)
+			rows = append(rows, []string{t.ID, t.Name, t.Role, t.Created.Format("2006-01-02 15:04"), revoked})
 		}
-		return w.Flush()
+		printTable(c.stdout, rows)
+		return nil
 	case "revoke":
 		if fs.NArg() != 1 {
 			fmt.Fprintln(c.stderr, "usage: casebank token revoke [--data DIR] ID")
@@ -162,4 +163,29 @@ func (r *remoteTokens) Tokens(ctx context.Context) ([]*corpus.Token, error) {
 
 func (r *remoteTokens) RevokeToken(ctx context.Context, id string) error {
 	return r.do(ctx, http.MethodDelete, "/api/v1/tokens/"+url.PathEscape(id), nil, nil)
+}
+
+// printTable prints rows in columns aligned by display width, so that
+// Chinese names (two columns a character) line up; tabwriter counts runes.
+func printTable(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, cell := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], runewidth.StringWidth(cell))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, cell := range r {
+			if i < len(r)-1 {
+				b.WriteString(runewidth.FillRight(cell, widths[i]+2))
+			} else {
+				b.WriteString(cell)
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
 }
