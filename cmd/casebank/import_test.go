@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
@@ -136,5 +139,25 @@ func TestExportOfASearchHasEveryMatch(t *testing.T) {
 	}
 	if lines := strings.Count(out, "\n"); total <= 100 || lines != total {
 		t.Fatalf("export -q DeepSeek wrote %d lines; the search finds %d cases", lines, total)
+	}
+}
+
+// A redirected import reports its progress as lines: records done of all,
+// the rate and the time left, and a last line when it is done.
+func TestImportReportsProgressAsLines(t *testing.T) {
+	defer func(d time.Duration) { progressEvery = d }(progressEvery)
+	progressEvery = 0 // every batch
+	file := filepath.Join(t.TempDir(), "gen.jsonl")
+	if code, _, errs := run(t, "gen", "--n", "1200", "-o", file); code != 0 {
+		t.Fatal(errs)
+	}
+	code, _, errs := run(t, "import", "--data", filepath.Join(t.TempDir(), "data"), file)
+	if code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	total := 1200 + 62 // the cases and the default corpus's banks
+	if !regexp.MustCompile(`import: \d+ of `+strconv.Itoa(total)+` records, \d+ a second, about \d+s left`).MatchString(errs) ||
+		!strings.Contains(errs, fmt.Sprintf("import: %d of %d records", total, total)) {
+		t.Fatalf("progress lines:\n%s", errs)
 	}
 }

@@ -8,13 +8,14 @@ import (
 	"io"
 	"math"
 	"os"
-	"strings"
+	"time"
 
 	"casebank/corpus"
 	"casebank/corpus/app"
 	"casebank/index"
 
 	"github.com/mattn/go-runewidth"
+	"github.com/schollz/progressbar/v3"
 )
 
 const importUsage = `usage: casebank import [--data DIR] [--by NAME] FILE
@@ -68,7 +69,8 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	defer d.Close()
 
 	svc := app.New(d.store, d.index, logger)
-	opts := corpus.ImportOptions{By: *by, Progress: progressBar(c.stderr)}
+	report, finish := progress(c.stderr)
+	opts := corpus.ImportOptions{By: *by, Progress: report}
 	var res *corpus.ImportResult
 	var w app.Searchable
 	if jsonl {
@@ -76,9 +78,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	} else {
 		res, w, err = svc.ImportReport(ctx, in, opts)
 	}
-	if opts.Progress != nil {
-		fmt.Fprintln(c.stderr)
-	}
+	finish()
 	if res != nil {
 		printImport(c.stdout, res)
 	}
@@ -106,24 +106,45 @@ func printImport(w io.Writer, res *corpus.ImportResult) {
 	}
 }
 
-// progressBar draws on a terminal only; redirected output stays clean.
-func progressBar(w io.Writer) func(done, total int) {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
+// progressEvery is how often a redirected import reports its progress.
+var progressEvery = 5 * time.Second
+
+// progress reports an import's progress on w: a bar on a terminal
+// (schollz/progressbar), else a line every progressEvery with the records
+// done, the rate and the time left, so that a log shows a long import moving.
+func progress(w io.Writer) (report func(done, total int), finish func()) {
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			var bar *progressbar.ProgressBar
+			return func(done, total int) {
+					if bar == nil {
+						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("import"),
+							progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
+							progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond))
+					}
+					bar.Set(done)
+				}, func() {
+					if bar != nil {
+						bar.Finish()
+						fmt.Fprintln(w)
+					}
+				}
+		}
 	}
-	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
-		return nil
-	}
+	start, last := time.Now(), time.Now()
 	return func(done, total int) {
-		if total < 0 { // streaming: the total is not known
-			fmt.Fprintf(w, "\r%d records", done)
+		if time.Since(last) < progressEvery && done < total {
 			return
 		}
-		const width = 30
-		n := width * done / max(total, 1)
-		fmt.Fprintf(w, "\r[%s%s] %d/%d", strings.Repeat("#", n), strings.Repeat(" ", width-n), done, total)
-	}
+		last = time.Now()
+		took := time.Since(start)
+		rate := float64(done) / max(took.Seconds(), 1e-3)
+		line := fmt.Sprintf("import: %d of %d records, %.0f a second", done, total, rate)
+		if done < total && rate > 0 {
+			line += fmt.Sprintf(", about %s left", time.Duration(float64(total-done)/rate*float64(time.Second)).Round(time.Second))
+		}
+		fmt.Fprintln(w, line)
+	}, func() {}
 }
 
 type exportCommand struct {

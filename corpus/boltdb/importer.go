@@ -156,7 +156,8 @@ const importBatch = 1000
 // the lines written, a batch per transaction, so that a large file does not
 // sit in memory or in one transaction whole. The input is read twice: a
 // reader that cannot seek back (a pipe) is copied to a temporary file first.
-// Progress gets the lines written and a total of -1 (unknown).
+// Progress gets the lines written and the lines of the file (blank ones
+// included), counted by the check.
 func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
 	in, done, err := rereadable(r)
 	if err != nil {
@@ -167,13 +168,14 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts corpus.Import
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	if err := s.checkJSONL(ctx, in); err != nil {
+	total, err := s.checkJSONL(ctx, in)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := in.Seek(start, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("import: read again: %w", err)
 	}
-	return s.writeJSONL(ctx, in, opts)
+	return s.writeJSONL(ctx, in, total, opts)
 }
 
 // rereadable returns r if it can seek, else a temporary copy of it; done
@@ -241,7 +243,7 @@ func eachBatch(ctx context.Context, r io.Reader, fn func(first int, lines [][]by
 // writeJSONL writes checked lines a batch per transaction. Only what the
 // check could not foresee (a concurrent write, a full disk) stops it, after
 // the last whole batch.
-func (s *Store) writeJSONL(ctx context.Context, r io.Reader, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
+func (s *Store) writeJSONL(ctx context.Context, r io.Reader, total int, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
 	res := &corpus.ImportResult{}
 	err := eachBatch(ctx, r, func(first int, lines [][]byte) error {
 		batch := &corpus.ImportResult{}
@@ -258,7 +260,7 @@ func (s *Store) writeJSONL(ctx context.Context, r io.Reader, opts corpus.ImportO
 		}
 		res.Merge(batch)
 		if opts.Progress != nil {
-			opts.Progress(first+len(lines)-1, -1)
+			opts.Progress(first+len(lines)-1, total)
 		}
 		return nil
 	})
@@ -268,16 +270,17 @@ func (s *Store) writeJSONL(ctx context.Context, r io.Reader, opts corpus.ImportO
 // checkJSONL runs on every line the checks its write would run, against the
 // store as it is now and the banks of the lines before it, and refuses the
 // import if any line fails.
-func (s *Store) checkJSONL(ctx context.Context, r io.Reader) error {
+func (s *Store) checkJSONL(ctx context.Context, r io.Reader) (lines int, err error) {
 	var bad badLines
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		t, err := s.taxonomyIn(tx)
 		if err != nil {
 			return err
 		}
 		ck := &importCheck{tx: tx, tax: t, banks: map[string]bool{}}
-		return eachBatch(ctx, r, func(first int, lines [][]byte) error {
-			for i, line := range lines {
+		return eachBatch(ctx, r, func(first int, batch [][]byte) error {
+			lines = first + len(batch) - 1
+			for i, line := range batch {
 				err := ck.line(bytes.TrimSpace(line))
 				if corpus.ErrorCode(err) == corpus.EINVALID {
 					bad.add(first+i, err)
@@ -289,9 +292,9 @@ func (s *Store) checkJSONL(ctx context.Context, r io.Reader) error {
 		})
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return bad.err()
+	return lines, bad.err()
 }
 
 // importCheck is the state of checkJSONL: the banks earlier lines create.
