@@ -68,3 +68,42 @@ func TestWritesTakeLabelsAndAliases(t *testing.T) {
 		t.Fatalf("a near miss: %d %+v", code, body.Error.Fields)
 	}
 }
+
+// A case may name its bank instead of giving its id: a known name or alias
+// finds the registry's bank, a new name with a type and a region creates
+// one, and a known bank named with another type or region is a conflict.
+func TestCasesNameTheirBank(t *testing.T) {
+	w := newWriteSite(t)
+	var got corpus.Case
+	known := newCaseJSON("bank-by-name")
+	known["bank"] = map[string]any{"name": "江苏银行"}
+	if code := w.do(t, "POST", "/api/v1/cases", w.editor, known, &got); code != 201 || got.Bank.ID != "jiangsu-bank" {
+		t.Fatalf("a case of 江苏银行 by name: %d, bank %+v", code, got.Bank)
+	}
+	byAlias := newCaseJSON("bank-by-alias")
+	byAlias["bank"] = map[string]any{"name": "重庆农商行", "type": "农商行"}
+	if code := w.do(t, "POST", "/api/v1/cases", w.editor, byAlias, &got); code != 201 || got.Bank.ID != "chongqing-rcb" {
+		t.Fatalf("a case of 重庆农商行 by alias: %d, bank %+v", code, got.Bank)
+	}
+	fresh := newCaseJSON("bank-new-by-name")
+	fresh["bank"] = map[string]any{"name": "测试新建村镇银行", "type": "村镇银行", "region": "浙江"}
+	if code := w.do(t, "POST", "/api/v1/cases", w.editor, fresh, &got); code != 201 || got.Bank.ID == "" || got.Bank.Type != "village" || got.Bank.Region != "zhejiang" {
+		t.Fatalf("a case of a new bank by name: %d, bank %+v", code, got.Bank)
+	}
+	if b, err := w.store.FindBankByName(t.Context(), "测试新建村镇银行"); err != nil || b.ID != got.Bank.ID {
+		t.Fatalf("the new bank is not in the registry: %+v %v", b, err)
+	}
+	clash := newCaseJSON("bank-clash")
+	clash["bank"] = map[string]any{"name": "江苏银行", "type": "rural_commercial"}
+	var body struct {
+		Error struct{ Code, Message string }
+	}
+	if code := w.do(t, "POST", "/api/v1/cases", w.editor, clash, &body); code != 409 || !strings.Contains(body.Error.Message, "jiangsu-bank") {
+		t.Fatalf("江苏银行 as a rural bank: %d %+v", code, body)
+	}
+	unknown := newCaseJSON("bank-unknown")
+	unknown["bank"] = map[string]any{"name": "无此银行"}
+	if code := w.do(t, "POST", "/api/v1/cases", w.editor, unknown, nil); code != 422 {
+		t.Fatalf("a new bank without type and region: %d", code)
+	}
+}

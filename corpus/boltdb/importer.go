@@ -320,7 +320,10 @@ func (ck *importCheck) line(line []byte) error {
 		}
 		cs := c
 		cs.Normalize()
-		err := cs.Validate(ck.tax)
+		err := identifyBank(ck.tx, &cs.Bank, ck.tax)
+		if err == nil {
+			err = cs.Validate(ck.tax)
+		}
 		if err == nil {
 			err = ck.bank(&cs.Bank)
 		}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -321,16 +322,59 @@ func getBank(tx *bolt.Tx, id string) (*corpus.Bank, error) {
 func (s *Store) FindBanks(ctx context.Context) ([]*corpus.Bank, error) {
 	var out []*corpus.Bank
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketBanks).ForEach(func(k, v []byte) error {
-			var b corpus.Bank
-			if err := json.Unmarshal(v, &b); err != nil {
-				return damagedRecord("bank", string(k), err)
-			}
-			out = append(out, &b)
-			return nil
-		})
+		var err error
+		out, err = banksIn(tx)
+		return err
 	})
 	return out, err
+}
+
+func banksIn(tx *bolt.Tx) ([]*corpus.Bank, error) {
+	var out []*corpus.Bank
+	err := tx.Bucket(bucketBanks).ForEach(func(k, v []byte) error {
+		var b corpus.Bank
+		if err := json.Unmarshal(v, &b); err != nil {
+			return damagedRecord("bank", string(k), err)
+		}
+		out = append(out, &b)
+		return nil
+	})
+	return out, err
+}
+
+// identifyBank gives a case's bank named without an id its id: the
+// registry's bank of that name or alias, or, for a name the registry does
+// not know, an id made from the name (the bank is then created from the
+// name, type and region given). A known bank named with another type or
+// region is a conflict, never silently one or the other.
+func identifyBank(tx *bolt.Tx, b *corpus.Bank, t *corpus.Taxonomy) error {
+	if b.ID != "" || strings.TrimSpace(b.Name) == "" {
+		return nil // Validate reports a bank with neither
+	}
+	banks, err := banksIn(tx)
+	if err != nil {
+		return err
+	}
+	known, ok := corpus.BanksByName(banks)[corpus.NormalizeBankName(b.Name)]
+	if !ok {
+		b.ID = corpus.GuessBank(b.Name, nil).ID
+		return nil
+	}
+	typ, _ := t.Resolve(corpus.FacetBankType, b.Type)
+	region, _ := t.Resolve(corpus.FacetRegion, b.Region)
+	var differ []corpus.FieldError
+	if b.Type != "" && typ != known.Type {
+		differ = append(differ, corpus.FieldError{Field: "bank.type", Message: fmt.Sprintf("the registry's %s is %s, not %s", known.Name, known.Type, corpus.QuoteShort(b.Type))})
+	}
+	if b.Region != "" && region != known.Region {
+		differ = append(differ, corpus.FieldError{Field: "bank.region", Message: fmt.Sprintf("the registry's %s is in %s, not %s", known.Name, known.Region, corpus.QuoteShort(b.Region))})
+	}
+	if len(differ) > 0 {
+		return &corpus.Error{Code: corpus.ECONFLICT, Fields: differ,
+			Message: fmt.Sprintf("bank %s is %s (%s, %s) in the registry; give its id, or change the registry's bank", corpus.QuoteShort(b.Name), known.ID, known.Type, known.Region)}
+	}
+	b.ID = known.ID
+	return nil
 }
 
 // FindCaseByID returns one case with its bank filled in, or an ENOTFOUND error.
@@ -535,6 +579,9 @@ func (s *Store) prepareCase(tx *bolt.Tx, c *corpus.Case, by string) (corpus.Case
 	cs.Normalize()
 	t, err := s.taxonomyIn(tx)
 	if err != nil {
+		return cs, err
+	}
+	if err := identifyBank(tx, &cs.Bank, t); err != nil {
 		return cs, err
 	}
 	if err := cs.Validate(t); err != nil {
