@@ -23,6 +23,13 @@ func TestMetrics(t *testing.T) {
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
 	}
+	for _, method := range []string{"FROB1", "FROB2"} {
+		req, _ := http.NewRequest(method, w.ts.URL+"/api/v1/search", nil)
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+		}
+	}
 	res, err := http.Get(w.ts.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -45,8 +52,8 @@ func TestMetrics(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^casebank_records [1-9]`).MatchString(text) || !regexp.MustCompile(`(?m)^casebank_store_bytes [1-9]`).MatchString(text) {
 		t.Errorf("/metrics lacks the record count or the store size")
 	}
-	if strings.Contains(text, "r2025-t1-4") || strings.Contains(text, "/no/such/path") {
-		t.Errorf("a label holds an id or a raw path")
+	if strings.Contains(text, "r2025-t1-4") || strings.Contains(text, "/no/such/path") || strings.Contains(text, "FROB") {
+		t.Errorf("a label holds an id, a raw path or a made-up method")
 	}
 	if t.Failed() {
 		for _, line := range strings.Split(text, "\n") {
