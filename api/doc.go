@@ -6,4 +6,7 @@
 // maps error codes to HTTP statuses (app.Status) and answers
 // {"error":{"code","message"}}; unexpected errors are logged and shown as
 // "internal error".
+//
+// Large imports run as background jobs (jobs.go), held in memory: call
+// Server.Close at shutdown, before closing the service and the store.
 package api

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -48,11 +49,11 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	handler, svc, err := newHandler(d, logger, cfg)
+	handler, svc, closeApp, err := newHandler(d, logger, cfg)
 	if err != nil {
 		return err
 	}
-	defer svc.Close() // before the store: deferred calls run last first
+	defer closeApp() // before the store: deferred calls run last first
 	// The tag suggester's model is trained now, not in the first editor's request.
 	go func() {
 		if err := svc.WarmTagModel(ctx); err != nil && ctx.Err() == nil {
@@ -83,6 +84,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err := serveUntilDone(ctx, hs, ln, logger); err != nil {
 		return err
 	}
+	// Import jobs stop (after their current batch) before the store closes.
+	closeApp()
 	return d.Close()
 }
 
@@ -129,18 +132,21 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 
 // newHandler wires the API and the pages to one application service; the
 // API's error handler renders page errors with the pages' renderer.
-func newHandler(d *data, logger *slog.Logger, cfg *serveConfig) (http.Handler, *app.Service, error) {
+// closeApp ends the API's import jobs, then the service's background work;
+// it may be called more than once.
+func newHandler(d *data, logger *slog.Logger, cfg *serveConfig) (_ http.Handler, _ *app.Service, closeApp func(), _ error) {
 	svc := app.New(d.store, d.index, logger)
 	svc.WriteRate, svc.WriteBurst = rate.Limit(cfg.writeRate), cfg.writeBurst
 	pages, err := ui.New(svc)
 	if err != nil {
 		svc.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	srv := &api.Server{App: svc, Logger: logger, Version: version, TrustedProxies: cfg.proxies, PageError: pages.PageError}
 	e := srv.Echo()
 	pages.Register(e)
-	return e, svc, nil
+	var once sync.Once
+	return e, svc, func() { once.Do(func() { srv.Close(); svc.Close() }) }, nil
 }
 
 // serveUntilDone serves on ln until ctx is done, then shuts down, letting
