@@ -30,7 +30,7 @@ type serveConfig struct {
 	addr      string
 	proxies   cidrList
 	tlsConfig *tls.Config // nil: plain http
-	level     slog.Level
+	log       logFlags
 	data      dataFlags
 	// writeRate and writeBurst bound each token's writes.
 	writeRate  float64
@@ -42,7 +42,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: cfg.level}))
+	logger := cfg.log.logger(c.stderr)
 	start := time.Now()
 	d, err := openData(ctx, cfg.data.dir, logger)
 	if err != nil {
@@ -98,7 +98,7 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 	fs.Var(&cfg.proxies, "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto\nare believed (repeat the flag or separate with commas); from anyone else they are ignored")
 	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")
 	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
-	fs.TextVar(&cfg.level, "log-level", slog.LevelInfo, "least level logged: debug (every request, reads too), info (writes, failures), warn, error")
+	cfg.log.register(fs)
 	fs.Float64Var(&cfg.writeRate, "write-rate", app.DefaultWriteRate, "writes a second each token may make (POST, PUT, PATCH, DELETE; 429 beyond)")
 	fs.IntVar(&cfg.writeBurst, "write-burst", app.DefaultWriteBurst, "writes each token may make at once before --write-rate applies")
 	cfg.data.register(fs)
