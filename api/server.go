@@ -324,7 +324,7 @@ func (s *Server) export(c echo.Context) error {
 	}
 	if format != app.ExportJSONL && format != app.ExportCSV {
 		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
-			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{app.ExportJSONL, app.ExportCSV}}}}
+			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: corpus.AllowedCodes(app.ExportJSONL, app.ExportCSV)}}}
 	}
 	var subset []string // ids of a search's matches; nil: everything
 	if isSearch(c) {

@@ -308,7 +308,7 @@ func (s *Server) importData(c echo.Context) error {
 		var err error
 		if async, err = strconv.ParseBool(v); err != nil {
 			return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("async must be true or false, not %s", corpus.QuoteShort(v)),
-				Fields: []corpus.FieldError{{Field: "async", Message: "not a boolean", Allowed: []string{"true", "false"}}}}
+				Fields: []corpus.FieldError{{Field: "async", Message: "not a boolean", Allowed: corpus.AllowedCodes("true", "false")}}}
 		}
 	}
 	f, records, err := spoolImport(c, s.maxImportBytes())
