@@ -48,7 +48,7 @@ type mention struct {
 	lexMatch
 	entry                  lexEntry
 	clauseStart, clauseEnd int
-	sentStart, sentEnd     int
+	sentEnd                int
 	before, after          string // the text between it and the names or clause ends either side
 	role                   mentionRole
 	etc                    bool // ends a list of examples (…等)
@@ -69,8 +69,7 @@ type subject struct {
 	written string // the name in the text (normalised)
 	bank    string // the registry's bank, when named
 	how     string // subject, apposition, served, provider
-	via     string // the provider named as subject, for how = provider
-	at      int    // byte offset in the normalised text
+	via     string // the provider (how = provider) or the self-reference (apposition)
 }
 
 // findSubject reads the institution a normalised text is about, or nil when
@@ -100,7 +99,7 @@ func (l *lexicon) findSubject(text string, ms []lexMatch, noRegistry bool) *subj
 			}
 		}
 		mn.clauseStart, mn.clauseEnd = span(text, clauses, m.start)
-		mn.sentStart, mn.sentEnd = span(text, sentences, m.start)
+		_, mn.sentEnd = span(text, sentences, m.start)
 		// A name may hold a comma ("alliance, association or non-bank"):
 		// its clause runs on to the boundary after the name.
 		if mn.clauseEnd < m.end {
@@ -144,23 +143,21 @@ func (l *lexicon) findSubject(text string, ms []lexMatch, noRegistry bool) *subj
 			m.role = roleObject
 		}
 	}
-	sentenceOf := func(m mention) (int, int) { return m.sentStart, m.sentEnd }
 	for i, m := range mentions {
 		if m.role != roleSubject {
 			continue
 		}
 		if m.entry.kind == entrySelf {
 			// 我行作为…农商行: the type is said of the subject.
-			s0, s1 := sentenceOf(m)
 			for _, a := range mentions[i+1:] {
-				if a.start >= s1 || a.start < s0 {
+				if a.start >= m.sentEnd {
 					break
 				}
 				if a.entry.kind == entryInstitution && a.role != roleAside && isApposition(a.before) {
-					return &subject{typ: a.entry.code, written: a.entry.written, bank: a.entry.bank, how: "apposition", via: m.entry.written, at: a.start}
+					return &subject{typ: a.entry.code, written: a.entry.written, bank: a.entry.bank, how: "apposition", via: m.entry.written}
 				}
 			}
-			return &subject{written: m.entry.written, how: "subject", at: m.start}
+			return &subject{written: m.entry.written, how: "subject"}
 		}
 		if m.entry.code == "org" {
 			// 阿里云为某农商行…: the bank the provider serves is the subject.
@@ -169,17 +166,17 @@ func (l *lexicon) findSubject(text string, ms []lexMatch, noRegistry bool) *subj
 					break
 				}
 				if o.entry.kind == entryInstitution && o.entry.code != "org" && o.role == roleObject {
-					return &subject{typ: o.entry.code, written: o.entry.written, bank: o.entry.bank, how: "provider", via: m.entry.written, at: o.start}
+					return &subject{typ: o.entry.code, written: o.entry.written, bank: o.entry.bank, how: "provider", via: m.entry.written}
 				}
 			}
 		}
-		return &subject{typ: m.entry.code, written: m.entry.written, bank: m.entry.bank, how: "subject", at: m.start}
+		return &subject{typ: m.entry.code, written: m.entry.written, bank: m.entry.bank, how: "subject"}
 	}
 	// No institution is a subject (华为云为某城商行…, with the vendor
 	// unregistered): the first bank worked for is.
 	for _, m := range mentions {
 		if m.role == roleObject && m.entry.kind == entryInstitution && m.entry.code != "org" {
-			return &subject{typ: m.entry.code, written: m.entry.written, bank: m.entry.bank, how: "served", at: m.start}
+			return &subject{typ: m.entry.code, written: m.entry.written, bank: m.entry.bank, how: "served"}
 		}
 	}
 	return nil
