@@ -15,8 +15,17 @@ type Inferred struct {
 	Words string      `json:"words"` // the words it came from, as typed
 	// Covers lists the codes the filter matches: a broad region covers its provinces.
 	Covers []string `json:"covers,omitempty"`
-	// Applied is false when the filter left nothing and was dropped.
+	// Applied reports whether some hit meets the filter. An inferred filter
+	// ranks rather than filters: hits that meet it come first.
 	Applied bool `json:"applied"`
+
+	text *Concept // a theme's words, which also meet it for ranking
+}
+
+// FilterRef names one facet value: an inferred filter a hit meets or not.
+type FilterRef struct {
+	Field string `json:"field"`
+	Code  string `json:"code"`
 }
 
 // Expansion shows how one part of the query is searched: the words typed
