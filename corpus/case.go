@@ -41,6 +41,9 @@ type Bank struct {
 type Figure struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
+	// The English label and value; empty where nobody wrote them yet.
+	LabelEN string `json:"label_en,omitempty"`
+	ValueEN string `json:"value_en,omitempty"`
 }
 
 // Source says where in which report a case comes from.
@@ -99,12 +102,19 @@ type Case struct {
 	Figures      []Figure `json:"figures,omitempty"`
 	Partners     []string `json:"partners,omitempty"`
 	Technologies []string `json:"technologies,omitempty"`
-	Pattern      string   `json:"pattern,omitempty"`
-	Dimensions   []string `json:"dimensions"`
-	Themes       []string `json:"themes"`
-	Source       Source   `json:"source"`
-	Created      *Stamp   `json:"created,omitempty"`
-	Updated      *Stamp   `json:"updated,omitempty"`
+	// English text of the Chinese body and outcome, and English names in
+	// the same order as the Chinese lists (empty, or one per entry).
+	BodyEN         string   `json:"body_en,omitempty"`
+	OutcomeEN      string   `json:"outcome_en,omitempty"`
+	ProductsEN     []string `json:"products_en,omitempty"`
+	PartnersEN     []string `json:"partners_en,omitempty"`
+	TechnologiesEN []string `json:"technologies_en,omitempty"`
+	Pattern        string   `json:"pattern,omitempty"`
+	Dimensions     []string `json:"dimensions"`
+	Themes         []string `json:"themes"`
+	Source         Source   `json:"source"`
+	Created        *Stamp   `json:"created,omitempty"`
+	Updated        *Stamp   `json:"updated,omitempty"`
 }
 
 // Record kinds of the JSONL export.

@@ -59,6 +59,9 @@ func DiffCases(old, cur *Case) []FieldChange {
 		{"products", o.Products, n.Products}, {"figures", o.Figures, n.Figures},
 		{"partners", o.Partners, n.Partners}, {"technologies", o.Technologies, n.Technologies},
 		{"pattern", o.Pattern, n.Pattern},
+		{"body_en", o.BodyEN, n.BodyEN}, {"outcome_en", o.OutcomeEN, n.OutcomeEN},
+		{"products_en", o.ProductsEN, n.ProductsEN}, {"partners_en", o.PartnersEN, n.PartnersEN},
+		{"technologies_en", o.TechnologiesEN, n.TechnologiesEN},
 		{"dimensions", o.Dimensions, n.Dimensions}, {"themes", o.Themes, n.Themes},
 		{"source", o.Source, n.Source},
 	}

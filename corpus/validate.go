@@ -31,6 +31,14 @@ func (c *Case) Normalize() {
 	c.Title = Text{trim(c.Title.ZH), trim(c.Title.EN)}
 	c.Summary = Text{trim(c.Summary.ZH), trim(c.Summary.EN)}
 	c.Body, c.Outcome, c.Pattern = trim(c.Body), trim(c.Outcome), trim(c.Pattern)
+	c.BodyEN, c.OutcomeEN = trim(c.BodyEN), trim(c.OutcomeEN)
+	// English names pair with the Chinese ones by position: trimmed, never
+	// deduplicated or dropped, which would shift the pairs.
+	for _, list := range [][]string{c.ProductsEN, c.PartnersEN, c.TechnologiesEN} {
+		for i := range list {
+			list[i] = trim(list[i])
+		}
+	}
 	c.Products = dedupe(c.Products)
 	c.Partners = dedupe(c.Partners)
 	c.Technologies = dedupe(c.Technologies)
@@ -88,8 +96,16 @@ func (c *Case) Validate(t *Taxonomy) error {
 	if c.Title.ZH == "" && c.Title.EN == "" {
 		bad("title", "needs a Chinese or an English title")
 	}
-	if c.Body == "" && c.Summary.ZH == "" && c.Summary.EN == "" {
+	if c.Body == "" && c.BodyEN == "" && c.Summary.ZH == "" && c.Summary.EN == "" {
 		bad("body", "needs a body or a summary")
+	}
+	for _, pair := range []struct {
+		field  string
+		zh, en []string
+	}{{"products_en", c.Products, c.ProductsEN}, {"partners_en", c.Partners, c.PartnersEN}, {"technologies_en", c.Technologies, c.TechnologiesEN}} {
+		if len(pair.en) > 0 && len(pair.en) != len(pair.zh) {
+			bad(pair.field, fmt.Sprintf("has %d entries for %d in %s: give one English name per entry, in the same order", len(pair.en), len(pair.zh), strings.TrimSuffix(pair.field, "_en")))
+		}
 	}
 	if len(c.Dimensions) == 0 {
 		bad("dimensions", "needs at least one dimension", t.Codes(FacetDimension)...)
@@ -130,16 +146,23 @@ func (c *Case) limits() (l limits, dimsOK, themesOK bool) {
 	l.text("summary.en", c.Summary.EN, MaxSummary)
 	l.text("body", c.Body, MaxBody)
 	l.text("outcome", c.Outcome, MaxOutcome)
+	l.text("body_en", c.BodyEN, MaxBody)
+	l.text("outcome_en", c.OutcomeEN, MaxOutcome)
 	l.text("pattern", c.Pattern, MaxPattern)
 	l.list("products", c.Products, MaxNames, MaxName)
 	l.list("partners", c.Partners, MaxNames, MaxName)
 	l.list("technologies", c.Technologies, MaxNames, MaxName)
+	l.list("products_en", c.ProductsEN, MaxNames, MaxName)
+	l.list("partners_en", c.PartnersEN, MaxNames, MaxName)
+	l.list("technologies_en", c.TechnologiesEN, MaxNames, MaxName)
 	if l.count("figures", len(c.Figures), MaxFigures) {
 		var each limits
 		for i, f := range c.Figures {
 			at := "figures[" + strconv.Itoa(i) + "]"
 			each.text(at+".label", f.Label, MaxFigureText)
 			each.text(at+".value", f.Value, MaxFigureText)
+			each.text(at+".label_en", f.LabelEN, MaxFigureText)
+			each.text(at+".value_en", f.ValueEN, MaxFigureText)
 		}
 		l.some("figures", each.fields)
 	}

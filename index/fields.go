@@ -11,7 +11,7 @@ import (
 // fields, what goes in them); an engine's index of another version is
 // rebuilt on open. The facet table's names are part of it, so a new facet
 // rebuilds the index by itself.
-var DocumentVersion = "15/" + strings.Join(corpus.FacetNames(), ",")
+var DocumentVersion = "16/" + strings.Join(corpus.FacetNames(), ",")
 
 // Lang is the language a text field is analysed in.
 type Lang string
@@ -36,6 +36,11 @@ const (
 	fieldFigures   = "figures"
 	fieldTagsZH    = "tags_zh" // labels and aliases of the case's codes
 	fieldTagsEN    = "tags_en"
+	fieldBodyEN    = "body_en"
+	fieldOutcomeEN = "outcome_en"
+	fieldNamesEN   = "names_en"
+	fieldFiguresEN = "figures_en"
+	fieldExcerpt   = "excerpt" // the report's own wording, when imported
 )
 
 // TextField is a searched text field of the documents: its language, its
@@ -63,6 +68,13 @@ var TextFields = []TextField{
 	{fieldBody, Chinese, 1, false},
 	{fieldOutcome, Chinese, 1, false},
 	{fieldFigures, Chinese, 0.5, false},
+	{fieldNamesEN, English, 3, true},
+	{fieldBodyEN, English, 1, false},
+	{fieldOutcomeEN, English, 1, false},
+	{fieldFiguresEN, English, 0.5, false},
+	// Low: it finds the report's wording where the curated text paraphrases
+	// it, and ranks below what the curated text says.
+	{fieldExcerpt, Chinese, 0.3, false},
 }
 
 // Document is a record as an engine indexes it.
@@ -82,8 +94,12 @@ type Document struct {
 func document(c *corpus.Case, tax *corpus.Taxonomy) *Document {
 	names := slices.Concat(c.Products, c.Partners, c.Technologies)
 	figures := make([]string, len(c.Figures))
+	var figuresEN []string
 	for i, f := range c.Figures {
 		figures[i] = f.Label + " " + f.Value
+		if f.LabelEN != "" || f.ValueEN != "" {
+			figuresEN = append(figuresEN, f.LabelEN+" "+f.ValueEN)
+		}
 	}
 	bankZH := append([]string{c.Bank.Name}, c.Bank.Aliases...)
 	// Bank types and regions are indexed with their aliases, which are
@@ -123,6 +139,11 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) *Document {
 			fieldFigures:   strings.Join(figures, "；"),
 			fieldTagsZH:    strings.Join(tagsZH, "；"),
 			fieldTagsEN:    strings.Join(tagsEN, "; "),
+			fieldBodyEN:    c.BodyEN,
+			fieldOutcomeEN: c.OutcomeEN,
+			fieldNamesEN:   clipNames(slices.Concat(c.ProductsEN, c.PartnersEN, c.TechnologiesEN)),
+			fieldFiguresEN: strings.Join(figuresEN, "; "),
+			fieldExcerpt:   c.Source.Excerpt,
 		},
 		Facets:      facetValues(c, nil),
 		Completions: slices.Concat(c.Products, c.Technologies),

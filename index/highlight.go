@@ -239,7 +239,8 @@ func (m *marker) evidence(fields map[string]string) map[string][]string {
 func caseFields(c *corpus.Case) map[string]string {
 	names := slices.Concat(c.Products, c.Partners, c.Technologies)
 	return map[string]string{"title.zh": c.Title.ZH, "title.en": c.Title.EN, "summary.zh": c.Summary.ZH,
-		"summary.en": c.Summary.EN, "body": c.Body, "outcome": c.Outcome, "products": strings.Join(names, "；")}
+		"summary.en": c.Summary.EN, "body": c.Body, "outcome": c.Outcome, "products": strings.Join(names, "；"),
+		"body_en": c.BodyEN, "outcome_en": c.OutcomeEN, "products_en": strings.Join(slices.Concat(c.ProductsEN, c.PartnersEN, c.TechnologiesEN), "; ")}
 }
 
 func policyFields(p *corpus.Policy) map[string]string {

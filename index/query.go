@@ -36,9 +36,9 @@ type Parsed struct {
 var textScopes = map[string][]string{
 	"title":   {fieldTitleZH, fieldTitleEN},
 	"summary": {fieldSummaryZH, fieldSummaryEN},
-	"body":    {fieldBody},
-	"outcome": {fieldOutcome},
-	"product": {fieldNames},
+	"body":    {fieldBody, fieldBodyEN},
+	"outcome": {fieldOutcome, fieldOutcomeEN},
+	"product": {fieldNames, fieldNamesEN},
 	"pattern": {fieldPattern},
 }
 
