@@ -51,6 +51,8 @@ type Ranked struct {
 	IDs       []string
 	Inferred  []string
 	Unmatched []string
+	// NoneInside: filters were inferred and no hit meets them all.
+	NoneInside bool
 }
 
 // Ranker answers a query.
@@ -70,7 +72,7 @@ type QueryScore struct {
 // Metrics are averages over a set of queries. A query no case answers (an
 // impossible combination, judged with no case) is not averaged: Empty
 // counts those, EmptyNamed those whose answer names the words that found
-// nothing, or is empty.
+// nothing, or is empty, or shows that no hit meets the filters it read.
 type Metrics struct {
 	Empty         int     `json:"empty"`
 	EmptyNamed    int     `json:"empty_named"`
@@ -117,7 +119,7 @@ func Evaluate(ctx context.Context, rank Ranker, queries []JudgedQuery) (*Evaluat
 			m := all[key]
 			if len(jq.Judgments) == 0 {
 				m.Empty++
-				if len(r.Unmatched) > 0 || len(r.IDs) == 0 {
+				if len(r.Unmatched) > 0 || len(r.IDs) == 0 || r.NoneInside {
 					m.EmptyNamed++
 				}
 			} else {
@@ -190,7 +192,8 @@ func (ix *Index) Ranker() Ranker {
 		if err != nil {
 			return Ranked{}, err
 		}
-		r := Ranked{IDs: make([]string, 0, len(res.Hits)), Unmatched: res.Query.Unmatched}
+		r := Ranked{IDs: make([]string, 0, len(res.Hits)), Unmatched: res.Query.Unmatched,
+			NoneInside: len(res.Query.Inferred) > 0 && res.Inside == 0}
 		for _, h := range res.Hits {
 			r.IDs = append(r.IDs, h.Case.ID)
 		}

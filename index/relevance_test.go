@@ -18,7 +18,7 @@ const (
 	floorRecall       = 0.75
 	maxNoHits         = 3  // judged queries whose first page is empty
 	maxMissedFilters  = 28 // queries with an implied filter not inferred
-	minEmptyNamedPart = 4  // impossible queries whose answer names the words that found nothing
+	minEmptyNamedPart = 6  // impossible queries whose answer names the words that found nothing
 )
 
 func TestRelevanceSuite(t *testing.T) {

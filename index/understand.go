@@ -75,8 +75,12 @@ var (
 	enStop = set("a", "an", "the", "at", "in", "on", "of", "for", "with", "by", "to", "from", "and", "or", "about",
 		"how", "what", "which", "who", "do", "does", "did", "is", "are", "was", "were", "be", "their", "its", "my", "our",
 		"any", "all", "some", "case", "example", "bank", "banking", "china", "chinese", "small", "medium", "sized", "smb", "show", "me", "find",
-		"serve", "serving", "support", "supporting", "help", "helping", "provide", "providing", "offer", "offering", "via", "using", "based", "new", "latest")
-	zhStop = set("的", "和", "与", "及", "在", "中", "之", "有哪些", "哪些", "如何", "怎么", "怎样", "案例", "做法", "银行", "中小银行", "情况", "相关")
+		"serve", "serving", "support", "supporting", "help", "helping", "provide", "providing", "offer", "offering", "via", "using", "based", "new", "latest",
+		// Question words: a long question keeps its concepts ("it" stays: IT).
+		"have", "has", "had", "why", "where", "when", "can", "could", "should", "would", "there", "they", "them", "these", "those",
+		"that", "this", "we", "you", "want", "looking", "know", "tell", "list", "give", "examples", "cases", "please", "such", "been", "being", "so")
+	zhStop = set("的", "和", "与", "及", "在", "中", "之", "有哪些", "哪些", "如何", "怎么", "怎样", "案例", "做法", "银行", "中小银行", "情况", "相关",
+		"什么", "哪家", "哪几家", "有没有", "是否", "请问", "为什么", "用来", "做了", "都有")
 	// Words of many banks' names, which tell none apart.
 	genericNameWords = set("commercial", "rural", "united", "credit", "union", "china", "international", "cooperative", "village", "private")
 	// Verbs and nouns that describe any practice: they rank, they do not filter.
