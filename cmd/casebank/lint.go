@@ -116,7 +116,7 @@ func (c *lintCommand) Run(ctx context.Context, args []string) error {
 	}
 	l := newLinter(tax, gloss, banks)
 	if *minScore > 0 {
-		l.useSuggester(cases, gloss, *minScore)
+		l.useSuggester(cases, gloss, banks, *minScore)
 	}
 	var found, allowed []lintFinding
 	for _, cs := range cases {
@@ -297,8 +297,8 @@ func newLinter(tax *corpus.Taxonomy, gloss *corpus.Glossary, banks []*corpus.Ban
 
 // useSuggester trains the tag suggester on the cases: a theme it scores at
 // least min, the case itself left out, is a finding too.
-func (l *linter) useSuggester(cases []*corpus.Case, gloss *corpus.Glossary, min float64) {
-	l.model = tagger.NewModel(cases, l.tax, gloss)
+func (l *linter) useSuggester(cases []*corpus.Case, gloss *corpus.Glossary, banks []*corpus.Bank, min float64) {
+	l.model = tagger.NewModel(cases, l.tax, gloss, banks)
 	l.min = min
 }
 
