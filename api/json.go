@@ -38,31 +38,46 @@ type HitJSON struct {
 	Source     HitSource           `json:"source"`
 	Score      float64             `json:"score"`
 	Highlights map[string][]string `json:"highlights"`
+	// The filters read from the query that the hit meets, and those it
+	// does not: hits meeting every one come first.
+	MatchedFilters []index.FilterRef `json:"matched_filters"`
+	OutsideFilters []index.FilterRef `json:"outside_filters"`
 }
 
 // SearchJSON is the API's search response.
 type SearchJSON struct {
-	Query  index.QueryInfo `json:"query"`
-	Total  uint64          `json:"total"`
-	Page   int             `json:"page"`
-	Size   int             `json:"size"`
-	Hits   []HitJSON       `json:"hits"`
-	Facets []index.Facet   `json:"facets"`
-	TookMS float64         `json:"took_ms"`
+	Query index.QueryInfo `json:"query"`
+	Total uint64          `json:"total"`
+	// Inside counts the hits meeting every inferred filter (the first ones).
+	Inside uint64        `json:"inside"`
+	Page   int           `json:"page"`
+	Size   int           `json:"size"`
+	Hits   []HitJSON     `json:"hits"`
+	Facets []index.Facet `json:"facets"`
+	// Policies a search for cases also matches, apart from its hits.
+	Policies      []HitJSON `json:"policies"`
+	PoliciesTotal uint64    `json:"policies_total"`
+	TookMS        float64   `json:"took_ms"`
 }
 
 // SearchResponse converts an index result into the API's shape.
 func SearchResponse(r *index.Result) SearchJSON {
-	out := SearchJSON{Query: r.Query, Total: r.Total, Page: r.Page, Size: r.Size, Facets: r.Facets,
-		Hits: make([]HitJSON, len(r.Hits)), TookMS: float64(r.Took.Microseconds()) / 1000}
-	for i, h := range r.Hits {
+	return SearchJSON{Query: r.Query, Total: r.Total, Inside: r.Inside, Page: r.Page, Size: r.Size, Facets: r.Facets,
+		Hits: hitsJSON(r.Hits), Policies: hitsJSON(r.Policies), PoliciesTotal: r.PoliciesTotal,
+		TookMS: float64(r.Took.Microseconds()) / 1000}
+}
+
+func hitsJSON(hits []index.Hit) []HitJSON {
+	out := make([]HitJSON, len(hits))
+	for i, h := range hits {
 		if h.Policy != nil {
-			out.Hits[i] = policyHitJSON(h.Policy)
+			out[i] = policyHitJSON(h.Policy)
 		} else {
-			out.Hits[i] = hitJSON(h.Case)
+			out[i] = hitJSON(h.Case)
 		}
-		out.Hits[i].Score = h.Score
-		out.Hits[i].Highlights = h.Highlights
+		out[i].Score = h.Score
+		out[i].Highlights = h.Highlights
+		out[i].MatchedFilters, out[i].OutsideFilters = h.Matched, h.Outside
 	}
 	return out
 }

@@ -97,7 +97,17 @@ type Window struct{ From, Size int }
 type Answer struct {
 	Tier  int    // the tier that answered, an index into Plan.Tiers
 	Total uint64 // records matched
-	Hits  []Scored
+	// Inside counts the records matched that meet every inferred filter;
+	// Met counts, for each of Plan.Filters, the records that meet it.
+	Inside uint64
+	Met    []uint64
+	// Unmatched lists the required concepts (indices into Plan.Required)
+	// that no record matched.
+	Unmatched []int
+	Hits      []Scored
+	// Aside is the best records Plan.Aside lists apart, and how many there are.
+	Aside      []Scored
+	AsideTotal uint64
 	// Facets counts every facet's values over the records matched, most
 	// frequent first, ties by value, cut to the facet's size. A facet with a
 	// filter is counted without its own filters, so that choosing 城商行
@@ -110,6 +120,9 @@ type Scored struct {
 	ID    string
 	Kind  string
 	Score float64
+	// Unmet lists the inferred filters (indices into Plan.Filters) the
+	// record does not meet.
+	Unmet []int
 }
 
 // Count is how many records have a facet value.

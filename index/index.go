@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync/atomic"
 
 	"casebank/corpus"
@@ -217,7 +218,17 @@ func (ix *Index) understand(ctx context.Context, req Request, fill int) (*unders
 	if err != nil {
 		return nil, err
 	}
+	kinds := filter[corpus.FacetKind]
+	all := slices.Contains(kinds, KindAll)
+	if all {
+		delete(filter, corpus.FacetKind)
+	}
 	u := plan(voc, ix.engine, parsed.Terms, filter, req, fill)
 	u.parsed, u.voc = parsed, voc
+	if len(kinds) == 0 {
+		// A search for cases: the policies it matches come apart.
+		u.plan.Aside = &Aside{Filter: len(u.plan.Filters), Size: PoliciesAside}
+		u.plan.Filters = append(u.plan.Filters, Filter{Facet: corpus.FacetKind, Values: []string{corpus.KindCase}})
+	}
 	return u, nil
 }

@@ -54,8 +54,9 @@ func TestTiers(t *testing.T) {
 		{0, false, []Tier{{Require: RequireAll}}},
 		{1, false, []Tier{{Require: RequireAll}}},
 		{2, false, []Tier{{Require: RequireAll, Enough: 10}, {Require: RequireAny}}},
-		{1, true, []Tier{{Require: RequireAll, Enough: 1}, {Require: RequireAll, DropInferred: true}}},
-		{3, true, []Tier{{Require: RequireAll, Enough: 10}, {Require: RequireAny, Enough: 1}, {Require: RequireAny, DropInferred: true}}},
+		{1, true, []Tier{{Require: RequireAll, Enough: 1}, {Require: RequireNone}}},
+		{0, true, []Tier{{Require: RequireAll}}},
+		{3, true, []Tier{{Require: RequireAll, Enough: 10}, {Require: RequireAny, Enough: 1}, {Require: RequireNone}}},
 	} {
 		if got := tiers(tt.required, tt.inferred, 10); !slices.Equal(got, tt.want) {
 			t.Errorf("%d required, inferred %v: tiers %+v, want %+v", tt.required, tt.inferred, got, tt.want)

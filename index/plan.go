@@ -19,10 +19,20 @@ type Plan struct {
 	Optional []Concept
 	// Excluded concepts leave out every record that matches one.
 	Excluded []Concept
-	// Filters are ANDed.
+	// Filters are ANDed; the inferred ones rank instead (see Filter).
 	Filters []Filter
 	// Tiers are tried in order; the first that finds Enough records answers.
 	Tiers []Tier
+	// Aside, when set, lists apart the best records that fail only one
+	// explicit filter: policies beside a search for cases.
+	Aside *Aside
+}
+
+// Aside names the filter (an index into Plan.Filters) whose failures are
+// listed apart, and how many of them to return.
+type Aside struct {
+	Filter int
+	Size   int
 }
 
 // Concept is one thing a query asks for: any one of its alternatives
@@ -64,8 +74,15 @@ const (
 type Filter struct {
 	Facet  string
 	Values []string
-	// Inferred filters were read from the words; a tier may drop them.
+	// Inferred filters were read from the words: they rank rather than
+	// filter. Every concept a record covers (a required concept it matches,
+	// an inferred filter it meets) counts one; records covering more come
+	// first, the field-weighted score orders the rest.
 	Inferred bool
+	// Text, for an inferred filter, is its words as a concept: a record that
+	// says them meets the filter for ranking even if untagged (a case about
+	// 人工智能 without the ai theme), though it is not counted as inside.
+	Text *Concept
 }
 
 // Require says which of a plan's required concepts a tier requires.
@@ -75,12 +92,15 @@ const (
 	RequireAll Require = iota
 	// RequireAny requires one; records matching more of them rank first.
 	RequireAny
+	// RequireNone requires no concept but an inferred filter met: when the
+	// words found nothing, the records the inferred filters describe are
+	// what is left to show.
+	RequireNone
 )
 
 // Tier is one way of running a plan.
 type Tier struct {
-	Require      Require
-	DropInferred bool // inferred filters are not applied
+	Require Require
 	// Enough is how many records make this tier the answer; with fewer,
 	// the next tier is tried.
 	Enough int
@@ -92,11 +112,15 @@ type understood struct {
 	plan     *Plan
 	filter   corpus.Filter // explicit filters
 	inferred []Inferred
-	special  []Term // phrases, field: terms, exclusions, as typed
-	expanded []Expansion
-	text     string
-	parsed   *Parsed
-	voc      *vocabulary
+	// firstInferred is the index in plan.Filters of inferred[0]; the others follow.
+	firstInferred int
+	unmatched     []string // words of required concepts no record matched
+	corrected     string   // the query searched instead of the one typed
+	special       []Term   // phrases, field: terms, exclusions, as typed
+	expanded      []Expansion
+	text          string
+	parsed        *Parsed
+	voc           *vocabulary
 }
 
 // plan reads the plain terms through the vocabulary: filters it recognises
@@ -160,18 +184,28 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 				if members := corpus.RegionMembers(m.code); m.field == corpus.FacetRegion && members != nil {
 					in.Covers = append([]string{m.code}, members...)
 				}
-				u.addInferred(in)
 				if m.field == corpus.FacetTheme || m.field == corpus.FacetDimension {
-					// The words still rank: a case that says 信创 beats one only tagged so.
-					// Bigrams without positions: ranking needs no phrase, and a
-					// theme's words are in thousands of records.
-					p.Optional = append(p.Optional, looseConcept(un))
+					// A case that says 信创 meets the filter for ranking even
+					// untagged, and one that says it ranks above one only tagged so.
+					c := labelConcept(v, un, m)
+					in.text = &c
 				}
+				u.addInferred(in)
 			}
 		case m != nil:
 			c, searched := glossaryConcept(an, un, m)
 			u.expanded = append(u.expanded, Expansion{Words: un.words, Terms: searched, Soft: m.soft})
 			text = append(text, un.words)
+			// A model or vendor names its category: the cases of the theme rank first.
+			if !req.NoInfer && !slices.Contains(req.NoInferFields, corpus.FacetTheme) && len(explicit[corpus.FacetTheme]) == 0 {
+				for _, code := range m.themes {
+					if val, ok := v.tax.Lookup(corpus.FacetTheme, code); ok {
+						tm := &meaning{field: corpus.FacetTheme, code: code, label: corpus.Text{ZH: val.ZH, EN: val.EN}}
+						labels := labelConcept(v, unit{words: val.ZH, han: true}, tm)
+						u.addInferred(Inferred{Field: corpus.FacetTheme, Code: code, Label: tm.label, Words: un.words, Applied: true, text: &labels})
+					}
+				}
+			}
 			if m.soft {
 				p.Optional = append(p.Optional, c)
 			} else {
@@ -182,6 +216,25 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 			text = append(text, un.words)
 			if un.han && len([]rune(un.words)) == 1 {
 				continue // a lone character matches nothing in a bigram index; the whole run still may
+			}
+			// Words that describe any practice ("services") only rank: as
+			// concepts they would count as much as the words that matter.
+			if !un.han {
+				var kept, soft []string
+				for _, w := range strings.Fields(un.words) {
+					if softWords[strings.ToLower(w)] {
+						soft = append(soft, w)
+					} else {
+						kept = append(kept, w)
+					}
+				}
+				if len(soft) > 0 {
+					p.Optional = append(p.Optional, wordsConcept(unit{words: strings.Join(soft, " ")}))
+					if len(kept) == 0 {
+						continue
+					}
+					un.words = strings.Join(kept, " ")
+				}
 			}
 			required = append(required, wordsConcept(un))
 		}
@@ -204,18 +257,17 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 }
 
 // tiers: every required concept; when that finds fewer than fill records,
-// any one of them; when an inferred filter leaves nothing, which was
-// probably a misreading, the same without the inferred filters.
+// any one of them, those covering more first; when the words find nothing
+// and filters were inferred, the records those describe.
 func tiers(required int, inferred bool, fill int) []Tier {
 	out := []Tier{{Require: RequireAll}}
 	if required > 1 {
 		out[0].Enough = fill
 		out = append(out, Tier{Require: RequireAny})
 	}
-	if inferred {
-		last := len(out) - 1
-		out[last].Enough = 1
-		out = append(out, Tier{Require: out[last].Require, DropInferred: true})
+	if inferred && required > 0 {
+		out[len(out)-1].Enough = 1
+		out = append(out, Tier{Require: RequireNone})
 	}
 	return out
 }
@@ -230,7 +282,7 @@ func (u *understood) addInferred(in Inferred) {
 }
 
 // filters are the explicit ones, OR within a facet, and each inferred one on
-// its own (a region covers its provinces).
+// its own (a region covers its provinces), in the order of u.inferred.
 func (u *understood) filters() []Filter {
 	var out []Filter
 	for _, facet := range corpus.Facets {
@@ -238,26 +290,52 @@ func (u *understood) filters() []Filter {
 			out = append(out, Filter{Facet: facet.Name, Values: values})
 		}
 	}
+	u.firstInferred = len(out)
 	for _, in := range u.inferred {
 		values := in.Covers
 		if values == nil {
 			values = []string{in.Code}
 		}
-		out = append(out, Filter{Facet: in.Field, Values: values, Inferred: true})
+		out = append(out, Filter{Facet: in.Field, Values: values, Inferred: true, Text: in.text})
 	}
 	return out
 }
 
-// answered records which tier answered in what the user is shown: whether
-// the words were relaxed, whether the inferred filters were dropped.
-func (u *understood) answered(tier int) (relaxed bool) {
-	t := u.plan.Tiers[tier]
-	if t.DropInferred {
-		for i := range u.inferred {
-			u.inferred[i].Applied = false
+// answered records what the answer says of the query in what the user is
+// shown: whether the words were relaxed, which inferred filters some hit
+// meets, which words found nothing.
+func (u *understood) answered(ans *Answer) (relaxed bool) {
+	for i := range u.inferred {
+		at := u.firstInferred + i
+		u.inferred[i].Applied = at < len(ans.Met) && ans.Met[at] > 0
+	}
+	for _, i := range ans.Unmatched {
+		u.unmatched = append(u.unmatched, u.plan.Required[i].Words)
+	}
+	t := u.plan.Tiers[ans.Tier]
+	return t.Require != RequireAll
+}
+
+// filterRefs names the inferred filters at plan indices.
+func (u *understood) filterRefs(at []int) []FilterRef {
+	out := []FilterRef{}
+	for _, i := range at {
+		if j := i - u.firstInferred; j >= 0 && j < len(u.inferred) {
+			out = append(out, FilterRef{Field: u.inferred[j].Field, Code: u.inferred[j].Code})
 		}
 	}
-	return t.Require == RequireAny
+	return out
+}
+
+// met names the inferred filters not at unmet.
+func (u *understood) met(unmet []int) []FilterRef {
+	out := []FilterRef{}
+	for j, in := range u.inferred {
+		if !slices.Contains(unmet, u.firstInferred+j) {
+			out = append(out, FilterRef{Field: in.Field, Code: in.Code})
+		}
+	}
+	return out
 }
 
 // allFilters merges explicit and applied inferred filters, for marking facets selected.
@@ -303,13 +381,21 @@ func termConcept(words string, t Term) Concept {
 // bodies, and walking those cost more than the rest of such a search.
 var aboutFields = slices.DeleteFunc(slices.Clone(TextFields), func(f TextField) bool { return f.Weight < 2 })
 
-// looseConcept ranks by an inferred theme's or dimension's words where a
-// case says them; the tag fields are left out, since every case the filter
-// keeps is tagged so.
-func looseConcept(u unit) Concept {
-	return concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool {
-		return f.Name != fieldTagsZH && f.Name != fieldTagsEN && u.han == (f.Lang == Chinese)
-	}))
+// labelConcept matches an inferred theme's or dimension's words as typed
+// and its labels in both languages, in the fields a case says what it is
+// about (its tags among them, so a tagged case scores for them too).
+// Bodies are left out: a theme's words are in thousands of them.
+func labelConcept(v *vocabulary, u unit, m *meaning) Concept {
+	c := concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool { return u.han == (f.Lang == Chinese) }))
+	if val, ok := v.tax.Lookup(m.field, m.code); ok {
+		for _, label := range []string{val.ZH, val.EN} {
+			if label != "" && !strings.EqualFold(label, u.words) {
+				han := hasHan(label)
+				c.Alternatives = append(c.Alternatives, matchIn(aboutFields, label, 0.8, func(f TextField) bool { return han == (f.Lang == Chinese) }))
+			}
+		}
+	}
+	return c
 }
 
 // phraseIn matches Chinese words in any Chinese field of fields: every
@@ -365,6 +451,21 @@ func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 	}
 	for _, en := range m.en[:min(4, len(m.en))] {
 		add(en, 0.8)
+	}
+	// Broader and related concepts find what the words' own terms miss
+	// (通义千问 → 大模型), below what says the words themselves.
+	for _, link := range []struct {
+		to     []*meaning
+		weight float64
+	}{{m.broader, 0.5}, {m.related, 0.4}} {
+		for _, o := range link.to[:min(4, len(link.to))] {
+			for _, zh := range o.zh[:min(2, len(o.zh))] {
+				add(zh, link.weight)
+			}
+			for _, en := range o.en[:min(1, len(o.en))] {
+				add(en, link.weight)
+			}
+		}
 	}
 	// An equivalent that contains another (知识产权质押贷款 ⊃ 知识产权质押,
 	// "ip pledge loan" ⊃ "ip pledge") finds nothing more; leaving it out

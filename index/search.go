@@ -33,15 +33,28 @@ type Request struct {
 	Fresh bool
 }
 
+// PoliciesAside is how many policies a search for cases lists apart.
+const PoliciesAside = 5
+
+// KindAll, as a kind filter, asks for cases and policies in one list.
+const KindAll = "all"
+
 // Result is one page of hits with facet counts and how the query was read.
 type Result struct {
-	Query  QueryInfo     `json:"query"`
-	Total  uint64        `json:"total"`
+	Query QueryInfo `json:"query"`
+	Total uint64    `json:"total"`
+	// Inside counts the hits that meet every inferred filter: they come
+	// first, the other matches after them.
+	Inside uint64        `json:"inside"`
 	Page   int           `json:"page"`
 	Size   int           `json:"size"`
 	Hits   []Hit         `json:"hits"`
 	Facets []Facet       `json:"facets"`
 	Took   time.Duration `json:"-"`
+	// Policies are the best policies a search for cases also matches,
+	// listed apart, and how many it matches.
+	Policies      []Hit  `json:"-"`
+	PoliciesTotal uint64 `json:"policies_total"`
 }
 
 // QueryInfo echoes what was searched: the text terms, the filters applied,
@@ -54,6 +67,11 @@ type QueryInfo struct {
 	Inferred []Inferred    `json:"inferred"` // read from the words; applied
 	Expanded []Expansion   `json:"expanded"` // how each part of the text is searched
 	Relaxed  bool          `json:"relaxed"`
+	// Unmatched lists the words no record matched ("no case mentions 元宇宙").
+	Unmatched []string `json:"unmatched"`
+	// Corrected is the query searched instead when some words matched
+	// nothing and a known name is one typo away ("deepseak" → deepseek).
+	Corrected string `json:"corrected,omitempty"`
 }
 
 // Hit is one matching case or policy with its score and highlighted evidence.
@@ -62,6 +80,9 @@ type Hit struct {
 	Policy     *corpus.Policy      `json:"-"` // nil for a case
 	Score      float64             `json:"score"`
 	Highlights map[string][]string `json:"highlights"`
+	// The inferred filters the hit meets and those it does not.
+	Matched []FilterRef `json:"matched_filters"`
+	Outside []FilterRef `json:"outside_filters"`
 }
 
 // Facet is the counts of one facet field over the whole result set.
@@ -116,12 +137,24 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if res.Query.Terms == nil {
 		res.Query.Terms = []Term{}
 	}
-	ans, err := ix.engine.Run(ctx, u.plan, Window{From: (page - 1) * size, Size: size})
+	w := Window{From: (page - 1) * size, Size: size}
+	ans, err := ix.engine.Run(ctx, u.plan, w)
 	if err != nil {
 		return nil, err
 	}
-	res.Query.Relaxed = u.answered(ans.Tier)
-	if err := ix.fill(ctx, u.voc, res, ix.newMarker(u), ans, u.allFilters()); err != nil {
+	if len(ans.Unmatched) > 0 {
+		if u, ans, err = ix.corrected(ctx, req, size, u, ans, w); err != nil {
+			return nil, err
+		}
+		res.Query = QueryInfo{Raw: req.Text, Text: u.text, Terms: u.parsed.Terms, Filters: u.filter,
+			Inferred: u.inferred, Expanded: u.expanded, Corrected: u.corrected}
+		if res.Query.Terms == nil {
+			res.Query.Terms = []Term{}
+		}
+	}
+	res.Query.Relaxed = u.answered(ans)
+	res.Query.Unmatched = append([]string{}, u.unmatched...)
+	if err := ix.fill(ctx, u, res, ix.newMarker(u), ans); err != nil {
 		return nil, err
 	}
 	res.Took = time.Since(start)
@@ -129,6 +162,34 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		ix.cache.put(key, res)
 	}
 	return res, nil
+}
+
+// corrected runs the query again with its unmatched words spelt as the
+// closest known names, and returns that answer when it matches more words.
+func (ix *Index) corrected(ctx context.Context, req Request, size int, u *understood, ans *Answer, w Window) (*understood, *Answer, error) {
+	var words []string
+	for _, i := range ans.Unmatched {
+		words = append(words, u.plan.Required[i].Words)
+	}
+	text, ok := ix.correct(ctx, u.voc, req.Text, words)
+	if !ok {
+		return u, ans, nil
+	}
+	fixed := req
+	fixed.Text = text
+	u2, err := ix.understand(ctx, fixed, size)
+	if err != nil {
+		return u, ans, nil // the correction broke the syntax: keep the query as typed
+	}
+	ans2, err := ix.engine.Run(ctx, u2.plan, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ans2.Total == 0 || len(ans2.Unmatched) >= len(ans.Unmatched) {
+		return u, ans, nil
+	}
+	u2.corrected = text
+	return u2, ans2, nil
 }
 
 // MatchIDs returns the ids of the first limit cases a search matches, best
@@ -142,6 +203,12 @@ func (ix *Index) MatchIDs(ctx context.Context, req Request, limit int) ([]string
 	if err != nil {
 		return nil, 0, err
 	}
+	// What a bulk change or an export acts on is what the page shows first:
+	// the inferred filters filter here.
+	for i := range u.plan.Filters {
+		u.plan.Filters[i].Inferred = false
+	}
+	u.plan.Tiers = slices.DeleteFunc(u.plan.Tiers, func(t Tier) bool { return t.Require == RequireNone })
 	ans, err := ix.engine.Run(ctx, u.plan, Window{Size: limit})
 	if err != nil {
 		return nil, 0, err
@@ -203,9 +270,9 @@ func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
 		}
 		return strconv.Itoa(y), nil
 	case corpus.RecordKinds:
-		if given != corpus.KindCase && given != corpus.KindPolicy {
+		if given != corpus.KindCase && given != corpus.KindPolicy && given != KindAll {
 			return "", &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown kind %q", given),
-				Fields: []corpus.FieldError{{Field: facet.Name, Message: "unknown kind " + strconv.Quote(given), Allowed: []string{corpus.KindCase, corpus.KindPolicy}}}}
+				Fields: []corpus.FieldError{{Field: facet.Name, Message: "unknown kind " + strconv.Quote(given), Allowed: []string{corpus.KindCase, corpus.KindPolicy, KindAll}}}}
 		}
 	}
 	return given, nil
@@ -213,39 +280,15 @@ func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
 
 // fill turns an answer's window into hits with their records and evidence,
 // and its counts into labelled facets.
-func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *marker, ans *Answer, f corpus.Filter) error {
-	res.Total = ans.Total
-	var caseIDs []string
-	for _, s := range ans.Hits {
-		if s.Kind != corpus.KindPolicy {
-			caseIDs = append(caseIDs, s.ID)
-		}
-	}
-	cases, err := ix.listed(ctx, caseIDs)
-	if err != nil {
+func (ix *Index) fill(ctx context.Context, u *understood, res *Result, marks *marker, ans *Answer) error {
+	voc, f := u.voc, u.allFilters()
+	res.Total, res.Inside, res.PoliciesTotal = ans.Total, ans.Inside, ans.AsideTotal
+	var err error
+	if res.Hits, err = ix.hits(ctx, u, marks, ans.Hits); err != nil {
 		return err
 	}
-	byID := make(map[string]*corpus.Case, len(cases))
-	for _, c := range cases {
-		byID[c.ID] = c
-	}
-	for _, s := range ans.Hits {
-		hit := Hit{Score: s.Score}
-		if s.Kind == corpus.KindPolicy {
-			p, err := ix.store.FindPolicyByID(ctx, s.ID)
-			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
-				continue // deleted between search and read
-			} else if err != nil {
-				return err
-			}
-			hit.Policy = p
-			hit.Highlights = marks.evidence(policyFields(p))
-		} else if hit.Case = byID[s.ID]; hit.Case != nil {
-			hit.Highlights = marks.evidence(caseFields(hit.Case))
-		} else {
-			continue
-		}
-		res.Hits = append(res.Hits, hit)
+	if res.Policies, err = ix.hits(ctx, u, marks, ans.Aside); err != nil {
+		return err
 	}
 	for _, facet := range corpus.Facets {
 		field := facet.Name
@@ -259,6 +302,44 @@ func (ix *Index) fill(ctx context.Context, voc *vocabulary, res *Result, marks *
 		res.Facets = append(res.Facets, counted)
 	}
 	return nil
+}
+
+// hits reads the records of scored hits and marks their evidence.
+func (ix *Index) hits(ctx context.Context, u *understood, marks *marker, scored []Scored) ([]Hit, error) {
+	out := []Hit{}
+	var caseIDs []string
+	for _, s := range scored {
+		if s.Kind != corpus.KindPolicy {
+			caseIDs = append(caseIDs, s.ID)
+		}
+	}
+	cases, err := ix.listed(ctx, caseIDs)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*corpus.Case, len(cases))
+	for _, c := range cases {
+		byID[c.ID] = c
+	}
+	for _, s := range scored {
+		hit := Hit{Score: s.Score, Matched: u.met(s.Unmet), Outside: u.filterRefs(s.Unmet)}
+		if s.Kind == corpus.KindPolicy {
+			p, err := ix.store.FindPolicyByID(ctx, s.ID)
+			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
+				continue // deleted between search and read
+			} else if err != nil {
+				return nil, err
+			}
+			hit.Policy = p
+			hit.Highlights = marks.evidence(policyFields(p))
+		} else if hit.Case = byID[s.ID]; hit.Case != nil {
+			hit.Highlights = marks.evidence(caseFields(hit.Case))
+		} else {
+			continue
+		}
+		out = append(out, hit)
+	}
+	return out, nil
 }
 
 func facetLabel(v *vocabulary, facet corpus.Facet, code string) corpus.Text {

@@ -50,16 +50,31 @@ func TestQueryUnderstandingExamples(t *testing.T) {
 		if !containsAll(hitIDs(res), tt.mustHit) {
 			t.Errorf("%q: hits %v lack %v", tt.q, hitIDs(res), tt.mustHit)
 		}
-		for _, h := range res.Hits {
+		// Inferred filters rank: the hits that meet them all come first,
+		// each marked with what it meets, the others after them.
+		if res.Inside == 0 || res.Inside > res.Total {
+			t.Errorf("%q: %d of %d hits inside the inferred filters", tt.q, res.Inside, res.Total)
+		}
+		for i, h := range res.Hits {
 			if h.Case == nil {
-				t.Errorf("%q: policy %s passed a bank filter", tt.q, h.Policy.ID)
+				t.Errorf("%q: policy %s among the cases", tt.q, h.Policy.ID)
 				continue
 			}
+			breaks := 0
 			for _, in := range res.Query.Inferred {
 				if in.Field == corpus.FacetBankType && h.Case.Bank.Type != in.Code || in.Field == corpus.FacetRegion && h.Case.Bank.Region != in.Code ||
 					in.Field == corpus.FacetTheme && !slices.Contains(h.Case.Themes, in.Code) || in.Field == corpus.FacetBank && h.Case.Bank.ID != in.Code {
-					t.Errorf("%q: hit %s breaks inferred %s=%s", tt.q, h.Case.ID, in.Field, in.Code)
+					breaks++
+					if i < int(res.Inside) {
+						t.Errorf("%q: hit %d %s breaks inferred %s=%s", tt.q, i, h.Case.ID, in.Field, in.Code)
+					}
 				}
+			}
+			if len(h.Outside) != breaks || len(h.Matched)+len(h.Outside) != len(res.Query.Inferred) {
+				t.Errorf("%q: hit %s marked matched %v outside %v, breaks %d", tt.q, h.Case.ID, h.Matched, h.Outside, breaks)
+			}
+			if i >= int(res.Inside) && breaks == 0 {
+				t.Errorf("%q: hit %d %s after the inside ones meets every filter", tt.q, i, h.Case.ID)
 			}
 		}
 		for _, in := range res.Query.Inferred {
@@ -247,10 +262,14 @@ func TestSimilarCasesFindARareSharedName(t *testing.T) {
 	twin.Themes, twin.Dimensions = base.Themes[:1], []string{"ecosystem"}
 	twin.Title = corpus.Text{ZH: "某行的另一个测试案例", EN: "Another test case"}
 	twin.Products, twin.Technologies, twin.Partners = []string{"测试用稀有产品名"}, nil, nil
+	twin.ProductsEN, twin.TechnologiesEN, twin.PartnersEN = nil, nil, nil
 	if _, err := store.CreateCase(ctx, &twin, "ed"); err != nil {
 		t.Fatal(err)
 	}
 	base.Products = append(base.Products, "测试用稀有产品名")
+	if len(base.ProductsEN) > 0 {
+		base.ProductsEN = append(base.ProductsEN, "a rare test product")
+	}
 	for range 2 { // two edits: two older versions in the index's segments
 		base.Outcome += "。"
 		if base, err = store.UpdateCase(ctx, base, base.Version, "ed"); err != nil {

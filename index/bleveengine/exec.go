@@ -5,11 +5,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"casebank/corpus"
@@ -28,10 +28,12 @@ import (
 const maxClauses = 64
 
 // clause is one filter: a record passes when one of its values of field is
-// among codes. Clauses are ANDed.
+// among codes. Hard clauses are ANDed; soft ones (the plan's inferred
+// filters) only rank. A clause's bit in a mask is its index in the plan.
 type clause struct {
 	field string
 	codes []string
+	soft  bool
 }
 
 // drill counts one filtered field's values over the records that pass the
@@ -49,49 +51,62 @@ func (e *Engine) Run(ctx context.Context, p *index.Plan, w index.Window) (*index
 	if len(tiers) == 0 {
 		tiers = []index.Tier{{Require: index.RequireAll}}
 	}
+	if len(p.Filters) > maxClauses {
+		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most %d", len(p.Filters), maxClauses)
+	}
 	c := compile(p)
 	var ans *index.Answer
 	for i, t := range tiers {
 		var err error
-		if ans, err = e.exec(ctx, c, t, clausesOf(p, t), w); err != nil {
+		if ans, err = e.exec(ctx, c, p, t, w); err != nil {
 			return nil, err
 		}
 		ans.Tier = i
-		if ans.Total >= uint64(t.Enough) {
+		// Enough of what the inferred filters describe, not of the others
+		// that follow them; but words that found something are shown
+		// rather than what the filters alone describe.
+		found := ans.Inside
+		if i+1 < len(tiers) && tiers[i+1].Require == index.RequireNone {
+			found = ans.Total
+		}
+		if found >= uint64(t.Enough) {
 			break
 		}
 	}
 	return ans, nil
 }
 
-// clausesOf are a tier's filters.
-func clausesOf(p *index.Plan, t index.Tier) []clause {
-	var out []clause
-	for _, f := range p.Filters {
-		if !(f.Inferred && t.DropInferred) {
-			out = append(out, clause{field: f.Facet, codes: f.Values})
-		}
+// clausesOf are a plan's filters.
+func clausesOf(p *index.Plan) []clause {
+	out := make([]clause, len(p.Filters))
+	for i, f := range p.Filters {
+		out[i] = clause{field: f.Facet, codes: f.Values, soft: f.Inferred}
 	}
 	return out
 }
 
 // exec runs a tier's query, filters by clauses and counts facets in one
 // pass. It returns the hits of the window; size 0 only counts.
-func (e *Engine) exec(ctx context.Context, c *compiled, t index.Tier, clauses []clause, w index.Window) (*index.Answer, error) {
-	if len(clauses) > maxClauses {
-		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most %d", len(clauses), maxClauses)
-	}
+func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.Tier, w index.Window) (*index.Answer, error) {
 	bctx, cancel := budgeted(ctx)
 	defer cancel()
-	ps := &pass{e: e, ctx: bctx, clauses: clauses, top: &topK{k: w.From + w.Size}}
-	q := c.query(t)
-	// A query without required text matches every record and only ranks:
-	// bleve then walks just the records that pass every filter, scoring
-	// nothing for them, and the counts for each selected field without its
-	// own filters come from the columns alone (scan).
-	if c.textFree() && len(clauses) > 0 {
-		q, ps.textFree = c.filtered(clauses), true
+	ps := &pass{e: e, ctx: bctx, clauses: clausesOf(p), tier: t.Require, required: len(c.required),
+		top: &topK{k: w.From + w.Size}}
+	if p.Aside != nil && p.Aside.Filter < len(p.Filters) {
+		ps.asideBit, ps.side = 1<<p.Aside.Filter, &topK{k: p.Aside.Size}
 	}
+	// Which concepts a hit matched is known only where they are not all
+	// required: each one's searcher marks the documents it finds.
+	if (t.Require == index.RequireAny && len(c.required) > 1) || c.softText() {
+		ps.marks = newMarks()
+		defer ps.marks.release()
+	}
+	aside := -1
+	if p.Aside != nil {
+		aside = p.Aside.Filter
+	}
+	q, textFree := c.query(t, ps.clauses, aside, ps.marks)
+	ps.textFree = textFree
 	// No facets, fields or sort beyond the score: bleve's collector prepares
 	// nothing per hit and hands each one to the handler.
 	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
@@ -105,31 +120,27 @@ func (e *Engine) exec(ctx context.Context, c *compiled, t index.Tier, clauses []
 	return ps.answer(w.From), nil
 }
 
-// filtered is a text-free query with every clause required instead, so
-// that only the optional words rank.
-func (c *compiled) filtered(clauses []clause) query.Query {
-	required := make([]query.Query, len(clauses))
-	for i, cl := range clauses {
-		required[i] = unscoredTerms(cl.field, cl.codes)
-	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(required...)
-	if len(c.optional) > 0 {
-		bq.AddShould(c.optional...)
-	}
-	return bq
-}
-
 // pass is one walk over a search's hits.
 type pass struct {
 	e        *Engine
 	ctx      context.Context // budgeted
 	clauses  []clause
-	textFree bool
+	textFree bool // the query itself requires every hard clause
+	tier     index.Require
+	required int    // required concepts
+	marks    *marks // concepts each document matched; nil when not needed
+	soft     uint64 // bit per soft clause
+	needSoft bool   // a record must meet a soft clause (no text is required)
+	asideBit uint64 // the clause whose failures are listed apart
+	side     *topK
+	sideN    uint64
+	inside   uint64
+	met      []uint64 // per clause: records kept that meet it
+	matched  uint64   // required concepts some kept record matched
 
 	v       *view
 	pool    *bsearch.DocumentMatchPool
-	all     uint64   // bit per clause
+	all     uint64   // bit per hard clause
 	selMask []uint64 // value number → clauses it satisfies
 	counts  []int    // value number → count in the result
 	drills  []drill
@@ -158,8 +169,13 @@ func (p *pass) prepare(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandle
 func (p *pass) masks() {
 	v := p.v
 	codesOf := map[string]map[string]uint64{}
+	p.met = make([]uint64, len(p.clauses))
 	for i, cl := range p.clauses {
-		p.all |= 1 << i
+		if cl.soft {
+			p.soft |= 1 << i
+		} else {
+			p.all |= 1 << i
+		}
 		if codesOf[cl.field] == nil {
 			codesOf[cl.field] = map[string]uint64{}
 		}
@@ -173,7 +189,11 @@ func (p *pass) masks() {
 	}
 	p.counts = make([]int, v.nvalues)
 	p.drillOf = make([]int, v.nvalues)
+	p.needSoft = p.soft != 0 && (p.tier == index.RequireNone || p.required == 0)
 	for i, cl := range p.clauses {
+		if cl.soft {
+			continue // soft clauses filter nothing: no counts without them
+		}
 		d := slices.IndexFunc(p.drills, func(d drill) bool { return d.field == cl.field })
 		if d < 0 {
 			d = len(p.drills)
@@ -197,17 +217,42 @@ func (p *pass) collect(d *bsearch.DocumentMatch) error {
 			return err
 		}
 	}
-	col, local := p.locate(binary.BigEndian.Uint64(d.IndexInternalID))
+	num := binary.BigEndian.Uint64(d.IndexInternalID)
+	col, local := p.locate(num)
 	vals := col.flat[col.start[local]:col.start[local+1]]
 	mask := p.mask(vals)
+	found := p.marks.get(num)
+	met := mask&p.soft | found>>markSoft&p.soft
+	if p.needSoft && met == 0 {
+		p.pool.Put(d)
+		return nil
+	}
 	if !p.textFree {
 		p.drill(vals, mask)
 	}
-	if mask == p.all {
-		p.keep(col.ids[local], d.Score, vals)
+	switch hard := mask & p.all; {
+	case hard == p.all:
+		p.matched |= found
+		p.keep(col.ids[local], d.Score, vals, mask, p.cover(found, met))
+	case p.side != nil && hard == p.all&^p.asideBit:
+		p.aside(col.ids[local], d.Score, vals, mask, p.cover(found, met))
 	}
 	p.pool.Put(d)
 	return nil
+}
+
+// cover ranks a record by the inferred filters it meets (by its tags or its
+// words) first, then by the required concepts it matched: the cases at the
+// bank type the query names come first, each group by what it covers.
+func (p *pass) cover(found, met uint64) int {
+	n := 0
+	switch {
+	case p.tier == index.RequireAll:
+		n += p.required
+	case p.tier == index.RequireAny:
+		n += bits.OnesCount64(found & (1<<markSoft - 1))
+	}
+	return bits.OnesCount64(met)<<8 + n
 }
 
 // locate finds a document's segment column and local number. Hits come in
@@ -242,21 +287,46 @@ func (p *pass) drill(vals []uint32, mask uint64) {
 	}
 }
 
-// keep counts a record that passes every clause and offers it to the window.
-func (p *pass) keep(id string, score float64, vals []uint32) {
+// keep counts a record that passes every hard clause and offers it to the
+// window.
+func (p *pass) keep(id string, score float64, vals []uint32, mask uint64, cover int) {
 	p.total++
 	for _, n := range vals {
 		p.counts[n]++
 	}
-	if math.IsNaN(score) || math.IsInf(score, 0) {
-		// Only clauses that score nothing: bleve's normalisation divides
-		// zero by zero.
-		score = 0
+	if mask&p.soft == p.soft {
+		p.inside++
 	}
-	if s := (scored{id: id, score: score}); p.top.accepts(s) {
+	for i := range p.clauses {
+		if mask&(1<<i) != 0 {
+			p.met[i]++
+		}
+	}
+	p.offer(p.top, id, finite(score), vals, mask, cover)
+}
+
+// aside counts a record that fails only the aside clause and offers it to
+// the list apart.
+func (p *pass) aside(id string, score float64, vals []uint32, mask uint64, cover int) {
+	p.sideN++
+	p.offer(p.side, id, finite(score), vals, mask, cover)
+}
+
+func (p *pass) offer(t *topK, id string, score float64, vals []uint32, mask uint64, cover int) {
+	if s := (scored{id: id, score: score, cover: cover}); t.accepts(s) {
 		s.kind = kindOf(p.v, vals)
-		p.top.push(s)
+		s.unmet = p.soft &^ mask
+		t.push(s)
 	}
+}
+
+// finite: only clauses that score nothing make bleve's normalisation divide
+// zero by zero.
+func finite(score float64) float64 {
+	if math.IsNaN(score) || math.IsInf(score, 0) {
+		return 0
+	}
+	return score
 }
 
 // scan counts each selected field's values over the live records that pass
@@ -270,14 +340,25 @@ func (p *pass) scan() {
 				continue
 			}
 			vals := col.flat[col.start[local]:col.start[local+1]]
-			p.drill(vals, p.mask(vals))
+			mask := p.mask(vals)
+			if p.needSoft && mask&p.soft|p.marks.get(p.v.offsets[i]+uint64(local))>>markSoft&p.soft == 0 {
+				continue
+			}
+			p.drill(vals, mask)
 		}
 	}
 }
 
 // answer is what the pass found: the window from from, and the counts.
 func (p *pass) answer(from int) *index.Answer {
-	ans := &index.Answer{Total: p.total}
+	ans := &index.Answer{Total: p.total, Inside: p.inside, Met: p.met, AsideTotal: p.sideN}
+	for i := range p.required {
+		switch {
+		case p.tier == index.RequireNone, p.total == 0,
+			p.tier == index.RequireAny && p.marks != nil && i < markSoft && p.matched&(1<<i) == 0:
+			ans.Unmatched = append(ans.Unmatched, i)
+		}
+	}
 	if p.v == nil { // nothing was searched: an empty index
 		return ans
 	}
@@ -288,7 +369,12 @@ func (p *pass) answer(from int) *index.Answer {
 	if from < len(best) {
 		ans.Hits = make([]index.Scored, 0, len(best)-from)
 		for _, s := range best[from:] {
-			ans.Hits = append(ans.Hits, index.Scored{ID: s.id, Kind: s.kind, Score: s.score})
+			ans.Hits = append(ans.Hits, s.export())
+		}
+	}
+	if p.side != nil {
+		for _, s := range p.side.sorted() {
+			ans.Aside = append(ans.Aside, s.export())
 		}
 	}
 	ans.Facets = groupCounts(p.v, p.counts)

@@ -3,6 +3,7 @@ package bleveengine
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 
@@ -52,10 +53,12 @@ func (e *Engine) MatchStems(stems map[string]bool) func(word string) bool {
 // tiers: analysing the words for every field is most of building them.
 type compiled struct {
 	required, optional, excluded []query.Query
+	// filterText[i] is the words of Plan.Filters[i], an inferred filter, or nil.
+	filterText []query.Query
 }
 
 func compile(p *index.Plan) *compiled {
-	c := &compiled{}
+	c := &compiled{filterText: make([]query.Query, len(p.Filters))}
 	for _, set := range []struct {
 		concepts []index.Concept
 		out      *[]query.Query
@@ -64,43 +67,78 @@ func compile(p *index.Plan) *compiled {
 			*set.out = append(*set.out, conceptQuery(cn))
 		}
 	}
+	for i, f := range p.Filters {
+		if f.Inferred && f.Text != nil && i < 64-markSoft {
+			c.filterText[i] = conceptQuery(*f.Text)
+		}
+	}
 	return c
+}
+
+// softText reports whether an inferred filter is also met by words.
+func (c *compiled) softText() bool {
+	return slices.ContainsFunc(c.filterText, func(q query.Query) bool { return q != nil })
 }
 
 // query is the text of one tier: every required concept or any one of
 // them, the optional ones ranking, the excluded ones left out. Filters are
-// not part of it: the pass applies them to each hit.
-func (c *compiled) query(t index.Tier) query.Query {
+// not part of it, the pass applies them to each hit, except in a tier that
+// requires no text: there the query requires the hard filters but the aside
+// one (bleve then walks only the records that pass, and textFree says so:
+// the columns count what it does not walk) and, when there
+// are inferred ones, one of those met by its tags or its words.
+func (c *compiled) query(t index.Tier, clauses []clause, aside int, mk *marks) (q query.Query, textFree bool) {
 	var must, should []query.Query
-	relaxed := t.Require == index.RequireAny
-	if relaxed {
-		should = c.required
-	} else {
-		must = c.required
+	noText := t.Require == index.RequireNone || len(c.required) == 0
+	switch {
+	case noText:
+	case t.Require == index.RequireAny && len(c.required) > 1:
+		// At least one of the text clauses, each marking what it finds so
+		// that records covering more of them rank first.
+		alts := make([]query.Query, len(c.required))
+		for i, r := range c.required {
+			alts[i] = marked(r, i, mk)
+		}
+		must = append(must, bleve.NewDisjunctionQuery(alts...))
+	default:
+		must = append(must, c.required...)
 	}
-	bq := bleve.NewBooleanQuery()
-	if len(must) == 0 && (!relaxed || len(should) == 0) {
+	var metBy []query.Query // what meets an inferred filter
+	for i, cl := range clauses {
+		if !cl.soft {
+			// The aside clause is left to the pass, which lists its failures apart.
+			if noText && len(c.excluded) == 0 && i != aside {
+				must, textFree = append(must, unscoredTerms(cl.field, cl.codes)), true
+			}
+			continue
+		}
+		if text := c.filterText[i]; text != nil {
+			text = marked(text, markSoft+i, mk)
+			metBy = append(metBy, text)
+			if !noText {
+				should = append(should, text) // ranks; the filter's words in the text
+			}
+		}
+		if noText {
+			metBy = append(metBy, unscoredTerms(cl.field, cl.codes))
+		}
+	}
+	if noText && len(metBy) > 0 {
+		must = append(must, bleve.NewDisjunctionQuery(metBy...))
+	}
+	if len(must) == 0 {
 		must = []query.Query{bleve.NewMatchAllQuery()}
 	}
+	bq := bleve.NewBooleanQuery()
 	bq.AddMust(must...)
-	if relaxed && len(should) > 0 {
-		// At least one of the text clauses; bleve's disjunction scores by
-		// coordination, so cases matching more of them rank first.
-		bq.AddMust(bleve.NewDisjunctionQuery(should...))
-	}
-	if len(c.optional) > 0 {
-		bq.AddShould(c.optional...)
+	should = append(should, c.optional...)
+	if len(should) > 0 {
+		bq.AddShould(should...)
 	}
 	if len(c.excluded) > 0 {
 		bq.AddMustNot(c.excluded...)
 	}
-	return bq
-}
-
-// textFree reports whether a tier requires no text and excludes none: it
-// matches every record and only ranks.
-func (c *compiled) textFree() bool {
-	return len(c.required) == 0 && len(c.excluded) == 0
+	return bq, textFree
 }
 
 // conceptQuery matches any of a concept's alternatives.

@@ -3,22 +3,40 @@ package bleveengine
 import (
 	"slices"
 	"sort"
+
+	"casebank/index"
 )
 
 type scored struct {
 	id    string
 	score float64
 	kind  string
+	cover int    // concepts covered
+	unmet uint64 // inferred filters not met, a bit per plan filter
 }
 
-// topK keeps the k best hits: higher score first, ties by id, so that pages
-// are stable whatever order the segments hold the records in.
+func (s scored) export() index.Scored {
+	out := index.Scored{ID: s.id, Kind: s.kind, Score: s.score}
+	for i := range 64 {
+		if s.unmet&(1<<i) != 0 {
+			out.Unmet = append(out.Unmet, i)
+		}
+	}
+	return out
+}
+
+// topK keeps the k best hits: more concepts covered first, then higher
+// score, ties by id, so that pages are stable whatever order the segments
+// hold the records in.
 type topK struct {
 	k int
 	h []scored
 }
 
 func worse(a, b scored) bool {
+	if a.cover != b.cover {
+		return a.cover < b.cover
+	}
 	if a.score != b.score {
 		return a.score < b.score
 	}
