@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -24,6 +25,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/tagger"
 )
 
 // pendingKey marks a documented operation another branch is adding: the
@@ -401,7 +403,7 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{name: "codebook unknown op", method: "POST", path: "/api/v1/codebook", token: ad, ctype: J, body: `{"op":"explode","code":"ai"}`, want: 422, invalid: true},
 		{name: "suggest tags", method: "POST", path: "/api/v1/suggest-tags", token: ed, ctype: J, body: `{"text":"我行上线国产分布式核心系统，完成信创改造","bank":"杭州银行"}`, want: 200},
 		{name: "suggest tags of nothing", method: "POST", path: "/api/v1/suggest-tags", token: ed, ctype: J, body: `{"text":"   "}`, want: 422},
-		{name: "replace glossary", method: "PUT", path: "/api/v1/glossary", token: ad, ctype: J, body: `{"entries":[{"en":["core banking system"],"zh":["核心系统"]}]}`, want: 200},
+		{name: "replace glossary", method: "PUT", path: "/api/v1/glossary", token: ad, ctype: J, body: `{"entries":[{"en":["core banking system"],"zh":["核心系统"]},{"en":["deepseek"],"zh":["DeepSeek"],"themes":["ai"]},{"en":["deepseek-r1"],"zh":["DeepSeek-R1"],"broader":["DeepSeek"],"related":["core banking system"]}]}`, want: 200},
 		{name: "glossary with a control character", method: "PUT", path: "/api/v1/glossary", token: ad, ctype: J, body: `{"entries":[{"en":["a\u001bb"],"zh":["核心"]}]}`, want: 422},
 		{name: "put policy", method: "PUT", path: "/api/v1/policies/p2025-t1-1-jiangsu-digital-finance-work-plan", token: ed, ctype: J,
 			body: `{"kind":"policy","name":"加快推进江苏省数字金融高质量发展工作方案","date":"2025-07","region":"jiangsu","points":{"zh":"推动科技金融协同创新。","en":"Promotes tech-finance innovation."},"themes":["digital_finance"],"source":{"report":"中小银行数字金融发展研究报告（2025）","year":2025,"section":"1.1.1","table":"表1-1"}}`, want: 200},
@@ -554,5 +556,94 @@ func TestDocsPageAndAssets(t *testing.T) {
 	res, doc := fetch("/api/v1/openapi.json")
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/json" || doc != string(api.OpenAPI) {
 		t.Errorf("GET /api/v1/openapi.json: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}
+
+// jsonFields lists the JSON names of a struct's fields, embedded ones
+// flattened, as encoding/json reads them.
+func jsonFields(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported() && !f.Anonymous:
+		case f.Anonymous && name == "":
+			out = append(out, jsonFields(f.Type)...)
+		case name == "":
+			out = append(out, f.Name)
+		default:
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// The request schemas name exactly the fields the handlers decode: the
+// server refuses an unknown field (400), so a schema with a field too many
+// promises what is refused, and one with a field too few (they all forbid
+// others) refuses what the server takes.
+func TestRequestSchemasNameEveryField(t *testing.T) {
+	doc := loadContract(t)
+	schema := func(name string) *openapi3.Schema { return doc.Components.Schemas[name].Value }
+	for _, c := range []struct {
+		name   string
+		schema *openapi3.Schema
+		goType any
+		extra  []string // fields the handler's wrapper adds
+	}{
+		{"CaseWrite", schema("CaseWrite"), corpus.Case{}, nil},
+		{"BankWrite", schema("BankWrite"), corpus.Bank{}, nil},
+		{"Figure", schema("Figure"), corpus.Figure{}, nil},
+		{"SourceWrite", schema("SourceWrite"), corpus.Source{}, nil},
+		{"TextWrite", schema("TextWrite"), corpus.Text{}, nil},
+		{"PolicyWrite", schema("PolicyWrite"), corpus.Policy{}, nil},
+		{"TagPatch", schema("TagPatch"), corpus.TagPatch{}, nil},
+		{"TagLists", schema("TagLists"), corpus.TagLists{}, nil},
+		{"Decisions", schema("Decisions"), corpus.Decisions{}, nil},
+		{"BulkTagRequest", schema("BulkTagRequest"), corpus.BulkTag{}, []string{"search"}},
+		{"CodebookChange", schema("CodebookChange"), corpus.CodebookChange{}, nil},
+		{"Glossary", schema("Glossary"), corpus.Glossary{}, nil},
+		{"Glossary entry", schema("Glossary").Properties["entries"].Value.Items.Value, corpus.GlossaryEntry{}, nil},
+		{"Draft", schema("Draft"), tagger.Draft{}, nil},
+	} {
+		want := append(jsonFields(reflect.TypeOf(c.goType)), c.extra...)
+		var have []string
+		for p := range c.schema.Properties {
+			have = append(have, p)
+		}
+		slices.Sort(want)
+		slices.Sort(have)
+		if !slices.Equal(want, have) {
+			t.Errorf("schema %s has properties %v; the handler decodes %v", c.name, have, want)
+		}
+		if ap := c.schema.AdditionalProperties.Has; ap == nil || *ap {
+			t.Errorf("schema %s allows other properties; the server refuses them", c.name)
+		}
+	}
+	// The facets: filters in a body, the facet fields of an answer, the
+	// fields noinfer takes.
+	facets := corpus.FacetNames()
+	slices.Sort(facets)
+	var filter []string
+	for p := range schema("Filter").Properties {
+		filter = append(filter, p)
+	}
+	slices.Sort(filter)
+	if !slices.Equal(filter, facets) {
+		t.Errorf("schema Filter has %v; the facets are %v", filter, facets)
+	}
+	for name, enum := range map[string][]any{
+		"Facet.field": schema("Facet").Properties["field"].Value.Enum,
+		"noinfer":     doc.Components.Parameters["NoInfer"].Value.Schema.Value.Items.Value.Enum,
+	} {
+		var got []string
+		for _, v := range enum {
+			got = append(got, v.(string))
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, facets) {
+			t.Errorf("%s takes %v; the facets are %v", name, got, facets)
+		}
 	}
 }
