@@ -215,7 +215,8 @@ func TestEditorFlow(t *testing.T) {
 		"dimension": {"technology"}, "action": {"suggest"},
 		"source_report": {"中小银行数字金融发展研究报告（2026）"}, "source_section": {"5.3"}}
 	code, body = page("POST", "/cases/new", draft)
-	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据 Evidence") {
+	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据 Evidence") ||
+		!strings.Contains(body, "理由 Reason: the draft&#39;s bank 江苏银行 is 城商行 in the bank registry") || !strings.Contains(body, "点名 Named: ") {
 		t.Fatalf("suggestions: %d", code)
 	}
 	// A form without the CSRF token is refused.

@@ -56,7 +56,11 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		ev := tagger.Evaluate(cases, tax, gloss)
+		banks, err := d.store.FindBanks(ctx)
+		if err != nil {
+			return err
+		}
+		ev := tagger.Evaluate(cases, tax, gloss, banks)
 		if *asJSON {
 			return json.NewEncoder(c.stdout).Encode(ev)
 		}
@@ -65,6 +69,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.stdout, "dimension top-1 = the case's main one      %.3f\n", ev.DimensionMain)
 		fmt.Fprintf(c.stdout, "theme precision / recall / F1              %.3f / %.3f / %.3f\n", ev.ThemePrecision, ev.ThemeRecall, ev.ThemeF1)
 		fmt.Fprintf(c.stdout, "bank type from the text alone              %.3f\n", ev.BankTypeFromTxt)
+		fmt.Fprintf(c.stdout, "  the same without the registry's names    %.3f\n", ev.BankTypeNoReg)
 		fmt.Fprintf(c.stdout, "English drafts (title + summary): dimension top-1 %.3f, theme precision %.3f, recall %.3f\n", ev.EnglishDimTop1, ev.EnglishThemeP, ev.EnglishThemeR)
 		return nil
 	}
