@@ -323,6 +323,7 @@ func TestResponsesMatchTheContract(t *testing.T) {
 		{name: "search policies", method: "GET", path: "/api/v1/search?kind=policy&region=jiangsu&year=2025&page=1&size=5&noinfer=region", want: 200},
 		{name: "search corrected", method: "GET", path: "/api/v1/search?q=deepseak", want: 200},
 		{name: "search with policies apart", method: "GET", path: "/api/v1/search?q=%E6%95%B0%E5%AD%97%E9%87%91%E8%9E%8D", want: 200},
+		{name: "search cases and policies in one list", method: "GET", path: "/api/v1/search?q=%E6%95%B0%E5%AD%97%E9%87%91%E8%9E%8D&kind=all", want: 200},
 		{name: "search everything", method: "GET", path: "/api/v1/search?infer=false", headers: []string{"Cache-Control", "no-cache"}, want: 200},
 		{name: "search unknown theme", method: "GET", path: "/api/v1/search?theme=nonsense", want: 400},
 		{name: "search page too deep", method: "GET", path: "/api/v1/search?page=9999&size=100", want: 400},
