@@ -101,15 +101,7 @@ func (ix *Index) newMarker(u *understood) *marker {
 			m.stems[term] = true
 		}
 	}
-	m.match = ix.engine.MatchStems(m.stems)
-	for stem := range m.stems {
-		if len(stem) >= 2 {
-			k := int(stem[0])<<8 | int(stem[1])
-			m.starts[k>>6] |= 1 << (k & 63)
-		} else {
-			m.short = true
-		}
-	}
+	m.prepare(ix.engine)
 	return m
 }
 
@@ -238,6 +230,19 @@ func fragment(text string, spans []span) string {
 
 // evidence returns a hit's marked fragments by field, one per field that has
 // a match, under the names hits report them.
+// prepare readies the stems for matching with an's stemming.
+func (m *marker) prepare(an Analyzer) {
+	m.match = an.MatchStems(m.stems)
+	for stem := range m.stems {
+		if len(stem) >= 2 {
+			k := int(stem[0])<<8 | int(stem[1])
+			m.starts[k>>6] |= 1 << (k & 63)
+		} else {
+			m.short = true
+		}
+	}
+}
+
 func (m *marker) matches(word string) bool {
 	if !m.short {
 		if len(word) < 2 {
