@@ -65,7 +65,7 @@ type marker struct {
 	// starts holds the first two bytes of every stem: stemming keeps a
 	// word's start, so a word starting otherwise is not stemmed at all.
 	starts [1 << 10]uint64 // a bit per two-byte start
-	short  bool // a stem of one letter: every word is stemmed
+	short  bool            // a stem of one letter: every word is stemmed
 	// matched remembers match's answers: the English bodies of a page's
 	// hits repeat most of their words, and stemming was a third of a search.
 	matched map[string]bool
