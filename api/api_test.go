@@ -337,3 +337,56 @@ func TestFilterOnlyQueriesAnswer(t *testing.T) {
 		}
 	}
 }
+
+// Filters read from the words rank rather than hide: the hits that meet them
+// come first, each marked, the other matches after; policies come apart;
+// words nothing matched are named, and a typo is corrected.
+func TestSearchRanksByInferredFiltersAndListsPoliciesApart(t *testing.T) {
+	ts := newServer(t)
+	var res api.SearchJSON
+	get(t, ts, "/api/v1/search?q="+url.QueryEscape("DeepSeek deployments at city commercial banks"), &res)
+	if res.Inside != 4 || res.Total <= res.Inside || len(res.Hits) <= 4 {
+		t.Fatalf("inside %d of %d, %d hits", res.Inside, res.Total, len(res.Hits))
+	}
+	for i, h := range res.Hits {
+		inside := i < int(res.Inside)
+		if inside != (len(h.OutsideFilters) == 0) || inside != (len(h.MatchedFilters) == 1) || inside != (h.Bank.Type == "city_commercial") {
+			t.Errorf("hit %d %s (%s): matched %v outside %v", i, h.ID, h.Bank.Type, h.MatchedFilters, h.OutsideFilters)
+		}
+	}
+
+	get(t, ts, "/api/v1/search?q="+url.QueryEscape("科技金融"), &res)
+	if len(res.Policies) == 0 || res.PoliciesTotal < uint64(len(res.Policies)) {
+		t.Fatalf("policies apart: %d of %d", len(res.Policies), res.PoliciesTotal)
+	}
+	for _, h := range res.Hits {
+		if h.Kind != "case" {
+			t.Fatalf("a %s among the cases: %s", h.Kind, h.ID)
+		}
+	}
+	for _, h := range res.Policies {
+		if h.Kind != "policy" {
+			t.Fatalf("a %s among the policies: %s", h.Kind, h.ID)
+		}
+	}
+	var all api.SearchJSON
+	get(t, ts, "/api/v1/search?kind=all&size=100&q="+url.QueryEscape("科技金融"), &all)
+	policies := 0
+	for _, h := range all.Hits {
+		if h.Kind == "policy" {
+			policies++
+		}
+	}
+	if policies == 0 || len(all.Policies) != 0 || all.Total != res.Total+res.PoliciesTotal {
+		t.Fatalf("kind=all: %d policies in %d hits, %d apart; total %d, want %d+%d", policies, len(all.Hits), len(all.Policies), all.Total, res.Total, res.PoliciesTotal)
+	}
+
+	get(t, ts, "/api/v1/search?q="+url.QueryEscape("元宇宙"), &res)
+	if res.Total != 0 || len(res.Query.Unmatched) != 1 || res.Query.Unmatched[0] != "元宇宙" {
+		t.Fatalf("nothing matches: total %d, unmatched %v", res.Total, res.Query.Unmatched)
+	}
+	get(t, ts, "/api/v1/search?q="+url.QueryEscape("deepseak"), &res)
+	if res.Total == 0 || !strings.Contains(strings.ToLower(res.Query.Corrected), "deepseek") {
+		t.Fatalf("typo: total %d, corrected %q", res.Total, res.Query.Corrected)
+	}
+}

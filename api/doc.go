@@ -6,4 +6,8 @@
 // maps error codes to HTTP statuses (app.Status) and answers
 // {"error":{"code","message"}}; unexpected errors are logged and shown as
 // "internal error".
+//
+// The contract is openapi.json, embedded and served at /api/v1/openapi.json
+// with a reference page at /api/docs; the tests fail on a route it does not
+// document and on an answer that does not match it.
 package api

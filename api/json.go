@@ -77,7 +77,9 @@ func hitsJSON(hits []index.Hit) []HitJSON {
 		}
 		out[i].Score = h.Score
 		out[i].Highlights = h.Highlights
-		out[i].MatchedFilters, out[i].OutsideFilters = h.Matched, h.Outside
+		if h.Matched != nil {
+			out[i].MatchedFilters, out[i].OutsideFilters = h.Matched, h.Outside
+		}
 	}
 	return out
 }
@@ -88,7 +90,7 @@ func hitJSON(c *corpus.Case) HitJSON {
 		Bank:       &HitBank{ID: c.Bank.ID, Name: c.Bank.Name, NameEN: c.Bank.NameEN, Type: c.Bank.Type, Region: c.Bank.Region},
 		Dimensions: c.Dimensions, Themes: c.Themes, Year: c.Year,
 		Source:     HitSource{Report: c.Source.Report, Year: c.Source.Year, Section: c.Source.Section, Table: c.Source.Table},
-		Highlights: map[string][]string{},
+		Highlights: map[string][]string{}, MatchedFilters: []index.FilterRef{}, OutsideFilters: []index.FilterRef{},
 	}
 }
 
@@ -98,6 +100,6 @@ func policyHitJSON(p *corpus.Policy) HitJSON {
 		Issuer: p.Issuer, Date: p.Date, Region: p.Region,
 		Dimensions: []string{}, Themes: p.Themes, Year: p.Year(),
 		Source:     HitSource{Report: p.Source.Report, Year: p.Source.Year, Section: p.Source.Section, Table: p.Source.Table},
-		Highlights: map[string][]string{},
+		Highlights: map[string][]string{}, MatchedFilters: []index.FilterRef{}, OutsideFilters: []index.FilterRef{},
 	}
 }

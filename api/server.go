@@ -78,6 +78,7 @@ func (s *Server) Echo() *echo.Echo {
 	v1.GET("/export", s.export)
 	v1.GET("/backup", s.backup, s.Require(corpus.RoleAdmin))
 	s.registerWrites(v1)
+	registerDocs(e)
 	// No catch-all route: a served path asked with another method is then
 	// echo's 405 with Allow (OPTIONS: 204 with Allow), and a path nobody
 	// serves echo's 404, which the error handler words.
@@ -91,7 +92,7 @@ func (s *Server) errorHandler() echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		path := c.Request().URL.Path
 		if errors.Is(err, echo.ErrNotFound) && strings.HasPrefix(path, "/api/") {
-			err = corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s; the README lists them", c.Request().Method, path)
+			err = corpus.Errorf(corpus.ENOTFOUND, "no API endpoint %s %s; /api/docs lists them", c.Request().Method, path)
 		}
 		retryAfter(c, err)
 		if s.PageError != nil && !strings.HasPrefix(path, "/api/") && path != "/healthz" && !c.Response().Committed {

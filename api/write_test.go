@@ -354,6 +354,23 @@ func TestCitationsAndSuggestTags(t *testing.T) {
 	if code := w.do(t, "POST", "/api/v1/suggest-tags", w.editor, draft, &sg); code != 200 || len(sg.Themes) == 0 || sg.BankType[0].Code != "city_commercial" {
 		t.Fatalf("suggest: %d %+v", code, sg)
 	}
+	// Every suggestion says why; the bank type follows the subject, not
+	// the alliance it joins.
+	for _, list := range [][]tagger.Suggestion{sg.Dimensions, sg.Themes, sg.BankType} {
+		for _, s := range list {
+			if s.Reason == "" {
+				t.Errorf("%s %s without a reason", s.Kind, s.Code)
+			}
+		}
+	}
+	var raw struct {
+		BankType []map[string]any `json:"bank_type"`
+	}
+	joins := map[string]any{"text": "某农商行加入区域中小银行金融科技联盟，借助联盟共享的反欺诈模型上线了新版手机银行。"}
+	if code := w.do(t, "POST", "/api/v1/suggest-tags", w.editor, joins, &raw); code != 200 || len(raw.BankType) != 1 ||
+		raw.BankType[0]["code"] != "rural_commercial" || raw.BankType[0]["reason"] != "subject names 农商行" || raw.BankType[0]["source"] != "subject" {
+		t.Fatalf("subject: %d %+v", code, raw.BankType)
+	}
 	// Suggestions read the model of the whole corpus: editors only.
 	if code := w.do(t, "POST", "/api/v1/suggest-tags", "", draft, nil); code != 401 {
 		t.Fatalf("anonymous suggest: %d, want 401", code)

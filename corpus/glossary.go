@@ -6,12 +6,34 @@ import (
 	"strings"
 )
 
-// GlossaryEntry is a group of equivalent terms: English words and phrases
-// and the Chinese terms they mean. An entry without English terms is a group
-// of Chinese synonyms.
+// GlossaryEntry is a concept: its equivalent terms, English words and
+// phrases and the Chinese terms they mean (an entry without English terms is
+// a group of Chinese synonyms), and its links. Broader and Related name
+// other entries by one of their terms; Themes are the taxonomy themes the
+// concept belongs to (a model or vendor → its category).
 type GlossaryEntry struct {
-	EN []string `json:"en"`
-	ZH []string `json:"zh"`
+	EN      []string `json:"en"`
+	ZH      []string `json:"zh"`
+	Broader []string `json:"broader,omitempty"`
+	Related []string `json:"related,omitempty"`
+	Themes  []string `json:"themes,omitempty"`
+}
+
+// Terms returns the entry's Chinese and English terms.
+func (e *GlossaryEntry) Terms() []string { return append(append([]string{}, e.ZH...), e.EN...) }
+
+// Find returns the index of the entry with the term (English ignoring
+// case), or -1.
+func (g *Glossary) Find(term string) int {
+	term = strings.TrimSpace(term)
+	for i := range g.Entries {
+		for _, t := range g.Entries[i].Terms() {
+			if strings.EqualFold(strings.TrimSpace(t), term) {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // Glossary is the bilingual domain vocabulary that query understanding
@@ -29,6 +51,9 @@ func (g *Glossary) Validate() error {
 		for i, e := range g.Entries {
 			l.list(fmt.Sprintf("entries[%d].en", i), e.EN, MaxLabelAliases, MaxLabel)
 			l.list(fmt.Sprintf("entries[%d].zh", i), e.ZH, MaxLabelAliases, MaxLabel)
+			l.list(fmt.Sprintf("entries[%d].broader", i), e.Broader, MaxLabelAliases, MaxLabel)
+			l.list(fmt.Sprintf("entries[%d].related", i), e.Related, MaxLabelAliases, MaxLabel)
+			l.list(fmt.Sprintf("entries[%d].themes", i), e.Themes, MaxLabelAliases, MaxCode)
 		}
 	}
 	if err := l.err("glossary"); err != nil {
@@ -47,6 +72,31 @@ func (g *Glossary) Validate() error {
 					Fields: []FieldError{{Field: fmt.Sprintf("entries[%d].en", i), Message: fmt.Sprintf("%q is in entry %d already", en, j+1)}}}
 			}
 			seen[k] = i
+		}
+	}
+	// A link names another entry by one of its terms: one that names none
+	// is a typo that would silently link nothing.
+	index := map[string]int{}
+	for i, e := range g.Entries {
+		for _, t := range e.Terms() {
+			if k := strings.ToLower(strings.TrimSpace(t)); k != "" {
+				if _, ok := index[k]; !ok {
+					index[k] = i
+				}
+			}
+		}
+	}
+	for i, e := range g.Entries {
+		for _, link := range []struct {
+			field string
+			terms []string
+		}{{"broader", e.Broader}, {"related", e.Related}} {
+			for _, t := range link.terms {
+				if j, ok := index[strings.ToLower(strings.TrimSpace(t))]; !ok || j == i {
+					return &Error{Code: EINVALID, Message: fmt.Sprintf("glossary entry %d: %s %q names no other entry", i+1, link.field, t),
+						Fields: []FieldError{{Field: fmt.Sprintf("entries[%d].%s", i, link.field), Message: fmt.Sprintf("%q is not a term of another entry", t)}}}
+				}
+			}
 		}
 	}
 	return nil

@@ -16,7 +16,7 @@ import (
 //go:embed seed/taxonomy.json
 var seedTaxonomy []byte
 
-//go:embed seed/banks.jsonl seed/policies.jsonl seed/honeycomb.json seed/glossary.json seed/cases
+//go:embed seed/banks.jsonl seed/policies.jsonl seed/honeycomb.json seed/glossary.json seed/theme_terms.json seed/cases
 var seedFS embed.FS
 
 // SeedUser is the name recorded as the author of the embedded corpus.

@@ -97,3 +97,19 @@ func TestTable14(t *testing.T) {
 		t.Fatalf("table 1-4 banks %v, want %v", banks, want)
 	}
 }
+
+// Every row of the theme-terms table names a theme of the default taxonomy,
+// but for the e-CNY row, which waits for a theme the taxonomy lacks.
+func TestThemeTermsNameThemes(t *testing.T) {
+	tax := corpus.DefaultTaxonomy()
+	terms := corpus.DefaultThemeTerms()
+	if len(terms.Terms) < 20 {
+		t.Fatalf("%d rows", len(terms.Terms))
+	}
+	for _, row := range terms.Terms {
+		_, ok := tax.Resolve(corpus.FacetTheme, row.Theme)
+		if ok == (row.Theme == "数字人民币") || len(row.ZH)+len(row.EN) == 0 {
+			t.Errorf("row %q: resolves %v, %d terms", row.Theme, ok, len(row.ZH)+len(row.EN))
+		}
+	}
+}

@@ -115,6 +115,7 @@ type understood struct {
 	// firstInferred is the index in plan.Filters of inferred[0]; the others follow.
 	firstInferred int
 	unmatched     []string // words of required concepts no record matched
+	corrected     string   // the query searched instead of the one typed
 	special       []Term   // phrases, field: terms, exclusions, as typed
 	expanded      []Expansion
 	text          string
@@ -195,6 +196,16 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 			c, searched := glossaryConcept(an, un, m)
 			u.expanded = append(u.expanded, Expansion{Words: un.words, Terms: searched, Soft: m.soft})
 			text = append(text, un.words)
+			// A model or vendor names its category: the cases of the theme rank first.
+			if !req.NoInfer && !slices.Contains(req.NoInferFields, corpus.FacetTheme) && len(explicit[corpus.FacetTheme]) == 0 {
+				for _, code := range m.themes {
+					if val, ok := v.tax.Lookup(corpus.FacetTheme, code); ok {
+						tm := &meaning{field: corpus.FacetTheme, code: code, label: corpus.Text{ZH: val.ZH, EN: val.EN}}
+						labels := labelConcept(v, unit{words: val.ZH, han: true}, tm)
+						u.addInferred(Inferred{Field: corpus.FacetTheme, Code: code, Label: tm.label, Words: un.words, Applied: true, text: &labels})
+					}
+				}
+			}
 			if m.soft {
 				p.Optional = append(p.Optional, c)
 			} else {
@@ -205,6 +216,25 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 			text = append(text, un.words)
 			if un.han && len([]rune(un.words)) == 1 {
 				continue // a lone character matches nothing in a bigram index; the whole run still may
+			}
+			// Words that describe any practice ("services") only rank: as
+			// concepts they would count as much as the words that matter.
+			if !un.han {
+				var kept, soft []string
+				for _, w := range strings.Fields(un.words) {
+					if softWords[strings.ToLower(w)] {
+						soft = append(soft, w)
+					} else {
+						kept = append(kept, w)
+					}
+				}
+				if len(soft) > 0 {
+					p.Optional = append(p.Optional, wordsConcept(unit{words: strings.Join(soft, " ")}))
+					if len(kept) == 0 {
+						continue
+					}
+					un.words = strings.Join(kept, " ")
+				}
 			}
 			required = append(required, wordsConcept(un))
 		}
@@ -421,6 +451,21 @@ func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 	}
 	for _, en := range m.en[:min(4, len(m.en))] {
 		add(en, 0.8)
+	}
+	// Broader and related concepts find what the words' own terms miss
+	// (通义千问 → 大模型), below what says the words themselves.
+	for _, link := range []struct {
+		to     []*meaning
+		weight float64
+	}{{m.broader, 0.5}, {m.related, 0.4}} {
+		for _, o := range link.to[:min(4, len(link.to))] {
+			for _, zh := range o.zh[:min(2, len(o.zh))] {
+				add(zh, link.weight)
+			}
+			for _, en := range o.en[:min(1, len(o.en))] {
+				add(en, link.weight)
+			}
+		}
 	}
 	// An equivalent that contains another (知识产权质押贷款 ⊃ 知识产权质押,
 	// "ip pledge loan" ⊃ "ip pledge") finds nothing more; leaving it out

@@ -69,6 +69,9 @@ type QueryInfo struct {
 	Relaxed  bool          `json:"relaxed"`
 	// Unmatched lists the words no record matched ("no case mentions 元宇宙").
 	Unmatched []string `json:"unmatched"`
+	// Corrected is the query searched instead when some words matched
+	// nothing and a known name is one typo away ("deepseak" → deepseek).
+	Corrected string `json:"corrected,omitempty"`
 }
 
 // Hit is one matching case or policy with its score and highlighted evidence.
@@ -134,9 +137,20 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if res.Query.Terms == nil {
 		res.Query.Terms = []Term{}
 	}
-	ans, err := ix.engine.Run(ctx, u.plan, Window{From: (page - 1) * size, Size: size})
+	w := Window{From: (page - 1) * size, Size: size}
+	ans, err := ix.engine.Run(ctx, u.plan, w)
 	if err != nil {
 		return nil, err
+	}
+	if len(ans.Unmatched) > 0 {
+		if u, ans, err = ix.corrected(ctx, req, size, u, ans, w); err != nil {
+			return nil, err
+		}
+		res.Query = QueryInfo{Raw: req.Text, Text: u.text, Terms: u.parsed.Terms, Filters: u.filter,
+			Inferred: u.inferred, Expanded: u.expanded, Corrected: u.corrected}
+		if res.Query.Terms == nil {
+			res.Query.Terms = []Term{}
+		}
 	}
 	res.Query.Relaxed = u.answered(ans)
 	res.Query.Unmatched = append([]string{}, u.unmatched...)
@@ -148,6 +162,34 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		ix.cache.put(key, res)
 	}
 	return res, nil
+}
+
+// corrected runs the query again with its unmatched words spelt as the
+// closest known names, and returns that answer when it matches more words.
+func (ix *Index) corrected(ctx context.Context, req Request, size int, u *understood, ans *Answer, w Window) (*understood, *Answer, error) {
+	var words []string
+	for _, i := range ans.Unmatched {
+		words = append(words, u.plan.Required[i].Words)
+	}
+	text, ok := ix.correct(ctx, u.voc, req.Text, words)
+	if !ok {
+		return u, ans, nil
+	}
+	fixed := req
+	fixed.Text = text
+	u2, err := ix.understand(ctx, fixed, size)
+	if err != nil {
+		return u, ans, nil // the correction broke the syntax: keep the query as typed
+	}
+	ans2, err := ix.engine.Run(ctx, u2.plan, w)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ans2.Total == 0 || len(ans2.Unmatched) >= len(ans.Unmatched) {
+		return u, ans, nil
+	}
+	u2.corrected = text
+	return u2, ans2, nil
 }
 
 // MatchIDs returns the ids of the first limit cases a search matches, best

@@ -44,6 +44,10 @@ type meaning struct {
 	zh, en      []string // glossary terms to search
 	stop        bool
 	soft        bool
+	// A glossary concept's links: broader and related concepts, searched at
+	// a lower weight, and the themes it belongs to, inferred as filters.
+	broader, related []*meaning
+	themes           []string
 }
 
 // vocabulary is built from the taxonomy, the bank registry and the glossary.
@@ -54,6 +58,9 @@ type vocabulary struct {
 	maxEN int                 // longest English phrase, in words
 
 	completions []completion // sorted, for autocomplete
+	// nameWords are the distinctive words of banks' English names
+	// ("kincheng"), which spelling correction may offer.
+	nameWords []string
 
 	// The taxonomy and banks it was built from, for labels and lookups, so
 	// that a search reads nothing else from the store.
@@ -68,10 +75,16 @@ var (
 	enStop = set("a", "an", "the", "at", "in", "on", "of", "for", "with", "by", "to", "from", "and", "or", "about",
 		"how", "what", "which", "who", "do", "does", "did", "is", "are", "was", "were", "be", "their", "its", "my", "our",
 		"any", "all", "some", "case", "example", "bank", "banking", "china", "chinese", "small", "medium", "sized", "smb", "show", "me", "find",
-		"serve", "serving", "support", "supporting", "help", "helping", "provide", "providing", "offer", "offering", "via", "using", "based", "new", "latest")
-	zhStop = set("的", "和", "与", "及", "在", "中", "之", "有哪些", "哪些", "如何", "怎么", "怎样", "案例", "做法", "银行", "中小银行", "情况", "相关")
+		"serve", "serving", "support", "supporting", "help", "helping", "provide", "providing", "offer", "offering", "via", "using", "based", "new", "latest",
+		// Question words: a long question keeps its concepts ("it" stays: IT).
+		"have", "has", "had", "why", "where", "when", "can", "could", "should", "would", "there", "they", "them", "these", "those",
+		"that", "this", "we", "you", "want", "looking", "know", "tell", "list", "give", "examples", "cases", "please", "such", "been", "being", "so")
+	zhStop = set("的", "和", "与", "及", "在", "中", "之", "有哪些", "哪些", "如何", "怎么", "怎样", "案例", "做法", "银行", "中小银行", "情况", "相关",
+		"什么", "哪家", "哪几家", "有没有", "是否", "请问", "为什么", "用来", "做了", "都有")
+	// Words of many banks' names, which tell none apart.
+	genericNameWords = set("commercial", "rural", "united", "credit", "union", "china", "international", "cooperative", "village", "private")
 	// Verbs and nouns that describe any practice: they rank, they do not filter.
-	softWords = set("deployment", "deploy", "use", "usage", "application", "adoption", "implementation", "practice",
+	softWords = set("service", "services", "solution", "solutions", "approach", "method", "effort", "scheme", "deployment", "deploy", "use", "usage", "application", "adoption", "implementation", "practice",
 		"initiative", "project", "solution", "experience", "launch", "build", "development", "develop", "improve",
 		"部署", "应用", "实践", "探索", "推进", "建设", "打造", "搭建", "推出", "上线", "落地", "提升", "运用")
 )
@@ -128,6 +141,17 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 		for _, n := range append([]string{b.Name, b.NameEN}, b.Aliases...) {
 			add(n, m)
 		}
+		// People say "Jiangsu Bank" for Bank of Jiangsu and the reverse.
+		if x, ok := strings.CutPrefix(b.NameEN, "Bank of "); ok && !strings.Contains(x, " ") {
+			add(x+" Bank", m)
+		} else if x, ok := strings.CutSuffix(b.NameEN, " Bank"); ok && !strings.Contains(x, " ") {
+			add("Bank of "+x, m)
+		}
+		for _, w := range enWords(b.NameEN) {
+			if len(w) >= 5 && !genericNameWords[w] {
+				v.nameWords = append(v.nameWords, w)
+			}
+		}
 	}
 	for _, facet := range corpus.CodedFacets() {
 		if !facet.Infer {
@@ -145,13 +169,32 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 			}
 		}
 	}
-	for _, e := range gloss.Entries {
+	entries := make([]*meaning, len(gloss.Entries))
+	for i, e := range gloss.Entries {
 		m := &meaning{zh: e.ZH, en: e.EN}
 		for _, t := range append(append([]string{}, e.EN...), e.ZH...) {
 			m.soft = m.soft || softWords[t] || softWords[singular(strings.ToLower(t))]
 		}
+		for _, code := range e.Themes {
+			if _, ok := tax.Lookup(corpus.FacetTheme, code); ok {
+				m.themes = append(m.themes, code)
+			}
+		}
 		for _, t := range append(append([]string{}, e.EN...), e.ZH...) {
 			add(t, m)
+		}
+		entries[i] = m
+	}
+	for i, e := range gloss.Entries {
+		for _, link := range []struct {
+			terms []string
+			to    *[]*meaning
+		}{{e.Broader, &entries[i].broader}, {e.Related, &entries[i].related}} {
+			for _, t := range link.terms {
+				if j := gloss.Find(t); j >= 0 && j != i {
+					*link.to = append(*link.to, entries[j])
+				}
+			}
 		}
 	}
 	v.completions = buildCompletions(tax, banks, gloss)

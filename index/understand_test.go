@@ -262,10 +262,14 @@ func TestSimilarCasesFindARareSharedName(t *testing.T) {
 	twin.Themes, twin.Dimensions = base.Themes[:1], []string{"ecosystem"}
 	twin.Title = corpus.Text{ZH: "某行的另一个测试案例", EN: "Another test case"}
 	twin.Products, twin.Technologies, twin.Partners = []string{"测试用稀有产品名"}, nil, nil
+	twin.ProductsEN, twin.TechnologiesEN, twin.PartnersEN = nil, nil, nil
 	if _, err := store.CreateCase(ctx, &twin, "ed"); err != nil {
 		t.Fatal(err)
 	}
 	base.Products = append(base.Products, "测试用稀有产品名")
+	if len(base.ProductsEN) > 0 {
+		base.ProductsEN = append(base.ProductsEN, "a rare test product")
+	}
 	for range 2 { // two edits: two older versions in the index's segments
 		base.Outcome += "。"
 		if base, err = store.UpdateCase(ctx, base, base.Version, "ed"); err != nil {

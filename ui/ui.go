@@ -232,6 +232,10 @@ type hitView struct {
 	Source                     string
 	Evidence                   []template.HTML
 	Tags                       []string
+	// Outside names the filters read from the query that the hit misses;
+	// Divider puts the "other matches" line above the first such hit.
+	Outside []string
+	Divider bool
 }
 
 type chip struct {
@@ -247,6 +251,11 @@ type resultView struct {
 	Total      uint64
 	Relaxed    bool
 	Hits       []hitView
+	Inside     uint64
+	Unmatched  []string // words no case matched
+	Corrected  string   // the query searched instead
+	Policies   []hitView
+	PolicyN    uint64
 	Facets     []facetView
 	Page       int
 	Prev, Next string
@@ -291,6 +300,28 @@ func (u *UI) searchPage(c echo.Context) error {
 	return u.render(c, http.StatusOK, "search", data)
 }
 
+// hitViewOf is a hit as the page shows it.
+func hitViewOf(h index.Hit, l labels) hitView {
+	var outside []string
+	for _, f := range h.Outside {
+		outside = append(outside, l.of(f.Field, f.Code))
+	}
+	c := h.Case
+	if c == nil {
+		p := h.Policy
+		title := corpus.Text{ZH: p.Name, EN: p.NameEN}
+		return hitView{ID: p.ID, Policy: true, Title: title, Main: pick(l.lang, title), Alt: alt(l.lang, title),
+			BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.FacetRegion, p.Region), Year: p.Year(),
+			Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(l.lang, h.Highlights),
+			Tags: labelsOf(l, corpus.FacetTheme, p.Themes), Outside: outside}
+	}
+	return hitView{ID: c.ID, Title: c.Title, Main: pick(l.lang, c.Title), Alt: alt(l.lang, c.Title),
+		BankName: pick(l.lang, corpus.Text{ZH: c.Bank.Name, EN: c.Bank.NameEN}), BankID: c.Bank.ID, Year: c.Year,
+		BankType: l.of(corpus.FacetBankType, c.Bank.Type), Region: l.of(corpus.FacetRegion, c.Bank.Region),
+		Source: strings.TrimSpace(c.Source.Section + " " + c.Source.Table), Tags: l.tags(c),
+		Evidence: evidence(l.lang, h.Highlights), Outside: outside}
+}
+
 func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultView {
 	v := &resultView{Total: res.Total, Relaxed: res.Query.Relaxed, Page: res.Page}
 	sq := cloneValues(params)
@@ -306,23 +337,15 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 		q.Add("noinfer", in.Field)
 		v.Chips = append(v.Chips, chip{Field: facetName(l.lang, in.Field), Value: pick(l.lang, in.Label), Words: in.Words, RemoveURL: "/?" + q.Encode()})
 	}
-	for _, h := range res.Hits {
-		c := h.Case
-		if c == nil {
-			p := h.Policy
-			title := corpus.Text{ZH: p.Name, EN: p.NameEN}
-			v.Hits = append(v.Hits, hitView{ID: p.ID, Policy: true, Title: title, Main: pick(l.lang, title), Alt: alt(l.lang, title),
-				BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.FacetRegion, p.Region), Year: p.Year(),
-				Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(l.lang, h.Highlights),
-				Tags: labelsOf(l, corpus.FacetTheme, p.Themes)})
-			continue
-		}
-		hv := hitView{ID: c.ID, Title: c.Title, Main: pick(l.lang, c.Title), Alt: alt(l.lang, c.Title),
-			BankName: pick(l.lang, corpus.Text{ZH: c.Bank.Name, EN: c.Bank.NameEN}), BankID: c.Bank.ID, Year: c.Year,
-			BankType: l.of(corpus.FacetBankType, c.Bank.Type), Region: l.of(corpus.FacetRegion, c.Bank.Region),
-			Source: strings.TrimSpace(c.Source.Section + " " + c.Source.Table), Tags: l.tags(c)}
-		hv.Evidence = evidence(l.lang, h.Highlights)
+	v.Inside, v.Unmatched, v.Corrected, v.PolicyN = res.Inside, res.Query.Unmatched, res.Query.Corrected, res.PoliciesTotal
+	from := uint64((res.Page - 1) * res.Size)
+	for i, h := range res.Hits {
+		hv := hitViewOf(h, l)
+		hv.Divider = len(h.Outside) > 0 && (i == 0 && from > 0 || i > 0 && len(res.Hits[i-1].Outside) == 0)
 		v.Hits = append(v.Hits, hv)
+	}
+	for _, h := range res.Policies {
+		v.Policies = append(v.Policies, hitViewOf(h, l))
 	}
 	for _, f := range res.Facets {
 		fv := facetView{Field: f.Field}

@@ -148,6 +148,26 @@ func TestInferredFiltersShowAsRemovableChips(t *testing.T) {
 	}
 }
 
+// The cases at the bank type the query names come first; a divider and a
+// note mark the other matches; policies have a box of their own.
+func TestOtherMatchesAreDividedAndPoliciesApart(t *testing.T) {
+	_, get := newSite(t)
+	code, _, body := get("/?q=" + url.QueryEscape("城商行 DeepSeek"))
+	divider := strings.Index(body, `class="divider"`)
+	if code != 200 || divider < 0 || strings.Count(body[:divider], `<article class="hit"`) != 4 ||
+		!strings.Contains(body[divider:], `<article class="hit outside"`) || !strings.Contains(body[divider:], "不符合：城商行") {
+		t.Fatalf("status %d, divider at %d, hits before it %d", code, divider, strings.Count(body[:max(divider, 0)], `<article class="hit"`))
+	}
+	code, _, body = get("/?lang=en&q=" + url.QueryEscape("tech finance"))
+	if code != 200 || !strings.Contains(body, `class="policies"`) || strings.Contains(body, `<span class="kind">Policy</span>`) {
+		t.Fatalf("status %d: no policy box, or a policy among the cases", code)
+	}
+	code, _, body = get("/?lang=en&q=" + url.QueryEscape("元宇宙"))
+	if code != 200 || !strings.Contains(body, "No case mentions “元宇宙”") {
+		t.Fatalf("status %d: the word nothing matched is not named", code)
+	}
+}
+
 // An editor, as a new user would: signs in, drafts a case, asks for tags,
 // accepts one and rejects another, saves, finds it in search at once, sees
 // its history; then signs out.
@@ -195,7 +215,8 @@ func TestEditorFlow(t *testing.T) {
 		"dimension": {"technology"}, "action": {"suggest"},
 		"source_report": {"中小银行数字金融发展研究报告（2026）"}, "source_section": {"5.3"}}
 	code, body = page("POST", "/cases/new", draft)
-	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据 Evidence") {
+	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据 Evidence") ||
+		!strings.Contains(body, "理由 Reason: the draft&#39;s bank 江苏银行 is 城商行 in the bank registry") || !strings.Contains(body, "点名 Named: ") {
 		t.Fatalf("suggestions: %d", code)
 	}
 	// A form without the CSRF token is refused.

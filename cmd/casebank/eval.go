@@ -29,6 +29,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print the evaluation as JSON")
 	quiet := fs.Bool("summary", false, "print only the summary table")
 	tags := fs.Bool("tags", false, "measure the tag suggester instead, leave-one-out over the corpus")
+	set := fs.String("set", "", "list only the queries of one half: tune or heldout (tune on the one, judge on the other)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -55,7 +56,11 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		ev := tagger.Evaluate(cases, tax, gloss)
+		banks, err := d.store.FindBanks(ctx)
+		if err != nil {
+			return err
+		}
+		ev := tagger.Evaluate(cases, tax, gloss, banks)
 		if *asJSON {
 			return json.NewEncoder(c.stdout).Encode(ev)
 		}
@@ -64,6 +69,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.stdout, "dimension top-1 = the case's main one      %.3f\n", ev.DimensionMain)
 		fmt.Fprintf(c.stdout, "theme precision / recall / F1              %.3f / %.3f / %.3f\n", ev.ThemePrecision, ev.ThemeRecall, ev.ThemeF1)
 		fmt.Fprintf(c.stdout, "bank type from the text alone              %.3f\n", ev.BankTypeFromTxt)
+		fmt.Fprintf(c.stdout, "  the same without the registry's names    %.3f\n", ev.BankTypeNoReg)
 		fmt.Fprintf(c.stdout, "English drafts (title + summary): dimension top-1 %.3f, theme precision %.3f, recall %.3f\n", ev.EnglishDimTop1, ev.EnglishThemeP, ev.EnglishThemeR)
 		return nil
 	}
@@ -93,22 +99,40 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"casebank": ours, "baseline": base})
 	}
+	if *set != "" && *set != index.SetTune && *set != index.SetHeldOut {
+		fmt.Fprintf(c.stderr, "eval: -set is tune or heldout, not %q\n", *set)
+		return errUsage
+	}
 	if !*quiet {
-		fmt.Fprintf(c.stdout, "%-6s %-5s %6s %6s %6s  %-44s %s\n", "id", "lang", "nDCG", "recall", "base", "query", "missed filters")
+		fmt.Fprintf(c.stdout, "%-6s %-5s %-7s %6s %6s %6s  %s %s\n", "id", "lang", "set", "nDCG", "recall", "base", pad("query", 44), "missed filters / no case matched")
 		for i, q := range ours.Queries {
-			fmt.Fprintf(c.stdout, "%-6s %-5s %6.3f %6.3f %6.3f  %s %s\n", q.ID, q.Lang, q.NDCG, q.Recall, base.Queries[i].NDCG,
-				pad(q.Q, 44), strings.Join(q.MissedFilters, ","))
+			if *set != "" && q.Set != *set {
+				continue
+			}
+			note := strings.Join(q.MissedFilters, ",")
+			if len(q.Unmatched) > 0 {
+				note += " [" + strings.Join(q.Unmatched, ", ") + "]"
+			}
+			nd := fmt.Sprintf("%6.3f %6.3f %6.3f", q.NDCG, q.Recall, base.Queries[i].NDCG)
+			if len(q.Judgments) == 0 {
+				nd = fmt.Sprintf("%6s %6s %6s", "-", "-", "-") // no case answers it
+			}
+			fmt.Fprintf(c.stdout, "%-6s %-5s %-7s %s  %s %s\n", q.ID, q.Lang, q.Set, nd, pad(q.Q, 44), note)
 		}
 		fmt.Fprintln(c.stdout)
 	}
-	fmt.Fprintf(c.stdout, "%-8s %8s %11s %10s %13s %13s %9s\n", "lang", "queries", "nDCG@10", "recall@10", "base nDCG@10", "base recall", "no hits")
-	for _, lang := range []string{"en", "zh", "mixed", "all"} {
-		m, b := ours.ByLang[lang], base.ByLang[lang]
-		if lang == "all" {
-			m, b = ours.Overall, base.Overall
-		}
-		fmt.Fprintf(c.stdout, "%-8s %8d %11.3f %10.3f %13.3f %13.3f %9d\n", lang, m.Queries, m.NDCG, m.Recall, b.NDCG, b.Recall, m.NoHits)
+	fmt.Fprintf(c.stdout, "%-16s %8s %9s %10s %13s %12s %8s %14s\n", "queries", "judged", "nDCG@10", "recall@10", "base nDCG@10", "base recall", "no hits", "empty named")
+	row := func(name string, m, b index.Metrics) {
+		fmt.Fprintf(c.stdout, "%-16s %8d %9.3f %10.3f %13.3f %12.3f %8d %14s\n", name, m.Queries, m.NDCG, m.Recall, b.NDCG, b.Recall, m.NoHits,
+			fmt.Sprintf("%d of %d", m.EmptyNamed, m.Empty))
 	}
+	for _, half := range []string{index.SetTune, index.SetHeldOut} {
+		for _, lang := range []string{"en", "zh", "mixed"} {
+			row(half+" "+lang, ours.BySet[half+"/"+lang], base.BySet[half+"/"+lang])
+		}
+		row(half, ours.BySet[half], base.BySet[half])
+	}
+	row("all", ours.Overall, base.Overall)
 	fmt.Fprintf(c.stdout, "filters inferred: %d of %d queries that imply one\n", ours.Overall.FiltersFound, ours.Overall.FilterQueries)
 	return nil
 }

@@ -5,6 +5,7 @@
 //	casebank import [--data DIR] FILE
 //	casebank export [--data DIR] [--format jsonl|csv] [-o FILE]
 //	casebank reindex [--data DIR]
+//	casebank lint [--data DIR] [--json]
 //	casebank version | --version
 package main
 
@@ -105,6 +106,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "reindex":
 		err = (&reindexCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
+	case "lint":
+		err = (&lintCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "casebank", version)
 	case "help", "-h", "--help", "-help":
@@ -118,6 +121,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, errFindings):
+		return 1 // the findings were printed
 	case err != nil:
 		fmt.Fprintln(stderr, "casebank:", err)
 		return 1
@@ -147,6 +152,9 @@ commands:
   eval      score search on the relevance suite (nDCG@10, recall@10) next to
             a plain bleve baseline
   reindex   rebuild the search index from the store
+  lint      list cases whose text names a dimension or theme they are not
+            tagged with (the embedded corpus, or --data DIR); exits 1 when
+            there are findings
   version   print the version (also --version): the module version or the
             commit the binary was built from
 

@@ -228,7 +228,7 @@ func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 // creating) the data directory; --version works as version does.
 func TestHelpNeverOpensTheStore(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "never")
-	for _, sub := range []string{"serve", "search", "import", "export", "backup", "restore", "gen", "token", "eval", "reindex"} {
+	for _, sub := range []string{"serve", "search", "import", "export", "backup", "restore", "gen", "token", "eval", "reindex", "lint"} {
 		var out, errb bytes.Buffer
 		if code := Main(context.Background(), []string{sub, "-h", "--data", dir}, &out, &errb); code != 0 {
 			t.Errorf("%s -h: exit %d %s", sub, code, errb.String())

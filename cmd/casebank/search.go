@@ -37,19 +37,32 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if res.Query.Corrected != "" {
+		fmt.Fprintf(c.stdout, "showing results for %q\n", res.Query.Corrected)
+	}
 	for _, in := range res.Query.Inferred {
 		state := ""
 		if !in.Applied {
-			state = " (dropped: nothing matched it)"
+			state = " (no case has it)"
 		}
 		fmt.Fprintf(c.stdout, "understood %q as %s: %s / %s%s\n", in.Words, in.Field, in.Label.ZH, in.Label.EN, state)
 	}
+	for _, w := range res.Query.Unmatched {
+		fmt.Fprintf(c.stdout, "no case mentions %q\n", w)
+	}
 	fmt.Fprintf(c.stdout, "%d cases", res.Total)
+	if len(res.Query.Inferred) > 0 && res.Inside < res.Total {
+		fmt.Fprintf(c.stdout, ", %d of them as understood", res.Inside)
+	}
 	if res.Query.Relaxed {
 		fmt.Fprint(c.stdout, " (no case matched every word; showing cases that match some)")
 	}
 	fmt.Fprintln(c.stdout)
+	from := uint64((res.Page - 1) * res.Size)
 	for i, h := range res.Hits {
+		if from+uint64(i) == res.Inside && len(res.Query.Inferred) > 0 && i > 0 {
+			fmt.Fprintln(c.stdout, "\n-- other matches, outside what the query names --")
+		}
 		cs := h.Case
 		fmt.Fprintf(c.stdout, "\n%2d. %s  [%s]\n    %s · %s %s · score %.2f\n", i+1, cs.Title.ZH, cs.ID,
 			cs.Bank.Name, cs.Source.Section, cs.Source.Table, h.Score)
@@ -58,6 +71,12 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 		}
 		for _, frag := range firstHighlights(h.Highlights, 1) {
 			fmt.Fprintf(c.stdout, "    … %s\n", terminalMarks(frag))
+		}
+	}
+	if len(res.Policies) > 0 {
+		fmt.Fprintf(c.stdout, "\n%d related policies:\n", res.PoliciesTotal)
+		for _, h := range res.Policies {
+			fmt.Fprintf(c.stdout, "  - %s  [%s]\n", h.Policy.Name, h.Policy.ID)
 		}
 	}
 	return nil

@@ -15,11 +15,13 @@ type Suggestion struct {
 	Kind     string      `json:"kind"` // dimension, theme, bank_type
 	Code     string      `json:"code"`
 	Label    corpus.Text `json:"label"`
-	Score    float64     `json:"score"`    // 0..1
-	Evidence []string    `json:"evidence"` // words that triggered it, most telling first
-	Matched  []string    `json:"matched"`  // codebook entries (labels, aliases) found in the text
+	Score    float64     `json:"score"`           // 0..1
+	Evidence []string    `json:"evidence"`        // words that triggered it, most telling first
+	Matched  []string    `json:"matched"`         // codebook entries (labels, aliases) found in the text
+	Terms    []string    `json:"terms,omitempty"` // named technologies and products found in the text that imply the theme
 	Sentence string      `json:"sentence,omitempty"`
-	Source   string      `json:"source"` // corpus (learned), codebook, registry
+	Source   string      `json:"source"` // corpus (learned), codebook, terms, subject (the text's subject), registry (the draft's bank)
+	Reason   string      `json:"reason"` // why, in a line: "subject names 城商行", "names 联邦学习"
 }
 
 // Draft is what the suggester reads.
@@ -44,6 +46,9 @@ type Suggestions struct {
 type Model struct {
 	tax   *corpus.Taxonomy
 	gloss map[string][]string // English word → Chinese terms
+	// lex finds the codebook's words, the named technologies, bank-type
+	// words and the registry's banks in a draft.
+	lex   *lexicon
 	docs  int
 	ids   map[string]uint32 // Chinese bigram → feature number
 	idsEN map[string]uint32 // English word → feature number
@@ -82,9 +87,10 @@ const (
 	maxSentence   = 200 // runes
 )
 
-// NewModel trains a model on cases, keeping what leave-one-out needs.
-func NewModel(cases []*corpus.Case, tax *corpus.Taxonomy, gloss *corpus.Glossary) *Model {
-	m := newModel(tax, gloss)
+// NewModel trains a model on cases, keeping what leave-one-out needs;
+// banks is the registry that names in a draft resolve through.
+func NewModel(cases []*corpus.Case, tax *corpus.Taxonomy, gloss *corpus.Glossary, banks []*corpus.Bank) *Model {
+	m := newModel(tax, gloss, banks)
 	m.cases = map[string]*docFeatures{}
 	for _, c := range cases {
 		m.add(c)
@@ -92,8 +98,9 @@ func NewModel(cases []*corpus.Case, tax *corpus.Taxonomy, gloss *corpus.Glossary
 	return m
 }
 
-func newModel(tax *corpus.Taxonomy, gloss *corpus.Glossary) *Model {
-	m := &Model{tax: tax, gloss: map[string][]string{}, ids: map[string]uint32{}, idsEN: map[string]uint32{}, tagOf: map[string]int{}}
+func newModel(tax *corpus.Taxonomy, gloss *corpus.Glossary, banks []*corpus.Bank) *Model {
+	m := &Model{tax: tax, gloss: map[string][]string{}, ids: map[string]uint32{}, idsEN: map[string]uint32{}, tagOf: map[string]int{},
+		lex: buildLexicon(tax, corpus.DefaultThemeTerms(), banks)}
 	if gloss != nil {
 		for _, e := range gloss.Entries {
 			for _, en := range e.EN {
@@ -237,60 +244,6 @@ func (m *Model) features(text string) map[string]bool {
 	return fs
 }
 
-// Suggest scores every dimension, theme and bank type for a draft. exclude
-// names a case to leave out of the statistics (leave-one-out evaluation).
-func (m *Model) Suggest(d Draft, bank *corpus.Bank, exclude string) *Suggestions {
-	feats := m.features(d.Text)
-	ex := m.cases[exclude]
-	out := &Suggestions{}
-	lower := strings.ToLower(d.Text)
-	for _, kind := range []string{corpus.FacetDimension, corpus.FacetTheme, corpus.FacetBankType} {
-		var list []Suggestion
-		for _, v := range m.tax.Values(kind) {
-			s := m.score(kind+":"+v.Code, feats, ex)
-			s.Kind, s.Code, s.Label = kind, v.Code, corpus.Text{ZH: v.ZH, EN: v.EN}
-			s.Source = "corpus"
-			// The codebook's own words are strong evidence on their own.
-			for _, name := range append(append([]string{v.ZH, v.EN}, v.AliasesZH...), v.AliasesEN...) {
-				if len(s.Matched) < maxMatched && len([]rune(name)) >= 2 && strings.Contains(lower, strings.ToLower(name)) && !contains(s.Matched, name) {
-					s.Matched = append(s.Matched, name)
-				}
-			}
-			if len(s.Matched) > 0 && kind != corpus.FacetDimension {
-				s.Score = 1 - (1-s.Score)*codebookDamp
-				if s.Source == "corpus" && len(s.Evidence) == 0 {
-					s.Source = "codebook"
-				}
-			}
-			s.Sentence = sentenceWith(d.Text, append(append([]string{}, s.Matched...), s.Evidence...))
-			list = append(list, s)
-		}
-		sort.SliceStable(list, func(i, j int) bool { return list[i].Score > list[j].Score })
-		switch kind {
-		case corpus.FacetDimension:
-			out.Dimensions = list[:min(3, len(list))]
-		case corpus.FacetTheme:
-			for _, s := range list {
-				if s.Score >= ThemeThreshold {
-					out.Themes = append(out.Themes, s)
-				}
-			}
-			if out.Themes == nil {
-				out.Themes = []Suggestion{}
-			}
-		case corpus.FacetBankType:
-			if bank != nil && bank.Type != "" {
-				v, _ := m.tax.Lookup(corpus.FacetBankType, bank.Type)
-				out.BankType = []Suggestion{{Kind: kind, Code: bank.Type, Label: corpus.Text{ZH: v.ZH, EN: v.EN}, Score: 1,
-					Evidence: []string{bank.Name}, Matched: []string{}, Source: "registry"}}
-			} else {
-				out.BankType = list[:1]
-			}
-		}
-	}
-	return out
-}
-
 // score is a naive-Bayes log-likelihood ratio over the features present,
 // squashed to 0..1, with the features that push hardest as evidence.
 func (m *Model) score(tag string, feats map[string]bool, ex *docFeatures) Suggestion {
@@ -381,22 +334,4 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-// sentenceWith returns the first sentence of text holding one of the words,
-// cut to maxSentence characters.
-func sentenceWith(text string, words []string) string {
-	for _, sent := range strings.FieldsFunc(text, func(r rune) bool { return r == '。' || r == '\n' || r == '；' || r == '!' || r == '?' }) {
-		ls := strings.ToLower(sent)
-		for _, w := range words {
-			if w != "" && strings.Contains(ls, strings.ToLower(w)) {
-				sent = strings.TrimSpace(sent)
-				if rs := []rune(sent); len(rs) > maxSentence {
-					sent = string(rs[:maxSentence-1]) + "…"
-				}
-				return sent
-			}
-		}
-	}
-	return ""
 }

@@ -21,6 +21,7 @@ type Source interface {
 	Glossary() (*corpus.Glossary, error)
 	FindBankByID(ctx context.Context, id string) (*corpus.Bank, error)
 	FindBankByName(ctx context.Context, name string) (*corpus.Bank, error)
+	FindBanks(ctx context.Context) ([]*corpus.Bank, error)
 }
 
 // Suggester keeps the model of a store's current cases. A write makes it
@@ -170,8 +171,13 @@ func (s *Suggester) read(ctx context.Context) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := newModel(tax, gloss)
-	// The taxonomy and glossary read above may be a write older than the
+	// The registry's names resolve a draft's subject to its bank type.
+	banks, err := s.src.FindBanks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := newModel(tax, gloss, banks)
+	// The taxonomy, registry and glossary read above may be a write older than the
 	// sequence: then the model's Seq is behind and the next request trains again.
 	seq, err := s.src.EachRecord(ctx, func(*corpus.Policy) error { return nil }, func(c *corpus.Case) error { m.add(c); return nil })
 	if err != nil {

@@ -33,17 +33,17 @@ func BaselineRanker(cases []*corpus.Case) (index.Ranker, func() error, error) {
 	if err := b.Batch(batch); err != nil {
 		return nil, nil, err
 	}
-	rank := func(ctx context.Context, q string) ([]string, []string, error) {
+	rank := func(ctx context.Context, q string) (index.Ranked, error) {
 		sr := bleve.NewSearchRequestOptions(bleve.NewMatchQuery(q), 10, 0, false)
 		res, err := b.SearchInContext(ctx, sr)
 		if err != nil {
-			return nil, nil, err
+			return index.Ranked{}, err
 		}
 		ids := make([]string, len(res.Hits))
 		for i, h := range res.Hits {
 			ids[i] = h.ID
 		}
-		return ids, nil, nil
+		return index.Ranked{IDs: ids}, nil
 	}
 	return rank, b.Close, nil
 }

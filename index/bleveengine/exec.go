@@ -101,7 +101,11 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 		ps.marks = newMarks()
 		defer ps.marks.release()
 	}
-	q, textFree := c.query(t, ps.clauses, ps.marks)
+	aside := -1
+	if p.Aside != nil {
+		aside = p.Aside.Filter
+	}
+	q, textFree := c.query(t, ps.clauses, aside, ps.marks)
 	ps.textFree = textFree
 	// No facets, fields or sort beyond the score: bleve's collector prepares
 	// nothing per hit and hands each one to the handler.

@@ -83,10 +83,11 @@ func (c *compiled) softText() bool {
 // query is the text of one tier: every required concept or any one of
 // them, the optional ones ranking, the excluded ones left out. Filters are
 // not part of it, the pass applies them to each hit, except in a tier that
-// requires no text: there the query requires the hard filters (bleve then
-// walks only the records that pass, and textFree says so) and, when there
+// requires no text: there the query requires the hard filters but the aside
+// one (bleve then walks only the records that pass, and textFree says so:
+// the columns count what it does not walk) and, when there
 // are inferred ones, one of those met by its tags or its words.
-func (c *compiled) query(t index.Tier, clauses []clause, mk *marks) (q query.Query, textFree bool) {
+func (c *compiled) query(t index.Tier, clauses []clause, aside int, mk *marks) (q query.Query, textFree bool) {
 	var must, should []query.Query
 	noText := t.Require == index.RequireNone || len(c.required) == 0
 	switch {
@@ -105,7 +106,8 @@ func (c *compiled) query(t index.Tier, clauses []clause, mk *marks) (q query.Que
 	var metBy []query.Query // what meets an inferred filter
 	for i, cl := range clauses {
 		if !cl.soft {
-			if noText && len(c.excluded) == 0 {
+			// The aside clause is left to the pass, which lists its failures apart.
+			if noText && len(c.excluded) == 0 && i != aside {
 				must, textFree = append(must, unscoredTerms(cl.field, cl.codes)), true
 			}
 			continue

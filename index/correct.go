@@ -1,0 +1,93 @@
+package index
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"casebank/corpus"
+)
+
+// Words that found nothing are often misspelt ("deepseak", 新创 for 信创, 村保
+// for 村宝). When some do, each one is compared with the names the
+// vocabulary and the documents know that share its start, and the closest,
+// if close enough, replaces it; the search is run again and says so.
+
+// correctionCandidates bounds the document names read per word.
+const correctionCandidates = 200
+
+// correct returns text with every word of unmatched replaced by the closest
+// known name, and whether any was replaced.
+func (ix *Index) correct(ctx context.Context, v *vocabulary, text string, unmatched []string) (string, bool) {
+	changed := false
+	for _, w := range unmatched {
+		if best := ix.closestName(ctx, v, w); best != "" && strings.Contains(text, w) {
+			text = strings.Replace(text, w, best, 1)
+			changed = true
+		}
+	}
+	return text, changed
+}
+
+// closestName is the known name nearest to w within its allowance, or "".
+func (ix *Index) closestName(ctx context.Context, v *vocabulary, w string) string {
+	n := utf8.RuneCountInString(w)
+	han := hasHan(w)
+	// Too short to tell a typo from another word: one character off in a
+	// two-character Chinese word is as likely another word (新创 is one
+	// from 信创, 科创 and 文创), which only its sound would tell.
+	if han && n < 3 || !han && n < 4 || n > 40 {
+		return ""
+	}
+	allowed := 1
+	if !han && n >= 8 {
+		allowed = 2
+	}
+	// Document names share the first character (Chinese) or two letters:
+	// typos rarely fall there, and it keeps their look-up a prefix scan.
+	prefix := strings.ToLower(string([]rune(w)[:1]))
+	if !han {
+		prefix = strings.ToLower(w[:2])
+	}
+	var names []string
+	// The vocabulary is small enough to compare whole; the documents'
+	// names are read by prefix.
+	for k := range v.zh {
+		names = append(names, k)
+	}
+	for k, m := range v.en {
+		if !m.stop {
+			names = append(names, k)
+		}
+	}
+	names = append(names, v.nameWords...)
+	if docs, err := ix.engine.Complete(ctx, prefix, correctionCandidates); err == nil {
+		for _, c := range docs {
+			names = append(names, c.Name)
+		}
+	}
+	best, bestD := "", allowed+1
+	lw := strings.ToLower(w)
+	for _, name := range names {
+		ln := strings.ToLower(name)
+		if ln == lw || han != hasHan(name) || abs(utf8.RuneCountInString(name)-n) > allowed {
+			continue
+		}
+		// A Chinese name of two characters may differ in one only if it
+		// keeps the length: 新创 → 信创, not 新 → 新创.
+		if han && n == 2 && utf8.RuneCountInString(name) != 2 {
+			continue
+		}
+		if d := corpus.EditDistance(lw, ln); d < bestD || d == bestD && name < best {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
