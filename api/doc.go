@@ -10,4 +10,7 @@
 // The contract is openapi.json, embedded and served at /api/v1/openapi.json
 // with a reference page at /api/docs; the tests fail on a route it does not
 // document and on an answer that does not match it.
+//
+// Large imports run as background jobs (jobs.go), held in memory: call
+// Server.Close at shutdown, before closing the service and the store.
 package api

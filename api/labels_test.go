@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 )
 
 // Wherever a write takes a code it takes the code's labels and aliases in
@@ -106,4 +108,66 @@ func TestCasesNameTheirBank(t *testing.T) {
 	if code := w.do(t, "POST", "/api/v1/cases", w.editor, unknown, nil); code != 422 {
 		t.Fatalf("a new bank without type and region: %d", code)
 	}
+}
+
+// A 422 for an unknown code names the field, the value, the closest value
+// and the allowed values with their labels, in the message in short and in
+// the field's "allowed" as {code, zh, en}; a long list (regions) gives the
+// closest ten and "allowed_more".
+func TestUnknownCodeErrorsListAllowedValues(t *testing.T) {
+	w := newWriteSite(t)
+	bad := newCaseJSON("allowed-theme")
+	bad["themes"] = []string{"tech_financ"}
+	code, _, data := w.post(t, "/api/v1/cases", w.editor, mustJSON(t, bad), "Content-Type", "application/json")
+	var raw struct {
+		Error struct {
+			Message string `json:"message"`
+			Fields  []struct {
+				Field       string           `json:"field"`
+				Message     string           `json:"message"`
+				Allowed     []map[string]any `json:"allowed"`
+				AllowedMore int              `json:"allowed_more"`
+			} `json:"fields"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal(data, &raw); code != 422 || err != nil || len(raw.Error.Fields) != 1 {
+		t.Fatalf("unknown theme: %d %s", code, data)
+	}
+	f := raw.Error.Fields[0]
+	if f.Field != "themes" || len(f.Allowed) != 25 || f.AllowedMore != 0 ||
+		f.Allowed[0]["code"] != "ai" || f.Allowed[0]["zh"] != "人工智能" || f.Allowed[0]["en"] != "artificial intelligence" ||
+		!strings.Contains(f.Message, `unknown theme "tech_financ"; did you mean tech_finance (科技金融, tech finance)?; allowed: tech_finance 科技金融 tech finance, `) ||
+		!strings.Contains(raw.Error.Message, "allowed: ") {
+		t.Fatalf("unknown theme: %s", data)
+	}
+
+	region := newCaseJSON("allowed-region")
+	region["bank"] = map[string]any{"id": "allowed-test-bank", "name": "允许值测试银行", "type": "城商行", "region": "四州"}
+	code, _, data = w.post(t, "/api/v1/cases", w.editor, mustJSON(t, region), "Content-Type", "application/json")
+	raw.Error.Fields = nil
+	if err := json.Unmarshal(data, &raw); code != 422 || err != nil || len(raw.Error.Fields) != 1 {
+		t.Fatalf("unknown region: %d %s", code, data)
+	}
+	f = raw.Error.Fields[0]
+	if f.Field != "bank.region" || len(f.Allowed) != 10 || f.AllowedMore != 30 || f.Allowed[0]["code"] != "sichuan" ||
+		!strings.Contains(f.Message, "and 35 more") {
+		t.Fatalf("unknown region: %s", data)
+	}
+
+	// A search filter's unknown code (400) lists them the same way.
+	var e app.ErrorBody
+	if code := w.do(t, "GET", "/api/v1/search?dimension=strategyy", "", nil, &e); code != 400 || len(e.Error.Fields) != 1 ||
+		len(e.Error.Fields[0].Allowed) != 6 || e.Error.Fields[0].Allowed[0] != (corpus.AllowedValue{Code: "strategy", ZH: "战略", EN: "strategy"}) ||
+		!strings.Contains(e.Error.Message, "did you mean strategy") {
+		t.Fatalf("unknown dimension filter: %d %+v", code, e.Error)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -37,9 +38,14 @@ type Server struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed; from anyone else they are ignored.
 	TrustedProxies []*net.IPNet
+	// MaxImportBytes bounds a JSONL import's body; 0 means
+	// DefaultMaxImportBytes.
+	MaxImportBytes int64
 
 	xffIgnored sync.Once // warns once of forwarding headers from an untrusted peer
 	metrics    *metrics
+	jobs       *jobs                     // background imports
+	holdJobs   func(ctx context.Context) // tests: see HoldJobs
 }
 
 // Echo builds the echo instance with the API routes, the error handler and
@@ -48,6 +54,8 @@ func (s *Server) Echo() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s.metrics = s.newMetrics()
+	s.jobs = newJobs(s.Logger)
+	s.jobs.hold = s.holdJobs
 	e.Pre(headAsGet)
 	e.IPExtractor, e.SchemeExtractor = s.clientAddress()
 	e.HTTPErrorHandler = s.errorHandler()
@@ -58,7 +66,9 @@ func (s *Server) Echo() *echo.Echo {
 		return err
 	}}))
 	e.Use(s.requestLog)
-	e.Use(middleware.BodyLimit(strconv.Itoa(MaxBodyBytes/1024) + "K"))
+	// An import has its own, larger limit (see importData).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(MaxBodyBytes/1024) + "K",
+		Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/import" }}))
 	e.Use(securityHeaders)
 
 	e.GET("/healthz", s.healthz)
@@ -315,7 +325,7 @@ func (s *Server) export(c echo.Context) error {
 	}
 	if format != app.ExportJSONL && format != app.ExportCSV {
 		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown export format %q", format),
-			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: []string{app.ExportJSONL, app.ExportCSV}}}}
+			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: corpus.AllowedCodes(app.ExportJSONL, app.ExportCSV)}}}
 	}
 	var subset []string // ids of a search's matches; nil: everything
 	if isSearch(c) {

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -34,6 +37,8 @@ func (s *Server) registerWrites(v1 *echo.Group) {
 	v1.PUT("/glossary", s.putGlossary, admin)
 	v1.PUT("/policies/:id", s.putPolicy, editor)
 	v1.POST("/import", s.importData, editor)
+	v1.GET("/jobs", s.listJobs, editor)
+	v1.GET("/jobs/:id", s.getJob, editor)
 	// Editors only: the new-case form is an editor page, and a suggestion
 	// reads the model of the whole corpus.
 	v1.POST("/suggest-tags", s.suggestTags, editor)
@@ -271,24 +276,143 @@ func (s *Server) putPolicy(c echo.Context) error {
 	return s.written(c, w, http.StatusOK, stored)
 }
 
+// DefaultMaxImportBytes bounds an import's body unless Server says
+// otherwise: a JSONL file up to it (checked and written a batch at a time,
+// from a temporary file), report text up to MaxBodyBytes (its import is one
+// transaction).
+const DefaultMaxImportBytes = 64 << 20
+
+func (s *Server) maxImportBytes() int64 {
+	if s.MaxImportBytes > 0 {
+		return s.MaxImportBytes
+	}
+	return DefaultMaxImportBytes
+}
+
+// importTime is how long an import's upload and a synchronous import may
+// take, past the server's deadlines for ordinary requests.
+const importTime = 10 * time.Minute
+
+// importData imports JSONL or report text: at once, or, past
+// AsyncImportRecords records or with ?async=true, as a job (see jobs.go).
+// Either way the body is read whole and checked first, so that a bad one
+// is refused with 4xx while the client waits.
 func (s *Server) importData(c echo.Context) error {
-	body, err := readBody(c)
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err == nil && strings.HasPrefix(mt, "multipart/") {
+			return corpus.Errorf(app.EMEDIATYPE, "send the file itself as the body (curl --data-binary @FILE), not a form upload (%s)", mt)
+		}
+	}
+	async := false
+	if v := c.QueryParam("async"); v != "" {
+		var err error
+		if async, err = strconv.ParseBool(v); err != nil {
+			return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("async must be true or false, not %s", corpus.QuoteShort(v)),
+				Fields: []corpus.FieldError{{Field: "async", Message: "not a boolean", Allowed: corpus.AllowedCodes("true", "false")}}}
+		}
+	}
+	f, records, err := spoolImport(c, s.maxImportBytes())
 	if err != nil {
 		return err
 	}
+	head := make([]byte, 4096) // enough to tell JSONL from report text
+	n, _ := f.ReadAt(head, 0)
+	jsonl := corpus.IsJSONL(head[:n])
+	if !jsonl {
+		st, err := f.Stat()
+		if err == nil && st.Size() > MaxBodyBytes {
+			removeSpool(f)
+			return corpus.Errorf(corpus.ETOOLARGE, "report text is at most %d bytes (a JSONL import up to %d)", MaxBodyBytes, s.maxImportBytes())
+		}
+		records = app.ReportItems(f)
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			removeSpool(f)
+			return fmt.Errorf("import: %w", err)
+		}
+	}
+	if async || records > AsyncImportRecords {
+		return s.startImportJob(c, f, jsonl)
+	}
+	defer removeSpool(f)
 	opts := corpus.ImportOptions{By: by(c)}
 	ctx := c.Request().Context()
 	var res *corpus.ImportResult
 	var w app.Searchable
-	if corpus.IsJSONL(body) {
-		res, w, err = s.App.ImportJSONL(ctx, bytes.NewReader(body), opts)
+	if jsonl {
+		res, w, err = s.App.ImportJSONL(ctx, f, opts)
 	} else {
-		res, w, err = s.App.ImportReport(ctx, bytes.NewReader(body), opts)
+		res, w, err = s.App.ImportReport(ctx, f, opts)
 	}
 	if err != nil {
 		return unprocessable(err)
 	}
 	return s.written(c, w, http.StatusOK, res)
+}
+
+// spoolImport copies an import's body, at most limit bytes, to a temporary
+// file (which the import reads twice: checked whole, then written) and
+// counts its records, the lines that are not blank.
+func spoolImport(c echo.Context, limit int64) (*os.File, int, error) {
+	rc := http.NewResponseController(c.Response())
+	_ = rc.SetReadDeadline(time.Now().Add(importTime)) // not every server has deadlines
+	_ = rc.SetWriteDeadline(time.Now().Add(importTime))
+	f, err := os.CreateTemp("", "casebank-upload-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("import: spool the upload: %w", err)
+	}
+	var count recordCounter
+	_, err = io.Copy(io.MultiWriter(f, &count), http.MaxBytesReader(c.Response(), c.Request().Body, limit))
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	var tooLarge *http.MaxBytesError
+	var fileErr *fs.PathError
+	switch {
+	case err == nil:
+		return f, count.records(), nil
+	case errors.As(err, &tooLarge):
+		err = corpus.Errorf(corpus.ETOOLARGE, "the import is larger than %d bytes", limit)
+	case errors.As(err, &fileErr):
+		err = fmt.Errorf("import: spool the upload: %w", err) // a full disk is a 503
+	default:
+		err = corpus.Errorf(corpus.EINVALID, "reading the body: %v", err)
+	}
+	removeSpool(f)
+	return nil, 0, err
+}
+
+func removeSpool(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
+}
+
+// recordCounter counts the lines written to it that are not blank.
+type recordCounter struct {
+	n       int
+	content bool // the line so far has more than white space
+}
+
+func (r *recordCounter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		switch b {
+		case '\n':
+			if r.content {
+				r.n++
+			}
+			r.content = false
+		case ' ', '\t', '\r':
+		default:
+			r.content = true
+		}
+	}
+	return len(p), nil
+}
+
+func (r *recordCounter) records() int {
+	if r.content {
+		return r.n + 1
+	}
+	return r.n
 }
 
 func (s *Server) suggestTags(c echo.Context) error {

@@ -92,11 +92,11 @@ type BulkTag struct {
 func (b BulkTag) Check() error {
 	if b.Kind != FacetTheme && b.Kind != FacetDimension {
 		return &Error{Code: EINVALID, Message: "bulk tagging works on themes and dimensions, not " + QuoteShort(b.Kind),
-			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: []string{FacetTheme, FacetDimension}}}}
+			Fields: []FieldError{{Field: "kind", Message: "unknown kind", Allowed: AllowedCodes(FacetTheme, FacetDimension)}}}
 	}
 	if b.Action != "add" && b.Action != "remove" {
 		return &Error{Code: EINVALID, Message: "unknown action " + QuoteShort(b.Action),
-			Fields: []FieldError{{Field: "action", Message: "unknown action", Allowed: []string{"add", "remove"}}}}
+			Fields: []FieldError{{Field: "action", Message: "unknown action", Allowed: AllowedCodes("add", "remove")}}}
 	}
 	if len(b.IDs) == 0 {
 		return Errorf(EINVALID, "no cases given: pass ids or a search")
@@ -127,8 +127,8 @@ func (b BulkTag) checkLimits() error {
 func (b *BulkTag) Validate(t *Taxonomy) error {
 	b.Code = t.resolveOne(b.Kind, b.Code)
 	if !t.Has(b.Kind, b.Code) {
-		msg := t.unknownValue(b.Kind, []string{b.Code})
-		return &Error{Code: EINVALID, Message: msg, Fields: []FieldError{{Field: "code", Message: msg, Allowed: t.Codes(b.Kind)}}}
+		f := t.UnknownValue("code", b.Kind, b.Code)
+		return &Error{Code: EINVALID, Message: f.Message, Fields: []FieldError{f}}
 	}
 	return nil
 }
@@ -209,7 +209,7 @@ func (ch CodebookChange) Apply(t *Taxonomy) (retag func(c *Case) bool, err error
 	idx := slices.IndexFunc(t.Themes, func(v Value) bool { return v.Code == ch.Code })
 	unknown := func(field, code string) error {
 		return &Error{Code: ENOTFOUND, Message: "no theme " + QuoteShort(code),
-			Fields: []FieldError{{Field: field, Message: "unknown theme", Allowed: t.Codes(FacetTheme)}}}
+			Fields: []FieldError{t.UnknownValue(field, FacetTheme, code)}}
 	}
 	switch ch.Op {
 	case "add":
@@ -270,7 +270,7 @@ func (ch CodebookChange) Apply(t *Taxonomy) (retag func(c *Case) bool, err error
 		}
 	default:
 		return nil, &Error{Code: EINVALID, Message: "unknown codebook operation " + QuoteShort(ch.Op),
-			Fields: []FieldError{{Field: "op", Message: "unknown operation", Allowed: []string{"add", "rename", "merge", "retire"}}}}
+			Fields: []FieldError{{Field: "op", Message: "unknown operation", Allowed: AllowedCodes("add", "rename", "merge", "retire")}}}
 	}
 	if err := t.Validate(); err != nil {
 		return nil, err

@@ -28,10 +28,40 @@ type Error struct {
 // FieldError names one bad field and, where the field takes codes, the
 // allowed values; in an import, Line is the line of the record (from 1).
 type FieldError struct {
-	Line    int      `json:"line,omitempty"`
-	Field   string   `json:"field"`
-	Message string   `json:"message"`
-	Allowed []string `json:"allowed,omitempty"`
+	Line    int            `json:"line,omitempty"`
+	Field   string         `json:"field"`
+	Message string         `json:"message"`
+	Allowed []AllowedValue `json:"allowed,omitempty"`
+	// AllowedMore counts the allowed values a long list (regions) leaves
+	// out of Allowed, which then holds those closest to the value given.
+	AllowedMore int `json:"allowed_more,omitempty"`
+}
+
+// AllowedValue is a value a field takes: a code and, for a taxonomy list,
+// its labels.
+type AllowedValue struct {
+	Code string `json:"code"`
+	ZH   string `json:"zh,omitempty"`
+	EN   string `json:"en,omitempty"`
+}
+
+// AllowedCodes lists codes that have no labels as allowed values.
+func AllowedCodes(codes ...string) []AllowedValue {
+	out := make([]AllowedValue, len(codes))
+	for i, c := range codes {
+		out[i] = AllowedValue{Code: c}
+	}
+	return out
+}
+
+// Allows reports whether code is among f's allowed values.
+func (f FieldError) Allows(code string) bool {
+	for _, a := range f.Allowed {
+		if a.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -24,6 +24,9 @@ type ImportStep struct {
 type ImportOptions struct {
 	By       string                // recorded as the author of every change
 	Progress func(done, total int) // called after each record, if set
+	// MaxErrors is how many bad fields the refusal of an invalid import
+	// names, each with its line; 0 means a few, enough for a message.
+	MaxErrors int
 }
 
 // ImportResult counts what an import did, per table or section.

@@ -44,7 +44,7 @@ func (p *Policy) Validate(t *Taxonomy) error {
 		p.Themes = t.resolveAll(FacetTheme, p.Themes)
 	}
 	bad := func(field, msg string, allowed ...string) {
-		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
+		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: AllowedCodes(allowed...)})
 	}
 	if !ValidID(p.ID) {
 		bad("id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
@@ -59,10 +59,10 @@ func (p *Policy) Validate(t *Taxonomy) error {
 		bad("date", "must be YYYY, YYYY-MM or YYYY-MM-DD")
 	}
 	if !t.Has(FacetRegion, p.Region) {
-		bad("region", t.unknownValue(FacetRegion, []string{p.Region}), t.Codes(FacetRegion)...)
+		l.fields = append(l.fields, t.UnknownValue("region", FacetRegion, p.Region))
 	}
 	if u := unknownIf(themesOK, t, FacetTheme, p.Themes); len(u) > 0 {
-		bad("themes", t.unknownValue(FacetTheme, u), t.Codes(FacetTheme)...)
+		l.fields = append(l.fields, t.UnknownValue("themes", FacetTheme, u...))
 	}
 	return l.err("policy")
 }

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -54,17 +55,97 @@ func (t *Taxonomy) resolveOne(kind, v string) string {
 	return v
 }
 
-// unknownValue words the error for a value no code, label or alias of the
-// list matches, with the closest one when something is close.
-func (t *Taxonomy) unknownValue(kind string, vals []string) string {
+// How many allowed values an error gives: a field error lists a list whole
+// up to allowedWhole values, else the allowedNear closest to the value given
+// and counts the rest (regions are 40); a message names a list whole up to
+// allowedInMessage values, else the closest allowedInMessage/2.
+const (
+	allowedWhole     = 30
+	allowedNear      = 10
+	allowedInMessage = 10
+)
+
+// UnknownValue is the field error for values of kind that no code, label or
+// alias matches: its message names them, the closest value when one is
+// near (for a single value), and a short form of the allowed values; its
+// Allowed lists them with their labels, the closest first, capped for a
+// long list (AllowedMore counts the rest: GET /api/v1/taxonomy has them
+// all).
+func (t *Taxonomy) UnknownValue(field, kind string, vals ...string) FieldError {
 	name := strings.ReplaceAll(kind, "_", " ")
 	msg := "unknown " + name + " " + quoteSome(vals)
+	near := ""
 	if len(vals) == 1 {
+		near = vals[0]
 		if v, ok := t.closest(kind, vals[0]); ok {
 			msg += fmt.Sprintf("; did you mean %s (%s, %s)?", v.Code, v.ZH, v.EN)
 		}
 	}
-	return msg
+	return t.withAllowed(FieldError{Field: field, Message: msg}, kind, near)
+}
+
+// NeedsValue is the field error for a list of kind that must not be empty.
+func (t *Taxonomy) NeedsValue(field, kind string) FieldError {
+	return t.withAllowed(FieldError{Field: field, Message: "needs at least one " + strings.ReplaceAll(kind, "_", " ")}, kind, "")
+}
+
+// withAllowed adds kind's allowed values to f, in its Allowed and in short
+// in its message; near, when not "", is the value given.
+func (t *Taxonomy) withAllowed(f FieldError, kind, near string) FieldError {
+	// A list given whole keeps the taxonomy's order; a cut one starts with
+	// the values nearest to what was given.
+	vals, ranked := t.Values(kind), t.ranked(kind, near)
+	listed := vals
+	if len(vals) > allowedWhole {
+		listed = ranked[:allowedNear]
+	}
+	f.Allowed = make([]AllowedValue, len(listed))
+	for i, v := range listed {
+		f.Allowed[i] = AllowedValue{Code: v.Code, ZH: v.ZH, EN: v.EN}
+	}
+	f.AllowedMore = len(vals) - len(listed)
+	shown := vals
+	if len(vals) > allowedInMessage {
+		shown = ranked[:allowedInMessage/2]
+	}
+	parts := make([]string, len(shown))
+	for i, v := range shown {
+		parts[i] = v.Code + " " + v.ZH + " " + v.EN
+	}
+	f.Message += "; allowed: " + strings.Join(parts, ", ")
+	if n := len(vals) - len(shown); n > 0 {
+		f.Message += fmt.Sprintf(" and %d more (GET /api/v1/taxonomy lists all)", n)
+	}
+	return f
+}
+
+// ranked returns kind's values, the nearest to near first (by the edit
+// distance of their nearest code, label or alias) when one is near enough
+// to be a slip, else in taxonomy order.
+func (t *Taxonomy) ranked(kind, near string) []Value {
+	vals := slices.Clone(t.Values(kind))
+	if _, ok := t.closest(kind, near); !ok {
+		return vals // nothing is near: a ranking would look arbitrary
+	}
+	near = strings.ToLower(strings.TrimSpace(near))
+	dist := make(map[string]int, len(vals))
+	for _, v := range vals {
+		d := -1
+		for _, name := range v.names() {
+			if e := editDistance(near, strings.ToLower(name)); d < 0 || e < d {
+				d = e
+			}
+		}
+		dist[v.Code] = d
+	}
+	slices.SortStableFunc(vals, func(a, b Value) int { return dist[a.Code] - dist[b.Code] })
+	return vals
+}
+
+// names returns a value's code, labels and aliases.
+func (v Value) names() []string {
+	names := append([]string{v.Code, v.ZH, v.EN}, v.AliasesZH...)
+	return append(names, v.AliasesEN...)
 }
 
 // closest finds the value whose code, label or alias is nearest to v by edit
@@ -77,8 +158,7 @@ func (t *Taxonomy) closest(kind, v string) (Value, bool) {
 	}
 	best, bestDist := Value{}, max(1, n/3)+1
 	for _, val := range t.Values(kind) {
-		names := append([]string{val.Code, val.ZH, val.EN}, val.AliasesZH...)
-		for _, name := range append(names, val.AliasesEN...) {
+		for _, name := range val.names() {
 			if d := editDistance(v, strings.ToLower(name)); d < bestDist {
 				best, bestDist = val, d
 			}

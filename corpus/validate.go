@@ -77,7 +77,7 @@ func (c *Case) Validate(t *Taxonomy) error {
 		c.Themes = t.resolveAll(FacetTheme, c.Themes)
 	}
 	bad := func(field, msg string, allowed ...string) {
-		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
+		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: AllowedCodes(allowed...)})
 	}
 	if c.ID != "" && !ValidID(c.ID) {
 		bad("id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
@@ -108,14 +108,14 @@ func (c *Case) Validate(t *Taxonomy) error {
 		}
 	}
 	if len(c.Dimensions) == 0 {
-		bad("dimensions", "needs at least one dimension", t.Codes(FacetDimension)...)
+		l.fields = append(l.fields, t.NeedsValue("dimensions", FacetDimension))
 	}
 	// Lists over their limit are not looked up: the limit bounds the work.
 	if u := unknownIf(dimsOK, t, FacetDimension, c.Dimensions); len(u) > 0 {
-		bad("dimensions", t.unknownValue(FacetDimension, u), t.Codes(FacetDimension)...)
+		l.fields = append(l.fields, t.UnknownValue("dimensions", FacetDimension, u...))
 	}
 	if u := unknownIf(themesOK, t, FacetTheme, c.Themes); len(u) > 0 {
-		bad("themes", t.unknownValue(FacetTheme, u), t.Codes(FacetTheme)...)
+		l.fields = append(l.fields, t.UnknownValue("themes", FacetTheme, u...))
 	}
 	return l.err("case")
 }
@@ -199,8 +199,8 @@ func (b *Bank) CheckLimits() error {
 func (b *Bank) Validate(t *Taxonomy) error {
 	var l limits
 	l.bank(b)
-	bad := func(field, msg string, allowed ...string) {
-		l.fields = append(l.fields, FieldError{Field: field, Message: msg, Allowed: allowed})
+	bad := func(field, msg string) {
+		l.fields = append(l.fields, FieldError{Field: field, Message: msg})
 	}
 	if !ValidID(b.ID) {
 		bad("bank.id", "must be lowercase ASCII words joined by '-' (at most 120 characters)")
@@ -210,10 +210,10 @@ func (b *Bank) Validate(t *Taxonomy) error {
 	}
 	b.Type, b.Region = t.resolveOne(FacetBankType, b.Type), t.resolveOne(FacetRegion, b.Region)
 	if !t.Has(FacetBankType, b.Type) {
-		bad("bank.type", t.unknownValue(FacetBankType, []string{b.Type}), t.Codes(FacetBankType)...)
+		l.fields = append(l.fields, t.UnknownValue("bank.type", FacetBankType, b.Type))
 	}
 	if !t.Has(FacetRegion, b.Region) {
-		bad("bank.region", t.unknownValue(FacetRegion, []string{b.Region}), t.Codes(FacetRegion)...)
+		l.fields = append(l.fields, t.UnknownValue("bank.region", FacetRegion, b.Region))
 	}
 	return l.err("bank")
 }

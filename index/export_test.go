@@ -14,7 +14,7 @@ func MarkEvidence(exact []string, stems []string, an Analyzer, fields map[string
 	for _, s := range stems {
 		m.stems[s] = true
 	}
-	m.match = an.MatchStems(m.stems)
+	m.prepare(an)
 	return m.evidence(fields)
 }
 

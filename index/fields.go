@@ -11,7 +11,7 @@ import (
 // fields, what goes in them); an engine's index of another version is
 // rebuilt on open. The facet table's names are part of it, so a new facet
 // rebuilds the index by itself.
-var DocumentVersion = "16/" + strings.Join(corpus.FacetNames(), ",")
+var DocumentVersion = "17/" + strings.Join(corpus.FacetNames(), ",")
 
 // Lang is the language a text field is analysed in.
 type Lang string
@@ -36,11 +36,11 @@ const (
 	fieldFigures   = "figures"
 	fieldTagsZH    = "tags_zh" // labels and aliases of the case's codes
 	fieldTagsEN    = "tags_en"
-	fieldBodyEN    = "body_en"
-	fieldOutcomeEN = "outcome_en"
-	fieldNamesEN   = "names_en"
-	fieldFiguresEN = "figures_en"
-	fieldExcerpt   = "excerpt" // the report's own wording, when imported
+	// English body, outcome and figures in one field: each field is one
+	// more term look-up per word of every query.
+	fieldTextEN  = "text_en"
+	fieldNamesEN = "names_en"
+	fieldExcerpt = "excerpt" // the report's own wording, when imported
 )
 
 // TextField is a searched text field of the documents: its language, its
@@ -69,9 +69,7 @@ var TextFields = []TextField{
 	{fieldOutcome, Chinese, 1, false},
 	{fieldFigures, Chinese, 0.5, false},
 	{fieldNamesEN, English, 3, true},
-	{fieldBodyEN, English, 1, false},
-	{fieldOutcomeEN, English, 1, false},
-	{fieldFiguresEN, English, 0.5, false},
+	{fieldTextEN, English, 1, false},
 	// Low: it finds the report's wording where the curated text paraphrases
 	// it, and ranks below what the curated text says.
 	{fieldExcerpt, Chinese, 0.3, false},
@@ -139,10 +137,8 @@ func document(c *corpus.Case, tax *corpus.Taxonomy) *Document {
 			fieldFigures:   strings.Join(figures, "；"),
 			fieldTagsZH:    strings.Join(tagsZH, "；"),
 			fieldTagsEN:    strings.Join(tagsEN, "; "),
-			fieldBodyEN:    c.BodyEN,
-			fieldOutcomeEN: c.OutcomeEN,
+			fieldTextEN:    strings.Join(slices.DeleteFunc([]string{c.BodyEN, c.OutcomeEN, strings.Join(figuresEN, "; ")}, func(s string) bool { return s == "" }), "\n"),
 			fieldNamesEN:   clipNames(slices.Concat(c.ProductsEN, c.PartnersEN, c.TechnologiesEN)),
-			fieldFiguresEN: strings.Join(figuresEN, "; "),
 			fieldExcerpt:   c.Source.Excerpt,
 		},
 		Facets:      facetValues(c, nil),

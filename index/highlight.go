@@ -62,6 +62,13 @@ type marker struct {
 	exact []string               // contain Chinese; ASCII letters lowercased
 	stems map[string]bool        // English words, analysed
 	match func(word string) bool // whether a word stems to one of stems
+	// starts holds the first two bytes of every stem: stemming keeps a
+	// word's start, so a word starting otherwise is not stemmed at all.
+	starts [1 << 10]uint64 // a bit per two-byte start
+	short  bool // a stem of one letter: every word is stemmed
+	// matched remembers match's answers: the English bodies of a page's
+	// hits repeat most of their words, and stemming was a third of a search.
+	matched map[string]bool
 }
 
 // newMarker collects what the plan searches for: each part's words and the
@@ -94,7 +101,7 @@ func (ix *Index) newMarker(u *understood) *marker {
 			m.stems[term] = true
 		}
 	}
-	m.match = ix.engine.MatchStems(m.stems)
+	m.prepare(ix.engine)
 	return m
 }
 
@@ -140,7 +147,7 @@ func (m *marker) spans(text string) []span {
 			for j < len(lower) && isWordByte(lower[j]) {
 				j++
 			}
-			if m.match(lower[i:j]) {
+			if m.matches(lower[i:j]) {
 				out = append(out, span{i, j})
 			}
 			i = j
@@ -223,6 +230,41 @@ func fragment(text string, spans []span) string {
 
 // evidence returns a hit's marked fragments by field, one per field that has
 // a match, under the names hits report them.
+// prepare readies the stems for matching with an's stemming.
+func (m *marker) prepare(an Analyzer) {
+	m.match = an.MatchStems(m.stems)
+	for stem := range m.stems {
+		if len(stem) >= 2 {
+			k := int(stem[0])<<8 | int(stem[1])
+			m.starts[k>>6] |= 1 << (k & 63)
+		} else {
+			m.short = true
+		}
+	}
+}
+
+func (m *marker) matches(word string) bool {
+	if !m.short {
+		if len(word) < 2 {
+			return false
+		}
+		if k := int(word[0])<<8 | int(word[1]); m.starts[k>>6]&(1<<(k&63)) == 0 {
+			return false
+		}
+	}
+	if ok, seen := m.matched[word]; seen {
+		return ok
+	}
+	ok := m.match(word)
+	if m.matched == nil {
+		m.matched = map[string]bool{}
+	}
+	if len(m.matched) < 4096 {
+		m.matched[word] = ok
+	}
+	return ok
+}
+
 func (m *marker) evidence(fields map[string]string) map[string][]string {
 	out := map[string][]string{}
 	for name, text := range fields {

@@ -36,8 +36,8 @@ type Parsed struct {
 var textScopes = map[string][]string{
 	"title":   {fieldTitleZH, fieldTitleEN},
 	"summary": {fieldSummaryZH, fieldSummaryEN},
-	"body":    {fieldBody, fieldBodyEN},
-	"outcome": {fieldOutcome, fieldOutcomeEN},
+	"body":    {fieldBody, fieldTextEN},
+	"outcome": {fieldOutcome, fieldTextEN},
 	"product": {fieldNames, fieldNamesEN},
 	"pattern": {fieldPattern},
 }

@@ -228,7 +228,7 @@ func resolveFilter(v *vocabulary, f corpus.Filter, typed map[string][]string) (c
 	for name := range f {
 		if _, ok := corpus.FacetByName(name); !ok {
 			return out, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown filter %q", name),
-				Fields: []corpus.FieldError{{Field: name, Message: "unknown filter", Allowed: corpus.FacetNames()}}}
+				Fields: []corpus.FieldError{{Field: name, Message: "unknown filter", Allowed: corpus.AllowedCodes(corpus.FacetNames()...)}}}
 		}
 	}
 	for _, facet := range corpus.Facets {
@@ -250,9 +250,8 @@ func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
 		if code, ok := v.tax.Resolve(facet.Name, given); ok {
 			return code, nil
 		}
-		return "", &corpus.Error{Code: corpus.EINVALID,
-			Message: fmt.Sprintf("unknown %s %q", facet.Name, given),
-			Fields:  []corpus.FieldError{{Field: facet.Name, Message: "unknown value " + strconv.Quote(given), Allowed: v.tax.Codes(facet.Name)}}}
+		f := v.tax.UnknownValue(facet.Name, facet.Name, given)
+		return "", &corpus.Error{Code: corpus.EINVALID, Message: f.Message, Fields: []corpus.FieldError{f}}
 	case corpus.BankValues:
 		if b, ok := v.bankByID[given]; ok {
 			return b.ID, nil
@@ -272,7 +271,7 @@ func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
 	case corpus.RecordKinds:
 		if given != corpus.KindCase && given != corpus.KindPolicy && given != KindAll {
 			return "", &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown kind %q", given),
-				Fields: []corpus.FieldError{{Field: facet.Name, Message: "unknown kind " + strconv.Quote(given), Allowed: []string{corpus.KindCase, corpus.KindPolicy, KindAll}}}}
+				Fields: []corpus.FieldError{{Field: facet.Name, Message: "unknown kind " + strconv.Quote(given), Allowed: corpus.AllowedCodes(corpus.KindCase, corpus.KindPolicy, KindAll)}}}
 		}
 	}
 	return given, nil

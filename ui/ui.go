@@ -529,7 +529,7 @@ func (u *UI) lang(c echo.Context) string {
 func (u *UI) setLang(c echo.Context) error {
 	to := c.QueryParam("to")
 	if to != "en" && to != "zh" {
-		return &corpus.Error{Code: corpus.EINVALID, Message: "to must be en or zh", Fields: []corpus.FieldError{{Field: "to", Message: "unknown language", Allowed: []string{"zh", "en"}}}}
+		return &corpus.Error{Code: corpus.EINVALID, Message: "to must be en or zh", Fields: []corpus.FieldError{{Field: "to", Message: "unknown language", Allowed: corpus.AllowedCodes("zh", "en")}}}
 	}
 	c.SetCookie(&http.Cookie{Name: "lang", Value: to, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: secure(c)})
 	return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))

@@ -103,6 +103,8 @@ func (c *restoreCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	var df dataFlags
 	df.register(fs)
+	var lf logFlags
+	lf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -115,7 +117,7 @@ func (c *restoreCommand) Run(ctx context.Context, args []string) error {
 	var d *data
 	err := boltdb.RestoreThen(fs.Arg(0), df.dir, func() error {
 		var err error
-		d, err = openDataSeeding(ctx, df.dir, newLogger(c.stderr), false)
+		d, err = openDataSeeding(ctx, df.dir, lf.logger(c.stderr), false)
 		return err
 	})
 	if err != nil {

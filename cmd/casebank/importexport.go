@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 const importUsage = `usage: casebank import [--data DIR] [--by NAME] FILE
@@ -37,6 +39,8 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	var df dataFlags
 	df.register(fs)
 	by := fs.String("by", "casebank-import", "name recorded as the author of the imported changes")
+	var lf logFlags
+	lf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,7 +65,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	// A JSONL export into a new directory gives back the same records, so
 	// nothing is seeded under it; report text merges into the curated
 	// cases, so a new directory gets them first.
-	logger := newLogger(c.stderr)
+	logger := lf.logger(c.stderr)
 	d, err := openDataSeeding(ctx, df.dir, logger, !jsonl)
 	if err != nil {
 		return err
@@ -69,7 +73,11 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	defer d.Close()
 
 	svc := app.New(d.store, d.index, logger)
-	report, finish := progress(c.stderr)
+	var progressLog *slog.Logger
+	if lf.format == "json" {
+		progressLog = logger
+	}
+	report, finish := progress(c.stderr, progressLog)
 	opts := corpus.ImportOptions{By: *by, Progress: report}
 	var res *corpus.ImportResult
 	var w app.Searchable
@@ -109,27 +117,27 @@ func printImport(w io.Writer, res *corpus.ImportResult) {
 // progressEvery is how often a redirected import reports its progress.
 var progressEvery = 5 * time.Second
 
-// progress reports an import's progress on w: a bar on a terminal
-// (schollz/progressbar), else a line every progressEvery with the records
-// done, the rate and the time left, so that a log shows a long import moving.
-func progress(w io.Writer) (report func(done, total int), finish func()) {
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			var bar *progressbar.ProgressBar
-			return func(done, total int) {
-					if bar == nil {
-						bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("import"),
-							progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
-							progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond))
-					}
-					bar.Set(done)
-				}, func() {
-					if bar != nil {
-						bar.Finish()
-						fmt.Fprintln(w)
-					}
+// progress reports an import's progress on w: a bar where w is a terminal
+// that takes control characters (see terminal; schollz/progressbar, no
+// colour), else a line every progressEvery with the records done, the rate
+// and the time left, so that a log shows a long import moving; those lines
+// are log records when logger is set (--log-format json).
+func progress(w io.Writer, logger *slog.Logger) (report func(done, total int), finish func()) {
+	if terminal(w) {
+		var bar *progressbar.ProgressBar
+		return func(done, total int) {
+				if bar == nil {
+					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("import"),
+						progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
+						progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond))
 				}
-		}
+				bar.Set(done)
+			}, func() {
+				if bar != nil {
+					bar.Finish()
+					fmt.Fprintln(w)
+				}
+			}
 	}
 	start, last := time.Now(), time.Now()
 	return func(done, total int) {
@@ -139,12 +147,33 @@ func progress(w io.Writer) (report func(done, total int), finish func()) {
 		last = time.Now()
 		took := time.Since(start)
 		rate := float64(done) / max(took.Seconds(), 1e-3)
+		var left time.Duration
+		if done < total && rate > 0 {
+			left = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
+		}
+		if logger != nil {
+			logger.Info("import progress", "done", done, "total", total, "per_second", math.Round(rate), "left_s", left.Seconds())
+			return
+		}
 		line := fmt.Sprintf("import: %d of %d records, %.0f a second", done, total, rate)
 		if done < total && rate > 0 {
-			line += fmt.Sprintf(", about %s left", time.Duration(float64(total-done)/rate*float64(time.Second)).Round(time.Second))
+			line += fmt.Sprintf(", about %s left", left)
 		}
 		fmt.Fprintln(w, line)
 	}, func() {}
+}
+
+// terminal reports whether w is a terminal that may be sent colour and
+// cursor control: a terminal (not a file, a pipe or /dev/null), with
+// NO_COLOR unset or empty (https://no-color.org) and TERM not "dumb".
+// Each stream is asked on its own: the progress bar goes to standard error
+// and stays on a terminal when standard output is redirected.
+func terminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	return os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 }
 
 type exportCommand struct {

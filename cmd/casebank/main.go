@@ -182,7 +182,12 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		fmt.Fprintln(fs.Output(), envErr)
 		return errUsage
 	}
-	return fs.Parse(args)
+	if err := fs.Parse(args); err != nil && !errors.Is(err, flag.ErrHelp) {
+		return errUsage // the flag package said what was wrong
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // envName is the environment variable of a flag: CASEBANK_ and the name in
@@ -261,4 +266,60 @@ func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedN
 
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// logFlags are the flags of the commands that log (to standard error).
+type logFlags struct {
+	format logFormat
+	level  logLevel
+}
+
+func (l *logFlags) register(fs *flag.FlagSet) {
+	fs.Var(&l.format, "log-format", "`format` of the log lines: text (key=value, the default) or json (one JSON object a line)")
+	fs.Var(&l.level, "log-level", "least `level` logged: debug (every request, reads too), info (writes, failures; the default), warn, error")
+}
+
+// logger returns the logger the flags describe, writing to w.
+func (l *logFlags) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.Level(l.level)}
+	if l.format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// logFormat is --log-format: "text" (the default) or "json".
+type logFormat string
+
+func (f *logFormat) String() string {
+	if *f == "" {
+		return "text"
+	}
+	return string(*f)
+}
+
+func (f *logFormat) Set(v string) error {
+	switch v = strings.ToLower(strings.TrimSpace(v)); v {
+	case "text", "json":
+		*f = logFormat(v)
+		return nil
+	}
+	return fmt.Errorf("unknown log format %q: use text or json", v)
+}
+
+// logLevel is --log-level: one of the four names, nothing else (slog's own
+// parser also takes "info+2" and the like, which nobody means to type).
+type logLevel slog.Level
+
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+
+func (l *logLevel) String() string { return strings.ToLower(slog.Level(*l).String()) }
+
+func (l *logLevel) Set(v string) error {
+	level, ok := logLevels[strings.ToLower(strings.TrimSpace(v))]
+	if !ok {
+		return fmt.Errorf("unknown log level %q: use debug, info, warn or error", v)
+	}
+	*l = logLevel(level)
+	return nil
 }

@@ -17,11 +17,13 @@ func (c *reindexCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	var df dataFlags
 	df.register(fs)
+	var lf logFlags
+	lf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	start := time.Now()
-	d, err := openData(ctx, df.dir, newLogger(c.stderr))
+	d, err := openData(ctx, df.dir, lf.logger(c.stderr))
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	bold := terminal(c.stdout) // matches in bold only on a terminal without NO_COLOR
 	if res.Query.Corrected != "" {
 		fmt.Fprintf(c.stdout, "showing results for %q\n", res.Query.Corrected)
 	}
@@ -70,7 +71,7 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 			fmt.Fprintf(c.stdout, "    %s\n", cs.Title.EN)
 		}
 		for _, frag := range firstHighlights(h.Highlights, 1) {
-			fmt.Fprintf(c.stdout, "    … %s\n", terminalMarks(frag))
+			fmt.Fprintf(c.stdout, "    … %s\n", terminalMarks(frag, bold))
 		}
 	}
 	if len(res.Policies) > 0 {
@@ -94,8 +95,13 @@ func firstHighlights(hl map[string][]string, n int) []string {
 	return out
 }
 
-// terminalMarks shows <mark> as bold and unescapes the rest for the terminal.
-func terminalMarks(s string) string {
-	r := strings.NewReplacer("<mark>", "\x1b[1m", "</mark>", "\x1b[0m", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
+// terminalMarks shows <mark> as bold when bold is set (ANSI SGR 1), else
+// drops it, and unescapes the rest for the terminal.
+func terminalMarks(s string, bold bool) string {
+	on, off := "", ""
+	if bold {
+		on, off = "\x1b[1m", "\x1b[0m"
+	}
+	r := strings.NewReplacer("<mark>", on, "</mark>", off, "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'", "&quot;", `"`)
 	return r.Replace(s)
 }

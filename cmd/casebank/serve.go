@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -29,7 +30,7 @@ type serveConfig struct {
 	addr      string
 	proxies   cidrList
 	tlsConfig *tls.Config // nil: plain http
-	level     slog.Level
+	log       logFlags
 	data      dataFlags
 	// writeRate and writeBurst bound each token's writes.
 	writeRate  float64
@@ -41,18 +42,18 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: cfg.level}))
+	logger := cfg.log.logger(c.stderr)
 	start := time.Now()
 	d, err := openData(ctx, cfg.data.dir, logger)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	handler, svc, err := newHandler(d, logger, cfg)
+	handler, svc, closeApp, err := newHandler(d, logger, cfg)
 	if err != nil {
 		return err
 	}
-	defer svc.Close() // before the store: deferred calls run last first
+	defer closeApp() // before the store: deferred calls run last first
 	// The tag suggester's model is trained now, not in the first editor's request.
 	go func() {
 		if err := svc.WarmTagModel(ctx); err != nil && ctx.Err() == nil {
@@ -83,6 +84,8 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err := serveUntilDone(ctx, hs, ln, logger); err != nil {
 		return err
 	}
+	// Import jobs stop (after their current batch) before the store closes.
+	closeApp()
 	return d.Close()
 }
 
@@ -95,7 +98,7 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 	fs.Var(&cfg.proxies, "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto\nare believed (repeat the flag or separate with commas); from anyone else they are ignored")
 	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")
 	keyFile := fs.String("tls-key", "", "PEM private key file of --tls-cert")
-	fs.TextVar(&cfg.level, "log-level", slog.LevelInfo, "least level logged: debug (every request, reads too), info (writes, failures), warn, error")
+	cfg.log.register(fs)
 	fs.Float64Var(&cfg.writeRate, "write-rate", app.DefaultWriteRate, "writes a second each token may make (POST, PUT, PATCH, DELETE; 429 beyond)")
 	fs.IntVar(&cfg.writeBurst, "write-burst", app.DefaultWriteBurst, "writes each token may make at once before --write-rate applies")
 	cfg.data.register(fs)
@@ -129,18 +132,21 @@ func (c *serveCommand) parse(args []string) (*serveConfig, error) {
 
 // newHandler wires the API and the pages to one application service; the
 // API's error handler renders page errors with the pages' renderer.
-func newHandler(d *data, logger *slog.Logger, cfg *serveConfig) (http.Handler, *app.Service, error) {
+// closeApp ends the API's import jobs, then the service's background work;
+// it may be called more than once.
+func newHandler(d *data, logger *slog.Logger, cfg *serveConfig) (_ http.Handler, _ *app.Service, closeApp func(), _ error) {
 	svc := app.New(d.store, d.index, logger)
 	svc.WriteRate, svc.WriteBurst = rate.Limit(cfg.writeRate), cfg.writeBurst
 	pages, err := ui.New(svc)
 	if err != nil {
 		svc.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	srv := &api.Server{App: svc, Logger: logger, Version: version, TrustedProxies: cfg.proxies, PageError: pages.PageError}
 	e := srv.Echo()
 	pages.Register(e)
-	return e, svc, nil
+	var once sync.Once
+	return e, svc, func() { once.Do(func() { srv.Close(); svc.Close() }) }, nil
 }
 
 // serveUntilDone serves on ln until ctx is done, then shuts down, letting

@@ -96,6 +96,27 @@ func (s *Service) ImportReport(ctx context.Context, r io.Reader, opts corpus.Imp
 	return res, s.settle(ctx), err
 }
 
+// CheckImport reads an import's input as ImportJSONL (jsonl) or
+// ImportReport would and checks every record, writing nothing: the refusal
+// the import would give now, found before it is run in the background.
+// total is what the import's progress counts to.
+func (s *Service) CheckImport(ctx context.Context, r io.Reader, jsonl bool) (total int, err error) {
+	if jsonl {
+		return s.store.CheckJSONL(ctx, r)
+	}
+	return report.Check(ctx, s.store, r)
+}
+
+// ReportItems counts the case-shaped items of report text; 0 when it does
+// not parse (its import says why).
+func ReportItems(r io.Reader) int {
+	rep, err := report.Parse(r)
+	if err != nil {
+		return 0
+	}
+	return len(rep.Items)
+}
+
 // PutGlossary replaces the glossary that query understanding expands
 // through; searches use it as soon as it is settled.
 func (s *Service) PutGlossary(ctx context.Context, g *corpus.Glossary, by string) (Searchable, error) {

@@ -81,6 +81,12 @@ type retryLater struct {
 func (e *retryLater) Error() string { return e.err.Error() }
 func (e *retryLater) Unwrap() error { return e.err }
 
+// RetryLater returns a refusal with code and message that says when to try
+// again: in seconds (at least 1).
+func RetryLater(code, message string, seconds int) error {
+	return &retryLater{err: &corpus.Error{Code: code, Message: message}, seconds: max(1, seconds)}
+}
+
 // RetryAfter returns in how many seconds the client of a refused request may
 // try again (an HTTP Retry-After), when the refusal says.
 func RetryAfter(err error) (seconds int, ok bool) {

@@ -35,7 +35,7 @@ func ParseSearch(qp url.Values) (index.Request, error) {
 		facet, ok := corpus.FacetByName(f)
 		if !ok {
 			return req, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("noinfer: unknown field %q", f),
-				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: corpus.FacetNames()}}}
+				Fields: []corpus.FieldError{{Field: "noinfer", Message: "unknown field", Allowed: corpus.AllowedCodes(corpus.FacetNames()...)}}}
 		}
 		req.NoInferFields = append(req.NoInferFields, facet.Name)
 	}

@@ -50,7 +50,7 @@ func (s *Store) CreateToken(ctx context.Context, name, role string) (secret stri
 	}
 	if role != corpus.RoleEditor && role != corpus.RoleAdmin {
 		return "", nil, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown role %q", role),
-			Fields: []corpus.FieldError{{Field: "role", Message: "unknown role", Allowed: []string{corpus.RoleEditor, corpus.RoleAdmin}}}}
+			Fields: []corpus.FieldError{{Field: "role", Message: "unknown role", Allowed: corpus.AllowedCodes(corpus.RoleEditor, corpus.RoleAdmin)}}}
 	}
 	secret = "cb_" + randomString(32)
 	tok = &corpus.Token{ID: "t" + randomString(6), Name: name, Role: role, Hash: hashSecret(secret), Created: s.now().UTC()}

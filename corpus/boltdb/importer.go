@@ -25,21 +25,13 @@ import (
 // it is stored whole or not at all. A case changed since the plan read it
 // (its version differs) refuses the import.
 func (s *Store) ApplyImport(ctx context.Context, steps []corpus.ImportStep, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
-	t, err := s.Taxonomy()
-	if err != nil {
-		return nil, err
-	}
-	ids, err := s.caseIDs()
-	if err != nil {
-		return nil, err
-	}
-	if err := checkReport(steps, ids, t); err != nil {
+	if err := s.checkImport(steps, opts.MaxErrors); err != nil {
 		return nil, err
 	}
 	// The versions the plan read, then those this import writes.
 	version := map[string]int{}
 	res := &corpus.ImportResult{}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		for i, st := range steps {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -82,6 +74,24 @@ func (s *Store) ApplyImport(ctx context.Context, steps []corpus.ImportStep, opts
 	return res, nil
 }
 
+// CheckImport runs on every step of a planned report import the checks
+// ApplyImport runs, writing nothing: the refusal ApplyImport would give now.
+func (s *Store) CheckImport(ctx context.Context, steps []corpus.ImportStep) error {
+	return s.checkImport(steps, 0)
+}
+
+func (s *Store) checkImport(steps []corpus.ImportStep, maxErrors int) error {
+	t, err := s.Taxonomy()
+	if err != nil {
+		return err
+	}
+	ids, err := s.caseIDs()
+	if err != nil {
+		return err
+	}
+	return checkReport(steps, ids, t, maxErrors)
+}
+
 // caseIDs returns the ids of the stored cases.
 func (s *Store) caseIDs() (map[string]bool, error) {
 	ids := map[string]bool{}
@@ -95,8 +105,8 @@ func (s *Store) caseIDs() (map[string]bool, error) {
 }
 
 // checkReport runs on every step the checks its write will run.
-func checkReport(steps []corpus.ImportStep, ids map[string]bool, t *corpus.Taxonomy) error {
-	var bad badLines
+func checkReport(steps []corpus.ImportStep, ids map[string]bool, t *corpus.Taxonomy, maxErrors int) error {
+	bad := badLines{max: maxErrors}
 	for _, st := range steps {
 		var errs []error
 		if st.NewBank != nil {
@@ -168,7 +178,7 @@ func (s *Store) ImportJSONL(ctx context.Context, r io.Reader, opts corpus.Import
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	total, err := s.checkJSONL(ctx, in)
+	total, err := s.checkJSONL(ctx, in, opts.MaxErrors)
 	if err != nil {
 		return nil, err
 	}
@@ -267,11 +277,18 @@ func (s *Store) writeJSONL(ctx context.Context, r io.Reader, total int, opts cor
 	return res, err
 }
 
+// CheckJSONL runs on every line of r the checks ImportJSONL runs, writing
+// nothing: the refusal an import of r would give now. lines is what the
+// import's progress counts to.
+func (s *Store) CheckJSONL(ctx context.Context, r io.Reader) (lines int, err error) {
+	return s.checkJSONL(ctx, r, 0)
+}
+
 // checkJSONL runs on every line the checks its write would run, against the
 // store as it is now and the banks of the lines before it, and refuses the
-// import if any line fails.
-func (s *Store) checkJSONL(ctx context.Context, r io.Reader) (lines int, err error) {
-	var bad badLines
+// import if any line fails, naming up to maxErrors bad fields.
+func (s *Store) checkJSONL(ctx context.Context, r io.Reader, maxErrors int) (lines int, err error) {
+	bad := badLines{max: maxErrors}
 	err = s.db.View(func(tx *bolt.Tx) error {
 		t, err := s.taxonomyIn(tx)
 		if err != nil {
@@ -394,18 +411,23 @@ func (ck *importCheck) bank(b *corpus.Bank) error {
 // of an import names in full (corpus errors name as many values).
 const shownLines = 5
 
-// badLines gathers the lines of an import that fail their check: the first
-// few in full, the rest counted, so that the refusal stays short. Fields
-// holds the bad fields of those lines, each with its line.
+// badLines gathers the lines of an import that fail their check: the bad
+// fields of the first ones in full (max of them, shownLines when 0), the
+// rest counted, so that the refusal stays short. Fields holds those fields,
+// each with its line; the message names the first line's.
 type badLines struct {
 	n     int
+	max   int
 	first []corpus.FieldError
 	msg   string
 }
 
 func (b *badLines) add(line int, err error) {
 	b.n++
-	if len(b.first) >= shownLines {
+	if b.max <= 0 {
+		b.max = shownLines
+	}
+	if len(b.first) >= b.max {
 		return
 	}
 	at := "line " + strconv.Itoa(line)
@@ -426,7 +448,7 @@ func (b *badLines) add(line int, err error) {
 		if i < shownLines {
 			parts = append(parts, f.Field+": "+f.Message)
 		}
-		if len(b.first) < shownLines {
+		if len(b.first) < b.max {
 			b.first = append(b.first, corpus.FieldError{Line: line, Field: f.Field, Message: f.Message, Allowed: f.Allowed})
 		}
 	}

@@ -69,7 +69,7 @@ func Cite(cases []*corpus.Case, format string) (string, error) {
 		b.WriteString("\n")
 	default:
 		return "", &corpus.Error{Code: corpus.EINVALID, Message: "unknown citation format " + corpus.QuoteShort(format),
-			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: CiteFormats}}}
+			Fields: []corpus.FieldError{{Field: "format", Message: "unknown format", Allowed: corpus.AllowedCodes(CiteFormats...)}}}
 	}
 	return b.String(), nil
 }

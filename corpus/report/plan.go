@@ -14,6 +14,8 @@ type Store interface {
 	FindCases(ctx context.Context, f corpus.Filter) ([]*corpus.Case, error)
 	// ApplyImport checks every step and writes them all or none.
 	ApplyImport(ctx context.Context, steps []corpus.ImportStep, opts corpus.ImportOptions) (*corpus.ImportResult, error)
+	// CheckImport runs ApplyImport's checks, writing nothing.
+	CheckImport(ctx context.Context, steps []corpus.ImportStep) error
 }
 
 // Import parses report text and merges each case-shaped item into the case
@@ -22,6 +24,26 @@ type Store interface {
 // again changes nothing. A report with any bad item is refused whole,
 // naming its lines, and nothing is stored.
 func Import(ctx context.Context, st Store, r io.Reader, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
+	steps, err := plan(ctx, st, r)
+	if err != nil {
+		return nil, err
+	}
+	return st.ApplyImport(ctx, steps, opts)
+}
+
+// Check reads and plans report text as Import does and has the store check
+// the plan, writing nothing: the refusal Import would give now. steps is
+// how many items the import would take (what its progress counts to).
+func Check(ctx context.Context, st Store, r io.Reader) (steps int, err error) {
+	plan, err := plan(ctx, st, r)
+	if err != nil {
+		return 0, err
+	}
+	return len(plan), st.CheckImport(ctx, plan)
+}
+
+// plan parses r and plans its import against the store as it is now.
+func plan(ctx context.Context, st Store, r io.Reader) ([]corpus.ImportStep, error) {
 	rep, err := Parse(r)
 	if err != nil {
 		return nil, err
@@ -34,7 +56,7 @@ func Import(ctx context.Context, st Store, r io.Reader, opts corpus.ImportOption
 	if err != nil {
 		return nil, err
 	}
-	return st.ApplyImport(ctx, Plan(rep, banks, existing), opts)
+	return Plan(rep, banks, existing), nil
 }
 
 // Plan decides each item's write, in memory: the case with the item's
