@@ -201,7 +201,7 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 				for _, code := range m.themes {
 					if val, ok := v.tax.Lookup(corpus.FacetTheme, code); ok {
 						tm := &meaning{field: corpus.FacetTheme, code: code, label: corpus.Text{ZH: val.ZH, EN: val.EN}}
-						labels := labelConcept(v, unit{words: val.ZH, han: true}, tm)
+						labels := labelConcept(v, un, tm) // its words say the theme too
 						u.addInferred(Inferred{Field: corpus.FacetTheme, Code: code, Label: tm.label, Words: un.words, Applied: true, text: &labels})
 					}
 				}
@@ -457,7 +457,7 @@ func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 	for _, link := range []struct {
 		to     []*meaning
 		weight float64
-	}{{m.broader, 0.5}, {m.related, 0.4}} {
+	}{{m.broader, 0.25}, {m.related, 0.2}} {
 		for _, o := range link.to[:min(4, len(link.to))] {
 			for _, zh := range o.zh[:min(2, len(o.zh))] {
 				add(zh, link.weight)

@@ -12,12 +12,12 @@ import (
 // is split once into a tuning half and a held-out half that is never tuned
 // on; both keep a floor, and both only rise.
 const (
-	floorTune         = 0.84
-	floorHeldOut      = 0.84
-	floorHeldOutEN    = 0.82
-	floorRecall       = 0.75
-	maxNoHits         = 3  // judged queries whose first page is empty
-	maxMissedFilters  = 28 // queries with an implied filter not inferred
+	floorTune         = 0.87
+	floorHeldOut      = 0.86
+	floorHeldOutEN    = 0.87
+	floorRecall       = 0.80
+	maxNoHits         = 2  // judged queries whose first page is empty
+	maxMissedFilters  = 14 // queries with an implied filter not inferred
 	minEmptyNamedPart = 6  // impossible queries whose answer names the words that found nothing
 )
 
