@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"embed"
@@ -466,9 +467,51 @@ func (u *UI) casePage(c echo.Context) error {
 	}
 	return u.render(c, http.StatusOK, "case", map[string]any{
 		"Case": cs, "History": hist, "Tax": l.tax, "Similar": similarViews(l, sims), "Citation": citation,
-		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary), "BankName": cs.Bank.Name, "BankType": l.of(corpus.FacetBankType, cs.Bank.Type),
+		"Title": pick(l.lang, cs.Title), "AltTitle": alt(l.lang, cs.Title), "Summary": pick(l.lang, cs.Summary),
+		"BankName": pick(l.lang, corpus.Text{ZH: cs.Bank.Name, EN: cs.Bank.NameEN}), "BankType": l.of(corpus.FacetBankType, cs.Bank.Type),
+		"Text":   caseTextOf(l.lang, cs),
 		"Region": l.of(corpus.FacetRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
 	})
+}
+
+// caseText is a case's practice, outcome, figures and names in the page's
+// language: English where the case has it, the Chinese (marked so) where
+// not; Original says whether the Chinese is worth offering beside it.
+type caseText struct {
+	Body, BodyLang, Outcome, OutcomeLang string
+	Figures                              []corpus.Figure
+	Products, Technologies, Partners     []string
+	NamesLang                            string
+	Original                             bool
+}
+
+func caseTextOf(lang string, c *corpus.Case) caseText {
+	t := caseText{Body: c.Body, BodyLang: "zh", Outcome: c.Outcome, OutcomeLang: "zh", Figures: c.Figures,
+		Products: c.Products, Technologies: c.Technologies, Partners: c.Partners, NamesLang: "zh"}
+	if lang != "en" {
+		return t
+	}
+	if c.BodyEN != "" {
+		t.Body, t.BodyLang, t.Original = c.BodyEN, "en", true
+	}
+	if c.OutcomeEN != "" {
+		t.Outcome, t.OutcomeLang = c.OutcomeEN, "en"
+	}
+	t.Figures = make([]corpus.Figure, len(c.Figures))
+	for i, f := range c.Figures {
+		t.Figures[i] = corpus.Figure{Label: cmp.Or(f.LabelEN, f.Label), Value: cmp.Or(f.ValueEN, f.Value)}
+	}
+	english := func(zh, en []string) []string {
+		if len(en) == len(zh) {
+			return en
+		}
+		return zh
+	}
+	t.Products, t.Technologies, t.Partners = english(c.Products, c.ProductsEN), english(c.Technologies, c.TechnologiesEN), english(c.Partners, c.PartnersEN)
+	if len(c.ProductsEN)+len(c.TechnologiesEN)+len(c.PartnersEN) > 0 {
+		t.NamesLang = "en"
+	}
+	return t
 }
 
 // simView is a similar case on a case's page, with up to four reasons.

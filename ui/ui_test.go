@@ -570,3 +570,22 @@ func TestSignInLimitSaysWhenToRetry(t *testing.T) {
 		}
 	}
 }
+
+// In English a case page reads in English: practice, outcome, figures,
+// names and bank; the Chinese original is one click away. In Chinese it
+// carries no English body.
+func TestCasePageReadsInEnglish(t *testing.T) {
+	_, get := newSite(t)
+	code, _, body := get("/cases/r2025-t1-4-chengdu-bank?lang=en")
+	if code != 200 || !strings.Contains(body, "Bank of Chengdu") || !strings.Contains(body, `<p lang="en">`) ||
+		!strings.Contains(body, "retrieval-augmented") || !strings.Contains(body, `<details class="original">`) {
+		t.Fatalf("English case page: status %d, English body or original missing", code)
+	}
+	if i := strings.Index(body, `<details class="original">`); strings.Contains(body[:i], "报告在表1-4前的正文中") {
+		t.Error("the Chinese body shows outside the original's box")
+	}
+	code, _, body = get("/cases/r2025-t1-4-chengdu-bank")
+	if code != 200 || strings.Contains(body, "retrieval-augmented") || strings.Contains(body, `class="original"`) || !strings.Contains(body, "报告在表1-4前的正文中") {
+		t.Fatalf("Chinese case page: status %d, English body shown or Chinese missing", code)
+	}
+}
