@@ -18,6 +18,10 @@ type Item struct {
 	Pattern string // 先进模式 of chapter-5 rows
 	Text    string // the report's own words: the excerpt
 	Line    int    // line number where the item starts
+	// What a generic reading found the caption or heading to name.
+	Dimension string
+	Theme     string
+	Hint      string // why: "caption names 战略层面"
 }
 
 // Where returns the table, or the section when the item is not in a table.
@@ -35,6 +39,10 @@ type Report struct {
 	Items []Item
 	// Layout read the report; it drafts the cases of new items.
 	Layout Layout
+	// Generic is set when no layout knew the edition and it was read by
+	// the shape of its parts; Unplaced are the rows it could not place.
+	Generic  bool
+	Unplaced []Unplaced
 }
 
 // A Layout reads one edition of the report: where its tables, case studies

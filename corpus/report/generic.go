@@ -1,0 +1,422 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"casebank/corpus"
+)
+
+// Generic reads an edition no layout knows, by the shape of its parts
+// rather than their numbers: a table is a caption (表…) and the rows after
+// it, and a row is a case when one of its cells, whichever, names a bank;
+// a headed section "某某银行：……" is a case with the paragraphs under it;
+// a caption or heading that names a dimension or theme of the taxonomy
+// (战略层面, 科技金融) gives it to the items under it. Banks is the registry
+// to recognise names by (and aliases); a name shaped like a bank's
+// (…银行, …农商行, …农信) is taken too and proposed as new.
+type Generic struct {
+	Banks    []*corpus.Bank
+	Taxonomy *corpus.Taxonomy // nil means the default
+}
+
+var (
+	// 表 3、表3-1、表 三 … followed by the caption.
+	reGenCaption = regexp.MustCompile(`^表\s*([0-9一二三四五六七八九十]+(?:\s*[-－—.．]\s*[0-9]+)?)\s*[：:、.]?\s*(.*)$`)
+	// A heading: 第三章, 3.2 …, 一、…, （二）…, 专题 …; short, no full stop.
+	reGenHeading = regexp.MustCompile(`^(第[一二三四五六七八九十0-9]+[章节部分篇]|[0-9]+(?:\.[0-9]+)*\s|[一二三四五六七八九十]+[、．.\s]|[（(][一二三四五六七八九十0-9]+[）)]|专题)`)
+	// A headed bank section: optional numbering, the bank, a colon, a title.
+	reGenBankHead = regexp.MustCompile(`^(?:[（(]?[一二三四五六七八九十0-9]+[）)、.．]\s*)?([^\s：:，。,]{2,40}?)\s*[：:]\s*(.*)$`)
+	// A bank-like name: what a report calls a bank the registry may lack.
+	reBankLike = regexp.MustCompile(`^[\p{Han}A-Za-z（）()]{1,30}(银行|农商行|农信|农信社|信用社|村镇银行|农村商业银行|农村合作银行)$`)
+	reGenYear  = regexp.MustCompile(`（\s*(20\d\d)\s*）|\(\s*(20\d\d)\s*\)|^(20\d\d)$|(20\d\d)\s*年?版`)
+	reGenSplit = regexp.MustCompile(`\t+|\s{2,}`)
+	reGenSrc   = regexp.MustCompile(`^(资料来源|数据来源|来源)[：:]`)
+)
+
+// Unplaced is a table row that looked like a case but named no bank.
+type Unplaced struct {
+	Where string `json:"where"`
+	Line  int    `json:"line"`
+	Text  string `json:"text"`
+}
+
+// Parse finds the items of a report by shape.
+func (g Generic) Parse(r io.Reader) (*Report, error) {
+	tax := g.Taxonomy
+	if tax == nil {
+		tax = corpus.DefaultTaxonomy()
+	}
+	p := &genParser{g: g, tax: tax, names: corpus.BanksByName(g.Banks), rep: &Report{Layout: g, Generic: true}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 256*1024), 8<<20)
+	for n := 1; sc.Scan(); n++ {
+		p.line(n, strings.TrimRight(sc.Text(), "\r"))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	p.flush()
+	p.endTable()
+	if p.rep.Year == 0 {
+		return nil, corpus.Errorf(corpus.EINVALID, "report: no year found (the edition's year, such as （2026） in the title, near the top)")
+	}
+	if len(p.rep.Items) == 0 {
+		return nil, corpus.Errorf(corpus.EINVALID, "report: no bank cases found: no table row or headed section names a bank")
+	}
+	for i := range p.rep.Items {
+		p.rep.Items[i].Year = p.rep.Year
+	}
+	return p.rep, nil
+}
+
+type genParser struct {
+	g     Generic
+	tax   *corpus.Taxonomy
+	names map[string]*corpus.Bank
+	rep   *Report
+
+	heading     string // the current heading's text
+	headingDim  string
+	headingThm  string
+	headingWhy  string
+	headingLine int
+
+	table    string // 表3, "" outside a table
+	caption  string
+	capDim   string
+	capThm   string
+	capWhy   string
+	header   []string
+	rowsSeen bool // a row of this table named a bank
+	pending  []Unplaced
+
+	open *Item // the headed bank section being read
+}
+
+func (p *genParser) line(n int, raw string) {
+	t := strings.TrimSpace(raw)
+	if p.rep.Year == 0 && n <= 60 {
+		if m := reGenYear.FindStringSubmatch(t); m != nil {
+			for _, y := range m[1:] {
+				if y != "" {
+					p.rep.Year, _ = strconv.Atoi(y)
+					break
+				}
+			}
+		}
+	}
+	if p.rep.Title == "" && strings.Contains(t, "报告") && len([]rune(t)) < 60 {
+		p.rep.Title = strings.ReplaceAll(t, " ", "")
+	}
+	if t == "" {
+		return
+	}
+	if reBackMatter.MatchString(t) {
+		p.flush()
+		p.endTable()
+		p.heading, p.headingDim, p.headingThm, p.headingWhy = t, "", "", ""
+		return
+	}
+	if m := reGenCaption.FindStringSubmatch(t); m != nil && len([]rune(t)) < 80 {
+		p.flush()
+		p.endTable()
+		num := strings.Map(func(r rune) rune {
+			switch r {
+			case ' ', '\t':
+				return -1
+			case '－', '—', '.', '．':
+				return '-'
+			}
+			return r
+		}, m[1])
+		p.table, p.caption, p.header, p.rowsSeen = "表"+num, m[2], nil, false
+		p.capDim, p.capThm, p.capWhy = p.tags(m[2], "caption")
+		return
+	}
+	if p.table != "" {
+		if reGenSrc.MatchString(t) {
+			p.endTable()
+			return
+		}
+		if cells := splitCells(raw); len(cells) >= 2 || p.header == nil {
+			p.row(n, cells)
+			return
+		}
+		// One cell: the row above wrapped, or the table is over.
+		if k := len(p.rep.Items); k > 0 && p.rep.Items[k-1].Table == p.table && p.rowsSeen && !p.isHeading(t) {
+			p.rep.Items[k-1].Text += t
+			return
+		}
+		p.endTable()
+	}
+	if p.bankHead(n, t) {
+		return
+	}
+	if p.isHeading(t) {
+		p.flush()
+		p.heading, p.headingLine = t, n
+		p.headingDim, p.headingThm, p.headingWhy = p.tags(t, "heading")
+		return
+	}
+	if p.open != nil {
+		p.open.Text += "\n" + t
+	}
+}
+
+// isHeading tells a heading from running text: numbered, short, no full stop.
+func (p *genParser) isHeading(t string) bool {
+	return reGenHeading.MatchString(t) && len([]rune(t)) <= 40 && !strings.ContainsAny(t, "。；")
+}
+
+// bankHead opens a headed section when t is "某某银行：……".
+func (p *genParser) bankHead(n int, t string) bool {
+	m := reGenBankHead.FindStringSubmatch(t)
+	if m == nil {
+		return false
+	}
+	name := strings.TrimSpace(m[1])
+	if !p.isBank(name) {
+		return false
+	}
+	p.flush()
+	where := "节-" + strings.ReplaceAll(p.heading, " ", "")
+	if p.heading == "" {
+		where = "节"
+	}
+	p.open = &Item{Section: where, Heading: p.heading, Bank: name, Text: t, Line: n,
+		Dimension: p.headingDim, Theme: p.headingThm, Hint: p.headingWhy}
+	return true
+}
+
+func (p *genParser) flush() {
+	if p.open != nil {
+		p.rep.Items = append(p.rep.Items, *p.open)
+	}
+	p.open = nil
+}
+
+func (p *genParser) endTable() {
+	if p.rowsSeen {
+		p.rep.Unplaced = append(p.rep.Unplaced, p.pending...)
+	}
+	p.table, p.header, p.pending, p.rowsSeen = "", nil, nil, false
+}
+
+// row reads one row of a table: the first is its header; a repeated
+// header (after a page break) is skipped; a row is a case when a cell
+// names a bank.
+func (p *genParser) row(n int, cells []string) {
+	if p.header == nil {
+		p.header = cells
+		return
+	}
+	if strings.Join(cells, "|") == strings.Join(p.header, "|") {
+		return
+	}
+	col := -1
+	for i, c := range cells {
+		if p.isBank(c) {
+			col = i
+			break
+		}
+	}
+	if col < 0 {
+		p.pending = append(p.pending, Unplaced{Where: p.table, Line: n, Text: truncate(strings.Join(cells, " "), 60)})
+		return
+	}
+	p.rowsSeen = true
+	var text []string
+	var pattern string
+	for i, c := range cells {
+		if i == col || c == "" {
+			continue
+		}
+		h := ""
+		if i < len(p.header) {
+			h = p.header[i]
+		}
+		if strings.HasSuffix(h, "模式") && pattern == "" {
+			pattern = c
+			continue
+		}
+		if h != "" && len(cells) > 2 {
+			c = h + "：" + c
+		}
+		text = append(text, c)
+	}
+	p.rep.Items = append(p.rep.Items, Item{
+		Section: p.heading, Table: p.table, Heading: p.caption, Bank: cells[col], Pattern: pattern,
+		Text: strings.Join(text, "\n"), Line: n, Dimension: p.capDim, Theme: p.capThm, Hint: p.capWhy,
+	})
+}
+
+// isBank says whether s names a bank: one the registry knows by a name or
+// alias, or a name shaped like a bank's.
+func (p *genParser) isBank(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return false
+	}
+	if b, ok := p.names[corpus.NormalizeBankName(s)]; ok && b.Type != "org" {
+		return true // a partner (an org of the registry) is no bank's case
+	}
+	return reBankLike.MatchString(corpus.NormalizeBankName(s))
+}
+
+// tags finds the dimension and theme a caption or heading names, by the
+// taxonomy's labels and aliases, the longest name first so that 科技金融
+// is not read as 科技; why is the reason, "caption names 战略层面".
+func (p *genParser) tags(s, what string) (dim, theme, why string) {
+	var reasons []string
+	if v, name := longestNamed(p.tax.Dimensions, s); v != "" {
+		dim = v
+		reasons = append(reasons, what+" names "+name)
+	}
+	if v, name := longestNamed(p.tax.Themes, s); v != "" {
+		theme = v
+		reasons = append(reasons, what+" names "+name)
+	}
+	return dim, theme, strings.Join(reasons, "; ")
+}
+
+func longestNamed(vals []corpus.Value, s string) (code, name string) {
+	for _, v := range vals {
+		for _, n := range append([]string{v.ZH}, v.AliasesZH...) {
+			if n != "" && strings.Contains(s, n) && len(n) > len(name) {
+				code, name = v.Code, n
+			}
+		}
+	}
+	return code, name
+}
+
+// splitCells splits a table row at tabs or, in pdftotext -layout output,
+// at runs of two or more spaces, and drops HTML tags from the cells.
+func splitCells(raw string) []string {
+	parts := reGenSplit.Split(strings.TrimSpace(raw), -1)
+	cells := make([]string, 0, len(parts))
+	for _, c := range parts {
+		cells = append(cells, strings.TrimSpace(reHTMLTag.ReplaceAllString(c, "")))
+	}
+	return cells
+}
+
+// Draft makes the case of a generic item: the dimension its caption or
+// heading names (else application), its theme, a title from its pattern or
+// first sentence.
+func (g Generic) Draft(it Item, bank *corpus.Bank, report string) *corpus.Case {
+	c := Layout2025.Draft(it, bank, report)
+	c.ID = importedID(it, bank.ID)
+	c.Dimensions = []string{"application"}
+	if it.Dimension != "" {
+		c.Dimensions = []string{it.Dimension}
+	}
+	c.Themes = []string{}
+	if it.Theme != "" {
+		c.Themes = []string{it.Theme}
+	}
+	return c
+}
+
+// Detect chooses the layout of a report's text: the 2025 layout for the
+// 2025 edition, the generic reading for any other.
+func Detect(text []byte, banks []*corpus.Bank, tax *corpus.Taxonomy) Layout {
+	if rep, err := Layout2025.Parse(bytes.NewReader(text)); err == nil && rep.Year == 2025 {
+		return Layout2025
+	}
+	return Generic{Banks: banks, Taxonomy: tax}
+}
+
+// Summary is what a parse found in each table and section.
+type Summary struct {
+	Layout   string         `json:"layout"` // 2025, or generic
+	Year     int            `json:"year"`
+	Parts    []PartSummary  `json:"parts"`
+	NewBanks []string       `json:"new_banks"`
+	Unplaced []Unplaced     `json:"unplaced"`
+	Items    int            `json:"items"`
+	Resolved int            `json:"resolved"`
+	byWhere  map[string]int `json:"-"`
+}
+
+// PartSummary counts the items of one table or section.
+type PartSummary struct {
+	Where    string   `json:"where"`
+	Heading  string   `json:"heading,omitempty"`
+	Items    int      `json:"items"`
+	Resolved int      `json:"resolved"` // to banks the registry knows
+	NewBanks []string `json:"new_banks,omitempty"`
+	Unplaced int      `json:"unplaced"`
+}
+
+// Summarize counts a report's items per table and section against the
+// registry.
+func Summarize(rep *Report, banks []*corpus.Bank) *Summary {
+	names := corpus.BanksByName(banks)
+	s := &Summary{Layout: "2025", Year: rep.Year, NewBanks: []string{}, Unplaced: rep.Unplaced, byWhere: map[string]int{}}
+	if rep.Generic {
+		s.Layout = "generic"
+	}
+	if s.Unplaced == nil {
+		s.Unplaced = []Unplaced{}
+	}
+	part := func(where, heading string) *PartSummary {
+		i, ok := s.byWhere[where]
+		if !ok {
+			i = len(s.Parts)
+			s.byWhere[where] = i
+			s.Parts = append(s.Parts, PartSummary{Where: where, Heading: heading})
+		}
+		return &s.Parts[i]
+	}
+	newBank := map[string]bool{}
+	for _, it := range rep.Items {
+		ps := part(it.Where(), it.Heading)
+		ps.Items++
+		s.Items++
+		if _, ok := names[corpus.NormalizeBankName(it.Bank)]; ok {
+			ps.Resolved++
+			s.Resolved++
+		} else if !newBank[it.Bank] {
+			newBank[it.Bank] = true
+			ps.NewBanks = append(ps.NewBanks, it.Bank)
+			s.NewBanks = append(s.NewBanks, it.Bank)
+		}
+	}
+	for _, u := range s.Unplaced {
+		part(u.Where, "").Unplaced++
+	}
+	sort.Strings(s.NewBanks)
+	return s
+}
+
+// String prints the summary, one line per table or section.
+func (s *Summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "layout %s, year %d: %d items, %d resolved to known banks, %d new banks, %d unplaced\n",
+		s.Layout, s.Year, s.Items, s.Resolved, len(s.NewBanks), len(s.Unplaced))
+	if s.Layout == "generic" {
+		b.WriteString("  (no known layout for this edition: read by the shape of its tables and headed sections)\n")
+	}
+	for _, p := range s.Parts {
+		fmt.Fprintf(&b, "  %s %s: %d items, %d resolved", p.Where, truncate(p.Heading, 24), p.Items, p.Resolved)
+		if len(p.NewBanks) > 0 {
+			fmt.Fprintf(&b, ", new banks: %s", strings.Join(p.NewBanks, "、"))
+		}
+		if p.Unplaced > 0 {
+			fmt.Fprintf(&b, ", %d unplaced", p.Unplaced)
+		}
+		b.WriteString("\n")
+	}
+	for _, u := range s.Unplaced {
+		fmt.Fprintf(&b, "  unplaced: %s line %d: %s\n", u.Where, u.Line, u.Text)
+	}
+	return b.String()
+}
