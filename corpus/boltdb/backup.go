@@ -114,6 +114,7 @@ var recordTypes = map[string]func() any{
 	string(bucketHistory):  func() any { return &corpus.HistoryEntry{} },
 	string(bucketTokens):   func() any { return &corpus.Token{} },
 	string(bucketSessions): func() any { return &corpus.Session{} },
+	string(bucketDrafts):   func() any { return &corpus.Draft{} },
 }
 
 // undecodable decodes every record of db and describes the ones that do

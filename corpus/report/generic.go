@@ -107,13 +107,13 @@ func (p *genParser) line(n int, raw string) {
 			for _, y := range m[1:] {
 				if y != "" {
 					p.rep.Year, _ = strconv.Atoi(y)
+					if len([]rune(t)) < 60 && y != t {
+						p.rep.Title = strings.ReplaceAll(t, " ", "")
+					}
 					break
 				}
 			}
 		}
-	}
-	if p.rep.Title == "" && strings.Contains(t, "报告") && len([]rune(t)) < 60 {
-		p.rep.Title = strings.ReplaceAll(t, " ", "")
 	}
 	if t == "" {
 		return
@@ -312,7 +312,16 @@ func splitCells(raw string) []string {
 // heading names (else application), its theme, a title from its pattern or
 // first sentence.
 func (g Generic) Draft(it Item, bank *corpus.Bank, report string) *corpus.Case {
+	excerpt := it.Text
+	// A row's text starts with its column's header ("主要做法：…"):
+	// the title and summary are the words after it.
+	if first, _, _ := strings.Cut(it.Text, "\n"); it.Table != "" {
+		if h, rest, ok := strings.Cut(first, "："); ok && len([]rune(h)) <= 8 {
+			it.Text = rest + strings.TrimPrefix(it.Text, first)
+		}
+	}
 	c := Layout2025.Draft(it, bank, report)
+	c.Body, c.Source.Excerpt = excerpt, excerpt
 	c.ID = importedID(it, bank.ID)
 	c.Dimensions = []string{"application"}
 	if it.Dimension != "" {

@@ -1,0 +1,139 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+
+	"casebank/corpus"
+	"casebank/corpus/tagger"
+)
+
+// Suggester suggests tags for a draft's text: *tagger.Suggester is one.
+type Suggester interface {
+	Suggest(ctx context.Context, d tagger.Draft) (*tagger.Suggestions, error)
+}
+
+// DraftStore is where ImportDrafts reads banks and writes drafts:
+// *boltdb.Store is one.
+type DraftStore interface {
+	FindBanks(ctx context.Context) ([]*corpus.Bank, error)
+	Taxonomy() (*corpus.Taxonomy, error)
+	PutDrafts(ctx context.Context, ds []*corpus.Draft, by string) (*corpus.DraftsResult, error)
+}
+
+// ImportDrafts reads a report in the layout Detect chooses and stores each
+// item as a draft for review, not as a case; sg, when not nil, adds its
+// suggested tags. The summary says what was found where; the result what
+// the store did (nothing, for an edition imported already).
+func ImportDrafts(ctx context.Context, st DraftStore, sg Suggester, r io.Reader, by string) (*Summary, *corpus.DraftsResult, error) {
+	text, err := io.ReadAll(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read report: %w", err)
+	}
+	banks, err := st.FindBanks(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tax, err := st.Taxonomy()
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := Detect(text, banks, tax).Parse(bytes.NewReader(text))
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := Drafts(ctx, rep, banks, sg)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := st.PutDrafts(ctx, ds, by)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Summarize(rep, banks), res, nil
+}
+
+// Drafts makes the draft of each item of rep: its bank resolved through
+// the registry or proposed from its name, title and summary proposed from
+// its text (marked machine-made), the tags its caption or heading names
+// and, when sg is not nil, the tagger's suggestions with their reasons.
+func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester) ([]*corpus.Draft, error) {
+	names := corpus.BanksByName(banks)
+	title := rep.Title
+	if title == "" {
+		title = fmt.Sprintf("研究报告（%d）", rep.Year)
+	}
+	layout := "2025"
+	if rep.Generic {
+		layout = "generic"
+	}
+	out := make([]*corpus.Draft, 0, len(rep.Items))
+	for _, it := range rep.Items {
+		bank, known := names[corpus.NormalizeBankName(it.Bank)]
+		if !known {
+			b := corpus.GuessBank(it.Bank, banks)
+			bank = &b
+		}
+		c := rep.Layout.Draft(it, bank, title)
+		d := &corpus.Draft{
+			Key: corpus.SourceKey(it.Year, it.Where(), bank.ID, it.Part), Year: it.Year,
+			Bank: *bank, NewBank: !known, Title: c.Title, Summary: c.Summary, MachineMade: true,
+			Pattern: c.Pattern, Source: c.Source, Layout: layout,
+			Dimensions: []corpus.DraftTag{}, Themes: []corpus.DraftTag{}, BankType: []corpus.DraftTag{},
+		}
+		// The report's own placing comes first: a generic reading's
+		// caption or heading, or the 2025 layout's table and part.
+		why := it.Hint
+		if why == "" {
+			why = "the " + layout + " layout places " + it.Where() + " there"
+		}
+		if it.Dimension != "" || !rep.Generic {
+			for _, code := range c.Dimensions {
+				d.Dimensions = append(d.Dimensions, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why})
+			}
+		}
+		for _, code := range c.Themes {
+			d.Themes = append(d.Themes, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why})
+		}
+		if known {
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 1, Source: "registry", Reason: "the registry's " + bank.Name})
+		} else {
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank})
+		}
+		if sg != nil && it.Text != "" {
+			td := tagger.Draft{Text: truncate(it.Text, tagger.MaxDraftRunes-1), Bank: bank.ID}
+			if !known {
+				td.Bank = it.Bank
+			}
+			s, err := sg.Suggest(ctx, td)
+			if err != nil {
+				return nil, fmt.Errorf("suggest tags for line %d: %w", it.Line, err)
+			}
+			d.Dimensions = addSuggested(d.Dimensions, s.Dimensions)
+			d.Themes = addSuggested(d.Themes, s.Themes)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// addSuggested appends the tagger's suggestions the report did not give.
+func addSuggested(tags []corpus.DraftTag, ss []tagger.Suggestion) []corpus.DraftTag {
+	have := map[string]bool{}
+	for _, t := range tags {
+		have[t.Code] = true
+	}
+	for _, s := range ss {
+		if !have[s.Code] {
+			// Rounded: retrainings differ in the last digits, and a
+			// re-import must find the draft the same.
+			score := math.Round(s.Score*1000) / 1000
+			tags = append(tags, corpus.DraftTag{Code: s.Code, Score: score, Source: s.Source, Reason: s.Reason})
+			have[s.Code] = true
+		}
+	}
+	return tags
+}
