@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -20,14 +21,18 @@ import (
 	"golang.org/x/term"
 )
 
-const importUsage = `usage: casebank import [--data DIR] [--by NAME] FILE
-  FILE is a JSONL export (banks, cases, policies) or a report's text.
+const importUsage = `usage: casebank import [--data DIR] [--by NAME] [--drafts] FILE
+  FILE is a JSONL export (banks, cases, policies), a report's text or a
+  report's PDF (read with pdftotext -layout, from Debian's poppler-utils).
   Every record is checked first; a file with a bad one is refused whole,
   naming its lines, and nothing is stored.
   JSONL into a new data directory: stored as it is, nothing seeded first
   (export, import into a new directory, export again: the same bytes).
   Report text merges into the curated cases by source key: a new data
-  directory is seeded with the embedded corpus first.`
+  directory is seeded with the embedded corpus first.
+  A report of an edition no layout knows (any but 2025), or any report with
+  --drafts, becomes drafts to review (GET /api/v1/drafts), not cases; the
+  import prints what it found in each table and section.`
 
 type importCommand struct {
 	stdout, stderr io.Writer
@@ -39,6 +44,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	var df dataFlags
 	df.register(fs)
 	by := fs.String("by", "casebank-import", "name recorded as the author of the imported changes")
+	drafts := fs.Bool("drafts", false, "store a report's items as drafts to review, whatever its layout")
 	var lf logFlags
 	lf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -56,11 +62,19 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	in := bufio.NewReaderSize(f, 1<<20)
 	head, _ := in.Peek(4096) // enough to tell JSONL from report text
 	jsonl := corpus.IsJSONL(head)
+	pdf := isPDF(head)
+	if pdf || *drafts && !jsonl {
+		return c.importDrafts(ctx, df, lf, fs.Arg(0), in, pdf, *drafts, *by)
+	}
 	var src io.Reader = in
 	// A JSONL import reads its file twice (checked whole, then written):
 	// a file is read again from the start, a pipe is copied by the store.
-	if _, err := f.Seek(0, io.SeekStart); jsonl && err == nil {
-		src = f
+	// (Only then: a seek under the buffered reader would make a report's
+	// text read its first buffer twice.)
+	if jsonl {
+		if _, err := f.Seek(0, io.SeekStart); err == nil {
+			src = f
+		}
 	}
 	// A JSONL export into a new directory gives back the same records, so
 	// nothing is seeded under it; report text merges into the curated
@@ -84,7 +98,18 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	if jsonl {
 		res, w, err = svc.ImportJSONL(ctx, src, opts)
 	} else {
-		res, w, err = svc.ImportReport(ctx, in, opts)
+		text, rerr := io.ReadAll(in)
+		if rerr != nil {
+			return rerr
+		}
+		// An edition no layout knows is read by shape, as drafts.
+		if known, kerr := svc.KnowsLayout(ctx, text); kerr != nil {
+			return kerr
+		} else if !known {
+			finish()
+			return c.printDrafts(ctx, svc, text, *by)
+		}
+		res, w, err = svc.ImportReport(ctx, bytes.NewReader(text), opts)
 	}
 	finish()
 	if res != nil {
@@ -96,6 +121,55 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	// Searchable before the command returns, like every other write (a
 	// large import is indexed by a rebuild: see index.CatchUp).
 	return w.Behind
+}
+
+// importDrafts stores a report, its text or its PDF, as drafts.
+func (c *importCommand) importDrafts(ctx context.Context, df dataFlags, lf logFlags, path string, in io.Reader, pdf, asked bool, by string) error {
+	var text []byte
+	var err error
+	if pdf {
+		text, err = pdfText(ctx, path)
+	} else {
+		text, err = io.ReadAll(in)
+	}
+	if err != nil {
+		return err
+	}
+	logger := lf.logger(c.stderr)
+	d, err := openDataSeeding(ctx, df.dir, logger, true)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	svc := app.New(d.store, d.index, logger)
+	defer svc.Close()
+	if !asked {
+		// A PDF of the 2025 edition merges into the curated cases as its
+		// text does.
+		if known, err := svc.KnowsLayout(ctx, text); err != nil {
+			return err
+		} else if known {
+			res, w, err := svc.ImportReport(ctx, bytes.NewReader(text), corpus.ImportOptions{By: by})
+			if res != nil {
+				printImport(c.stdout, res)
+			}
+			if err != nil {
+				return err
+			}
+			return w.Behind
+		}
+	}
+	return c.printDrafts(ctx, svc, text, by)
+}
+
+func (c *importCommand) printDrafts(ctx context.Context, svc *app.Service, text []byte, by string) error {
+	sum, res, err := svc.ImportDrafts(ctx, bytes.NewReader(text), by)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, sum.String())
+	fmt.Fprintf(c.stdout, "drafts: %d created, %d updated, %d unchanged; review them at GET /api/v1/drafts\n", res.Created, res.Updated, res.Same)
+	return nil
 }
 
 func printImport(w io.Writer, res *corpus.ImportResult) {

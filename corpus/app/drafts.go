@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"io"
+
+	"casebank/corpus"
+	"casebank/corpus/report"
+)
+
+// ImportDrafts stores the items of a report as drafts for review, with the
+// tagger's suggestions. Drafts are not searched: nothing is settled.
+func (s *Service) ImportDrafts(ctx context.Context, r io.Reader, by string) (*report.Summary, *corpus.DraftsResult, error) {
+	return report.ImportDrafts(ctx, s.store, s.tags, r, by)
+}
+
+// Drafts lists the drafts of one status, "" for all.
+func (s *Service) Drafts(ctx context.Context, status string) ([]*corpus.Draft, error) {
+	return s.store.Drafts(ctx, status)
+}
+
+// Draft returns one draft.
+func (s *Service) Draft(ctx context.Context, id uint64) (*corpus.Draft, error) {
+	return s.store.Draft(ctx, id)
+}
+
+// PublishDraft makes c, the reviewed record of draft id, an ordinary case
+// whose history says it came from the draft; the index then takes it.
+func (s *Service) PublishDraft(ctx context.Context, id uint64, c *corpus.Case, by string) (*corpus.Case, Searchable, error) {
+	created, err := s.store.PublishDraft(ctx, id, c, by)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return created, s.settle(ctx), nil
+}
+
+// RejectDraft marks draft id rejected.
+func (s *Service) RejectDraft(ctx context.Context, id uint64, by string) error {
+	return s.store.RejectDraft(ctx, id, by)
+}
+
+// KnowsLayout reports whether a known layout (not the generic reading)
+// reads the report text.
+func (s *Service) KnowsLayout(ctx context.Context, text []byte) (bool, error) {
+	banks, err := s.store.FindBanks(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, generic := report.Detect(text, banks, nil).(report.Generic)
+	return !generic, nil
+}
