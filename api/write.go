@@ -45,6 +45,7 @@ func (s *Server) registerWrites(v1 *echo.Group) {
 	v1.GET("/cases/:id/history", s.history)
 	v1.GET("/cases/:id/cite", s.citeCase)
 	v1.GET("/cite", s.citeMany)
+	s.registerDrafts(v1)
 }
 
 // decodeJSON reads exactly one JSON object with known fields into v.
