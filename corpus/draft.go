@@ -62,3 +62,42 @@ type DraftsResult struct {
 	Updated int `json:"updated"` // open drafts whose text the report changed
 	Same    int `json:"same"`    // already there, or reviewed already
 }
+
+// Accepted is the tags a review accepts unless the researcher says
+// otherwise: those the report's own caption or heading gives and the
+// suggestions scored at least 0.5; a draft left with no dimension takes
+// its best-scored one (a case needs one).
+func (d *Draft) Accepted() (dims, themes []string) {
+	pick := func(tags []DraftTag) []string {
+		out := []string{}
+		for _, t := range tags {
+			if t.Source == "report" || t.Score >= 0.5 {
+				out = append(out, t.Code)
+			}
+		}
+		return out
+	}
+	dims, themes = pick(d.Dimensions), pick(d.Themes)
+	if len(dims) == 0 && len(d.Dimensions) > 0 {
+		best := d.Dimensions[0]
+		for _, t := range d.Dimensions[1:] {
+			if t.Score > best.Score {
+				best = t
+			}
+		}
+		dims = []string{best.Code}
+	}
+	return dims, themes
+}
+
+// Case is the case a draft becomes with the given tags: its proposed
+// wording, the report's text as body and excerpt, its source; a proposed
+// bank is given whole, so that publishing registers it.
+func (d *Draft) Case(dims, themes []string) *Case {
+	bank := Bank{ID: d.Bank.ID}
+	if d.NewBank {
+		bank = d.Bank
+	}
+	return &Case{Kind: KindCase, Year: d.Year, Bank: bank, Title: d.Title, Summary: d.Summary,
+		Body: d.Source.Excerpt, Pattern: d.Pattern, Dimensions: dims, Themes: themes, Source: d.Source}
+}

@@ -31,6 +31,7 @@ func (u *UI) registerEditor(e *echo.Echo) {
 	e.POST("/cases/new", u.newCase, editor)
 	e.POST("/cases/:id/tags", u.editTags, editor)
 	e.POST("/bulk-tags", u.bulkTags, editor)
+	u.registerReview(e)
 }
 
 // session returns the signed-in editor's session, or nil.

@@ -88,7 +88,7 @@ func New(svc *app.Service) (*UI, error) {
 		"textOf":    func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
 		"pick":      pick,
 	}
-	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats"} {
+	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats", "review"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse %s: %w", page, err)
