@@ -3,6 +3,7 @@ package report_test
 import (
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"casebank/corpus"
@@ -122,3 +123,18 @@ func TestImportDraftsUnseenEdition(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// An edition the 2025 layout does not know is refused as cases (its
+// numbers would misplace them), naming the drafts import.
+func TestImportRefusesAnotherEditionAsCases(t *testing.T) {
+	s := bolttest.MustOpenStore(t, true)
+	data, err := os.ReadFile("testdata/2025/mini-report.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := strings.Replace(string(data), "\n2025\n", "\n2026\n", 1)
+	_, err = report.Import(ctx, s, strings.NewReader(other), corpus.ImportOptions{By: "t"})
+	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), "import it as drafts") {
+		t.Fatalf("import of a 2026 edition as cases: %v", err)
+	}
+}

@@ -48,6 +48,12 @@ func plan(ctx context.Context, st Store, r io.Reader) ([]corpus.ImportStep, erro
 	if err != nil {
 		return nil, err
 	}
+	// The 2025 layout's numbers mean nothing in another edition: its
+	// cases would be misplaced. Such an edition is read by shape, as
+	// drafts for review.
+	if rep.Year != 2025 {
+		return nil, corpus.Errorf(corpus.EINVALID, "report: the %d edition is in no layout casebank knows; import it as drafts to review (casebank import FILE)", rep.Year)
+	}
 	banks, err := st.FindBanks(ctx)
 	if err != nil {
 		return nil, err
