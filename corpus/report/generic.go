@@ -38,6 +38,10 @@ var (
 	reGenYear  = regexp.MustCompile(`（\s*(20\d\d)\s*）|\(\s*(20\d\d)\s*\)|^(20\d\d)$|(20\d\d)\s*年?版`)
 	reGenSplit = regexp.MustCompile(`\t+|\s{2,}`)
 	reGenSrc   = regexp.MustCompile(`^(资料来源|数据来源|来源)[：:]`)
+	// Words shaped like a bank's name that name a kind of bank: a header
+	// repeated after a page break (代表性银行), a category.
+	reNotABank = regexp.MustCompile(`^(代表性|部分|中小|典型|其他|各类|上述|全国|地方|商业银行|民营银行|国有|股份制|城商行|农商行|村镇银行$)`)
+	reTOCDots  = regexp.MustCompile(`(\.{3,}|…{2,}|·{3,})\s*\d+$`)
 )
 
 // Unplaced is a table row that looked like a case but named no bank.
@@ -96,6 +100,7 @@ type genParser struct {
 	header   []string
 	rowsSeen bool // a row of this table named a bank
 	pending  []Unplaced
+	pattern  string // of the row above
 
 	open *Item // the headed bank section being read
 }
@@ -118,6 +123,11 @@ func (p *genParser) line(n int, raw string) {
 	if t == "" {
 		return
 	}
+	// A table of contents names the headed sections with their pages:
+	// not the sections themselves.
+	if p.table == "" && (reTOCLine.MatchString(raw) || reTOCDots.MatchString(t)) {
+		return
+	}
 	if reBackMatter.MatchString(t) {
 		p.flush()
 		p.endTable()
@@ -136,7 +146,7 @@ func (p *genParser) line(n int, raw string) {
 			}
 			return r
 		}, m[1])
-		p.table, p.caption, p.header, p.rowsSeen = "表"+num, m[2], nil, false
+		p.table, p.caption, p.header, p.rowsSeen, p.pattern = "表"+num, m[2], nil, false, ""
 		p.capDim, p.capThm, p.capWhy = p.tags(m[2], "caption")
 		return
 	}
@@ -227,13 +237,31 @@ func (p *genParser) row(n int, cells []string) {
 			break
 		}
 	}
+	// A row of an alliance or association the registry knows (its
+	// organisations' cases), when no cell names a bank.
+	for i, c := range cells {
+		if b, ok := p.names[corpus.NormalizeBankName(c)]; col < 0 && ok && b.Type == "org" {
+			col = i
+		}
+	}
 	if col < 0 {
+		for _, c := range cells {
+			if n := corpus.NormalizeBankName(c); reBankLike.MatchString(n) && reNotABank.MatchString(n) {
+				return // the header again after a page break, in other words
+			}
+		}
 		p.pending = append(p.pending, Unplaced{Where: p.table, Line: n, Text: truncate(strings.Join(cells, " "), 60)})
 		return
 	}
 	p.rowsSeen = true
 	var text []string
 	var pattern string
+	// An empty pattern cell continues the pattern above.
+	for i, h := range p.header {
+		if strings.HasSuffix(h, "模式") && (i >= len(cells) || cells[i] == "") {
+			pattern = p.pattern
+		}
+	}
 	for i, c := range cells {
 		if i == col || c == "" {
 			continue
@@ -243,7 +271,7 @@ func (p *genParser) row(n int, cells []string) {
 			h = p.header[i]
 		}
 		if strings.HasSuffix(h, "模式") && pattern == "" {
-			pattern = c
+			pattern, p.pattern = c, c
 			continue
 		}
 		if h != "" && len(cells) > 2 {
@@ -267,7 +295,8 @@ func (p *genParser) isBank(s string) bool {
 	if b, ok := p.names[corpus.NormalizeBankName(s)]; ok && b.Type != "org" {
 		return true // a partner (an org of the registry) is no bank's case
 	}
-	return reBankLike.MatchString(corpus.NormalizeBankName(s))
+	n := corpus.NormalizeBankName(s)
+	return reBankLike.MatchString(n) && !reNotABank.MatchString(n)
 }
 
 // tags finds the dimension and theme a caption or heading names, by the
@@ -300,7 +329,12 @@ func longestNamed(vals []corpus.Value, s string) (code, name string) {
 // splitCells splits a table row at tabs or, in pdftotext -layout output,
 // at runs of two or more spaces, and drops HTML tags from the cells.
 func splitCells(raw string) []string {
-	parts := reGenSplit.Split(strings.TrimSpace(raw), -1)
+	// Tabs keep an empty first cell (the pattern above continues); spaces
+	// cannot tell one.
+	parts := strings.Split(strings.TrimRight(raw, " \r"), "\t")
+	if len(parts) == 1 {
+		parts = reGenSplit.Split(strings.TrimSpace(raw), -1)
+	}
 	cells := make([]string, 0, len(parts))
 	for _, c := range parts {
 		cells = append(cells, strings.TrimSpace(reHTMLTag.ReplaceAllString(c, "")))
