@@ -41,7 +41,8 @@ var (
 	// Words shaped like a bank's name that name a kind of bank: a header
 	// repeated after a page break (代表性银行), a category.
 	reNotABank = regexp.MustCompile(`^(代表性|部分|中小|典型|其他|各类|上述|全国|地方|商业银行|民营银行|国有|股份制|城商行|农商行|村镇银行$)`)
-	reTOCDots  = regexp.MustCompile(`(\.{3,}|…{2,}|·{3,})\s*\d+$`)
+	// pdftotext -layout sets a contents line's page number apart by spaces.
+	reTOCDots = regexp.MustCompile(`(\.{3,}|…{2,}|·{3,}|\S {4,})\s*\d{1,3}$`)
 )
 
 // Unplaced is a table row that looked like a case but named no bank.
