@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -80,13 +82,16 @@ func New(svc *app.Service) (*UI, error) {
 			}
 			return "/static/" + name + "?v=" + a.hash, nil
 		},
-		"join":      strings.Join,
-		"has":       func(xs []string, x string) bool { return slices.Contains(xs, x) },
-		"short":     shortValue,
-		"facetName": facetName,
-		"tr":        tr,
-		"textOf":    func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
-		"pick":      pick,
+		"join":       strings.Join,
+		"has":        func(xs []string, x string) bool { return slices.Contains(xs, x) },
+		"short":      shortValue,
+		"facetName":  facetName,
+		"tr":         tr,
+		"textOf":     func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
+		"pick":       pick,
+		"textOfBank": func(b *corpus.Bank) corpus.Text { return corpus.Text{ZH: b.Name, EN: b.NameEN} },
+		// inLang hands a sub-template its value with the page's language.
+		"inLang": func(lang string, v any) map[string]any { return map[string]any{"Lang": lang, "V": v} },
 	}
 	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
@@ -114,7 +119,7 @@ func (u *UI) Register(e *echo.Echo) {
 func (u *UI) PageError(c echo.Context, status int, body app.ErrorBody) error {
 	msg := body.Error.Message
 	if status == http.StatusNotFound && body.Error.Code == corpus.ENOTFOUND && strings.HasPrefix(msg, "Not Found") {
-		msg = "页面不存在 Page not found"
+		msg = tr(u.lang(c), "页面不存在", "Page not found")
 	}
 	return u.render(c, status, "error", map[string]any{"Status": status, "Message": msg, "Report": corpus.ReportTitle})
 }
@@ -176,6 +181,17 @@ func (l labels) of(kind, code string) string {
 		return pick(l.lang, corpus.Text{ZH: v.ZH, EN: v.EN})
 	}
 	return code
+}
+
+// heading is a label as a heading or axis: English labels are lower-case
+// for use in a sentence, a heading starts with a capital.
+func (l labels) heading(kind, code string) string {
+	s := l.of(kind, code)
+	if l.lang != "en" || s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // pick returns the English text on English pages when there is one.
