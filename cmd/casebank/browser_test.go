@@ -145,6 +145,11 @@ func TestBrowserSearchCaseLanguage(t *testing.T) {
 	if !strings.Contains(chips, "城商行") || !strings.Contains(hits, "DeepSeek") || !strings.Contains(hits, "江苏银行") {
 		t.Fatalf("chips %q; hits lack the DeepSeek cases of 城商行", chips)
 	}
+	// On a wide screen the facets are a sidebar, no control to open them.
+	if !get(t, ctx, chromedp.Evaluate[bool](`(() => { const f = document.querySelector(".facets"), s = document.querySelector(".filters > summary");
+		return f.getBoundingClientRect().height > 100 && s.getBoundingClientRect().height === 0 })()`)) {
+		t.Errorf("desktop: the facets are not a visible sidebar")
+	}
 	screenshot(t, ctx, "search")
 	// Remove the chip: more results.
 	follow(t, ctx, ".chip a")
@@ -207,7 +212,24 @@ func TestBrowserPhoneWidth(t *testing.T) {
 			t.Errorf("%s overflows the phone width", path)
 		}
 		if strings.HasPrefix(path, "/?") {
+			// The query box is whole, and the facets wait behind the
+			// Filters control above the results until it is tapped.
+			if !get(t, ctx, chromedp.Evaluate[bool](`(() => { const r = document.getElementById("q").getBoundingClientRect();
+				return r.left >= 0 && r.right <= window.innerWidth && r.width > 150 })()`)) {
+				t.Errorf("the query box is cut off at 390 px")
+			}
+			facetsShown := `document.querySelector(".facets").getBoundingClientRect().height > 0`
+			if get(t, ctx, chromedp.Evaluate[bool](facetsShown)) {
+				t.Errorf("phone: the facets show before the Filters control is tapped")
+			}
+			if get(t, ctx, chromedp.Evaluate[bool](`document.querySelector(".filters > summary").getBoundingClientRect().top > document.querySelector(".hit").getBoundingClientRect().top`)) {
+				t.Errorf("phone: the Filters control is not above the results")
+			}
 			screenshot(t, ctx, "search-phone")
+			do(t, ctx, chromedp.Click(chromedp.CSS(".filters > summary")))
+			if !get(t, ctx, chromedp.Evaluate[bool](facetsShown)) {
+				t.Errorf("phone: tapping Filters does not open the facets")
+			}
 		}
 	}
 }
