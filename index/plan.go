@@ -190,6 +190,13 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 					c := labelConcept(v, un, m)
 					in.text = &c
 				}
+				if m.field == corpus.FacetBankType {
+					// A bank type is also a topic: a case about village banks'
+					// reform, by another bank, covers "village banks" for
+					// ranking (it still follows the cases at such banks).
+					c := topicConcept(v, un, m)
+					in.text = &c
+				}
 				u.addInferred(in)
 			}
 		case m != nil:
@@ -380,6 +387,19 @@ func termConcept(words string, t Term) Concept {
 // or a soft glossary word (deployments: 部署, 上线, 落地 …) are in thousands of
 // bodies, and walking those cost more than the rest of such a search.
 var aboutFields = slices.DeleteFunc(slices.Clone(TextFields), func(f TextField) bool { return f.Weight < 2 })
+
+// topicConcept matches a bank type's words and labels where a case says
+// what it is about, but not in its bank's name or tags, which its type
+// already says.
+func topicConcept(v *vocabulary, u unit, m *meaning) Concept {
+	c := labelConcept(v, u, m)
+	for i := range c.Alternatives {
+		c.Alternatives[i].Fields = slices.DeleteFunc(c.Alternatives[i].Fields, func(f FieldWeight) bool {
+			return f.Field == fieldTagsZH || f.Field == fieldTagsEN || f.Field == fieldBankZH || f.Field == fieldBankEN
+		})
+	}
+	return c
+}
 
 // labelConcept matches an inferred theme's or dimension's words as typed
 // and its labels in both languages, in the fields a case says what it is

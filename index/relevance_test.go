@@ -12,11 +12,11 @@ import (
 // is split once into a tuning half and a held-out half that is never tuned
 // on; both keep a floor, and both only rise.
 const (
-	floorTune         = 0.87
-	floorHeldOut      = 0.86
-	floorHeldOutEN    = 0.87
-	floorRecall       = 0.80
-	maxNoHits         = 2  // judged queries whose first page is empty
+	floorTune         = 0.88
+	floorHeldOut      = 0.87
+	floorHeldOutEN    = 0.90
+	floorRecall       = 0.81
+	maxNoHits         = 1  // judged queries whose first page is empty
 	maxMissedFilters  = 14 // queries with an implied filter not inferred
 	minEmptyNamedPart = 6  // impossible queries whose answer names the words that found nothing
 )

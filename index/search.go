@@ -283,15 +283,14 @@ func (ix *Index) MatchIDs(ctx context.Context, req Request, limit int) ([]string
 		return nil, 0, err
 	}
 	// What a bulk change or an export acts on is what the page shows first:
-	// the inferred filters filter here.
-	for i := range u.plan.Filters {
-		u.plan.Filters[i].Inferred = false
-	}
+	// the hits inside every inferred filter, in the page's order.
 	u.plan.Tiers = slices.DeleteFunc(u.plan.Tiers, func(t Tier) bool { return t.Require == RequireNone })
 	ans, err := ix.engine.Run(ctx, u.plan, Window{Size: limit})
 	if err != nil {
 		return nil, 0, err
 	}
+	ans.Hits = slices.DeleteFunc(ans.Hits, func(s Scored) bool { return len(s.Unmet) > 0 })
+	ans.Total = ans.Inside
 	ids := make([]string, len(ans.Hits))
 	for i, s := range ans.Hits {
 		ids[i] = s.ID

@@ -233,9 +233,9 @@ func (p *pass) collect(d *bsearch.DocumentMatch) error {
 	switch hard := mask & p.all; {
 	case hard == p.all:
 		p.matched |= found
-		p.keep(col.ids[local], d.Score, vals, mask, p.cover(found, met))
+		p.keep(col.ids[local], d.Score, vals, mask, p.cover(found, mask&p.soft, met))
 	case p.side != nil && hard == p.all&^p.asideBit:
-		p.aside(col.ids[local], d.Score, vals, mask, p.cover(found, met))
+		p.aside(col.ids[local], d.Score, vals, mask, p.cover(found, mask&p.soft, met))
 	}
 	p.pool.Put(d)
 	return nil
@@ -244,7 +244,7 @@ func (p *pass) collect(d *bsearch.DocumentMatch) error {
 // cover ranks a record by the inferred filters it meets (by its tags or its
 // words) first, then by the required concepts it matched: the cases at the
 // bank type the query names come first, each group by what it covers.
-func (p *pass) cover(found, met uint64) int {
+func (p *pass) cover(found, tagged, met uint64) int {
 	n := 0
 	switch {
 	case p.tier == index.RequireAll:
@@ -252,7 +252,9 @@ func (p *pass) cover(found, met uint64) int {
 	case p.tier == index.RequireAny:
 		n += bits.OnesCount64(found & (1<<markSoft - 1))
 	}
-	return bits.OnesCount64(met)<<8 + n
+	// A filter met by the record's tags counts twice, by its words once:
+	// the records inside every filter come first.
+	return (bits.OnesCount64(tagged)+bits.OnesCount64(met))<<8 + n
 }
 
 // locate finds a document's segment column and local number. Hits come in
