@@ -98,6 +98,9 @@ func TestEditorPagesFollowThePageLanguage(t *testing.T) {
 	if m := regexp.MustCompile(`[A-Za-z]{4,}`).FindString(form); m != "" {
 		t.Errorf("Chinese new-case form has English (%q)", m)
 	}
+	if !strings.Contains(zh, "研究员（编辑）") {
+		t.Errorf("the header names the role in English on a Chinese page")
+	}
 	en := getWith(t, client, ts.URL+"/cases/new?lang=en")
 	for _, want := range []string{"Registered bank", "Title (English)", "Suggest tags", ">village bank<"} {
 		if !strings.Contains(en, want) {

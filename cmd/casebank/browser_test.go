@@ -147,7 +147,7 @@ func TestBrowserSearchCaseLanguage(t *testing.T) {
 	}
 	// On a wide screen the facets are a sidebar, no control to open them.
 	if !get(t, ctx, chromedp.Evaluate[bool](`(() => { const f = document.querySelector(".facets"), s = document.querySelector(".filters > summary");
-		return f.getBoundingClientRect().height > 100 && s.getBoundingClientRect().height === 0 })()`)) {
+		return f.checkVisibility() && f.getBoundingClientRect().height > 100 && !s.checkVisibility() })()`)) {
 		t.Errorf("desktop: the facets are not a visible sidebar")
 	}
 	screenshot(t, ctx, "search")
@@ -218,7 +218,8 @@ func TestBrowserPhoneWidth(t *testing.T) {
 				return r.left >= 0 && r.right <= window.innerWidth && r.width > 150 })()`)) {
 				t.Errorf("the query box is cut off at 390 px")
 			}
-			facetsShown := `document.querySelector(".facets").getBoundingClientRect().height > 0`
+			// checkVisibility: a closed <details> keeps its content laid out.
+			facetsShown := `document.querySelector(".facets").checkVisibility()`
 			if get(t, ctx, chromedp.Evaluate[bool](facetsShown)) {
 				t.Errorf("phone: the facets show before the Filters control is tapped")
 			}
@@ -247,6 +248,9 @@ func TestBrowserEditorAndHostileText(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("title_zh"), "杭州银行浏览器测试：国产分布式核心系统"),
 		chromedp.SendKeys(chromedp.ID("title_en"), "Bank of Hangzhou browser test: a domestic distributed core system"),
 		chromedp.SendKeys(chromedp.ID("body"), "杭州银行完成核心系统国产化改造，采用国产分布式数据库，实现信创全栈替代。"),
+		// Nothing is preselected: the editor gives the year and the report.
+		chromedp.SendKeys(chromedp.ID("year"), "2026"),
+		chromedp.SendKeys(chromedp.ID("source_report"), "中小银行数字金融发展研究报告（2026）"),
 		chromedp.SendKeys(chromedp.ID("source_section"), "5.3"),
 		chromedp.Click(chromedp.CSS(`input[name="dimension"][value="technology"]`)),
 	)
