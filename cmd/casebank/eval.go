@@ -44,23 +44,11 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	}
 	defer d.Close()
 	if *tags {
-		cases, err := d.store.FindCases(ctx, corpus.Filter{})
+		v, err := d.vocabulary(ctx)
 		if err != nil {
 			return err
 		}
-		tax, err := d.store.Taxonomy()
-		if err != nil {
-			return err
-		}
-		gloss, err := d.store.Glossary()
-		if err != nil {
-			return err
-		}
-		banks, err := d.store.FindBanks(ctx)
-		if err != nil {
-			return err
-		}
-		ev := tagger.Evaluate(cases, tax, gloss, banks)
+		ev := tagger.Evaluate(v.cases, v.tax, v.gloss, v.banks)
 		if *asJSON {
 			return json.NewEncoder(c.stdout).Encode(ev)
 		}

@@ -98,23 +98,12 @@ func (c *lintCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	cases, err := d.store.FindCases(ctx, corpus.Filter{})
+	v, err := d.vocabulary(ctx)
 	if err != nil {
 		return err
 	}
-	tax, err := d.store.Taxonomy()
-	if err != nil {
-		return err
-	}
-	gloss, err := d.store.Glossary()
-	if err != nil {
-		return err
-	}
-	banks, err := d.store.FindBanks(ctx)
-	if err != nil {
-		return err
-	}
-	l := newLinter(tax, gloss, banks)
+	cases, gloss, banks := v.cases, v.gloss, v.banks
+	l := newLinter(v.tax, gloss, banks)
 	if *minScore > 0 {
 		l.useSuggester(cases, gloss, banks, *minScore)
 	}
