@@ -55,6 +55,7 @@ func cacheKey(gen uint64, req Request, page, size int) string {
 	str(strconv.Itoa(page))
 	str(strconv.Itoa(size))
 	str(strconv.FormatBool(req.NoInfer))
+	str(req.Sort)
 	return b.String()
 }
 

@@ -13,14 +13,19 @@ import (
 // vocabulary and the documents know that share its start, and the closest,
 // if close enough, replaces it; the search is run again and says so.
 
-// correctionCandidates bounds the document names read per word.
-const correctionCandidates = 200
+// correctionCandidates bounds the document names read per word, and
+// maxCorrections the words corrected per query: a query of many unknown
+// words is not a typo, and each costs a pass over the vocabulary.
+const (
+	correctionCandidates = 200
+	maxCorrections       = 5
+)
 
 // correct returns text with every word of unmatched replaced by the closest
 // known name, and whether any was replaced.
 func (ix *Index) correct(ctx context.Context, v *vocabulary, text string, unmatched []string) (string, bool) {
 	changed := false
-	for _, w := range unmatched {
+	for _, w := range unmatched[:min(len(unmatched), maxCorrections)] {
 		if best := ix.closestName(ctx, v, w); best != "" && strings.Contains(text, w) {
 			text = strings.Replace(text, w, best, 1)
 			changed = true

@@ -16,6 +16,17 @@ const (
 	DefaultSize = 10
 	MaxSize     = 100
 	maxWindow   = 10000 // deepest result a page may reach
+	// sortPool is how many of the best matches a sort other than relevance
+	// orders (or the page's depth, when deeper): reading every match's
+	// record to sort 100,000 of them would cost more than a page is worth.
+	sortPool = 500
+)
+
+// Sorts a Request may ask for; relevance is the default.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest" // year, latest first, then relevance
+	SortBank      = "bank"   // bank (or issuer) name, then relevance
 )
 
 // Request is a search: text in query syntax plus explicit filters.
@@ -31,6 +42,8 @@ type Request struct {
 	// Fresh skips the cached answer (Cache-Control: no-cache); the new one
 	// replaces it.
 	Fresh bool
+	// Sort is SortRelevance ("" too), SortNewest or SortBank.
+	Sort string
 }
 
 // PoliciesAside is how many policies a search for cases lists apart.
@@ -117,6 +130,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if page > maxWindow/size {
 		return nil, corpus.Errorf(corpus.EINVALID, "page %d of size %d is beyond the first %d results; narrow the search", page, size, maxWindow)
 	}
+	switch req.Sort {
+	case "", SortRelevance:
+		req.Sort = ""
+	case SortNewest, SortBank:
+	default:
+		return nil, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown sort %q", req.Sort),
+			Fields: []corpus.FieldError{{Field: "sort", Message: "unknown sort", Allowed: corpus.AllowedCodes(SortRelevance, SortNewest, SortBank)}}}
+	}
 	// A vocabulary change (a bank, the taxonomy, the glossary) also changes
 	// what a query means; it advances the index generation as well.
 	key := cacheKey(ix.engine.Generation()+ix.vocabGen.Load()<<32, req, page, size)
@@ -138,12 +159,17 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		res.Query.Terms = []Term{}
 	}
 	w := Window{From: (page - 1) * size, Size: size}
-	ans, err := ix.engine.Run(ctx, u.plan, w)
+	run := w
+	if req.Sort != "" {
+		// The engine ranks by relevance; the pool it keeps is reordered here.
+		run = Window{Size: max(sortPool, w.From+w.Size)}
+	}
+	ans, err := ix.engine.Run(ctx, u.plan, run)
 	if err != nil {
 		return nil, err
 	}
 	if len(ans.Unmatched) > 0 {
-		if u, ans, err = ix.corrected(ctx, req, size, u, ans, w); err != nil {
+		if u, ans, err = ix.corrected(ctx, req, size, u, ans, run); err != nil {
 			return nil, err
 		}
 		res.Query = QueryInfo{Raw: req.Text, Text: u.text, Terms: u.parsed.Terms, Filters: u.filter,
@@ -154,6 +180,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	res.Query.Relaxed = u.answered(ans)
 	res.Query.Unmatched = append([]string{}, u.unmatched...)
+	if req.Sort != "" {
+		if ans.Hits, err = ix.sorted(ctx, req.Sort, ans.Hits); err != nil {
+			return nil, err
+		}
+		ans.Hits = ans.Hits[min(w.From, len(ans.Hits)):min(w.From+w.Size, len(ans.Hits))]
+	}
 	if err := ix.fill(ctx, u, res, ix.newMarker(u), ans); err != nil {
 		return nil, err
 	}
@@ -162,6 +194,53 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		ix.cache.put(key, res)
 	}
 	return res, nil
+}
+
+// sorted orders a pool of hits by year or bank name, relevance breaking
+// ties. The hits that meet every inferred filter stay ahead of the other
+// matches, so the "other matches" line still divides the list once.
+func (ix *Index) sorted(ctx context.Context, by string, hits []Scored) ([]Scored, error) {
+	type key struct {
+		year int
+		bank string
+	}
+	keys := make(map[string]key, len(hits))
+	var caseIDs []string
+	for _, s := range hits {
+		if s.Kind == corpus.KindPolicy {
+			p, err := ix.store.FindPolicyByID(ctx, s.ID)
+			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
+				continue // deleted since: fill leaves it out
+			} else if err != nil {
+				return nil, err
+			}
+			keys[s.ID] = key{p.Year(), p.Issuer}
+		} else {
+			caseIDs = append(caseIDs, s.ID)
+		}
+	}
+	cases, err := ix.listed(ctx, caseIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		keys[c.ID] = key{c.Year, c.Bank.Name}
+	}
+	out := slices.Clone(hits)
+	slices.SortStableFunc(out, func(a, b Scored) int {
+		if ao, bo := len(a.Unmet) > 0, len(b.Unmet) > 0; ao != bo {
+			if ao {
+				return 1
+			}
+			return -1
+		}
+		ka, kb := keys[a.ID], keys[b.ID]
+		if by == SortNewest {
+			return kb.year - ka.year
+		}
+		return strings.Compare(ka.bank, kb.bank)
+	})
+	return out, nil
 }
 
 // corrected runs the query again with its unmatched words spelt as the

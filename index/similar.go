@@ -82,8 +82,8 @@ func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar,
 // shared lists what two cases have in common, most specific first.
 func shared(tax *corpus.Taxonomy, a, b *corpus.Case) []Reason {
 	var out []Reason
-	for _, name := range intersect(lowerAll(a.Technologies, a.Products, a.Partners), lowerAll(b.Technologies, b.Products, b.Partners)) {
-		out = append(out, Reason{Kind: "name", Label: corpus.Text{ZH: name, EN: name}})
+	for _, name := range intersect(namesOf(a), namesOf(b)) {
+		out = append(out, Reason{Kind: "name", Label: name})
 	}
 	for _, t := range a.Themes {
 		if slices.Contains(b.Themes, t) {
@@ -112,24 +112,30 @@ func labelled(tax *corpus.Taxonomy, kind, code string) Reason {
 	return r
 }
 
-func lowerAll(lists ...[]string) map[string]string {
-	m := map[string]string{}
-	for _, l := range lists {
-		for _, s := range l {
-			m[strings.ToLower(s)] = s
+// namesOf is a case's technologies, products and partners by lowercase
+// name, each with its English name where the case pairs one by position.
+func namesOf(c *corpus.Case) map[string]corpus.Text {
+	m := map[string]corpus.Text{}
+	for _, l := range [][2][]string{{c.Technologies, c.TechnologiesEN}, {c.Products, c.ProductsEN}, {c.Partners, c.PartnersEN}} {
+		for i, s := range l[0] {
+			t := corpus.Text{ZH: s, EN: s}
+			if len(l[1]) == len(l[0]) && l[1][i] != "" {
+				t.EN = l[1][i]
+			}
+			m[strings.ToLower(s)] = t
 		}
 	}
 	return m
 }
 
-func intersect(a, b map[string]string) []string {
-	var out []string
+func intersect(a, b map[string]corpus.Text) []corpus.Text {
+	var out []corpus.Text
 	for k, v := range a {
 		if _, ok := b[k]; ok {
 			out = append(out, v)
 		}
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].ZH < out[j].ZH })
 	return out
 }
 

@@ -179,7 +179,7 @@ func (u *UI) signin(c echo.Context) error {
 	if form := c.FormValue(signinField); err != nil || !u.issued(ck.Value) || !sameOrigin(c) ||
 		subtle.ConstantTimeCompare([]byte(form), []byte(ck.Value)) != 1 {
 		return u.renderSignin(c, http.StatusForbidden, next,
-			"登录表单已过期或来自其他网站，请在本页重新登录。The sign-in form expired or came from another site: sign in again on this page.")
+			tr(u.lang(c), "登录表单已过期或来自其他网站，请在本页重新登录。", "The sign-in form expired or came from another site: sign in again on this page."))
 	}
 	id, _, err := u.app.SignIn(c.Request().Context(), c.RealIP(), c.FormValue("token"))
 	if err != nil {
@@ -293,7 +293,7 @@ func (u *UI) formData(c echo.Context, f caseForm) (map[string]any, error) {
 }
 
 func (u *UI) newCasePage(c echo.Context) error {
-	data, err := u.formData(c, caseForm{Year: "2026", SourceReport: "中小银行数字金融发展研究报告（2026）", Decided: map[string]string{}})
+	data, err := u.formData(c, caseForm{Decided: map[string]string{}})
 	if err != nil {
 		return err
 	}
@@ -402,6 +402,14 @@ func (u *UI) bulkTags(c echo.Context) error {
 	if !bt.Preview {
 		return c.Redirect(http.StatusSeeOther, "/?"+q.Encode())
 	}
+	l, err := u.labels(c)
+	if err != nil {
+		return err
+	}
+	action := tr(l.lang, "添加", "add")
+	if bt.Action == "remove" {
+		action = tr(l.lang, "移除", "remove")
+	}
 	return u.render(c, http.StatusOK, "confirm", map[string]any{"Bulk": bt, "Result": res, "Search": c.FormValue("search"),
-		"Summary": fmt.Sprintf("%s %s %s", bt.Action, bt.Kind, bt.Code)})
+		"Summary": fmt.Sprintf("%s %s %s", action, facetName(l.lang, bt.Kind), l.of(bt.Kind, bt.Code))})
 }

@@ -43,7 +43,7 @@ type caseGroup struct {
 func dimensionGroups(l labels, cases []*corpus.Case) []caseGroup {
 	var groups []caseGroup
 	for _, d := range l.tax.Dimensions {
-		g := caseGroup{Label: l.of(corpus.FacetDimension, d.Code)}
+		g := caseGroup{Label: l.heading(corpus.FacetDimension, d.Code)}
 		for _, cs := range cases {
 			if len(cs.Dimensions) > 0 && cs.Dimensions[0] == d.Code {
 				g.Cases = append(g.Cases, cs)
@@ -79,7 +79,7 @@ func reasonText(lang string, r index.Reason) string {
 	kinds := map[string]corpus.Text{
 		"theme": {ZH: "同主题", EN: "same theme"}, "dimension": {ZH: "同维度", EN: "same dimension"},
 		"bank_type": {ZH: "同类型", EN: "same type"}, "region": {ZH: "同地区", EN: "same region"},
-		"nearby_region": {ZH: "邻近地区", EN: "nearby region"}, "name": {ZH: "共同提到", EN: "both name"},
+		"nearby_region": {ZH: "邻近地区", EN: "nearby region"}, "name": {ZH: "共同提到", EN: "both mention"},
 	}
 	k, ok := kinds[r.Kind]
 	if !ok {
@@ -140,7 +140,7 @@ func heatmap(l labels, byDimensionBankType map[string]map[string]int) (cols []st
 		}
 	}
 	for _, d := range l.tax.Dimensions {
-		r := heatRow{Label: l.of(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code}
+		r := heatRow{Label: l.heading(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code}
 		for _, bt := range types {
 			n := count(d.Code, bt.Code)
 			r.Cells = append(r.Cells, heatCell{Count: n, URL: "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bt.Code}}.Encode(),
@@ -149,7 +149,7 @@ func heatmap(l labels, byDimensionBankType map[string]map[string]int) (cols []st
 		rows = append(rows, r)
 	}
 	for _, bt := range types {
-		cols = append(cols, l.of(corpus.FacetBankType, bt.Code))
+		cols = append(cols, l.heading(corpus.FacetBankType, bt.Code))
 	}
 	return cols, rows
 }
@@ -201,7 +201,7 @@ func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
 		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(len(dims))
 		return cx + r*math.Cos(a), cy + r*math.Sin(a)
 	}
-	title := l.of(corpus.FacetBankType, bankType)
+	title := l.heading(corpus.FacetBankType, bankType)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<figure class="radar"><svg viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="r-%s"><title id="r-%s">%s %s</title>`,
 		size, size, bankType, bankType, html.EscapeString(title), html.EscapeString(tr(l.lang, "蜂巢模型指数", "honeycomb index")))
@@ -218,7 +218,7 @@ func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
 		lx, ly := point(i, rmax+22)
 		fmt.Fprintf(&b, `<line class="axis" x1="%.0f" y1="%.0f" x2="%.1f" y2="%.1f"/>`, cx, cy, x, y)
 		href := "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bankType}}.Encode()
-		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.of(corpus.FacetDimension, d.Code)))
+		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.heading(corpus.FacetDimension, d.Code)))
 	}
 	for k, y := range ys {
 		var pts []string

@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -80,13 +82,16 @@ func New(svc *app.Service) (*UI, error) {
 			}
 			return "/static/" + name + "?v=" + a.hash, nil
 		},
-		"join":      strings.Join,
-		"has":       func(xs []string, x string) bool { return slices.Contains(xs, x) },
-		"short":     shortValue,
-		"facetName": facetName,
-		"tr":        tr,
-		"textOf":    func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
-		"pick":      pick,
+		"join":       strings.Join,
+		"has":        func(xs []string, x string) bool { return slices.Contains(xs, x) },
+		"short":      shortValue,
+		"facetName":  facetName,
+		"tr":         tr,
+		"textOf":     func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
+		"pick":       pick,
+		"textOfBank": func(b *corpus.Bank) corpus.Text { return corpus.Text{ZH: b.Name, EN: b.NameEN} },
+		// inLang hands a sub-template its value with the page's language.
+		"inLang": func(lang string, v any) map[string]any { return map[string]any{"Lang": lang, "V": v} },
 	}
 	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats", "review"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
@@ -114,7 +119,7 @@ func (u *UI) Register(e *echo.Echo) {
 func (u *UI) PageError(c echo.Context, status int, body app.ErrorBody) error {
 	msg := body.Error.Message
 	if status == http.StatusNotFound && body.Error.Code == corpus.ENOTFOUND && strings.HasPrefix(msg, "Not Found") {
-		msg = "页面不存在 Page not found"
+		msg = tr(u.lang(c), "页面不存在", "Page not found")
 	}
 	return u.render(c, status, "error", map[string]any{"Status": status, "Message": msg, "Report": corpus.ReportTitle})
 }
@@ -178,6 +183,17 @@ func (l labels) of(kind, code string) string {
 	return code
 }
 
+// heading is a label as a heading or axis: English labels are lower-case
+// for use in a sentence, a heading starts with a capital.
+func (l labels) heading(kind, code string) string {
+	s := l.of(kind, code)
+	if l.lang != "en" || s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
 // pick returns the English text on English pages when there is one.
 func pick(lang string, t corpus.Text) string {
 	if lang == "en" && t.EN != "" {
@@ -217,9 +233,31 @@ type facetLink struct {
 	URL      string
 }
 
+// facetView is one facet's values: the first facetHead shown, the rest
+// behind a "show more" that opens by itself when it holds a selected value.
 type facetView struct {
-	Field  string
-	Values []facetLink
+	Field    string
+	Values   []facetLink
+	More     []facetLink
+	MoreOpen bool
+}
+
+const facetHead = 8
+
+// metaPart is one field of a hit's line of facts, linked when URL is set.
+type metaPart struct{ Text, URL string }
+
+// pageLink is a page number in the pager; Gap stands for the pages left out.
+type pageLink struct {
+	N            int
+	URL          string
+	Current, Gap bool
+}
+
+// sortLink is one order the results can be listed in.
+type sortLink struct {
+	Label, URL string
+	Current    bool
 }
 
 type hitView struct {
@@ -232,6 +270,7 @@ type hitView struct {
 	Year                       int
 	Source                     string
 	Evidence                   []template.HTML
+	Meta                       []metaPart // the non-empty facts, for one line
 	Tags                       []string
 	// Outside names the filters read from the query that the hit misses;
 	// Divider puts the "other matches" line above the first such hit.
@@ -260,6 +299,10 @@ type resultView struct {
 	Facets     []facetView
 	Page       int
 	Prev, Next string
+	Pages      []pageLink // shown when there is more than one
+	PageCount  int
+	Sorts      []sortLink
+	ClearURL   string // drops every filter; "" when none is set
 }
 
 func (u *UI) searchPage(c echo.Context) error {
@@ -273,7 +316,7 @@ func (u *UI) searchPage(c echo.Context) error {
 	}
 	params := c.QueryParams()
 	var hidden []hiddenField
-	for _, k := range append(corpus.FacetNames(), "noinfer", "infer") {
+	for _, k := range append(corpus.FacetNames(), "noinfer", "infer", "sort") {
 		for _, v := range params[k] {
 			hidden = append(hidden, hiddenField{k, v})
 		}
@@ -303,6 +346,27 @@ func (u *UI) searchPage(c echo.Context) error {
 
 // hitViewOf is a hit as the page shows it.
 func hitViewOf(h index.Hit, l labels) hitView {
+	v := hitViewFields(h, l)
+	// Only the facts the record has, so no "·" stands alone.
+	for _, p := range []metaPart{{v.BankName, ""}, {v.BankType, ""}, {v.Region, ""}, {yearText(v.Year), ""}, {v.Source, ""}} {
+		if p.Text != "" {
+			v.Meta = append(v.Meta, p)
+		}
+	}
+	if len(v.Meta) > 0 && v.BankID != "" && v.Meta[0].Text == v.BankName {
+		v.Meta[0].URL = "/banks/" + v.BankID
+	}
+	return v
+}
+
+func yearText(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}
+
+func hitViewFields(h index.Hit, l labels) hitView {
 	var outside []string
 	for _, f := range h.Outside {
 		outside = append(outside, l.of(f.Field, f.Code))
@@ -312,13 +376,13 @@ func hitViewOf(h index.Hit, l labels) hitView {
 		p := h.Policy
 		title := corpus.Text{ZH: p.Name, EN: p.NameEN}
 		return hitView{ID: p.ID, Policy: true, Title: title, Main: pick(l.lang, title), Alt: alt(l.lang, title),
-			BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: l.of(corpus.FacetRegion, p.Region), Year: p.Year(),
+			BankName: p.Issuer, BankType: tr(l.lang, "政策", "policy"), Region: codeLabel(l, corpus.FacetRegion, p.Region), Year: p.Year(),
 			Source: strings.TrimSpace(p.Source.Section + " " + p.Source.Table), Evidence: evidence(l.lang, h.Highlights),
 			Tags: labelsOf(l, corpus.FacetTheme, p.Themes), Outside: outside}
 	}
 	return hitView{ID: c.ID, Title: c.Title, Main: pick(l.lang, c.Title), Alt: alt(l.lang, c.Title),
 		BankName: pick(l.lang, corpus.Text{ZH: c.Bank.Name, EN: c.Bank.NameEN}), BankID: c.Bank.ID, Year: c.Year,
-		BankType: l.of(corpus.FacetBankType, c.Bank.Type), Region: l.of(corpus.FacetRegion, c.Bank.Region),
+		BankType: codeLabel(l, corpus.FacetBankType, c.Bank.Type), Region: codeLabel(l, corpus.FacetRegion, c.Bank.Region),
 		Source: strings.TrimSpace(c.Source.Section + " " + c.Source.Table), Tags: l.tags(c),
 		Evidence: evidence(l.lang, h.Highlights), Outside: outside}
 }
@@ -350,9 +414,15 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 	}
 	for _, f := range res.Facets {
 		fv := facetView{Field: f.Field}
-		for _, val := range f.Values {
-			fv.Values = append(fv.Values, facetLink{Label: pick(l.lang, val.Label), Count: val.Count, Selected: val.Selected,
-				URL: toggleParam(params, f.Field, val.Code)})
+		for i, val := range f.Values {
+			link := facetLink{Label: pick(l.lang, val.Label), Count: val.Count, Selected: val.Selected,
+				URL: toggleParam(params, f.Field, val.Code)}
+			if i < facetHead {
+				fv.Values = append(fv.Values, link)
+			} else {
+				fv.More = append(fv.More, link)
+				fv.MoreOpen = fv.MoreOpen || val.Selected
+			}
 		}
 		v.Facets = append(v.Facets, fv)
 	}
@@ -365,7 +435,87 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 	if uint64(res.Page*res.Size) < res.Total {
 		v.Next = withParam(params, "page", strconv.Itoa(res.Page+1))
 	}
+	v.PageCount, v.Pages = pagesOf(params, res.Total, res.Page, res.Size)
+	v.Sorts = sortLinks(l, params)
+	v.ClearURL = clearURL(params, len(v.Chips) > 0)
 	return v
+}
+
+// maxResults is how deep pages reach (index.Search refuses beyond).
+const maxResults = 10000
+
+// pagesOf numbers the pages: the first, the last, and two either side of
+// the current one, gaps between.
+func pagesOf(params url.Values, total uint64, page, size int) (int, []pageLink) {
+	if size < 1 {
+		return 0, nil
+	}
+	n := int((min(total, maxResults) + uint64(size) - 1) / uint64(size))
+	if n < 2 {
+		return n, nil
+	}
+	var out []pageLink
+	for i := 1; i <= n; i++ {
+		if i != 1 && i != n && (i < page-2 || i > page+2) {
+			if len(out) > 0 && !out[len(out)-1].Gap {
+				out = append(out, pageLink{Gap: true})
+			}
+			continue
+		}
+		out = append(out, pageLink{N: i, URL: withParam(params, "page", strconv.Itoa(i)), Current: i == page})
+	}
+	return n, out
+}
+
+// sortLinks offers the three orders, the current one marked.
+func sortLinks(l labels, params url.Values) []sortLink {
+	cur := params.Get("sort")
+	if cur == "" {
+		cur = index.SortRelevance
+	}
+	var out []sortLink
+	for _, s := range []struct{ code, zh, en string }{
+		{index.SortRelevance, "相关度", "relevance"}, {index.SortNewest, "最新", "newest"}, {index.SortBank, "银行", "bank"},
+	} {
+		q := cloneValues(params)
+		q.Del("page")
+		q.Del("sort")
+		if s.code != index.SortRelevance {
+			q.Set("sort", s.code)
+		}
+		out = append(out, sortLink{Label: tr(l.lang, s.zh, s.en), URL: "/?" + q.Encode(), Current: s.code == cur})
+	}
+	return out
+}
+
+// clearURL is the search without any filter, given or read from the words
+// (inferred ones turned off); "" when there is none to clear.
+func clearURL(params url.Values, inferred bool) string {
+	q := cloneValues(params)
+	q.Del("page")
+	set := inferred
+	for _, f := range corpus.FacetNames() {
+		if len(q[f]) > 0 {
+			set = true
+		}
+		q.Del(f)
+	}
+	if !set {
+		return ""
+	}
+	q.Del("noinfer")
+	if inferred {
+		q.Set("infer", "false")
+	}
+	return "/?" + q.Encode()
+}
+
+// codeLabel is l.of for a code that may be missing.
+func codeLabel(l labels, kind, code string) string {
+	if code == "" {
+		return ""
+	}
+	return l.of(kind, code)
 }
 
 // alt is the title in the other language, shown under the main one.
@@ -380,9 +530,10 @@ func alt(lang string, t corpus.Text) string {
 // English pages prefer English fields.
 func evidence(lang string, hl map[string][]string) []template.HTML {
 	var out []template.HTML
-	fields := []string{"title.zh", "summary.zh", "body", "products", "outcome", "summary.en", "title.en"}
+	// The titles are shown above the evidence already.
+	fields := []string{"summary.zh", "body", "products", "outcome", "summary.en"}
 	if lang == "en" {
-		fields = []string{"title.en", "summary.en", "title.zh", "summary.zh", "body", "products", "outcome"}
+		fields = []string{"summary.en", "summary.zh", "body", "products", "outcome"}
 	}
 	for _, field := range fields {
 		for _, frag := range hl[field] {

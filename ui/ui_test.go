@@ -215,8 +215,8 @@ func TestEditorFlow(t *testing.T) {
 		"dimension": {"technology"}, "action": {"suggest"},
 		"source_report": {"中小银行数字金融发展研究报告（2026）"}, "source_section": {"5.3"}}
 	code, body = page("POST", "/cases/new", draft)
-	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据 Evidence") ||
-		!strings.Contains(body, "理由 Reason: the draft&#39;s bank 江苏银行 is 城商行 in the bank registry") || !strings.Contains(body, "点名 Named: ") {
+	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据：") ||
+		!strings.Contains(body, "理由：the draft&#39;s bank 江苏银行 is 城商行 in the bank registry") || !strings.Contains(body, "点名：") {
 		t.Fatalf("suggestions: %d", code)
 	}
 	// A form without the CSRF token is refused.
@@ -347,7 +347,7 @@ func TestSignInNeedsItsOwnForm(t *testing.T) {
 		headers = append(headers, c.extra...)
 		res := signIn(t, ts, c.form, headers...)
 		body, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 403 || cookie(res, "casebank_session") != nil || !strings.Contains(string(body), "sign in again on this page") ||
+		if res.StatusCode != 403 || cookie(res, "casebank_session") != nil || !strings.Contains(string(body), "请在本页重新登录") ||
 			!strings.Contains(string(body), `name="signin_csrf"`) {
 			t.Errorf("%s: %d, session cookie %v", name, res.StatusCode, cookie(res, "casebank_session"))
 		}

@@ -145,6 +145,11 @@ func TestBrowserSearchCaseLanguage(t *testing.T) {
 	if !strings.Contains(chips, "城商行") || !strings.Contains(hits, "DeepSeek") || !strings.Contains(hits, "江苏银行") {
 		t.Fatalf("chips %q; hits lack the DeepSeek cases of 城商行", chips)
 	}
+	// On a wide screen the facets are a sidebar, no control to open them.
+	if !get(t, ctx, chromedp.Evaluate[bool](`(() => { const f = document.querySelector(".facets"), s = document.querySelector(".filters > summary");
+		return f.checkVisibility() && f.getBoundingClientRect().height > 100 && !s.checkVisibility() })()`)) {
+		t.Errorf("desktop: the facets are not a visible sidebar")
+	}
 	screenshot(t, ctx, "search")
 	// Remove the chip: more results.
 	follow(t, ctx, ".chip a")
@@ -207,7 +212,25 @@ func TestBrowserPhoneWidth(t *testing.T) {
 			t.Errorf("%s overflows the phone width", path)
 		}
 		if strings.HasPrefix(path, "/?") {
+			// The query box is whole, and the facets wait behind the
+			// Filters control above the results until it is tapped.
+			if !get(t, ctx, chromedp.Evaluate[bool](`(() => { const r = document.getElementById("q").getBoundingClientRect();
+				return r.left >= 0 && r.right <= window.innerWidth && r.width > 150 })()`)) {
+				t.Errorf("the query box is cut off at 390 px")
+			}
+			// checkVisibility: a closed <details> keeps its content laid out.
+			facetsShown := `document.querySelector(".facets").checkVisibility()`
+			if get(t, ctx, chromedp.Evaluate[bool](facetsShown)) {
+				t.Errorf("phone: the facets show before the Filters control is tapped")
+			}
+			if get(t, ctx, chromedp.Evaluate[bool](`document.querySelector(".filters > summary").getBoundingClientRect().top > document.querySelector(".hit").getBoundingClientRect().top`)) {
+				t.Errorf("phone: the Filters control is not above the results")
+			}
 			screenshot(t, ctx, "search-phone")
+			do(t, ctx, chromedp.Click(chromedp.CSS(".filters > summary")))
+			if !get(t, ctx, chromedp.Evaluate[bool](facetsShown)) {
+				t.Errorf("phone: tapping Filters does not open the facets")
+			}
 		}
 	}
 }
@@ -225,6 +248,9 @@ func TestBrowserEditorAndHostileText(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("title_zh"), "杭州银行浏览器测试：国产分布式核心系统"),
 		chromedp.SendKeys(chromedp.ID("title_en"), "Bank of Hangzhou browser test: a domestic distributed core system"),
 		chromedp.SendKeys(chromedp.ID("body"), "杭州银行完成核心系统国产化改造，采用国产分布式数据库，实现信创全栈替代。"),
+		// Nothing is preselected: the editor gives the year and the report.
+		chromedp.SendKeys(chromedp.ID("year"), "2026"),
+		chromedp.SendKeys(chromedp.ID("source_report"), "中小银行数字金融发展研究报告（2026）"),
 		chromedp.SendKeys(chromedp.ID("source_section"), "5.3"),
 		chromedp.Click(chromedp.CSS(`input[name="dimension"][value="technology"]`)),
 	)

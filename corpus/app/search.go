@@ -39,6 +39,7 @@ func ParseSearch(qp url.Values) (index.Request, error) {
 		}
 		req.NoInferFields = append(req.NoInferFields, facet.Name)
 	}
+	req.Sort = qp.Get("sort")
 	var err error
 	if req.Page, err = IntParam(qp, "page"); err != nil {
 		return req, err

@@ -5,6 +5,13 @@
   "use strict";
   var box = document.getElementById("q");
   var results = document.getElementById("results");
+  // Wide screens show the filters as a sidebar; CSS opens them where the
+  // browser styles ::details-content, this where it does not.
+  var openFilters = function () {
+    var d = document.getElementById("filters");
+    if (d && window.matchMedia && window.matchMedia("(min-width: 48.01rem)").matches) d.open = true;
+  };
+  openFilters();
   if (box && box.form && results && window.fetch && window.DOMParser) {
     var timer, seq = 0;
     var update = function () {
@@ -20,6 +27,7 @@
           var fresh = doc.getElementById("results");
           if (!fresh) return;
           results.replaceChildren.apply(results, Array.prototype.slice.call(fresh.childNodes));
+          openFilters();
           history.replaceState(null, "", url);
           document.title = doc.title;
         })
