@@ -102,6 +102,8 @@ type genParser struct {
 	rowsSeen bool // a row of this table named a bank
 	pending  []Unplaced
 	pattern  string // of the row above
+	layout   bool   // the table is laid out by position (pdftotext -layout)
+	block    []layoutLine
 
 	open *Item // the headed bank section being read
 }
@@ -156,12 +158,22 @@ func (p *genParser) line(n int, raw string) {
 			p.endTable()
 			return
 		}
-		if cells := splitCells(raw); len(cells) >= 2 || p.header == nil {
+		if p.header == nil && !strings.Contains(raw, "\t") && len(splitCells(raw)) >= 2 {
+			p.layout = true // pdftotext -layout: columns by position
+		}
+		if p.layout {
+			if !(p.isHeading(t) && len(splitCells(raw)) < 2) {
+				p.block = append(p.block, layoutLine{n, raw})
+				p.header = []string{} // seen
+				return
+			}
+			p.endTable()
+		} else if cells := splitCells(raw); len(cells) >= 2 || p.header == nil {
 			p.row(n, cells)
 			return
 		}
 		// One cell: the row above wrapped, or the table is over.
-		if k := len(p.rep.Items); k > 0 && p.rep.Items[k-1].Table == p.table && p.rowsSeen && !p.isHeading(t) {
+		if k := len(p.rep.Items); p.table != "" && k > 0 && p.rep.Items[k-1].Table == p.table && p.rowsSeen && !p.isHeading(t) {
 			p.rep.Items[k-1].Text += t
 			return
 		}
@@ -214,10 +226,14 @@ func (p *genParser) flush() {
 }
 
 func (p *genParser) endTable() {
+	if p.layout {
+		p.layoutRows()
+	}
 	if p.rowsSeen {
 		p.rep.Unplaced = append(p.rep.Unplaced, p.pending...)
 	}
 	p.table, p.header, p.pending, p.rowsSeen = "", nil, nil, false
+	p.layout, p.block = false, nil
 }
 
 // row reads one row of a table: the first is its header; a repeated
@@ -463,4 +479,157 @@ func (s *Summary) String() string {
 		fmt.Fprintf(&b, "  unplaced: %s line %d: %s\n", u.Where, u.Line, u.Text)
 	}
 	return b.String()
+}
+
+type layoutLine struct {
+	n   int
+	raw string
+}
+
+type segment struct {
+	start int // in runes
+	text  string
+}
+
+// segments splits a line at runs of two or more spaces, keeping where
+// each part starts.
+func segments(raw string) []segment {
+	var out []segment
+	r := []rune(strings.TrimRight(raw, " \r"))
+	for i := 0; i < len(r); {
+		if r[i] == ' ' || r[i] == '\t' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(r) && !(r[j] == '\t' || r[j] == ' ' && (j+1 >= len(r) || r[j+1] == ' ')) {
+			j++
+		}
+		out = append(out, segment{i, string(r[i:j])})
+		i = j
+	}
+	return out
+}
+
+// layoutRows rebuilds the rows of a table pdftotext laid out by position,
+// where a cell's text wraps onto the lines below (a bank's name too: 重庆 /
+// 富民 / 银行). The header's parts give the columns; the bank's column is
+// the one whose wrapped parts join into banks' names; a row starts where
+// its bank's name does, cells being top-aligned.
+func (p *genParser) layoutRows() {
+	lines := p.block
+	if len(lines) < 2 {
+		return
+	}
+	hdr := segments(lines[0].raw)
+	cols := make([]int, len(hdr))
+	header := make([]string, len(hdr))
+	for i, s := range hdr {
+		cols[i], header[i] = s.start, s.text
+	}
+	colOf := func(start int) int {
+		c := 0
+		for i, s := range cols {
+			if s <= start+1 {
+				c = i
+			}
+		}
+		return c
+	}
+	frags := func(raw string) []string {
+		f := make([]string, len(cols))
+		for _, s := range segments(raw) {
+			f[colOf(s.start)] += s.text
+		}
+		return f
+	}
+	i := 1
+	for ; i < len(lines); i++ { // a header's wrapped words: short, no bank
+		ss := segments(lines[i].raw)
+		short := len(ss) > 0
+		for _, s := range ss {
+			if len([]rune(s.text)) > 4 || p.isBank(s.text) {
+				short = false
+			}
+		}
+		if !short {
+			break
+		}
+		for _, s := range ss {
+			header[colOf(s.start)] += s.text
+		}
+	}
+	// The header again (after a page break, or a table split in two)
+	// may stand elsewhere: its words give the columns from there on.
+	words := make([]string, len(hdr))
+	for k, h := range hdr {
+		words[k] = h.text
+	}
+	data := make([][]string, 0, len(lines)-i)
+	at := make([]int, 0, len(lines)-i)
+	for k, l := range lines[i:] {
+		ss := segments(l.raw)
+		if len(ss) == len(words) {
+			same := true
+			for j, sg := range ss {
+				same = same && sg.text == words[j]
+			}
+			if same {
+				for j, sg := range ss {
+					cols[j] = sg.start
+				}
+				continue
+			}
+		}
+		data = append(data, frags(l.raw))
+		at = append(at, i+k)
+	}
+	best, bestN := -1, 0
+	for c := range cols {
+		acc, n := "", 0
+		for _, f := range data {
+			if f[c] == "" {
+				continue
+			}
+			if acc += f[c]; p.isBank(acc) {
+				acc, n = "", n+1
+			} else if len([]rune(acc)) > 30 || p.isBank(f[c]) {
+				acc = ""
+			}
+		}
+		if n > bestN {
+			best, bestN = c, n
+		}
+	}
+	p.header = header
+	if best < 0 {
+		return
+	}
+	type row struct {
+		n     int
+		cells []string
+	}
+	var rows []row
+	complete := true
+	for k, f := range data {
+		if f[best] != "" && (complete || p.isBank(f[best])) {
+			rows = append(rows, row{n: lines[at[k]].n, cells: make([]string, len(cols))})
+			complete = false
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		r := &rows[len(rows)-1]
+		for c := range f {
+			r.cells[c] += f[c]
+		}
+		if n := corpus.NormalizeBankName(r.cells[best]); reBankLike.MatchString(n) && reNotABank.MatchString(n) {
+			rows, complete = rows[:len(rows)-1], true // the header again, in other words (代表性银行)
+		} else if p.isBank(r.cells[best]) {
+			complete = true
+		}
+	}
+	for _, r := range rows {
+		p.row(r.n, r.cells)
+	}
 }
