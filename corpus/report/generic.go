@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -59,26 +58,13 @@ func (g Generic) Parse(r io.Reader) (*Report, error) {
 		tax = corpus.DefaultTaxonomy()
 	}
 	p := &genParser{g: g, tax: tax, names: corpus.BanksByName(g.Banks), rep: &Report{Layout: g, Generic: true}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 256*1024), 8<<20)
-	for n := 1; sc.Scan(); n++ {
-		p.line(n, strings.TrimRight(sc.Text(), "\r"))
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read report: %w", err)
+	if err := scanLines(r, p.line); err != nil {
+		return nil, err
 	}
 	p.flush()
 	p.endTable()
-	if p.rep.Year == 0 {
-		return nil, corpus.Errorf(corpus.EINVALID, "report: no year found (the edition's year, such as （2026） in the title, near the top)")
-	}
-	if len(p.rep.Items) == 0 {
-		return nil, corpus.Errorf(corpus.EINVALID, "report: no bank cases found: no table row or headed section names a bank")
-	}
-	for i := range p.rep.Items {
-		p.rep.Items[i].Year = p.rep.Year
-	}
-	return p.rep, nil
+	return finish(p.rep, "the edition's year, such as （2026） in the title, near the top",
+		"no table row or headed section names a bank")
 }
 
 type genParser struct {

@@ -42,25 +42,41 @@ var (
 // Parse finds the items of a report in the 2025 layout.
 func (layout2025) Parse(r io.Reader) (*Report, error) {
 	p := &parser2025{rep: &Report{Layout: Layout2025}}
+	if err := scanLines(r, p.line); err != nil {
+		return nil, err
+	}
+	p.flush()
+	return finish(p.rep, "a line holding only the year, such as 2025, near the top",
+		"is this a report in the expected text format?")
+}
+
+// scanLines calls line with each line of r and its number, without its
+// line ending.
+func scanLines(r io.Reader, line func(n int, text string)) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 256*1024), 8<<20)
 	for n := 1; sc.Scan(); n++ {
-		p.line(n, strings.TrimRight(sc.Text(), "\r"))
+		line(n, strings.TrimRight(sc.Text(), "\r"))
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read report: %w", err)
+		return fmt.Errorf("read report: %w", err)
 	}
-	p.flush()
-	if p.rep.Year == 0 {
-		return nil, corpus.Errorf(corpus.EINVALID, "report: no year found (a line holding only the year, such as 2025, near the top)")
+	return nil
+}
+
+// finish checks that a parse found the edition's year and some items, and
+// gives every item the year; the hints say where each was looked for.
+func finish(rep *Report, yearHint, itemsHint string) (*Report, error) {
+	if rep.Year == 0 {
+		return nil, corpus.Errorf(corpus.EINVALID, "report: no year found (%s)", yearHint)
 	}
-	if len(p.rep.Items) == 0 {
-		return nil, corpus.Errorf(corpus.EINVALID, "report: no bank cases found: is this a report in the expected text format?")
+	if len(rep.Items) == 0 {
+		return nil, corpus.Errorf(corpus.EINVALID, "report: no bank cases found: %s", itemsHint)
 	}
-	for i := range p.rep.Items {
-		p.rep.Items[i].Year = p.rep.Year
+	for i := range rep.Items {
+		rep.Items[i].Year = rep.Year
 	}
-	return p.rep, nil
+	return rep, nil
 }
 
 type parser2025 struct {
