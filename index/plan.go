@@ -388,6 +388,8 @@ func termConcept(words string, t Term) Concept {
 // bodies, and walking those cost more than the rest of such a search.
 var aboutFields = slices.DeleteFunc(slices.Clone(TextFields), func(f TextField) bool { return f.Weight < 2 })
 
+func isTagField(f TextField) bool { return f.Name == fieldTagsZH || f.Name == fieldTagsEN }
+
 // topicConcept matches a bank type's words and labels where a case says
 // what it is about, but not in its bank's name or tags, which its type
 // already says.
@@ -395,23 +397,24 @@ func topicConcept(v *vocabulary, u unit, m *meaning) Concept {
 	c := labelConcept(v, u, m)
 	for i := range c.Alternatives {
 		c.Alternatives[i].Fields = slices.DeleteFunc(c.Alternatives[i].Fields, func(f FieldWeight) bool {
-			return f.Field == fieldTagsZH || f.Field == fieldTagsEN || f.Field == fieldBankZH || f.Field == fieldBankEN
+			return f.Field == fieldBankZH || f.Field == fieldBankEN
 		})
 	}
 	return c
 }
 
 // labelConcept matches an inferred theme's or dimension's words as typed
-// and its labels in both languages, in the fields a case says what it is
-// about (its tags among them, so a tagged case scores for them too).
-// Bodies are left out: a theme's words are in thousands of them.
+// and its labels in both languages, where a case says what it is about.
+// Tags are left out (a tagged case meets the filter already, and a theme's
+// label is in the tags of tens of thousands of cases at 100,000), and so
+// are bodies: a theme's words are in thousands of them.
 func labelConcept(v *vocabulary, u unit, m *meaning) Concept {
-	c := concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool { return u.han == (f.Lang == Chinese) }))
+	c := concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool { return u.han == (f.Lang == Chinese) && !isTagField(f) }))
 	if val, ok := v.tax.Lookup(m.field, m.code); ok {
 		for _, label := range []string{val.ZH, val.EN} {
 			if label != "" && !strings.EqualFold(label, u.words) {
 				han := hasHan(label)
-				c.Alternatives = append(c.Alternatives, matchIn(aboutFields, label, 0.8, func(f TextField) bool { return han == (f.Lang == Chinese) }))
+				c.Alternatives = append(c.Alternatives, matchIn(aboutFields, label, 0.8, func(f TextField) bool { return han == (f.Lang == Chinese) && !isTagField(f) }))
 			}
 		}
 	}
