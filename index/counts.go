@@ -4,17 +4,20 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 
 	"casebank/corpus"
 )
 
-// CaseCounts are the number of cases in all, by bank, by bank type, by theme
-// and by dimension × bank type: what the stats pages and the bank list show.
+// CaseCounts are the number of cases in all, by bank, by bank type, by theme,
+// by region and by dimension × bank type: what the stats pages and the bank
+// list show.
 type CaseCounts struct {
 	Cases               int
 	ByBank              map[string]int
 	ByBankType          map[string]int
 	ByTheme             map[string]int
+	ByRegion            map[string]int
 	ByDimensionBankType map[string]map[string]int
 }
 
@@ -23,14 +26,27 @@ type CaseCounts struct {
 func (ix *Index) CountCases(ctx context.Context) (*CaseCounts, error) {
 	n, err := ix.engine.Count(ctx, &CountRequest{
 		Filters: []Filter{{Facet: corpus.FacetKind, Values: []string{corpus.KindCase}}},
-		By:      []string{corpus.FacetBank, corpus.FacetBankType, corpus.FacetTheme},
+		By:      []string{corpus.FacetBank, corpus.FacetBankType, corpus.FacetTheme, corpus.FacetRegion},
 		Cross:   [2]string{corpus.FacetDimension, corpus.FacetBankType},
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &CaseCounts{Cases: n.Records, ByBank: n.By[corpus.FacetBank], ByBankType: n.By[corpus.FacetBankType],
-		ByTheme: n.By[corpus.FacetTheme], ByDimensionBankType: n.Cross}, nil
+		ByTheme: n.By[corpus.FacetTheme], ByRegion: n.By[corpus.FacetRegion], ByDimensionBankType: n.Cross}, nil
+}
+
+// FindBank finds a bank by its id, its name or an alias, or its English
+// name, as a bank filter reads them; ENOTFOUND names the value.
+func (ix *Index) FindBank(ctx context.Context, given string) (*corpus.Bank, error) {
+	voc, err := ix.vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if b, ok := voc.findBank(given); ok {
+		return b, nil
+	}
+	return nil, corpus.Errorf(corpus.ENOTFOUND, "no bank %s", corpus.QuoteShort(given))
 }
 
 // BankCases returns a bank's cases in id order, found through the index
@@ -65,4 +81,15 @@ func (ix *Index) listed(ctx context.Context, ids []string) ([]*corpus.Case, erro
 		}
 	}
 	return cases, nil
+}
+
+// findBank reads a bank's id, name, alias or English name.
+func (v *vocabulary) findBank(given string) (*corpus.Bank, bool) {
+	if b, ok := v.bankByID[given]; ok {
+		return b, true
+	} else if b, ok := v.bankByName[corpus.NormalizeBankName(given)]; ok {
+		return b, true
+	}
+	b, ok := v.bankByName[strings.ToLower(strings.TrimSpace(given))]
+	return b, ok
 }

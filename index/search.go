@@ -331,11 +331,7 @@ func (v *vocabulary) resolve(facet corpus.Facet, given string) (string, error) {
 		f := v.tax.UnknownValue(facet.Name, facet.Name, given)
 		return "", &corpus.Error{Code: corpus.EINVALID, Message: f.Message, Fields: []corpus.FieldError{f}}
 	case corpus.BankValues:
-		if b, ok := v.bankByID[given]; ok {
-			return b.ID, nil
-		} else if b, ok := v.bankByName[corpus.NormalizeBankName(given)]; ok {
-			return b.ID, nil
-		} else if b, ok := v.bankByName[strings.ToLower(given)]; ok {
+		if b, ok := v.findBank(given); ok {
 			return b.ID, nil
 		}
 		return "", &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("unknown bank %q; see /api/v1/banks", given),

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-	"html"
 	"html/template"
 	"math"
 	"net/http"
@@ -13,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/index"
 )
 
@@ -27,7 +26,16 @@ func (u *UI) bankPage(c echo.Context) error {
 		return err
 	}
 	b := p.Bank
-	return u.render(c, http.StatusOK, "bank", map[string]any{
+	// Compare with the closest peers, as many as a comparison takes.
+	compareURL := ""
+	if len(p.Peers) > 0 {
+		ids := []string{b.ID}
+		for _, peer := range p.Peers[:min(len(p.Peers), app.MaxCompared-1)] {
+			ids = append(ids, peer.Bank.ID)
+		}
+		compareURL = "/compare?" + url.Values{"banks": {strings.Join(ids, ",")}}.Encode()
+	}
+	return u.render(c, http.StatusOK, "bank", map[string]any{"CompareURL": compareURL,
 		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.FacetBankType, b.Type),
 		"Region": l.of(corpus.FacetRegion, b.Region), "Groups": dimensionGroups(l, p.Cases), "Peers": peerViews(l, p.Peers), "Count": len(p.Cases),
 	})
@@ -101,11 +109,13 @@ func (u *UI) statsPage(c echo.Context) error {
 	}
 	var radars []template.HTML
 	for _, bt := range []string{"city_commercial", "rural_commercial", "private"} {
-		radars = append(radars, radar(l, st.Honeycomb, bt))
+		radars = append(radars, honeycombRadar(l, st.Honeycomb, bt))
 	}
 	cols, rows := heatmap(l, st.ByDimensionBankType)
+	tiles, provinces, apart, legend := provinceMap(l, st.ByRegion)
 	return u.render(c, http.StatusOK, "stats", map[string]any{
 		"Radars": radars, "Cols": cols, "Rows": rows, "Themes": themeBars(l, st.ByTheme), "Cases": st.Cases, "Source": st.Honeycomb.Source,
+		"Map": tiles, "Provinces": provinces, "Apart": apart, "Legend": legend,
 	})
 }
 
@@ -174,64 +184,4 @@ func themeBars(l labels, byTheme map[string]int) []themeBar {
 	}
 	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })
 	return themes
-}
-
-// radar draws one bank type's honeycomb scores on six axes, a polygon per
-// year, as inline SVG (no scripts, legible in print). Axis labels link to
-// the search for that dimension and bank type.
-func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
-	const size, cx, cy, rmax = 320.0, 160.0, 150.0, 105.0
-	dims := l.tax.Dimensions
-	years := map[int]map[string]float64{}
-	for _, s := range hc.Scores {
-		if s.BankType != bankType {
-			continue
-		}
-		if years[s.Year] == nil {
-			years[s.Year] = map[string]float64{}
-		}
-		years[s.Year][s.Dimension] = s.Score
-	}
-	var ys []int
-	for y := range years {
-		ys = append(ys, y)
-	}
-	sort.Ints(ys)
-	point := func(i int, r float64) (float64, float64) {
-		a := -math.Pi/2 + 2*math.Pi*float64(i)/float64(len(dims))
-		return cx + r*math.Cos(a), cy + r*math.Sin(a)
-	}
-	title := l.heading(corpus.FacetBankType, bankType)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<figure class="radar"><svg viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="r-%s"><title id="r-%s">%s %s</title>`,
-		size, size, bankType, bankType, html.EscapeString(title), html.EscapeString(tr(l.lang, "蜂巢模型指数", "honeycomb index")))
-	for _, frac := range []float64{0.25, 0.5, 0.75, 1} {
-		var pts []string
-		for i := range dims {
-			x, y := point(i, rmax*frac)
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
-		}
-		fmt.Fprintf(&b, `<polygon class="grid" points="%s"/>`, strings.Join(pts, " "))
-	}
-	for i, d := range dims {
-		x, y := point(i, rmax)
-		lx, ly := point(i, rmax+22)
-		fmt.Fprintf(&b, `<line class="axis" x1="%.0f" y1="%.0f" x2="%.1f" y2="%.1f"/>`, cx, cy, x, y)
-		href := "/?" + url.Values{"dimension": {d.Code}, "bank_type": {bankType}}.Encode()
-		fmt.Fprintf(&b, `<a href="%s"><text x="%.1f" y="%.1f" text-anchor="middle">%s</text></a>`, html.EscapeString(href), lx, ly+4, html.EscapeString(l.heading(corpus.FacetDimension, d.Code)))
-	}
-	for k, y := range ys {
-		var pts []string
-		for i, d := range dims {
-			x, yy := point(i, rmax*years[y][d.Code]/100)
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, yy))
-		}
-		fmt.Fprintf(&b, `<polygon class="year y%d" points="%s"><title>%d</title></polygon>`, k, strings.Join(pts, " "), y)
-	}
-	b.WriteString(`</svg><figcaption>` + html.EscapeString(title) + `: `)
-	for k, y := range ys {
-		fmt.Fprintf(&b, `<span class="key y%d">%d</span> `, k, y)
-	}
-	b.WriteString(`</figcaption></figure>`)
-	return template.HTML(b.String()) // every text in it was escaped above
 }

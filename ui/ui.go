@@ -93,7 +93,7 @@ func New(svc *app.Service) (*UI, error) {
 		// inLang hands a sub-template its value with the page's language.
 		"inLang": func(lang string, v any) map[string]any { return map[string]any{"Lang": lang, "V": v} },
 	}
-	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats", "review"} {
+	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats", "review", "compare"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse %s: %w", page, err)
@@ -111,6 +111,7 @@ func (u *UI) Register(e *echo.Echo) {
 	e.GET("/lang", u.setLang)
 	e.GET("/banks/:id", u.bankPage)
 	e.GET("/stats", u.statsPage)
+	e.GET("/compare", u.comparePage)
 	u.registerEditor(e)
 }
 
