@@ -58,7 +58,7 @@ func niceMax(v float64) float64 {
 }
 
 func (r radarChart) HTML() template.HTML {
-	const w, h, cx, cy, rmax = 380.0, 340.0, 190.0, 168.0, 108.0
+	const w, h, cx, cy, rmax = 420.0, 340.0, 210.0, 168.0, 108.0
 	esc := html.EscapeString
 	n := len(r.Axes)
 	point := func(i int, rad float64) (float64, float64) {
@@ -66,7 +66,7 @@ func (r radarChart) HTML() template.HTML {
 		return cx + rad*math.Cos(a), cy + rad*math.Sin(a)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<figure class="radar" id="%s"><svg viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t"><title id="%s-t">%s</title>`,
+	fmt.Fprintf(&b, `<figure class="radar" id="%s"><svg viewBox="0 0 %.0f %.0f" role="group" aria-labelledby="%s-t"><title id="%s-t">%s</title>`,
 		esc(r.ID), w, h, esc(r.ID), esc(r.ID), esc(r.Title))
 	fracs := []float64{0.25, 0.5, 0.75, 1}
 	for _, f := range fracs {
@@ -102,12 +102,19 @@ func (r radarChart) HTML() template.HTML {
 		}
 		fmt.Fprintf(&b, label, lx, ly, anchor, esc(a.Label))
 	}
-	// Ring values: the main scale up the upper spoke, the reference scale
-	// down the lower one.
+	// Ring values between two spokes, where no corner falls: the main
+	// scale upper right, the reference scale lower left.
+	edge := math.Cos(math.Pi / float64(n)) // a ring's edge midpoint, as a share of its radius
+	between := func(i float64, rad float64) (float64, float64) {
+		a := -math.Pi/2 + 2*math.Pi*(i+0.5)/float64(n)
+		return cx + rad*edge*math.Cos(a), cy + rad*edge*math.Sin(a)
+	}
 	for _, f := range fracs {
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f">%s</text>`, cx+4, cy-rmax*f+4, num(r.Max*f, r.MaxDigits))
-		if r.RefMax > 0 && n%2 == 0 {
-			fmt.Fprintf(&b, `<text class="tick ref" x="%.1f" y="%.1f">%s</text>`, cx+4, cy+rmax*f+4, num(r.RefMax*f, r.RefMaxDigits))
+		x, y := between(0, rmax*f)
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, y+4, num(r.Max*f, r.MaxDigits))
+		if r.RefMax > 0 {
+			x, y := between(float64(n/2), rmax*f)
+			fmt.Fprintf(&b, `<text class="tick refscale" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x, y+4, num(r.RefMax*f, r.RefMaxDigits))
 		}
 	}
 	for _, s := range r.Series {
@@ -242,7 +249,7 @@ type regionLegend struct {
 // a link to that region's search; regions that are not one province
 // (east, nationwide) are listed apart.
 func provinceMap(l labels, byRegion map[string]int) (svg template.HTML, table, apart []regionLink, legend []regionLegend) {
-	const tw, th, gap = 68.0, 50.0, 4.0
+	const tw, th, gap = 60.0, 50.0, 4.0
 	esc := html.EscapeString
 	maxCount := 1
 	for code, n := range byRegion {
@@ -279,7 +286,7 @@ func provinceMap(l labels, byRegion map[string]int) (svg template.HTML, table, a
 		}
 		cls := "name"
 		for _, ln := range lines {
-			if len([]rune(ln)) > 8 {
+			if len([]rune(ln)) > 7 {
 				cls = "name small"
 			}
 		}

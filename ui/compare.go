@@ -245,8 +245,8 @@ func compareRadar(l labels, banks []*corpus.Bank, cols []comparedBank, counts []
 	}
 	if len(types) > 0 {
 		r.RefMax = 100
-		r.Caption = tr(l.lang, "实线：案例数（刻度在上方轴）；虚线：银行类型的蜂巢模型指数（0–100，刻度在下方轴）。",
-			"Solid: cases (scale on the upper spoke); dashed: the bank type's honeycomb index (0–100, scale on the lower spoke).")
+		r.Caption = tr(l.lang, "实线：案例数（刻度在右上方）；虚线：银行类型的蜂巢模型指数（0–100，斜体刻度在左下方）。",
+			"Solid: cases (scale at the upper right); dashed: the bank type's honeycomb index (0–100, scale in italics at the lower left).")
 	} else {
 		r.Caption = tr(l.lang, "报告未给出这些银行类型的蜂巢模型指数。", "The report gives no honeycomb index for these bank types.")
 	}
