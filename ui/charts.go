@@ -274,9 +274,14 @@ func provinceMap(l labels, byRegion map[string]int) (svg template.HTML, table, a
 		}
 		table = append(table, link)
 		x, y := float64(pos[0])*(tw+gap), float64(pos[1])*(th+gap)
-		what := fmt.Sprintf(tr(l.lang, "%s：%d 个案例", "%s: %d cases"), link.Label, n)
-		fmt.Fprintf(&b, `<a class="tile l%d" href="%s" aria-label="%s"><title>%s</title><rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" rx="4"/>`,
-			level(n), esc(link.URL), esc(what), esc(what), x, y, tw, th)
+		// The <title> names the link (and is its tooltip); an aria-label
+		// would have to repeat the tile's text word for word.
+		what := fmt.Sprintf(tr(l.lang, "%s %d 个案例", "%s %d cases"), link.Label, n)
+		if n == 1 && l.lang == "en" {
+			what = link.Label + " 1 case"
+		}
+		fmt.Fprintf(&b, `<a class="tile l%d" href="%s"><title>%s</title><rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" rx="4"/>`,
+			level(n), esc(link.URL), esc(what), x, y, tw, th)
 		// A two-word English name takes two lines; long names a smaller size.
 		lines := []string{link.Label}
 		if l.lang == "en" {
