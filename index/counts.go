@@ -60,6 +60,65 @@ func (ix *Index) BankCases(ctx context.Context, bankID string) ([]*corpus.Case, 
 	return ix.listed(ctx, ids)
 }
 
+// BankDigest is what a comparison shows of a bank: its case counts by
+// dimension and by theme, counted in the engine, and the first cases (in id
+// order) of each dimension.
+type BankDigest struct {
+	Cases       int
+	ByDimension map[string]int
+	ByTheme     map[string]int
+	First       map[string][]*corpus.Case // by dimension
+}
+
+// Reading a digest's first cases stops after this many records, so a bank
+// with thousands of cases costs a bounded read; its counts stay exact.
+const (
+	digestReads = 256
+	digestChunk = 32
+)
+
+// BankDigest counts a bank's cases without reading them and reads, in id
+// order, only as many as it takes to find up to n of each dimension.
+func (ix *Index) BankDigest(ctx context.Context, bankID string, n int) (*BankDigest, error) {
+	counts, err := ix.engine.Count(ctx, &CountRequest{
+		Filters: []Filter{{Facet: corpus.FacetKind, Values: []string{corpus.KindCase}}, {Facet: corpus.FacetBank, Values: []string{bankID}}},
+		By:      []string{corpus.FacetDimension, corpus.FacetTheme},
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := &BankDigest{Cases: counts.Records, ByDimension: counts.By[corpus.FacetDimension], ByTheme: counts.By[corpus.FacetTheme],
+		First: map[string][]*corpus.Case{}}
+	short := 0 // cases still to find
+	for _, k := range d.ByDimension {
+		short += min(k, n)
+	}
+	if short == 0 {
+		return d, nil
+	}
+	ids, _, err := ix.MatchIDs(ctx, Request{Filter: corpus.Filter{corpus.FacetBank: {bankID}}}, math.MaxInt32)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	ids = ids[:min(len(ids), digestReads)]
+	for start := 0; start < len(ids) && short > 0; start += digestChunk {
+		cases, err := ix.listed(ctx, ids[start:min(start+digestChunk, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cases {
+			for _, dim := range c.Dimensions {
+				if len(d.First[dim]) < n {
+					d.First[dim] = append(d.First[dim], c)
+					short--
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
 // listed reads the cases a list shows (hits, similar cases, a bank's cases).
 // A case damaged in the store is left out of the list and logged — its own
 // page says it is damaged — rather than failing the page of every other.

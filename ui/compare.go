@@ -12,6 +12,7 @@ import (
 
 	"casebank/corpus"
 	"casebank/corpus/app"
+	"casebank/index"
 )
 
 // compareHead is how many case links a cell of the comparison shows; the
@@ -98,9 +99,9 @@ func (u *UI) comparePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cases := make([][]*corpus.Case, len(banks))
+	digests := make([]*index.BankDigest, len(banks))
 	for i, b := range banks {
-		if cases[i], err = u.app.FindBankCases(ctx, b.ID); err != nil {
+		if digests[i], err = u.app.FindBankDigest(ctx, b.ID, compareHead); err != nil {
 			return err
 		}
 	}
@@ -112,7 +113,7 @@ func (u *UI) comparePage(c echo.Context) error {
 	var ids []string
 	for i, b := range banks {
 		cb := comparedBank{ID: b.ID, Name: pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), Type: l.heading(corpus.FacetBankType, b.Type),
-			Region: l.heading(corpus.FacetRegion, b.Region), Cases: len(cases[i]), URL: "/?bank=" + url.QueryEscape(b.ID)}
+			Region: l.heading(corpus.FacetRegion, b.Region), Cases: digests[i].Cases, URL: "/?bank=" + url.QueryEscape(b.ID)}
 		if l.lang != "en" {
 			cb.City = b.City // the registry names cities in Chinese only
 		}
@@ -136,8 +137,8 @@ func (u *UI) comparePage(c echo.Context) error {
 		}
 		picks = append(picks, p)
 	}
-	rows, counts := compareRows(l, banks, cases)
-	shared, some, only := compareThemes(l, banks, cases)
+	rows, counts := compareRows(l, banks, digests)
+	shared, some, only := compareThemes(l, banks, digests)
 	return u.render(c, http.StatusOK, "compare", map[string]any{
 		"All": choices, "Picks": picks, "Banks": cols, "Rows": rows, "Shared": shared, "Some": some, "Only": only, "IDs": strings.Join(ids, ","),
 		"Radar": compareRadar(l, banks, cols, counts, st.Honeycomb),
@@ -148,24 +149,18 @@ func (u *UI) compareError(c echo.Context, status int, msg string) error {
 	return u.render(c, status, "error", map[string]any{"Status": status, "Message": msg})
 }
 
-// compareRows counts each bank's cases per dimension (a case counts under
-// every dimension it has, as a dimension filter finds it) and lists the
+// compareRows gives each bank's count of cases per dimension (a case counts
+// under every dimension it has, as a dimension filter finds it) and the
 // first of them.
-func compareRows(l labels, banks []*corpus.Bank, cases [][]*corpus.Case) ([]compareRow, [][]float64) {
+func compareRows(l labels, banks []*corpus.Bank, digests []*index.BankDigest) ([]compareRow, [][]float64) {
 	counts := make([][]float64, len(banks))
 	var rows []compareRow
 	for _, d := range l.tax.Dimensions {
 		r := compareRow{Label: l.heading(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code}
 		for i, b := range banks {
-			cell := compareCell{URL: "/?" + url.Values{"bank": {b.ID}, "dimension": {d.Code}}.Encode()}
-			for _, cs := range cases[i] {
-				if !slices.Contains(cs.Dimensions, d.Code) {
-					continue
-				}
-				cell.Count++
-				if len(cell.Cases) < compareHead {
-					cell.Cases = append(cell.Cases, simView{ID: cs.ID, Title: pick(l.lang, cs.Title)})
-				}
+			cell := compareCell{URL: "/?" + url.Values{"bank": {b.ID}, "dimension": {d.Code}}.Encode(), Count: digests[i].ByDimension[d.Code]}
+			for _, cs := range digests[i].First[d.Code] {
+				cell.Cases = append(cell.Cases, simView{ID: cs.ID, Title: pick(l.lang, cs.Title)})
 			}
 			cell.More = cell.Count - len(cell.Cases)
 			counts[i] = append(counts[i], float64(cell.Count))
@@ -178,18 +173,13 @@ func compareRows(l labels, banks []*corpus.Bank, cases [][]*corpus.Case) ([]comp
 
 // compareThemes sorts the themes the banks have cases on into those every
 // bank has, those some have, and each bank's own.
-func compareThemes(l labels, banks []*corpus.Bank, cases [][]*corpus.Case) (shared, some []themeShare, only [][]themeShare) {
+func compareThemes(l labels, banks []*corpus.Bank, digests []*index.BankDigest) (shared, some []themeShare, only [][]themeShare) {
 	only = make([][]themeShare, len(banks))
 	for _, t := range l.tax.Themes {
 		ts := themeShare{Label: l.heading(corpus.FacetTheme, t.Code), URL: "/?theme=" + t.Code, Counts: make([]int, len(banks))}
 		var holders []int
 		for i := range banks {
-			for _, cs := range cases[i] {
-				if slices.Contains(cs.Themes, t.Code) {
-					ts.Counts[i]++
-				}
-			}
-			if ts.Counts[i] > 0 {
+			if ts.Counts[i] = digests[i].ByTheme[t.Code]; ts.Counts[i] > 0 {
 				holders = append(holders, i)
 				ts.Banks = append(ts.Banks, pick(l.lang, corpus.Text{ZH: banks[i].Name, EN: banks[i].NameEN}))
 			}
@@ -246,7 +236,7 @@ func compareRadar(l labels, banks []*corpus.Bank, cols []comparedBank, counts []
 	if len(types) > 0 {
 		r.RefMax = 100
 		r.Caption = tr(l.lang, "实线：案例数（刻度在右上方）；虚线：银行类型的蜂巢模型指数（0–100，斜体刻度在左下方）。",
-			"Solid: cases (scale at the upper right); dashed: the bank type's honeycomb index (0–100, scale in italics at the lower left).")
+			"Solid: cases (scale at the upper right); broken lines: the bank types' honeycomb index (0–100, scale in italics at the lower left).")
 	} else {
 		r.Caption = tr(l.lang, "报告未给出这些银行类型的蜂巢模型指数。", "The report gives no honeycomb index for these bank types.")
 	}

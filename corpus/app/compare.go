@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"casebank/corpus"
+	"casebank/index"
 )
 
 // How many banks a comparison sets side by side.
@@ -17,8 +18,9 @@ func (s *Service) FindBank(ctx context.Context, given string) (*corpus.Bank, err
 	return s.index.FindBank(ctx, given)
 }
 
-// FindBankCases returns a bank's cases in id order, found through the index
-// (reading only that bank's records).
-func (s *Service) FindBankCases(ctx context.Context, bankID string) ([]*corpus.Case, error) {
-	return s.index.BankCases(ctx, bankID)
+// FindBankDigest returns a bank's case counts by dimension and by theme and
+// up to n of its cases of each dimension, reading only those (at 100,000
+// cases a bank has thousands).
+func (s *Service) FindBankDigest(ctx context.Context, bankID string, n int) (*index.BankDigest, error) {
+	return s.index.BankDigest(ctx, bankID, n)
 }
