@@ -117,6 +117,12 @@ func TestBankPageLinksToComparison(t *testing.T) {
 	if code, _, _ := get(m[1]); code != 200 {
 		t.Fatalf("%s: %d", m[1], code)
 	}
+	// In English the bank page has no Chinese (its city and Chinese
+	// aliases are left out).
+	_, _, en := get("/banks/nanjing-bank?lang=en")
+	if m := hanRE.FindString(tagRE.ReplaceAllString(mainRE.FindString(en), "")); m != "" || !strings.Contains(en, "Compare with peers") {
+		t.Errorf("English bank page: Chinese %q or no compare link", m)
+	}
 	peers := between(body, `<ul class="similar">`, `</ul>`)
 	if n := strings.Count(peers, `class="vs" href="/compare?banks=jiangsu-bank,`); n == 0 || n != strings.Count(peers, "<li>") {
 		t.Errorf("%d peers link to a comparison of %d", n, strings.Count(peers, "<li>"))

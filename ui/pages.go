@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,15 +28,16 @@ func (u *UI) bankPage(c echo.Context) error {
 	}
 	b := p.Bank
 	// Compare with the closest peers, as many as a comparison takes.
-	compareURL := ""
+	compareURL, compareWith := "", []string{}
 	if len(p.Peers) > 0 {
 		ids := []string{b.ID}
 		for _, peer := range p.Peers[:min(len(p.Peers), app.MaxCompared-1)] {
 			ids = append(ids, peer.Bank.ID)
+			compareWith = append(compareWith, pick(l.lang, corpus.Text{ZH: peer.Bank.Name, EN: peer.Bank.NameEN}))
 		}
 		compareURL = "/compare?" + url.Values{"banks": {strings.Join(ids, ",")}}.Encode()
 	}
-	return u.render(c, http.StatusOK, "bank", map[string]any{"CompareURL": compareURL,
+	return u.render(c, http.StatusOK, "bank", map[string]any{"CompareURL": compareURL, "CompareWith": compareWith, "Aliases": aliasesIn(l.lang, b.Aliases),
 		"Bank": b, "Name": pick(l.lang, corpus.Text{ZH: b.Name, EN: b.NameEN}), "Type": l.of(corpus.FacetBankType, b.Type),
 		"Region": l.of(corpus.FacetRegion, b.Region), "Groups": dimensionGroups(l, p.Cases), "Peers": peerViews(l, p.Peers), "Count": len(p.Cases),
 	})
@@ -184,4 +186,19 @@ func themeBars(l labels, byTheme map[string]int) []themeBar {
 	}
 	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })
 	return themes
+}
+
+// aliasesIn are the names a bank is also known by that a page in lang can
+// show: English pages leave the Chinese ones out.
+func aliasesIn(lang string, aliases []string) []string {
+	if lang != "en" {
+		return aliases
+	}
+	var out []string
+	for _, a := range aliases {
+		if !strings.ContainsFunc(a, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
