@@ -39,6 +39,7 @@ type radarChart struct {
 	Series       []radarSeries
 	Max, RefMax  float64
 	Vertex       int  // series whose values are printed at the corners; -1: none
+	Dots         bool // a dot at each corner of the main series
 	TableOpen    bool // the table of values starts open
 	Lang         string
 	Caption      string // under the legend, what the scales mean
@@ -131,6 +132,14 @@ func (r radarChart) HTML() template.HTML {
 		}
 		fmt.Fprintf(&b, `<polygon class="%s" points="%s"><title>%s: %s</title></polygon>`,
 			esc(s.Class), strings.Join(pts, " "), esc(s.Name), esc(strings.Join(vals, tr(r.Lang, "，", ", "))))
+		if r.Dots && !s.Ref {
+			// A dot at each corner, so that a polygon squeezed to a line
+			// (a bank with cases of one dimension) still shows.
+			for _, p := range pts {
+				x, y, _ := strings.Cut(p, ",")
+				fmt.Fprintf(&b, `<circle class="dot %s" cx="%s" cy="%s" r="3.5"/>`, esc(s.Class), x, y)
+			}
+		}
 	}
 	if r.Vertex >= 0 && r.Vertex < len(r.Series) {
 		s := r.Series[r.Vertex]

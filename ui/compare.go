@@ -207,7 +207,7 @@ func compareRadar(l labels, banks []*corpus.Bank, cols []comparedBank, counts []
 			top = max(top, n)
 		}
 	}
-	r := radarChart{ID: "compare-radar", Title: tr(l.lang, "各维度案例数", "Cases by dimension"), Max: niceMax(top), Vertex: -1,
+	r := radarChart{ID: "compare-radar", Title: tr(l.lang, "各维度案例数", "Cases by dimension"), Max: niceMax(top), Vertex: -1, Dots: true,
 		TableOpen: true, Lang: l.lang, Column: tr(l.lang, "维度", "Dimension")}
 	for _, d := range l.tax.Dimensions {
 		r.Axes = append(r.Axes, radarAxis{Label: l.heading(corpus.FacetDimension, d.Code), URL: "/?dimension=" + d.Code})
