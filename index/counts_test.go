@@ -163,10 +163,11 @@ func TestCountCasesMatchesTheStore(t *testing.T) {
 		}
 		cases, _ := store.FindCases(ctx, corpus.Filter{})
 		want := &index.CaseCounts{Cases: len(cases), ByBank: map[string]int{}, ByBankType: map[string]int{}, ByTheme: map[string]int{},
-			ByDimensionBankType: map[string]map[string]int{}}
+			ByRegion: map[string]int{}, ByDimensionBankType: map[string]map[string]int{}}
 		for _, c := range cases {
 			want.ByBank[c.Bank.ID]++
 			want.ByBankType[c.Bank.Type]++
+			want.ByRegion[c.Bank.Region]++
 			for _, th := range c.Themes {
 				want.ByTheme[th]++
 			}
