@@ -105,7 +105,8 @@ func (u *UI) comparePage(c echo.Context) error {
 			return err
 		}
 	}
-	st, err := u.app.Stats(ctx)
+	// The report's scores only: no need to count the corpus.
+	hc, err := corpus.DefaultHoneycomb()
 	if err != nil {
 		return err
 	}
@@ -141,7 +142,7 @@ func (u *UI) comparePage(c echo.Context) error {
 	shared, some, only := compareThemes(l, banks, digests)
 	return u.render(c, http.StatusOK, "compare", map[string]any{
 		"All": choices, "Picks": picks, "Banks": cols, "Rows": rows, "Shared": shared, "Some": some, "Only": only, "IDs": strings.Join(ids, ","),
-		"Radar": compareRadar(l, banks, cols, counts, st.Honeycomb),
+		"Radar": compareRadar(l, banks, cols, counts, hc),
 	})
 }
 
