@@ -112,6 +112,7 @@ func (u *UI) Register(e *echo.Echo) {
 	e.GET("/lang", u.setLang)
 	e.GET("/banks/:id", u.bankPage)
 	e.GET("/stats", u.statsPage)
+	e.GET("/feed.atom", u.feed)
 	u.registerEditor(e)
 	u.registerCodebook(e)
 }
@@ -324,6 +325,7 @@ func (u *UI) searchPage(c echo.Context) error {
 		}
 	}
 	data["Hidden"] = hidden
+	data["Feed"] = feedURL(params, u.lang(c))
 	req, err := app.ParseSearch(params)
 	if err == nil {
 		var res *index.Result
