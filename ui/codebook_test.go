@@ -194,6 +194,11 @@ func TestCodebookPage(t *testing.T) {
 	if code, _, body := post(t, admin, ts.URL+"/codebook?lang=en", dup); code != http.StatusConflict || !strings.Contains(body, "already exists") {
 		t.Errorf("existing code: %d", code)
 	}
+	// The Chinese page has no English outside the English labels and the codes.
+	zhText := tagRE.ReplaceAllString(regexp.MustCompile(`(?s)<td lang="en">.*?</td>|<td class="aliases">.*?</td>|<code>[^<]*</code>|<option [^>]*>[^<]*</option>`).ReplaceAllString(mainRE.FindString(page), ""), "")
+	if m := regexp.MustCompile(`[A-Za-z]{3,}`).FindString(zhText); m != "" {
+		t.Errorf("Chinese codebook page has English (%q)", m)
+	}
 	// The English page reads in English outside the Chinese labels.
 	en := getWith(t, admin, ts.URL+"/codebook?lang=en")
 	text := tagRE.ReplaceAllString(regexp.MustCompile(`(?s)<(td|span|option) lang="zh-CN">.*?</(td|span)>|<option value="[^"]*">[^<]*</option>`).ReplaceAllString(mainRE.FindString(en), ""), "")

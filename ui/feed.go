@@ -145,7 +145,10 @@ func (u *UI) feed(c echo.Context) error {
 	}
 	base := c.Scheme() + "://" + c.Request().Host
 	q := feedParams(params)
-	f := atomFeed{Lang: tr(l.lang, "zh-CN", "en"), ID: uuidURN("search:" + q.Encode()),
+	// A feed and its entries in English are other documents than the Chinese
+	// ones, so their ids differ; each stays the same from fetch to fetch.
+	idSuffix := tr(l.lang, "", ":en")
+	f := atomFeed{Lang: tr(l.lang, "zh-CN", "en"), ID: uuidURN("search:" + q.Encode() + idSuffix),
 		Title:  atomText{Type: "text", Text: feedTitle(l, req)},
 		Author: atomPerson{Name: "casebank", URI: base + "/"}, Gen: atomGen{Text: "casebank"},
 		Links: []atomLink{
@@ -162,7 +165,7 @@ func (u *UI) feed(c echo.Context) error {
 		if updated.After(newest) {
 			newest = updated
 		}
-		e := atomEntry{ID: uuidURN("case:" + cs.ID), Title: atomText{Type: "text", Text: pick(l.lang, cs.Title)},
+		e := atomEntry{ID: uuidURN("case:" + cs.ID + idSuffix), Title: atomText{Type: "text", Text: pick(l.lang, cs.Title)},
 			Updated: atomTime(updated), Published: atomTime(published),
 			Author: atomPerson{Name: pick(l.lang, corpus.Text{ZH: cs.Bank.Name, EN: cs.Bank.NameEN})},
 			Link:   atomLink{Rel: "alternate", Type: "text/html", Href: base + "/cases/" + url.PathEscape(cs.ID)}}

@@ -199,8 +199,9 @@ func TestAtomFeed(t *testing.T) {
 		t.Errorf("ids change between fetches")
 	}
 	_, other := fetchFeed(t, ts.URL, "q=DeepSeek")
-	if other.IDs[0] == doc.IDs[0] {
-		t.Errorf("two searches share a feed id")
+	_, english := fetchFeed(t, ts.URL, query+"&lang=en")
+	if other.IDs[0] == doc.IDs[0] || english.IDs[0] == doc.IDs[0] || english.Entries[0].IDs[0] == doc.Entries[0].IDs[0] {
+		t.Errorf("two searches, or two languages, share a feed or entry id")
 	}
 	// At most 50 entries; a search that finds nothing is a valid empty feed;
 	// English feeds are English.
