@@ -221,6 +221,11 @@ func TestAtomFeed(t *testing.T) {
 			}
 		}
 	}
+	// A case's markup is text in the feed, not XML.
+	rawHostile, hostile := fetchFeed(t, ts.URL, "q="+url.QueryEscape("防火墙"))
+	if len(hostile.Entries) == 0 || !strings.Contains(hostile.Entries[0].Titles[0], `<script>alert("t")</script>`) || strings.Contains(rawHostile, "<script>") {
+		t.Errorf("the hostile case's title is not escaped text in the feed")
+	}
 	// A malformed query is the search page's 400.
 	if code, _, _ := get("/feed.atom?q=" + url.QueryEscape(`"unclosed`)); code != 400 {
 		t.Errorf("malformed query: %d", code)
