@@ -75,6 +75,9 @@ func auditPages(t *testing.T, name string, width, height int, phone bool, base, 
 		if p.then != nil {
 			p.then(t, ctx)
 		}
+		if phone && get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+			t.Errorf("%s %s overflows the phone width", name, p.label)
+		}
 		r := runAxe(t, ctx, axe)
 		if r.Passes == 0 {
 			t.Fatalf("%s %s: axe-core checked nothing", name, p.label)
