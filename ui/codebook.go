@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 
 	"github.com/labstack/echo/v4"
 
@@ -87,12 +88,14 @@ func (u *UI) renderCodebook(c echo.Context, status int, form corpus.CodebookChan
 	return u.render(c, status, "codebook", data)
 }
 
+var codeShape = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
+
 // doneMessage says, in the page's language, which change was applied.
 func doneMessage(l labels, op, code string) string {
 	verbs := map[string][2]string{"add": {"已添加主题", "Added the theme"}, "rename": {"已重命名主题", "Renamed the theme"},
 		"merge": {"已合并主题", "Merged the theme"}, "retire": {"已停用主题", "Retired the theme"}}
 	v, ok := verbs[op]
-	if !ok || code == "" {
+	if !ok || !codeShape.MatchString(code) { // anyone can forge the link: show only what looks like a code
 		return ""
 	}
 	return tr(l.lang, v[0]+" ", v[1]+" ") + code

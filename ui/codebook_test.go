@@ -162,6 +162,9 @@ func TestCodebookPage(t *testing.T) {
 	if v := themeOf(t, ts.URL, "risk"); v.ZH != "风险与合规" || v.EN != "risk and compliance" || !strings.Contains(strings.Join(v.AliasesZH, ","), "风险管理") {
 		t.Fatalf("risk after the rename: %+v", v)
 	}
+	if page := getWith(t, admin, ts.URL+"/codebook?done=add&code="+url.QueryEscape("<b>钓鱼</b>")); strings.Contains(page, `class="done"`) {
+		t.Errorf("a forged done link shows its text")
+	}
 	if countOf(t, page, "risk") != carrying {
 		t.Errorf("the rename changed risk's count")
 	}

@@ -192,6 +192,17 @@ func TestAtomFeed(t *testing.T) {
 			t.Errorf("entry %d: author %+v", i, e.Authors[0])
 		}
 	}
+	// A reader that holds this feed is told it has not changed.
+	req, _ := http.NewRequest("GET", ts.URL+"/feed.atom?"+query, nil)
+	req.Header.Set("If-None-Match", feedETag(t, ts.URL, query))
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match of the feed's ETag: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
+	if feedETag(t, ts.URL, query) == feedETag(t, ts.URL, "q=DeepSeek") {
+		t.Errorf("two feeds share an ETag")
+	}
 	// Ids are stable: the same search (its parameters in any order) is the
 	// same feed of the same entries; another search is another feed.
 	_, again := fetchFeed(t, ts.URL, "bank_type=city_commercial&q=DeepSeek&page=2")
@@ -241,4 +252,17 @@ func TestAtomFeed(t *testing.T) {
 	if _, _, page := get("/?q=green&lang=en"); !strings.Contains(page, `href="/feed.atom?lang=en&amp;q=green" type="application/atom+xml">Follow this search (Atom feed)</a>`) {
 		t.Errorf("English search page lacks its English feed link")
 	}
+}
+
+func feedETag(t *testing.T, base, query string) string {
+	t.Helper()
+	res, err := http.Get(base + "/feed.atom?" + query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Header.Get("ETag") == "" {
+		t.Fatalf("feed %s has no ETag", query)
+	}
+	return res.Header.Get("ETag")
 }
