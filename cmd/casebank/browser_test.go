@@ -330,6 +330,7 @@ func TestBrowserCodebookRename(t *testing.T) {
 	if preview := get(t, ctx, chromedp.Text(chromedp.CSS(".preview"))); !strings.Contains(preview, "风险管理 → 风险与合规") || !strings.Contains(preview, "个案例带有此主题") {
 		t.Fatalf("preview: %q", preview)
 	}
+	screenshot(t, ctx, "codebook-preview")
 	follow(t, ctx, `form[action="/codebook"] button`)
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".done")))
 	if after := get(t, ctx, chromedp.Evaluate[string](row)); !strings.Contains(after, "风险与合规") || !strings.Contains(after, "风险管理") {
