@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,7 +55,10 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 		store, err = boltdb.Open(filepath.Join(df.dir, boltdb.StoreFile), boltdb.Options{})
 		if err != nil {
 			out.Close()
-			return fmt.Errorf("%w\n(while a server runs, back up through it: casebank backup --from http://ADDR --token ADMIN_TOKEN %s)", err, fs.Arg(0))
+			if errors.Is(err, boltdb.ErrInUse) {
+				err = fmt.Errorf("%w\n(while a server runs, back up through it: casebank backup --from http://ADDR --token ADMIN_TOKEN %s)", err, fs.Arg(0))
+			}
+			return err
 		}
 		n, err = store.Backup(ctx, out)
 		store.Close()

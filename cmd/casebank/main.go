@@ -233,10 +233,7 @@ func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, erro
 
 // openDataSeeding is openData that seeds a new store only if seedNew.
 func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedNew bool) (*data, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
-	}
-	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
+	store, err := openStore(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +259,15 @@ func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedN
 		return nil, err
 	}
 	return d, nil
+}
+
+// openStore opens the store in dir, creating the directory (private: the
+// store holds token hashes) and the store file when they are new.
+func openStore(dir string) (*boltdb.Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 }
 
 func newLogger(w io.Writer) *slog.Logger {

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"casebank/corpus"
@@ -50,9 +50,14 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 	if *from != "" {
 		tokens = &remoteTokens{base: strings.TrimRight(*from, "/"), token: *token}
 	} else {
-		store, err := boltdb.Open(filepath.Join(df.dir, boltdb.StoreFile), boltdb.Options{})
-		if err != nil {
+		// A new directory is made as serve makes it: the first admin token
+		// comes before the first serve, which still seeds the store (a
+		// token is not a change of the log).
+		store, err := openStore(df.dir)
+		if errors.Is(err, boltdb.ErrInUse) {
 			return fmt.Errorf("%w\n(while a server runs, manage tokens through it: casebank token %s --from http://ADDR --token ADMIN_TOKEN)", err, sub)
+		} else if err != nil {
+			return err
 		}
 		defer store.Close()
 		tokens = store
