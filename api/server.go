@@ -66,6 +66,7 @@ func (s *Server) Echo() *echo.Echo {
 		return err
 	}}))
 	e.Use(s.requestLog)
+	e.Use(searchSource)
 	// An import has its own, larger limit (see importData).
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(MaxBodyBytes/1024) + "K",
 		Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/import" }}))
@@ -215,7 +216,7 @@ func newRequestID() string {
 }
 
 func (s *Server) healthz(c echo.Context) error {
-	h, err := s.App.Health()
+	h, err := s.App.Health(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -228,7 +229,8 @@ func (s *Server) healthz(c echo.Context) error {
 		status = "degraded"
 	}
 	return c.JSON(code, map[string]any{
-		"status": status, "version": s.Version, "cases": h.Cases, "log_seq": h.LogSeq, "index_seq": h.IndexSeq, "index": h.Index,
+		"status": status, "version": s.Version, "records": h.Records, "cases": h.Cases, "policies": h.Policies,
+		"log_seq": h.LogSeq, "index_seq": h.IndexSeq, "index": h.Index,
 		"index_lag": h.Lag(),
 	})
 }
