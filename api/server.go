@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +61,7 @@ func (s *Server) Echo() *echo.Echo {
 	e.IPExtractor, e.SchemeExtractor = s.clientAddress()
 	e.HTTPErrorHandler = s.errorHandler()
 	e.Use(headAgain)
+	e.Use(allowHead)
 	e.Use(wellFormedQuery)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.Logger.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
@@ -129,6 +131,23 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Request().Method = http.MethodGet
 			c.Set(headKey, true)
 		}
+		return next(c)
+	}
+}
+
+// allowHead adds HEAD to an Allow header (a 405's, OPTIONS') that lists
+// GET: echo names only the methods routes were registered with, and HEAD is
+// served wherever GET is.
+func allowHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		res := c.Response()
+		res.Before(func() {
+			allow := res.Header().Get(echo.HeaderAllow)
+			methods := strings.Split(allow, ", ")
+			if slices.Contains(methods, http.MethodGet) && !slices.Contains(methods, http.MethodHead) {
+				res.Header().Set(echo.HeaderAllow, allow+", "+http.MethodHead)
+			}
+		})
 		return next(c)
 	}
 }
