@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,8 +20,7 @@ type backupCommand struct {
 // Run writes a consistent copy of the store: directly when no server holds
 // the data directory, or from a running server (--from URL --token T).
 func (c *backupCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("backup", "FILE", "  writes a consistent copy of the store to FILE (0600): from --data while no\n  server runs on it, else from a running server with --from URL --token ADMIN_TOKEN", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	from := fs.String("from", "", "base URL of a running casebank server, e.g. http://127.0.0.1:8080")
@@ -31,8 +29,7 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, "usage: casebank backup [--data DIR | --from URL --token T] FILE")
-		return errUsage
+		return usageError(fs)
 	}
 	tmp := fs.Arg(0) + ".part"
 	// Private like the store: a backup holds token hashes and sessions. Chmod
@@ -103,8 +100,7 @@ type restoreCommand struct {
 
 // Run restores a backup into an empty data directory and rebuilds the index.
 func (c *restoreCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("restore", "FILE", "  restores the backup FILE into an empty --data directory and rebuilds the index", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	var lf logFlags
@@ -113,8 +109,7 @@ func (c *restoreCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, "usage: casebank restore [--data DIR] FILE   (into an empty data directory)")
-		return errUsage
+		return usageError(fs)
 	}
 	// The index is rebuilt inside the restore: if that fails, the data
 	// directory is left as it was. A restored store is never seeded.

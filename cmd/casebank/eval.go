@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,8 +23,7 @@ type evalCommand struct {
 // corpus (in a temporary data directory, so the judgments' ids exist), next
 // to a plain bleve baseline.
 func (c *evalCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("eval", "", "  scores search on the relevance suite (nDCG@10, recall@10) next to a plain bleve baseline", c.stderr)
 	asJSON := fs.Bool("json", false, "print the evaluation as JSON")
 	quiet := fs.Bool("summary", false, "print only the summary table")
 	tags := fs.Bool("tags", false, "measure the tag suggester instead, leave-one-out over the corpus")

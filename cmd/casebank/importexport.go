@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,8 +20,7 @@ import (
 	"golang.org/x/term"
 )
 
-const importUsage = `usage: casebank import [--data DIR] [--by NAME] [--drafts] FILE
-  FILE is a JSONL export (banks, cases, policies), a report's text or a
+const importAbout = `  FILE is a JSONL export (banks, cases, policies), a report's text or a
   report's PDF (read with pdftotext -layout, from Debian's poppler-utils).
   Every record is checked first; a file with a bad one is refused whole,
   naming its lines, and nothing is stored.
@@ -39,8 +37,7 @@ type importCommand struct {
 }
 
 func (c *importCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("import", "FILE", importAbout, c.stderr)
 	var df dataFlags
 	df.register(fs)
 	by := fs.String("by", "casebank-import", "name recorded as the author of the imported changes")
@@ -51,8 +48,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, importUsage)
-		return errUsage
+		return usageError(fs)
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -255,8 +251,7 @@ type exportCommand struct {
 }
 
 func (c *exportCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("export", "", "  prints every record (or a search's cases with -q) as JSON Lines or CSV", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	format := fs.String("format", "jsonl", "jsonl (cases and policies, re-importable) or csv (cases)")

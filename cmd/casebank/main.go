@@ -163,6 +163,33 @@ Run "casebank <command> -h" for a command's flags.
 
 var errUsage = errors.New("usage")
 
+// newFlagSet returns the flag set of subcommand name. Its -h (and a wrong
+// call, through usageError) prints a usage line that names the operands,
+// then about, then the flags.
+func newFlagSet(name, operands, about string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		line := "usage: casebank " + name + " [flags]"
+		if operands != "" {
+			line += " " + operands
+		}
+		fmt.Fprintln(fs.Output(), line)
+		if about != "" {
+			fmt.Fprintln(fs.Output(), about)
+		}
+		fmt.Fprintln(fs.Output(), "\nflags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// usageError prints fs's usage for a wrong call and returns errUsage.
+func usageError(fs *flag.FlagSet) error {
+	fs.Usage()
+	return errUsage
+}
+
 // parseFlags parses a subcommand's flags after taking each one's value from
 // the environment when it is set there: --data from CASEBANK_DATA,
 // --write-rate from CASEBANK_WRITE_RATE. The command line wins (a repeatable

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -13,8 +12,7 @@ type reindexCommand struct {
 }
 
 func (c *reindexCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("reindex", "", "  rebuilds the search index from the store", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	var lf logFlags

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -15,8 +14,7 @@ type searchCommand struct {
 }
 
 func (c *searchCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("search", "QUERY...", `  prints the best hits of QUERY (e.g. "城商行 DeepSeek"), with how it was understood`, c.stderr)
 	var df dataFlags
 	df.register(fs)
 	size := fs.Int("n", 10, "number of hits to print")
@@ -25,8 +23,7 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(c.stderr, `usage: casebank search [--data DIR] [-n 10] "query"`)
-		return errUsage
+		return usageError(fs)
 	}
 	d, err := openData(ctx, df.dir, newLogger(io.Discard))
 	if err != nil {

@@ -35,8 +35,8 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stdout, "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID\n  each with [--data DIR] or [--from URL --token ADMIN_TOKEN] (a running server)")
 		return nil // help never opens the store
 	}
-	fs := flag.NewFlagSet("token "+sub, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	operands := map[string]string{"revoke": "ID"}[sub]
+	fs := newFlagSet("token "+sub, operands, "  on --data while no server runs on it, else on a running server with\n  --from URL --token ADMIN_TOKEN", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	role := fs.String("role", corpus.RoleEditor, "editor or admin (create)")
@@ -98,8 +98,7 @@ func (c *tokenCommand) run(ctx context.Context, store tokenStore, sub string, fs
 		return nil
 	case "revoke":
 		if fs.NArg() != 1 {
-			fmt.Fprintln(c.stderr, "usage: casebank token revoke [--data DIR] ID")
-			return errUsage
+			return usageError(fs)
 		}
 		if err := store.RevokeToken(ctx, fs.Arg(0)); err != nil {
 			return err
