@@ -161,3 +161,25 @@ func TestImportReportsProgressAsLines(t *testing.T) {
 		t.Fatalf("progress lines:\n%s", errs)
 	}
 }
+
+// A redirected index build reports its progress as lines like the import's:
+// records indexed of all, the rate and the time left, and a last line when
+// it is done (reindex here; an import that leaves the index far behind
+// rebuilds it through the same code, see TestFarBehindIndexIsRebuilt).
+func TestReindexReportsProgressAsLines(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 { // seeds
+		t.Fatal(errs)
+	}
+	defer func(d time.Duration) { progressEvery = d }(progressEvery)
+	progressEvery = 0 // every record
+	code, _, errs := run(t, "reindex", "--data", dir)
+	if code != 0 {
+		t.Fatalf("reindex: %d %s", code, errs)
+	}
+	total := 114 + 32 // the embedded cases and policies
+	if !regexp.MustCompile(`(?m)^index: \d+ of `+strconv.Itoa(total)+` records, \d+ a second, about \d+s left$`).MatchString(errs) ||
+		!strings.Contains(errs, fmt.Sprintf("index: %d of %d records, ", total, total)) || strings.Contains(errs, "index: 0 of") {
+		t.Fatalf("progress lines:\n%s", errs)
+	}
+}

@@ -83,12 +83,14 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	defer d.Close()
 
 	svc := app.New(d.store, d.index, logger)
-	var progressLog *slog.Logger
-	if lf.format == "json" {
-		progressLog = logger
-	}
-	report, finish := progress(c.stderr, progressLog)
+	progressLog := lf.progressLogger(c.stderr)
+	report, finish := progress(c.stderr, progressLog, "import")
 	opts := corpus.ImportOptions{By: *by, Progress: report}
+	// An import that leaves the index far behind rebuilds it: that shows
+	// its progress too.
+	indexReport, indexFinish := progress(c.stderr, progressLog, "index")
+	defer indexFinish()
+	ctx = index.WithBuildProgress(ctx, indexReport)
 	var res *corpus.ImportResult
 	var w app.Searchable
 	if jsonl {
@@ -187,33 +189,59 @@ func printImport(w io.Writer, res *corpus.ImportResult) {
 // progressEvery is how often a redirected import reports its progress.
 var progressEvery = 5 * time.Second
 
-// progress reports an import's progress on w: a bar where w is a terminal
-// that takes control characters (see terminal; schollz/progressbar, no
-// colour), else a line every progressEvery with the records done, the rate
-// and the time left, so that a log shows a long import moving; those lines
-// are log records when logger is set (--log-format json).
-func progress(w io.Writer, logger *slog.Logger) (report func(done, total int), finish func()) {
+// progress reports the progress of a stage of work ("import", "index") on
+// w: a bar where w is a terminal that takes control characters (see
+// terminal; schollz/progressbar, no colour), else a line every
+// progressEvery with the records done, the rate and the time left, and one
+// when it is done, so that a log shows a long import moving; those lines
+// are log records when logger is set (--log-format json). The rate is
+// measured from the first report (done 0: the importer and the index build
+// send one when they start). The stage ends when done reaches total, or at
+// finish.
+func progress(w io.Writer, logger *slog.Logger, stage string) (report func(done, total int), finish func()) {
 	if terminal(w) {
 		var bar *progressbar.ProgressBar
-		return func(done, total int) {
-				if bar == nil {
-					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("import"),
-						progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
-						progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond))
-				}
-				bar.Set(done)
-			}, func() {
-				if bar != nil {
-					bar.Finish()
-					fmt.Fprintln(w)
-				}
+		barMax, finished := 0, false
+		finish = func() {
+			if bar != nil && !finished {
+				finished = true
+				bar.Finish()
+				fmt.Fprintln(w)
 			}
+		}
+		return func(done, total int) {
+			if finished || total == 0 {
+				return
+			}
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(stage),
+					progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
+					progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond))
+				// The bar's clock starts now: its first rate is of the
+				// records since, not of a first batch over no time.
+				bar.StartWithoutRender()
+			} else if total != barMax {
+				bar.ChangeMax(total)
+			}
+			barMax = total
+			if done > 0 {
+				bar.Set(done)
+			}
+			if done >= total {
+				finish()
+			}
+		}, finish
 	}
-	start, last := time.Now(), time.Now()
+	var start, last time.Time
+	finished := false
 	return func(done, total int) {
-		if time.Since(last) < progressEvery && done < total {
+		if start.IsZero() {
+			start, last = time.Now(), time.Now()
+		}
+		if finished || done == 0 || time.Since(last) < progressEvery && done < total {
 			return
 		}
+		finished = done >= total
 		last = time.Now()
 		took := time.Since(start)
 		rate := float64(done) / max(took.Seconds(), 1e-3)
@@ -222,10 +250,10 @@ func progress(w io.Writer, logger *slog.Logger) (report func(done, total int), f
 			left = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
 		}
 		if logger != nil {
-			logger.Info("import progress", "done", done, "total", total, "per_second", math.Round(rate), "left_s", left.Seconds())
+			logger.Info(stage+" progress", "done", done, "total", total, "per_second", math.Round(rate), "left_s", left.Seconds())
 			return
 		}
-		line := fmt.Sprintf("import: %d of %d records, %.0f a second", done, total, rate)
+		line := fmt.Sprintf("%s: %d of %d records, %.0f a second", stage, done, total, rate)
 		if done < total && rate > 0 {
 			line += fmt.Sprintf(", about %s left", left)
 		}

@@ -321,6 +321,15 @@ func (l *logFlags) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// progressLogger is the logger progress writes its lines to: the log with
+// --log-format json, else none (plain lines).
+func (l *logFlags) progressLogger(w io.Writer) *slog.Logger {
+	if l.format == "json" {
+		return l.logger(w)
+	}
+	return nil
+}
+
 // logFormat is --log-format: "text" (the default) or "json".
 type logFormat string
 

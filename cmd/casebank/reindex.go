@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"casebank/index"
 )
 
 type reindexCommand struct {
@@ -26,7 +28,10 @@ func (c *reindexCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	if err := d.index.Rebuild(ctx); err != nil {
+	report, finish := progress(c.stderr, lf.progressLogger(c.stderr), "index")
+	err = d.index.Rebuild(index.WithBuildProgress(ctx, report))
+	finish()
+	if err != nil {
 		return err
 	}
 	n, err := d.index.DocCount()

@@ -444,6 +444,16 @@ func (s *Store) CountCases() (int, error) {
 	return n, err
 }
 
+// CountRecords returns the number of stored cases and policies.
+func (s *Store) CountRecords() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketCases).Stats().KeyN + tx.Bucket(bucketPolicies).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
 // CreateCase validates and stores a new case. A missing id is derived from the
 // bank; a bank not in the registry is created when the case carries its name,
 // type and region. The case's version starts at 1.
