@@ -22,7 +22,7 @@ type ImportStep struct {
 
 // ImportOptions configure an import.
 type ImportOptions struct {
-	By       string                // recorded as the author of every change
+	By string // recorded as the author of every change
 	// Progress, if set, is called with 0 when the writing starts (so that
 	// a rate is measured from then, not from the first record), then
 	// after each record or batch.
