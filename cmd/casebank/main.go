@@ -1,12 +1,3 @@
-// Command casebank serves and maintains the casebank knowledge base.
-//
-//	casebank [serve] [--addr 127.0.0.1:8080] [--data casebank-data]
-//	casebank search [--data DIR] "query"
-//	casebank import [--data DIR] FILE
-//	casebank export [--data DIR] [--format jsonl|csv] [-o FILE]
-//	casebank reindex [--data DIR]
-//	casebank lint [--data DIR] [--json]
-//	casebank version | --version
 package main
 
 import (
