@@ -13,13 +13,9 @@ import (
 	"casebank/corpus/boltdb"
 )
 
-type backupCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run writes a consistent copy of the store: directly when no server holds
+// backup writes a consistent copy of the store: directly when no server holds
 // the data directory, or from a running server (--from URL --token T).
-func (c *backupCommand) Run(ctx context.Context, args []string) error {
+func (c *cli) backup(ctx context.Context, args []string) error {
 	fs := newFlagSet("backup", "FILE", "  writes a consistent copy of the store to FILE (0600): from --data while no\n  server runs on it, else from a running server with --from URL --token ADMIN_TOKEN", c.stderr)
 	var df dataFlags
 	df.register(fs)
@@ -46,7 +42,7 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 	defer os.Remove(tmp)
 	var n int64
 	if *from != "" {
-		n, err = c.fetch(ctx, strings.TrimRight(*from, "/")+"/api/v1/backup", *token, out)
+		n, err = c.fetchBackup(ctx, strings.TrimRight(*from, "/")+"/api/v1/backup", *token, out)
 	} else {
 		var store *boltdb.Store
 		store, err = boltdb.Open(filepath.Join(df.dir, boltdb.StoreFile), boltdb.Options{})
@@ -76,7 +72,7 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (c *backupCommand) fetch(ctx context.Context, url, token string, w io.Writer) (int64, error) {
+func (c *cli) fetchBackup(ctx context.Context, url, token string, w io.Writer) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
@@ -94,12 +90,8 @@ func (c *backupCommand) fetch(ctx context.Context, url, token string, w io.Write
 	return io.Copy(w, res.Body)
 }
 
-type restoreCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run restores a backup into an empty data directory and rebuilds the index.
-func (c *restoreCommand) Run(ctx context.Context, args []string) error {
+// restore restores a backup into an empty data directory and rebuilds the index.
+func (c *cli) restore(ctx context.Context, args []string) error {
 	fs := newFlagSet("restore", "FILE", "  restores the backup FILE into an empty --data directory and rebuilds the index", c.stderr)
 	var df dataFlags
 	df.register(fs)

@@ -15,14 +15,10 @@ import (
 	"casebank/index/bleveengine"
 )
 
-type evalCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run scores search on the embedded relevance suite against the embedded
+// eval scores search on the embedded relevance suite against the embedded
 // corpus (in a temporary data directory, so the judgments' ids exist), next
 // to a plain bleve baseline.
-func (c *evalCommand) Run(ctx context.Context, args []string) error {
+func (c *cli) eval(ctx context.Context, args []string) error {
 	fs := newFlagSet("eval", "", "  scores search on the relevance suite (nDCG@10, recall@10) next to a plain bleve baseline", c.stderr)
 	asJSON := fs.Bool("json", false, "print the evaluation as JSON")
 	quiet := fs.Bool("summary", false, "print only the summary table")

@@ -10,13 +10,9 @@ import (
 	"casebank/corpus"
 )
 
-type genCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run writes a synthetic corpus as JSONL: the default corpus's banks, then
+// gen writes a synthetic corpus as JSONL: the default corpus's banks, then
 // n generated cases. Import it with casebank import.
-func (c *genCommand) Run(ctx context.Context, args []string) error {
+func (c *cli) gen(ctx context.Context, args []string) error {
 	fs := newFlagSet("gen", "", "  writes the default corpus's banks and --n synthetic cases as JSONL, for load and crash tests", c.stderr)
 	n := fs.Int("n", 1000, "number of cases")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")

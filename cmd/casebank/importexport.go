@@ -32,11 +32,8 @@ const importAbout = `  FILE is a JSONL export (banks, cases, policies), a report
   --drafts, becomes drafts to review (GET /api/v1/drafts), not cases; the
   import prints what it found in each table and section.`
 
-type importCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *importCommand) Run(ctx context.Context, args []string) error {
+// importFile imports FILE into the store; see importAbout.
+func (c *cli) importFile(ctx context.Context, args []string) error {
 	fs := newFlagSet("import", "FILE", importAbout, c.stderr)
 	var df dataFlags
 	df.register(fs)
@@ -122,7 +119,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 }
 
 // importDrafts stores a report, its text or its PDF, as drafts.
-func (c *importCommand) importDrafts(ctx context.Context, df dataFlags, lf logFlags, path string, in io.Reader, pdf, asked bool, by string) error {
+func (c *cli) importDrafts(ctx context.Context, df dataFlags, lf logFlags, path string, in io.Reader, pdf, asked bool, by string) error {
 	var text []byte
 	var err error
 	if pdf {
@@ -160,7 +157,7 @@ func (c *importCommand) importDrafts(ctx context.Context, df dataFlags, lf logFl
 	return c.printDrafts(ctx, svc, text, by)
 }
 
-func (c *importCommand) printDrafts(ctx context.Context, svc *app.Service, text []byte, by string) error {
+func (c *cli) printDrafts(ctx context.Context, svc *app.Service, text []byte, by string) error {
 	sum, res, err := svc.ImportDrafts(ctx, bytes.NewReader(text), by)
 	if err != nil {
 		return err
@@ -274,11 +271,8 @@ func terminal(w io.Writer) bool {
 	return os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 }
 
-type exportCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *exportCommand) Run(ctx context.Context, args []string) error {
+// export prints every record, or a search's cases, as JSONL or CSV.
+func (c *cli) export(ctx context.Context, args []string) error {
 	fs := newFlagSet("export", "", "  prints every record (or a search's cases with -q) as JSON Lines or CSV", c.stderr)
 	var df dataFlags
 	df.register(fs)

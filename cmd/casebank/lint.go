@@ -18,10 +18,6 @@ import (
 	"casebank/corpus/tagger"
 )
 
-type lintCommand struct {
-	stdout, stderr io.Writer
-}
-
 // errFindings makes lint exit 1 without an error message: the findings
 // are the message.
 var errFindings = errors.New("lint: findings")
@@ -47,8 +43,8 @@ directory).
 Exit status: 0 when there is no finding, 1 when there are findings (or on
 an error), 2 on a usage error.`
 
-// Run lints the store's cases; see lintAbout.
-func (c *lintCommand) Run(ctx context.Context, args []string) error {
+// lint lints the store's cases; see lintAbout.
+func (c *cli) lint(ctx context.Context, args []string) error {
 	fs := newFlagSet("lint", "", lintAbout, c.stderr)
 	// No default directory: without --data the embedded corpus is linted.
 	dir := fs.String("data", "", "data directory (store and index); empty: the embedded default corpus")

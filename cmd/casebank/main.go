@@ -67,6 +67,19 @@ func main() {
 	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// cli runs the subcommands: each is a method that parses its own flags and
+// writes its answer to stdout, its progress and errors to stderr.
+type cli struct {
+	stdout, stderr io.Writer
+}
+
+// commands are the subcommands by name.
+var commands = map[string]func(c *cli, ctx context.Context, args []string) error{
+	"serve": (*cli).serve, "search": (*cli).search, "import": (*cli).importFile, "export": (*cli).export,
+	"backup": (*cli).backup, "restore": (*cli).restore, "gen": (*cli).gen, "token": (*cli).token,
+	"eval": (*cli).eval, "reindex": (*cli).reindex, "lint": (*cli).lint,
+}
+
 // Main runs one subcommand and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
@@ -76,32 +89,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
-	switch cmd {
-	case "serve":
-		err = (&serveCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "search":
-		err = (&searchCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "import":
-		err = (&importCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "export":
-		err = (&exportCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "backup":
-		err = (&backupCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "restore":
-		err = (&restoreCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "gen":
-		err = (&genCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "token":
-		err = (&tokenCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "eval":
-		err = (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "reindex":
-		err = (&reindexCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "lint":
-		err = (&lintCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "version", "--version", "-version":
+	c := &cli{stdout: stdout, stderr: stderr}
+	switch run, ok := commands[cmd]; {
+	case ok:
+		err = run(c, ctx, args)
+	case cmd == "version" || cmd == "--version" || cmd == "-version":
 		fmt.Fprintln(stdout, "casebank", version)
-	case "help", "-h", "--help", "-help":
+	case cmd == "help" || cmd == "-h" || cmd == "--help" || cmd == "-help":
 		fmt.Fprint(stdout, usage)
 	default:
 		fmt.Fprintf(stderr, "casebank: unknown command %q\n\n%s", cmd, usage)

@@ -3,17 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"casebank/index"
 )
 
-type reindexCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *reindexCommand) Run(ctx context.Context, args []string) error {
+// reindex rebuilds the index from the store, showing its progress.
+func (c *cli) reindex(ctx context.Context, args []string) error {
 	fs := newFlagSet("reindex", "", "  rebuilds the search index from the store", c.stderr)
 	var df dataFlags
 	df.register(fs)

@@ -9,11 +9,8 @@ import (
 	"casebank/index"
 )
 
-type searchCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *searchCommand) Run(ctx context.Context, args []string) error {
+// search prints the best hits of a query and how it was understood.
+func (c *cli) search(ctx context.Context, args []string) error {
 	fs := newFlagSet("search", "QUERY...", `  prints the best hits of QUERY (e.g. "城商行 DeepSeek"), with how it was understood`, c.stderr)
 	var df dataFlags
 	df.register(fs)

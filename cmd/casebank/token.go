@@ -18,14 +18,10 @@ import (
 	"github.com/mattn/go-runewidth"
 )
 
-type tokenCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run manages API tokens: create prints a new token once; list; revoke.
+// token manages API tokens: create prints a new token once; list; revoke.
 // With --from it asks a running server (admins); without, it opens the data
 // directory, which a running server holds: the first admin token is made so.
-func (c *tokenCommand) Run(ctx context.Context, args []string) error {
+func (c *cli) token(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintln(c.stderr, "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID\n  each with [--data DIR] or [--from URL --token ADMIN_TOKEN] (a running server)")
 		return errUsage
@@ -62,7 +58,7 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 		defer store.Close()
 		tokens = store
 	}
-	return c.run(ctx, tokens, sub, fs, *name, *role)
+	return c.tokenRun(ctx, tokens, sub, fs, *name, *role)
 }
 
 // tokenStore is where tokens are kept: the store, or a server's API.
@@ -72,7 +68,7 @@ type tokenStore interface {
 	RevokeToken(ctx context.Context, id string) error
 }
 
-func (c *tokenCommand) run(ctx context.Context, store tokenStore, sub string, fs *flag.FlagSet, name, role string) error {
+func (c *cli) tokenRun(ctx context.Context, store tokenStore, sub string, fs *flag.FlagSet, name, role string) error {
 	switch sub {
 	case "create":
 		secret, tok, err := store.CreateToken(ctx, name, role)
