@@ -67,10 +67,23 @@ func (w *writeSite) do(t *testing.T, method, path, token string, body any, out a
 		data, _ := json.Marshal(b)
 		r = bytes.NewReader(data)
 	}
-	req, _ := http.NewRequest(method, w.ts.URL+path, r)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		headers = append([]string{"Content-Type", "application/json"}, headers...) // the caller's may replace it
 	}
+	status, _, data := w.send(t, method, path, token, r, headers...)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: %d %s", method, path, status, data)
+		}
+	}
+	return status
+}
+
+// send sends a request with an optional token and headers (name, value, …)
+// and returns the status, the answer's headers and its body.
+func (w *writeSite) send(t *testing.T, method, path, token string, body io.Reader, headers ...string) (int, http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, w.ts.URL+path, body)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -83,12 +96,7 @@ func (w *writeSite) do(t *testing.T, method, path, token string, body any, out a
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, data)
-		}
-	}
-	return res.StatusCode
+	return res.StatusCode, res.Header, data
 }
 
 func newCaseJSON(id string) map[string]any {

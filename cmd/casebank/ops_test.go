@@ -26,22 +26,29 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// A backup taken from a running server restores into an empty directory
-// with the same export.
-func TestBackupFromRunningServerAndRestore(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
-	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 { // seeds the directory
+// seedWithToken makes dir a data directory seeded with the embedded corpus
+// (and indexed) and returns the secret of a new token of role named name.
+func seedWithToken(t *testing.T, dir, name, role string) string {
+	t.Helper()
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
 	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := store.CreateToken(context.Background(), "ops", corpus.RoleAdmin)
+	secret, _, err := store.CreateToken(context.Background(), name, role)
 	store.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return secret
+}
+
+// A backup taken from a running server restores into an empty directory
+// with the same export.
+func TestBackupFromRunningServerAndRestore(t *testing.T) {
+	dir, secret := seededWithToken(t, "ops", corpus.RoleAdmin)
 	code, before, _ := run(t, "export", "--data", dir)
 	if code != 0 {
 		t.Fatal("export failed")
