@@ -21,11 +21,8 @@ func (c *cli) backup(ctx context.Context, args []string) error {
 	df.register(fs)
 	from := fs.String("from", "", "base URL of a running casebank server, e.g. http://127.0.0.1:8080")
 	token := fs.String("token", "", "admin token for --from")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs)
 	}
 	tmp := fs.Arg(0) + ".part"
 	// Private like the store: a backup holds token hashes and sessions. Chmod
@@ -97,11 +94,8 @@ func (c *cli) restore(ctx context.Context, args []string) error {
 	df.register(fs)
 	var lf logFlags
 	lf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs)
 	}
 	// The index is rebuilt inside the restore: if that fails, the data
 	// directory is left as it was. A restored store is never seeded.

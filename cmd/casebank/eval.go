@@ -24,7 +24,7 @@ func (c *cli) eval(ctx context.Context, args []string) error {
 	quiet := fs.Bool("summary", false, "print only the summary table")
 	tags := fs.Bool("tags", false, "measure the tag suggester instead, leave-one-out over the corpus")
 	set := fs.String("set", "", "list only the queries of one half: tune or heldout (tune on the one, judge on the other)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "casebank-eval-")

@@ -17,7 +17,7 @@ func (c *cli) gen(ctx context.Context, args []string) error {
 	n := fs.Int("n", 1000, "number of cases")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
 	out := fs.String("o", "", "write to this file instead of standard output")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	if *n < 0 {

@@ -41,11 +41,8 @@ func (c *cli) importFile(ctx context.Context, args []string) error {
 	drafts := fs.Bool("drafts", false, "store a report's items as drafts to review, whatever its layout")
 	var lf logFlags
 	lf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError(fs)
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -279,7 +276,7 @@ func (c *cli) export(ctx context.Context, args []string) error {
 	format := fs.String("format", "jsonl", "jsonl (cases and policies, re-importable) or csv (cases)")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	query := fs.String("q", "", "export only the cases of this search (query syntax as in search)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	if *format != "jsonl" && *format != "csv" {

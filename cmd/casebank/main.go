@@ -202,6 +202,18 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseOperands is parseFlags that also wants exactly n operands after the
+// flags: a wrong call prints the usage.
+func parseOperands(fs *flag.FlagSet, args []string, n int) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != n {
+		return usageError(fs)
+	}
+	return nil
+}
+
 // envName is the environment variable of a flag: CASEBANK_ and the name in
 // capitals, dashes as underscores.
 func envName(flagName string) string {

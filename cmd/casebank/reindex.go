@@ -15,7 +15,7 @@ func (c *cli) reindex(ctx context.Context, args []string) error {
 	df.register(fs)
 	var lf logFlags
 	lf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	start := time.Now()
