@@ -77,12 +77,11 @@ func (c *cli) importFile(ctx context.Context, args []string) error {
 	defer d.Close()
 
 	svc := app.New(d.store, d.index, logger)
-	progressLog := lf.progressLogger(c.stderr)
-	report, finish := progress(c.stderr, progressLog, "import")
+	report, finish := lf.progress(c.stderr, "import")
 	opts := corpus.ImportOptions{By: *by, Progress: report}
 	// An import that leaves the index far behind rebuilds it: that shows
 	// its progress too.
-	indexReport, indexFinish := progress(c.stderr, progressLog, "index")
+	indexReport, indexFinish := lf.progress(c.stderr, "index")
 	defer indexFinish()
 	ctx = index.WithBuildProgress(ctx, indexReport)
 	var res *corpus.ImportResult

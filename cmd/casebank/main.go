@@ -318,13 +318,17 @@ func (l *logFlags) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// progressLogger is the logger progress writes its lines to: the log with
-// --log-format json, else none (plain lines).
-func (l *logFlags) progressLogger(w io.Writer) *slog.Logger {
-	if l.format == "json" {
-		return l.logger(w)
+// progress reports a stage's progress on w as the flags say: as log
+// records with --log-format json, else as a bar or plain lines; not at all
+// above --log-level info (progress is information).
+func (l *logFlags) progress(w io.Writer, stage string) (report func(done, total int), finish func()) {
+	switch {
+	case slog.Level(l.level) > slog.LevelInfo:
+		return func(int, int) {}, func() {}
+	case l.format == "json":
+		return progress(w, l.logger(w), stage)
 	}
-	return nil
+	return progress(w, nil, stage)
 }
 
 // logFormat is --log-format: "text" (the default) or "json".

@@ -24,7 +24,7 @@ func (c *cli) reindex(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	report, finish := progress(c.stderr, lf.progressLogger(c.stderr), "index")
+	report, finish := lf.progress(c.stderr, "index")
 	err = d.index.Rebuild(index.WithBuildProgress(ctx, report))
 	finish()
 	if err != nil {
