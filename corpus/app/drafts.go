@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
 
@@ -48,4 +49,33 @@ func (s *Service) KnowsLayout(ctx context.Context, text []byte) (bool, error) {
 	}
 	_, generic := report.Detect(text, banks, nil).(report.Generic)
 	return !generic, nil
+}
+
+// CheckDrafts reads report text as ImportDrafts would, writing nothing:
+// the refusal it would give (a text with no table row or headed section
+// naming a bank), else how many drafts it holds.
+func (s *Service) CheckDrafts(ctx context.Context, text []byte) (items int, err error) {
+	banks, err := s.store.FindBanks(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tax, err := s.store.Taxonomy()
+	if err != nil {
+		return 0, err
+	}
+	rep, err := report.Detect(text, banks, tax).Parse(bytes.NewReader(text))
+	if err != nil {
+		return 0, err
+	}
+	return len(rep.Items), nil
+}
+
+// ReviewBank settles a bank the drafts propose: mapped to a registry bank
+// or registered as new. The registry changes, so the index settles.
+func (s *Service) ReviewBank(ctx context.Context, proposed string, rv corpus.BankReview, by string) (*corpus.BankReviewResult, Searchable, error) {
+	res, err := s.store.ReviewBank(ctx, proposed, rv, by)
+	if err != nil {
+		return nil, Searchable{}, err
+	}
+	return res, s.settle(ctx), nil
 }
