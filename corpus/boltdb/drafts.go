@@ -402,4 +402,3 @@ func (s *Store) RejectDraft(ctx context.Context, id uint64, by string) error {
 		return s.putDraft(tx, b, d, by)
 	})
 }
-
