@@ -128,23 +128,35 @@ func (d *Draft) Case(dims, themes []string) *Case {
 // import names its cases (r2026-t3-beijing-bank, r2026-s5-chongqing-bank);
 // a section without a number is named by the draft's (r2026-d12-…).
 func (d *Draft) CaseIDBase() string {
-	where := ""
+	kind, n := PlaceOf(d.Where())
+	where := fmt.Sprintf("d%d", d.ID)
 	switch {
-	case d.Source.Table != "":
-		where = "t" + numberOf(strings.TrimPrefix(d.Source.Table, "表"))
-	case strings.HasPrefix(d.Source.Section, "专题"):
-		where = "topic-" + numberOf(strings.TrimPrefix(d.Source.Section, "专题"))
+	case n == "":
+	case kind == "table":
+		where = "t" + n
+	case kind == "topic":
+		where = "topic-" + n
 	default:
-		where = "s" + numberOf(strings.TrimPrefix(d.Source.Section, "节-"))
-	}
-	if where == "t" || where == "s" || where == "topic-" {
-		where = fmt.Sprintf("d%d", d.ID)
+		where = "s" + n
 	}
 	id := fmt.Sprintf("r%d-%s-%s", d.Year, where, d.Bank.ID)
 	if d.Source.Part != "" {
 		id += "-" + d.Source.Part
 	}
 	return strings.Trim(reIDUnsafe.ReplaceAllString(strings.ToLower(id), "-"), "-")
+}
+
+// PlaceOf reads a draft's table or section: its kind (table, topic or
+// section) and its number in digits (5-3, 2-4-1, 5 for 五), "" when it has
+// none.
+func PlaceOf(where string) (kind, number string) {
+	switch {
+	case strings.HasPrefix(where, "表"):
+		return "table", numberOf(strings.TrimPrefix(where, "表"))
+	case strings.HasPrefix(where, "专题"):
+		return "topic", numberOf(strings.TrimPrefix(where, "专题"))
+	}
+	return "section", numberOf(strings.TrimPrefix(where, "节-"))
 }
 
 var (
