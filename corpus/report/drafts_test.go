@@ -165,6 +165,11 @@ func TestDraftReviewDecisionsAndProposedBanks(t *testing.T) {
 	if cc == nil || cq == nil || nb == nil {
 		t.Fatalf("drafts %v", drafts)
 	}
+	// A table whose first column numbers its rows (序号) titles them by
+	// the practice, not the number.
+	if hz := drafts["杭州银行"]; hz == nil || !strings.HasPrefix(hz.Title.ZH, "杭州银行：搭建虚构的数据中台") {
+		t.Errorf("title of a numbered row: %+v", hz)
+	}
 	if nb.Proposed == nil || nb.Proposed.ID != nb.Bank.ID || cc.Proposed != nil {
 		t.Fatalf("proposed: %+v, %+v", nb.Proposed, cc.Proposed)
 	}

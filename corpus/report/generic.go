@@ -352,10 +352,19 @@ func (g Generic) Draft(it Item, bank *corpus.Bank, report string) *corpus.Case {
 	excerpt := it.Text
 	// A row's text starts with its column's header ("主要做法：…"):
 	// the title and summary are the words after it.
-	if first, _, _ := strings.Cut(it.Text, "\n"); it.Table != "" {
-		if h, rest, ok := strings.Cut(first, "："); ok && len([]rune(h)) <= 8 {
-			it.Text = rest + strings.TrimPrefix(it.Text, first)
+	for it.Table != "" {
+		first, more, _ := strings.Cut(it.Text, "\n")
+		h, rest, ok := strings.Cut(first, "：")
+		if !ok || len([]rune(h)) > 8 {
+			break
 		}
+		// A row number (序号：1) is no title: the next cell is.
+		if _, err := strconv.Atoi(strings.TrimSpace(rest)); err == nil && more != "" {
+			it.Text = more
+			continue
+		}
+		it.Text = rest + strings.TrimPrefix(it.Text, first)
+		break
 	}
 	c := Layout2025.Draft(it, bank, report)
 	c.Body, c.Source.Excerpt = excerpt, excerpt
