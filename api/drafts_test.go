@@ -199,6 +199,14 @@ func TestImportUnseenEditionThroughTheAPI(t *testing.T) {
 	if after, _ := w.store.CountCases(); after != before {
 		t.Fatalf("the drafts import stored %d cases", after-before)
 	}
+	// The index follows the log past the drafts' entries: no lag.
+	var health struct {
+		Status   string `json:"status"`
+		IndexLag int    `json:"index_lag"`
+	}
+	if code := w.do(t, "GET", "/healthz", "", nil, &health); code != 200 || health.Status != "ok" || health.IndexLag != 0 {
+		t.Fatalf("healthz after the drafts import: %d %+v", code, health)
+	}
 	_, body = cc.do(t, w.ts.URL, exchange{name: "import it again", method: "POST", path: "/api/v1/import", token: w.editor, ctype: T, body: string(text), want: 200})
 	got = api.DraftImportJSON{}
 	json.Unmarshal(body, &got)

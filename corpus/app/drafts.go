@@ -10,9 +10,14 @@ import (
 )
 
 // ImportDrafts stores the items of a report as drafts for review, with the
-// tagger's suggestions. Drafts are not searched: nothing is settled.
+// tagger's suggestions. Drafts are not searched; the index still follows
+// the log past their entries, so that no lag is reported for them.
 func (s *Service) ImportDrafts(ctx context.Context, r io.Reader, by string) (*report.Summary, *corpus.DraftsResult, error) {
-	return report.ImportDrafts(ctx, s.store, s.tags, r, by)
+	sum, res, err := report.ImportDrafts(ctx, s.store, s.tags, r, by)
+	if err == nil && res.Created+res.Updated > 0 {
+		s.settle(ctx)
+	}
+	return sum, res, err
 }
 
 // Drafts lists the drafts of one status, "" for all.
@@ -37,7 +42,11 @@ func (s *Service) PublishDraft(ctx context.Context, id uint64, c *corpus.Case, b
 
 // RejectDraft marks draft id rejected.
 func (s *Service) RejectDraft(ctx context.Context, id uint64, by string) error {
-	return s.store.RejectDraft(ctx, id, by)
+	if err := s.store.RejectDraft(ctx, id, by); err != nil {
+		return err
+	}
+	s.settle(ctx)
+	return nil
 }
 
 // KnowsLayout reports whether a known layout (not the generic reading)
