@@ -406,4 +406,17 @@ func TestBrowserReviewDrafts(t *testing.T) {
 	if !strings.Contains(hits, "重庆银行浏览器审阅：成长评分卡服务科创企业") || !strings.Contains(hits, "2026") {
 		t.Fatalf("the published case is not found with year 2026: %q", hits)
 	}
+	// In English, on a phone: no Chinese but the folded originals (and the
+	// registry's names in the selects), nothing wider than the screen.
+	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/review?lang=en"), chromedp.WaitVisible(chromedp.CSS(".review .counts")))
+	han := get(t, ctx, chromedp.Evaluate[string](`(() => { const m = document.querySelector("main").cloneNode(true);
+		m.querySelectorAll("details.original, select, input").forEach(e => e.remove());
+		return (m.innerText.match(/\p{Script=Han}+/gu) || []).join(" ") })()`))
+	if han != "" {
+		t.Errorf("English review page shows Chinese: %q", han)
+	}
+	if get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		t.Errorf("/review overflows the phone width")
+	}
 }
