@@ -101,9 +101,15 @@ func TestDraftReviewQueue(t *testing.T) {
 	if code := w.do(t, "GET", "/api/v1/cases/"+c.ID+"/history", "", nil, &hist); code != 200 || len(hist.History) != 1 || hist.History[0].Note != fmt.Sprintf("from draft %d", pick.ID) {
 		t.Fatalf("history %d %+v", code, hist)
 	}
-	if dec := hist.History[0].Decisions; dec == nil || !slices.Contains(dec.Accepted, "theme:"+pick.Themes[0].Code) || !slices.Contains(dec.Accepted, "bank_type:city_commercial") ||
-		len(pick.Dimensions) > 0 && !slices.Contains(dec.Rejected, "dimension:"+pick.Dimensions[0].Code) && pick.Dimensions[0].Code != "application" {
+	dec := hist.History[0].Decisions
+	if dec == nil || !slices.Contains(dec.Accepted, "theme:"+pick.Themes[0].Code) || !slices.Contains(dec.Accepted, "bank_type:city_commercial") {
 		t.Fatalf("decisions %+v of suggestions %+v %+v", dec, pick.Dimensions, pick.Themes)
+	}
+	for _, tg := range pick.Dimensions { // application kept, the others dropped
+		kept := tg.Code == "application"
+		if list := map[bool][]string{true: dec.Accepted, false: dec.Rejected}[kept]; !slices.Contains(list, "dimension:"+tg.Code) {
+			t.Errorf("dimension %s (kept %v) not recorded so: %+v", tg.Code, kept, dec)
+		}
 	}
 	var found struct {
 		Total int
