@@ -26,6 +26,13 @@ const (
 func (ix *Index) correct(ctx context.Context, v *vocabulary, text string, unmatched []string) (string, bool) {
 	changed := false
 	for _, w := range unmatched[:min(len(unmatched), maxCorrections)] {
+		// A bank's name loses its 银行 to the stop words (威海兰海 of
+		// 威海兰海银行): its sound is compared with what followed it.
+		if span, best := v.soundsLikeSpan(text, w); best != "" {
+			text = strings.Replace(text, span, best, 1)
+			changed = true
+			continue
+		}
 		if best := ix.closestName(ctx, v, w); best != "" && strings.Contains(text, w) {
 			text = strings.Replace(text, w, best, 1)
 			changed = true
@@ -38,9 +45,16 @@ func (ix *Index) correct(ctx context.Context, v *vocabulary, text string, unmatc
 func (ix *Index) closestName(ctx context.Context, v *vocabulary, w string) string {
 	n := utf8.RuneCountInString(w)
 	han := hasHan(w)
+	// A Chinese word typed by its sound with a wrong character: the known
+	// term read the same wins, with the fewest characters changed.
+	if han {
+		if best := v.soundsLike(w); best != "" {
+			return best
+		}
+	}
 	// Too short to tell a typo from another word: one character off in a
 	// two-character Chinese word is as likely another word (新创 is one
-	// from 信创, 科创 and 文创), which only its sound would tell.
+	// from 信创, 科创 and 文创), which only its sound tells (above).
 	if han && n < 3 || !han && n < 4 || n > 40 {
 		return ""
 	}
@@ -95,4 +109,56 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// maxSoundRunes bounds the terms compared by sound: longer ones are
+// phrases, whose typos edit distance finds.
+const maxSoundRunes = 8
+
+// soundsLike is the vocabulary's Chinese term that w sounds like, written
+// with the fewest other characters (ties: the first in order), or "".
+func (v *vocabulary) soundsLike(w string) string {
+	n := utf8.RuneCountInString(w)
+	if n < 2 || n > maxSoundRunes {
+		return ""
+	}
+	rw := readings(w)
+	if rw == nil {
+		return ""
+	}
+	best, fewest := "", n+1
+	for term, rt := range v.sounds {
+		if len(rt) != n {
+			continue
+		}
+		if ok, differ := homophone(w, term, rw, rt); ok && (differ < fewest || differ == fewest && term < best) {
+			best, fewest = term, differ
+		}
+	}
+	// Half the word rewritten is another word that sounds alike, not a typo.
+	if fewest*2 > n {
+		return ""
+	}
+	return best
+}
+
+// soundsLikeSpan tries w with the Chinese characters that follow it in
+// text, longest first, for a term read the same; the span and the term.
+func (v *vocabulary) soundsLikeSpan(text, w string) (span, term string) {
+	at := strings.Index(text, w)
+	if at < 0 || !hasHan(w) {
+		return "", ""
+	}
+	rest := []rune(text[at+len(w):])
+	n := 0
+	for n < len(rest) && hasHan(string(rest[n])) && utf8.RuneCountInString(w)+n < maxSoundRunes {
+		n++
+	}
+	for ; n > 0; n-- {
+		span = w + string(rest[:n])
+		if term = v.soundsLike(span); term != "" {
+			return span, term
+		}
+	}
+	return "", ""
 }

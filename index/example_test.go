@@ -46,6 +46,7 @@ func Example() {
 	fmt.Println("first hit:", res.Hits[0].Case.ID)
 	// Output:
 	// inferred bank_type=city_commercial from "城商行"
+	// inferred theme=ai from "DeepSeek"
 	// searched: DeepSeek
 	// first hit: r2025-t1-4-chongqing-bank
 }

@@ -208,8 +208,8 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 				for _, code := range m.themes {
 					if val, ok := v.tax.Lookup(corpus.FacetTheme, code); ok {
 						tm := &meaning{field: corpus.FacetTheme, code: code, label: corpus.Text{ZH: val.ZH, EN: val.EN}}
-						labels := labelConcept(v, un, tm) // its words say the theme too
-						u.addInferred(Inferred{Field: corpus.FacetTheme, Code: code, Label: tm.label, Words: un.words, Applied: true, text: &labels})
+						// Tagged cases meet it: its words are searched already.
+						u.addInferred(Inferred{Field: corpus.FacetTheme, Code: code, Label: tm.label, Words: un.words, Applied: true})
 					}
 				}
 			}
@@ -444,6 +444,9 @@ func matchIn(fields []TextField, text string, weight float64, keep func(TextFiel
 
 // glossaryConcept matches a glossary term through all its equivalents: the
 // words typed, the entry's Chinese terms and its English phrases.
+// linkWeight weighs a broader concept's terms; a related one's weigh less.
+const linkWeight = 0.25
+
 func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 	type alt struct {
 		term   string
@@ -480,7 +483,7 @@ func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 	for _, link := range []struct {
 		to     []*meaning
 		weight float64
-	}{{m.broader, 0.25}, {m.related, 0.2}} {
+	}{{m.broader, linkWeight}, {m.related, 0.8 * linkWeight}} {
 		for _, o := range link.to[:min(4, len(link.to))] {
 			for _, zh := range o.zh[:min(2, len(o.zh))] {
 				add(zh, link.weight)
@@ -516,7 +519,11 @@ func glossaryConcept(an Analyzer, u unit, m *meaning) (Concept, []string) {
 			continue
 		}
 		fields := TextFields
-		if m.soft {
+		// A soft word, or a broader or related concept, is looked for
+		// where a case says what it is about: in bodies it would match
+		// thousands of passing mentions, and walking those is most of a
+		// search at 100,000 cases.
+		if m.soft || b.weight < linkWeight {
 			fields = aboutFields
 		}
 		if b.han {

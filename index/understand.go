@@ -61,6 +61,9 @@ type vocabulary struct {
 	// nameWords are the distinctive words of banks' English names
 	// ("kincheng"), which spelling correction may offer.
 	nameWords []string
+	// sounds are the readings of the Chinese terms, for words typed by
+	// their sound with another character.
+	sounds map[string][][]string
 
 	// The taxonomy and banks it was built from, for labels and lookups, so
 	// that a search reads nothing else from the store.
@@ -141,6 +144,11 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 		for _, n := range append([]string{b.Name, b.NameEN}, b.Aliases...) {
 			add(n, m)
 		}
+		for _, n := range append([]string{b.Name}, b.Aliases...) {
+			for _, r := range romanised(n) {
+				add(r, m)
+			}
+		}
 		// People say "Jiangsu Bank" for Bank of Jiangsu and the reverse.
 		if x, ok := strings.CutPrefix(b.NameEN, "Bank of "); ok && !strings.Contains(x, " ") {
 			add(x+" Bank", m)
@@ -194,6 +202,14 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 				if j := gloss.Find(t); j >= 0 && j != i {
 					*link.to = append(*link.to, entries[j])
 				}
+			}
+		}
+	}
+	v.sounds = map[string][][]string{}
+	for term := range v.zh {
+		if n := len([]rune(term)); n >= 2 && n <= maxSoundRunes {
+			if rs := readings(term); rs != nil {
+				v.sounds[term] = rs
 			}
 		}
 	}

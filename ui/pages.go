@@ -203,7 +203,8 @@ func radar(l labels, hc *corpus.Honeycomb, bankType string) template.HTML {
 	}
 	title := l.heading(corpus.FacetBankType, bankType)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<figure class="radar"><svg viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="r-%s"><title id="r-%s">%s %s</title>`,
+	// A group, not an img: the axis labels inside it are links.
+	fmt.Fprintf(&b, `<figure class="radar"><svg viewBox="0 0 %.0f %.0f" role="group" aria-labelledby="r-%s"><title id="r-%s">%s %s</title>`,
 		size, size, bankType, bankType, html.EscapeString(title), html.EscapeString(tr(l.lang, "蜂巢模型指数", "honeycomb index")))
 	for _, frac := range []float64{0.25, 0.5, 0.75, 1} {
 		var pts []string

@@ -94,8 +94,9 @@ func New(svc *app.Service) (*UI, error) {
 		"tagWhy":     tagWhy,
 		// inLang hands a sub-template its value with the page's language.
 		"inLang": func(lang string, v any) map[string]any { return map[string]any{"Lang": lang, "V": v} },
+		"list":   func(xs ...any) []any { return xs },
 	}
-	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats", "review"} {
+	for _, page := range []string{"search", "case", "error", "signin", "newcase", "confirm", "bank", "stats", "review", "codebook", "codebookconfirm"} {
 		t, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, fmt.Errorf("ui: parse %s: %w", page, err)
@@ -113,7 +114,9 @@ func (u *UI) Register(e *echo.Echo) {
 	e.GET("/lang", u.setLang)
 	e.GET("/banks/:id", u.bankPage)
 	e.GET("/stats", u.statsPage)
+	e.GET("/feed.atom", u.feed)
 	u.registerEditor(e)
+	u.registerCodebook(e)
 }
 
 // PageError renders an error as an HTML page; the server's error handler
@@ -324,6 +327,7 @@ func (u *UI) searchPage(c echo.Context) error {
 		}
 	}
 	data["Hidden"] = hidden
+	data["Feed"] = feedURL(params, u.lang(c))
 	req, err := app.ParseSearch(params)
 	if err == nil {
 		var res *index.Result

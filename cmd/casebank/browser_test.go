@@ -420,3 +420,33 @@ func TestBrowserReviewDrafts(t *testing.T) {
 		t.Errorf("/review overflows the phone width")
 	}
 }
+
+// An admin renames a theme on /codebook: the preview says what changes and
+// changes nothing; confirmed, the label is the new one.
+func TestBrowserCodebookRename(t *testing.T) {
+	dir, token := seededWithToken(t, "管理员", corpus.RoleAdmin)
+	base, stop := serveInProcess(t, dir)
+	t.Cleanup(func() { stop() })
+	base = strings.TrimSuffix(base, "/")
+	ctx := browser(t, 1280, 900)
+	do(t, ctx, chromedp.Navigate(base+"/signin?next=/codebook"), chromedp.SendKeys(chromedp.ID("token"), token))
+	follow(t, ctx, `form[action="/signin"] button`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.ID("cb-theme")))
+	row := `[...document.querySelectorAll("table.codes tr")].find(r => r.querySelector("code")?.textContent === "risk").textContent`
+	if before := get(t, ctx, chromedp.Evaluate[string](row)); !strings.Contains(before, "风险管理") {
+		t.Fatalf("risk's row: %q", before)
+	}
+	screenshot(t, ctx, "codebook")
+	do(t, ctx, chromedp.SetValue(chromedp.ID("rename-code"), "risk"), chromedp.SendKeys(chromedp.ID("rename-zh"), "风险与合规"))
+	follow(t, ctx, `form:has(#rename-code) button`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".preview")))
+	if preview := get(t, ctx, chromedp.Text(chromedp.CSS(".preview"))); !strings.Contains(preview, "风险管理 → 风险与合规") || !strings.Contains(preview, "个案例带有此主题") {
+		t.Fatalf("preview: %q", preview)
+	}
+	screenshot(t, ctx, "codebook-preview")
+	follow(t, ctx, `form[action="/codebook"] button`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".done")))
+	if after := get(t, ctx, chromedp.Evaluate[string](row)); !strings.Contains(after, "风险与合规") || !strings.Contains(after, "风险管理") {
+		t.Fatalf("risk's row after the rename (new label, old one an alias): %q", after)
+	}
+}

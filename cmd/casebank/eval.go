@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -30,6 +31,7 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	quiet := fs.Bool("summary", false, "print only the summary table")
 	tags := fs.Bool("tags", false, "measure the tag suggester instead, leave-one-out over the corpus")
 	set := fs.String("set", "", "list only the queries of one half: tune or heldout (tune on the one, judge on the other)")
+	glossary := fs.String("glossary", "", "measure with this glossary (JSON, as GET /api/v1/glossary gives it) instead of the embedded one: try an edit before you PUT it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,6 +45,11 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
+	if *glossary != "" {
+		if err := useGlossary(ctx, d, *glossary); err != nil {
+			return err
+		}
+	}
 	if *tags {
 		v, err := d.vocabulary(ctx)
 		if err != nil {
@@ -123,4 +130,23 @@ func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	row("all", ours.Overall, base.Overall)
 	fmt.Fprintf(c.stdout, "filters inferred: %d of %d queries that imply one\n", ours.Overall.FiltersFound, ours.Overall.FilterQueries)
 	return nil
+}
+
+// useGlossary puts the glossary of file into the evaluation's store, as an
+// admin's PUT /api/v1/glossary would, and waits for the index to follow.
+func useGlossary(ctx context.Context, d *data, file string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var g corpus.Glossary
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&g); err != nil {
+		return fmt.Errorf("eval: glossary %s: %w", file, err)
+	}
+	if err := d.store.PutGlossary(ctx, &g, "eval"); err != nil {
+		return fmt.Errorf("eval: glossary %s: %w", file, err)
+	}
+	return d.index.Settle(ctx)
 }
