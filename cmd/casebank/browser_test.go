@@ -152,9 +152,9 @@ func TestBrowserSearchCaseLanguage(t *testing.T) {
 		t.Errorf("desktop: the facets are not a visible sidebar")
 	}
 	screenshot(t, ctx, "search")
-	// Remove the chip: more results.
-	follow(t, ctx, ".chip a")
-	do(t, ctx, chromedp.WaitNotPresent(chromedp.CSS(".chip")))
+	// Remove the bank type's chip (DeepSeek's theme stays): more results.
+	follow(t, ctx, `.chip a[aria-label*="城商行"]`)
+	do(t, ctx, chromedp.WaitNotPresent(chromedp.CSS(`.chip a[aria-label*="城商行"]`)))
 	if total2 := get(t, ctx, chromedp.Text(chromedp.CSS(".total"))); number(total2) <= number(total1) {
 		t.Fatalf("without the chip %q, with it %q", total2, total1)
 	}
