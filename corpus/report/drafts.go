@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strings"
 
 	"casebank/corpus"
 	"casebank/corpus/tagger"
@@ -70,6 +72,10 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 	if rep.Generic {
 		layout = "generic"
 	}
+	tax := corpus.DefaultTaxonomy()
+	if g, ok := rep.Layout.(Generic); ok && g.Taxonomy != nil {
+		tax = g.Taxonomy
+	}
 	out := make([]*corpus.Draft, 0, len(rep.Items))
 	for _, it := range rep.Items {
 		bank, known := names[corpus.NormalizeBankName(it.Bank)]
@@ -80,7 +86,7 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 		c := rep.Layout.Draft(it, bank, title)
 		d := &corpus.Draft{
 			Key: corpus.SourceKey(it.Year, it.Where(), bank.ID, it.Part), Year: it.Year,
-			Bank: *bank, NewBank: !known, Title: c.Title, Summary: c.Summary, MachineMade: true,
+			Bank: *bank, NewBank: !known, BankName: it.Bank, Title: c.Title, Summary: c.Summary, MachineMade: true,
 			Pattern: c.Pattern, Source: c.Source, Layout: layout,
 			Dimensions: []corpus.DraftTag{}, Themes: []corpus.DraftTag{}, BankType: []corpus.DraftTag{},
 		}
@@ -92,16 +98,18 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 		}
 		if it.Dimension != "" || !rep.Generic {
 			for _, code := range c.Dimensions {
-				d.Dimensions = append(d.Dimensions, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why})
+				d.Dimensions = append(d.Dimensions, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why,
+					Words: named(tax.Dimensions, code, it.Heading)})
 			}
 		}
 		for _, code := range c.Themes {
-			d.Themes = append(d.Themes, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why})
+			d.Themes = append(d.Themes, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why,
+				Words: named(tax.Themes, code, it.Heading)})
 		}
 		if known {
-			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 1, Source: "registry", Reason: "the registry's " + bank.Name})
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 1, Source: "registry", Reason: "the registry's " + bank.Name, Words: []string{bank.Name}})
 		} else {
-			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank})
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank, Words: []string{it.Bank}})
 		}
 		if sg != nil && it.Text != "" {
 			td := tagger.Draft{Text: truncate(it.Text, tagger.MaxDraftRunes-1), Bank: bank.ID}
@@ -131,9 +139,45 @@ func addSuggested(tags []corpus.DraftTag, ss []tagger.Suggestion) []corpus.Draft
 			// Rounded: retrainings differ in the last digits, and a
 			// re-import must find the draft the same.
 			score := math.Round(s.Score*1000) / 1000
-			tags = append(tags, corpus.DraftTag{Code: s.Code, Score: score, Source: s.Source, Reason: s.Reason})
+			tags = append(tags, corpus.DraftTag{Code: s.Code, Score: score, Source: s.Source, Reason: s.Reason, Words: evidence(s)})
 			have[s.Code] = true
 		}
 	}
 	return tags
+}
+
+// named is the longest Chinese label or alias of code that text holds: the
+// word of a caption or heading that gave the tag; nil when none does (the
+// 2025 layout places by number).
+func named(vals []corpus.Value, code, text string) []string {
+	word := ""
+	for _, v := range vals {
+		if v.Code != code {
+			continue
+		}
+		for _, n := range append([]string{v.ZH}, v.AliasesZH...) {
+			if n != "" && strings.Contains(text, n) && len(n) > len(word) {
+				word = n
+			}
+		}
+	}
+	if word == "" {
+		return nil
+	}
+	return []string{word}
+}
+
+// evidence is the words of the text behind a suggestion, the most telling
+// first: the named technologies, the codebook's words, the learned ones.
+func evidence(s tagger.Suggestion) []string {
+	var out []string
+	for _, w := range slices.Concat(s.Terms, s.Matched, s.Evidence) {
+		if len(out) == 5 {
+			break
+		}
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
