@@ -12,6 +12,7 @@ import (
 
 	"casebank/api"
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/report"
 	"casebank/corpus/tagger"
 )
@@ -27,7 +28,7 @@ func importEdition(t *testing.T, w *writeSite) {
 	defer f.Close()
 	sg := tagger.New(w.store)
 	defer sg.Close()
-	if _, res, err := report.ImportDrafts(context.Background(), w.store, sg, f, "casebank-import"); err != nil || res.Created != 9 {
+	if _, res, err := report.ImportDrafts(context.Background(), w.store, app.DraftTagger(sg), f, "casebank-import"); err != nil || res.Created != 9 {
 		t.Fatalf("import drafts: %+v %v", res, err)
 	}
 }

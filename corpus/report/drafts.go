@@ -5,17 +5,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
-	"slices"
 	"strings"
 
 	"casebank/corpus"
-	"casebank/corpus/tagger"
 )
 
-// Suggester suggests tags for a draft's text: *tagger.Suggester is one.
+// Suggester suggests dimensions and themes for an item's text, with their
+// reasons; bank is the registry's id, or the name when the bank is new.
+// corpus/app adapts the tagger to it, so that the parser knows no tagger.
 type Suggester interface {
-	Suggest(ctx context.Context, d tagger.Draft) (*tagger.Suggestions, error)
+	SuggestDraftTags(ctx context.Context, text, bank string) (dimensions, themes []corpus.DraftTag, err error)
 }
 
 // DraftStore is where ImportDrafts reads banks and writes drafts:
@@ -112,35 +111,32 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank, Words: []string{it.Bank}})
 		}
 		if sg != nil && it.Text != "" {
-			td := tagger.Draft{Text: truncate(it.Text, tagger.MaxDraftRunes-1), Bank: bank.ID}
+			who := bank.ID
 			if !known {
-				td.Bank = it.Bank
+				who = it.Bank
 			}
-			s, err := sg.Suggest(ctx, td)
+			dims, themes, err := sg.SuggestDraftTags(ctx, it.Text, who)
 			if err != nil {
 				return nil, fmt.Errorf("suggest tags for line %d: %w", it.Line, err)
 			}
-			d.Dimensions = addSuggested(d.Dimensions, s.Dimensions)
-			d.Themes = addSuggested(d.Themes, s.Themes)
+			d.Dimensions = addSuggested(d.Dimensions, dims)
+			d.Themes = addSuggested(d.Themes, themes)
 		}
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-// addSuggested appends the tagger's suggestions the report did not give.
-func addSuggested(tags []corpus.DraftTag, ss []tagger.Suggestion) []corpus.DraftTag {
+// addSuggested appends the suggestions the report did not give.
+func addSuggested(tags, suggested []corpus.DraftTag) []corpus.DraftTag {
 	have := map[string]bool{}
 	for _, t := range tags {
 		have[t.Code] = true
 	}
-	for _, s := range ss {
-		if !have[s.Code] {
-			// Rounded: retrainings differ in the last digits, and a
-			// re-import must find the draft the same.
-			score := math.Round(s.Score*1000) / 1000
-			tags = append(tags, corpus.DraftTag{Code: s.Code, Score: score, Source: s.Source, Reason: s.Reason, Words: evidence(s)})
-			have[s.Code] = true
+	for _, t := range suggested {
+		if !have[t.Code] {
+			tags = append(tags, t)
+			have[t.Code] = true
 		}
 	}
 	return tags
@@ -165,19 +161,4 @@ func named(vals []corpus.Value, code, text string) []string {
 		return nil
 	}
 	return []string{word}
-}
-
-// evidence is the words of the text behind a suggestion, the most telling
-// first: the named technologies, the codebook's words, the learned ones.
-func evidence(s tagger.Suggestion) []string {
-	var out []string
-	for _, w := range slices.Concat(s.Terms, s.Matched, s.Evidence) {
-		if len(out) == 5 {
-			break
-		}
-		if !slices.Contains(out, w) {
-			out = append(out, w)
-		}
-	}
-	return out
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/report"
@@ -23,7 +24,7 @@ func importDrafts(t *testing.T, s *boltdb.Store, path string) (*report.Summary, 
 	defer f.Close()
 	sg := tagger.New(s)
 	defer sg.Close()
-	sum, res, err := report.ImportDrafts(ctx, s, sg, f, "researcher")
+	sum, res, err := report.ImportDrafts(ctx, s, app.DraftTagger(sg), f, "researcher")
 	if err != nil {
 		t.Fatal(err)
 	}
