@@ -175,6 +175,12 @@ func numberOf(s string) string {
 	if n := chineseNumber(m[1]); n > 0 {
 		return strconv.Itoa(n)
 	}
+	return TableNumber(m[1])
+}
+
+// TableNumber writes a table's number as the store's ids do: 5－3, 5.3
+// and "5 - 3" are all 5-3.
+func TableNumber(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch r {
 		case ' ', '\t':
@@ -183,7 +189,7 @@ func numberOf(s string) string {
 			return '-'
 		}
 		return r
-	}, m[1])
+	}, s)
 }
 
 // chineseNumber reads 一 … 九十九; 0 for anything else.

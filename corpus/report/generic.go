@@ -126,15 +126,7 @@ func (p *genParser) line(n int, raw string) {
 	if m := reGenCaption.FindStringSubmatch(t); m != nil && len([]rune(t)) < 80 {
 		p.flush()
 		p.endTable()
-		num := strings.Map(func(r rune) rune {
-			switch r {
-			case ' ', '\t':
-				return -1
-			case '－', '—', '.', '．':
-				return '-'
-			}
-			return r
-		}, m[1])
+		num := corpus.TableNumber(m[1])
 		p.table, p.caption, p.header, p.rowsSeen, p.pattern = "表"+num, m[2], nil, false, ""
 		p.capDim, p.capThm, p.capWhy = p.tags(m[2], "caption")
 		return
