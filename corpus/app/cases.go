@@ -91,10 +91,11 @@ func (s *Service) ChangeCodebook(ctx context.Context, ch corpus.CodebookChange, 
 
 // themeCandidates returns the cases the index holds with the theme a merge
 // or a retirement takes away, or nil (the store then reads every case) when
-// the change retags none or the index cannot be trusted to name them: behind
-// the store after a failed catch-up, damaged, or failing. The store re-reads
-// each candidate and every case changed since, so a lag of a few writes
-// costs nothing.
+// the change retags none or the index cannot name them: damaged, failing,
+// or far behind the store. The store re-reads each candidate and every case
+// the log changed after the index's sequence, so a lag costs only the
+// changes it spans; the index is not caught up first, which could mean
+// waiting for a rebuild.
 func (s *Service) themeCandidates(ctx context.Context, ch corpus.CodebookChange) *boltdb.Candidates {
 	if ch.Op != "merge" && ch.Op != "retire" || ch.CheckLimits() != nil {
 		return nil
@@ -102,14 +103,12 @@ func (s *Service) themeCandidates(ctx context.Context, ch corpus.CodebookChange)
 	if t, err := s.store.Taxonomy(); err != nil || !t.Has(corpus.FacetTheme, ch.Code) {
 		return nil // the store names the unknown theme
 	}
-	if err := s.index.Settle(ctx); err != nil || s.index.Damaged() {
-		s.logger.Warn("codebook change reads every case: the index is behind or damaged", "err", err)
+	h, err := s.Health()
+	if err != nil || h.Index == "damaged" || h.Lag() > maxCandidateLag {
+		s.logger.Warn("codebook change reads every case: the index is damaged or far behind", "err", err, "index", h.Index, "lag", h.Lag())
 		return nil
 	}
-	seq, err := s.index.AppliedSeq() // before the ids, so that they reflect at least seq
-	if err != nil {
-		return nil
-	}
+	seq := h.IndexSeq // read before the ids, which reflect at least it
 	ids, _, err := s.index.MatchIDs(ctx, index.Request{Filter: corpus.Filter{corpus.FacetTheme: {ch.Code}}}, math.MaxInt32)
 	if err != nil || s.index.Damaged() {
 		s.logger.Warn("codebook change reads every case: the index could not name them", "err", err)
@@ -117,6 +116,11 @@ func (s *Service) themeCandidates(ctx context.Context, ch corpus.CodebookChange)
 	}
 	return &boltdb.Candidates{IDs: ids, Seq: seq}
 }
+
+// maxCandidateLag is the most changes the index may be behind the store for
+// a codebook change to start from its candidates: past it, re-reading the
+// changed cases approaches reading them all.
+const maxCandidateLag = 10_000
 
 // ImportJSONL imports an export's records. A refused import stored nothing
 // (every line is checked first); batches written before a later failure (a
