@@ -137,6 +137,7 @@ func TestCodebookPreviewReadsOnlyItsThemesCases(t *testing.T) {
 	if _, err := store.FindCaseByID(ctx, "damaged-case"); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
 		t.Fatalf("the damaged case reads: %v", err)
 	}
+	var want []string // the green cases, as the index and the store agree
 	for _, ch := range []corpus.CodebookChange{
 		{Op: "merge", Code: "green", Into: "inclusive", Preview: true},
 		{Op: "retire", Code: "green", Preview: true},
@@ -148,9 +149,66 @@ func TestCodebookPreviewReadsOnlyItsThemesCases(t *testing.T) {
 		if len(res.Affected) == 0 || slices.Contains(res.Affected, "damaged-case") {
 			t.Fatalf("%s preview: %v", ch.Op, res.Affected)
 		}
+		want = res.Affected
+	}
+	ids, err := svc.SearchIDs(ctx, index.Request{Filter: corpus.Filter{corpus.FacetTheme: {"green"}}}, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Sort(ids); !slices.Equal(ids, want) {
+		t.Fatalf("previewed %v, the index's green cases %v", want, ids)
 	}
 	// The store's own full scan still finds the damage.
 	if _, err := store.ChangeCodebook(ctx, corpus.CodebookChange{Op: "retire", Code: "green", Preview: true}, "admin"); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
 		t.Fatalf("full scan over a damaged case: %v", err)
+	}
+	// Nor does the merge, nor the index's catch-up after it, which re-read
+	// every case for the taxonomy's entry (and failed on the damaged one).
+	res, w, err := svc.ChangeCodebook(ctx, corpus.CodebookChange{Op: "merge", Code: "green", Into: "inclusive"}, "admin")
+	if err != nil || w.Later() {
+		t.Fatalf("merge: %v, index behind: %v", err, w.Behind)
+	}
+	if !slices.Equal(res.Affected, want) {
+		t.Fatalf("merged %v, want %v", res.Affected, want)
+	}
+	ids, err = svc.SearchIDs(ctx, index.Request{Filter: corpus.Filter{corpus.FacetTheme: {"inclusive"}}}, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range want {
+		if !slices.Contains(ids, id) {
+			t.Errorf("merged case %s not found under inclusive", id)
+		}
+	}
+}
+
+// A renamed theme's cases are indexed with its new labels (and only they
+// are re-read for it).
+func TestCodebookRenameReindexesItsCases(t *testing.T) {
+	ctx := context.Background()
+	svc, store, _ := openService(t, t.TempDir(), true)
+	want := greenIDs(t, store)
+	const label = "碳中和专题"
+	req, err := app.ParseSearch(map[string][]string{"q": {label}, "infer": {"false"}, "size": {"100"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := svc.Search(ctx, req); err != nil || res.Total != 0 {
+		t.Fatalf("before the rename %s finds %v (%v)", label, res.Total, err)
+	}
+	if _, w, err := svc.ChangeCodebook(ctx, corpus.CodebookChange{Op: "rename", Code: "green", ZH: label}, "admin"); err != nil || w.Later() {
+		t.Fatalf("rename: %v %v", err, w.Behind)
+	}
+	res, err := svc.Search(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, h.Case.ID)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s finds %v, want the green cases %v", label, got, want)
 	}
 }

@@ -145,7 +145,13 @@ func (s *Store) changeCodebook(ctx context.Context, tx *bolt.Tx, ch corpus.Codeb
 			return err
 		}
 		s.tax.Store(nil)
-		if _, err := s.appendChange(tx, corpus.OpTaxonomyPut, "taxonomy", by); err != nil {
+		// Themes are indexed by their labels alone: only a rename changes
+		// what the index holds of cases it does not retag.
+		entry := corpus.Change{Op: corpus.OpTaxonomyPut, ID: "taxonomy", By: by, Scoped: true}
+		if ch.Op == "rename" {
+			entry.Relabelled = []string{ch.Code}
+		}
+		if _, err := s.appendEntry(tx, entry); err != nil {
 			return err
 		}
 	}
