@@ -158,33 +158,47 @@ func (s *Store) changeCodebook(ctx context.Context, tx *bolt.Tx, ch corpus.Codeb
 	if retag == nil {
 		return nil
 	}
-	// The cases to change are gathered first: a bucket is not written
-	// while it is being iterated.
+	// A case's themes are read alone, a fraction of decoding it whole: only
+	// the cases the change retags are decoded, and only to be changed. They
+	// are gathered first: a bucket is not written while it is iterated.
 	var cases []*corpus.Case
-	visit := func(c *corpus.Case) error {
-		if retag(c) {
-			res.Affected = append(res.Affected, c.ID)
-			cases = append(cases, c)
+	visit := func(id string, v []byte) error {
+		var tags struct {
+			Themes []string `json:"themes"`
 		}
+		if err := json.Unmarshal(v, &tags); err != nil {
+			return damagedRecord("case", id, err)
+		}
+		if !retag(&corpus.Case{ID: id, Themes: tags.Themes}) {
+			return ctx.Err()
+		}
+		res.Affected = append(res.Affected, id)
+		if ch.Preview {
+			return ctx.Err()
+		}
+		c, err := decodeCase(tx, id, v)
+		if err != nil {
+			return err
+		}
+		retag(c)
+		cases = append(cases, c)
 		return ctx.Err()
 	}
 	ids, all, err := candidateIDs(tx, cand)
+	bucket := tx.Bucket(bucketCases)
 	switch {
 	case err != nil:
 		return err
 	case all:
-		err = forEachCase(tx, visit)
+		err = bucket.ForEach(func(k, v []byte) error { return visit(string(k), v) })
 	default:
 		for _, id := range ids {
-			c, err := getCase(tx, id)
-			if corpus.ErrorCode(err) == corpus.ENOTFOUND {
+			v := bucket.Get([]byte(id))
+			if v == nil {
 				continue // deleted since the index saw it
 			}
-			if err == nil {
-				err = visit(c)
-			}
-			if err != nil {
-				return err
+			if err = visit(id, v); err != nil {
+				break
 			}
 		}
 	}
