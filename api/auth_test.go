@@ -22,14 +22,7 @@ func clientFrom(ip string) *http.Client {
 // the response (body closed).
 func (w *writeSite) call(t *testing.T, client *http.Client, method, path, token string, headers ...string) *http.Response {
 	t.Helper()
-	req, _ := http.NewRequest(method, w.ts.URL+path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := client.Do(req)
+	res, err := client.Do(w.request(method, path, token, nil, headers...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,9 +24,7 @@ import (
 // and bulk tags. No request fails, no acknowledged write is lost, and the
 // index ends up holding exactly the store's records.
 func TestConcurrentReadersAndWriters(t *testing.T) {
-	// Unlimited writes: how many a fast machine sends in the time is not
-	// what this test is about (TestWriteRateLimit is).
-	w := newWriteSite(t, func(s *api.Server) { s.App.WriteRate = rate.Inf })
+	w := newWriteSite(t, unlimitedWrites)
 	deadline := time.Now().Add(2 * time.Second)
 	var created sync.Map
 	var failures, writes, reads atomic.Int64

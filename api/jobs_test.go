@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -26,20 +25,7 @@ type jobAnswer struct {
 // its body.
 func (w *writeSite) post(t *testing.T, path, token string, body []byte, headers ...string) (int, http.Header, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, w.ts.URL+path, bytes.NewReader(body))
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	return res.StatusCode, res.Header, data
+	return w.send(t, http.MethodPost, path, token, bytes.NewReader(body), headers...)
 }
 
 // startJob posts an import that must become a job and returns it.
@@ -237,15 +223,17 @@ func TestJobsNeedAnEditor(t *testing.T) {
 
 	for _, path := range []string{"/api/v1/jobs", "/api/v1/jobs/" + j.ID} {
 		var e app.ErrorBody
-		if code := w.do(t, http.MethodGet, path, "", nil, &e); code != http.StatusUnauthorized || e.Error.Code != corpus.EUNAUTHORIZED {
+		// A read, so the message does not speak of writing.
+		if code := w.do(t, http.MethodGet, path, "", nil, &e); code != http.StatusUnauthorized || e.Error.Code != corpus.EUNAUTHORIZED ||
+			!strings.Contains(e.Error.Message, "reading "+path+" needs an editor token") {
 			t.Errorf("anonymous GET %s: %d %+v", path, code, e.Error)
 		}
 		if code := w.do(t, http.MethodGet, path, "cb_not-a-token", nil, &e); code != http.StatusUnauthorized {
 			t.Errorf("GET %s with a wrong token: %d", path, code)
 		}
 	}
-	if code, _, _ := w.post(t, "/api/v1/import?async=true", "", line); code != http.StatusUnauthorized {
-		t.Errorf("anonymous import: %d", code)
+	if code, _, body := w.post(t, "/api/v1/import?async=true", "", line); code != http.StatusUnauthorized || !strings.Contains(string(body), "writing needs an editor token") {
+		t.Errorf("anonymous import: %d %s", code, body)
 	}
 	// There is no read-only role; the 403 of this endpoint is a signed-in
 	// browser's write without its CSRF token.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"casebank/api"
 	"casebank/corpus"
 	"casebank/corpus/app"
 )
@@ -170,4 +171,65 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A replaced case (PUT) and the records of a JSONL import, synchronous or as
+// a job, take labels and aliases where they take codes, the bank by name
+// too, and store the codes.
+func TestReplaceAndImportTakeLabelsAndAliases(t *testing.T) {
+	w := newWriteSite(t)
+	t.Run("PUT", func(t *testing.T) { replaceTakesLabels(t, w) })
+	t.Run("import", func(t *testing.T) { importTakesLabels(t, w) })
+}
+
+func replaceTakesLabels(t *testing.T, w *writeSite) {
+	var got corpus.Case
+	if code := w.do(t, "POST", "/api/v1/cases", w.editor, newCaseJSON("labels-put"), &got); code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	c := newCaseJSON("labels-put")
+	c["version"] = got.Version
+	c["dimensions"] = []string{"战略层面", "Application"}
+	c["themes"] = []string{"绿色金融", "信创", "AI"}
+	if code := w.do(t, "PUT", "/api/v1/cases/labels-put", w.editor, c, &got); code != 200 {
+		t.Fatalf("replace with labels: %d", code)
+	}
+	if !slices.Equal(got.Dimensions, []string{"strategy", "application"}) || !slices.Equal(got.Themes, []string{"green", "xinchuang", "ai"}) {
+		t.Fatalf("replaced as %v %v, want the codes", got.Dimensions, got.Themes)
+	}
+}
+
+func importTakesLabels(t *testing.T, w *writeSite) {
+	line := func(id, bankName string, themes ...string) []byte {
+		c := newCaseJSON(id)
+		c["bank"] = map[string]any{"name": bankName}
+		c["dimensions"] = []string{"技术层面"}
+		c["themes"] = themes
+		b, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(b, '\n')
+	}
+	body := append(line("labels-import-1", "江苏银行", "人工智能", "green finance"), line("labels-import-2", "江苏银行股份有限公司", "普惠")...)
+	if code, _, data := w.post(t, "/api/v1/import", w.editor, body); code != 200 {
+		t.Fatalf("import with labels: %d %s", code, data)
+	}
+	job := w.waitJob(t, w.startJob(t, "/api/v1/import?async=true", line("labels-import-3", "江苏银行", "科技金融")).ID, api.JobDone, api.JobFailed)
+	if job.State != api.JobDone {
+		t.Fatalf("import job with labels: %+v", job)
+	}
+	for id, want := range map[string][]string{
+		"labels-import-1": {"ai", "green"},
+		"labels-import-2": {"inclusive"},
+		"labels-import-3": {"tech_finance"},
+	} {
+		c, err := w.store.FindCaseByID(t.Context(), id)
+		if err != nil {
+			t.Fatalf("%s not imported: %v", id, err)
+		}
+		if !slices.Equal(c.Themes, want) || !slices.Equal(c.Dimensions, []string{"technology"}) || c.Bank.ID != "jiangsu-bank" {
+			t.Errorf("%s stored as %v %v bank %q, want %v [technology] jiangsu-bank", id, c.Themes, c.Dimensions, c.Bank.ID, want)
+		}
+	}
 }

@@ -10,7 +10,8 @@ import (
 
 // /metrics speaks Prometheus: requests by route pattern (never by id, so
 // that ids do not multiply the series) and status, latencies, and the
-// store's and the index's figures.
+// store's and the index's figures: records by kind, searches by front end
+// and tier.
 func TestMetrics(t *testing.T) {
 	w := newWriteSite(t)
 	for _, path := range []string{"/api/v1/search?q=DeepSeek", "/api/v1/cases/r2025-t1-4-chengdu-bank", "/api/v1/cases/r2025-t1-4-jiangsu-bank", "/api/v1/cases/nope", "/no/such/path"} {
@@ -49,7 +50,11 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	if !regexp.MustCompile(`(?m)^casebank_records [1-9]`).MatchString(text) || !regexp.MustCompile(`(?m)^casebank_store_bytes [1-9]`).MatchString(text) {
+	if !strings.Contains(text, `casebank_searches_total{source="api",tier="all_words"} 1`) ||
+		!strings.Contains(text, `casebank_search_duration_seconds_count{source="api"} 1`) {
+		t.Errorf("/metrics does not count the search by its front end and tier")
+	}
+	if !regexp.MustCompile(`(?m)^casebank_records\{kind="case"\} 114$`).MatchString(text) || !regexp.MustCompile(`(?m)^casebank_records\{kind="policy"\} 32$`).MatchString(text) || !regexp.MustCompile(`(?m)^casebank_store_bytes [1-9]`).MatchString(text) {
 		t.Errorf("/metrics lacks the record count or the store size")
 	}
 	if strings.Contains(text, "r2025-t1-4") || strings.Contains(text, "/no/such/path") || strings.Contains(text, "FROB") {

@@ -4,10 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-
-	"golang.org/x/time/rate"
-
-	"casebank/api"
 )
 
 // A delete that names the version it saw (If-Match) never removes a newer
@@ -15,7 +11,7 @@ import (
 // refused (409 for the stale delete, 404 for the update of a deleted case),
 // never both answered as successes.
 func TestStaleDeleteLosesToAConcurrentUpdate(t *testing.T) {
-	w := newWriteSite(t, func(s *api.Server) { s.App.WriteRate = rate.Inf })
+	w := newWriteSite(t, unlimitedWrites)
 	for n := range 30 { // before the fix, one in about five raced
 		id := fmt.Sprintf("race-%d", n)
 		if code := w.do(t, "POST", "/api/v1/cases", w.editor, newCaseJSON(id), nil); code != 201 {

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,12 +61,14 @@ func (s *Server) Echo() *echo.Echo {
 	e.IPExtractor, e.SchemeExtractor = s.clientAddress()
 	e.HTTPErrorHandler = s.errorHandler()
 	e.Use(headAgain)
+	e.Use(allowHead)
 	e.Use(wellFormedQuery)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		s.Logger.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
 		return err
 	}}))
 	e.Use(s.requestLog)
+	e.Use(searchSource)
 	// An import has its own, larger limit (see importData).
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: strconv.Itoa(MaxBodyBytes/1024) + "K",
 		Skipper: func(c echo.Context) bool { return c.Path() == "/api/v1/import" }}))
@@ -128,6 +131,23 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Request().Method = http.MethodGet
 			c.Set(headKey, true)
 		}
+		return next(c)
+	}
+}
+
+// allowHead adds HEAD to an Allow header (a 405's, OPTIONS') that lists
+// GET: echo names only the methods routes were registered with, and HEAD is
+// served wherever GET is.
+func allowHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		res := c.Response()
+		res.Before(func() {
+			allow := res.Header().Get(echo.HeaderAllow)
+			methods := strings.Split(allow, ", ")
+			if slices.Contains(methods, http.MethodGet) && !slices.Contains(methods, http.MethodHead) {
+				res.Header().Set(echo.HeaderAllow, allow+", "+http.MethodHead)
+			}
+		})
 		return next(c)
 	}
 }
@@ -215,7 +235,7 @@ func newRequestID() string {
 }
 
 func (s *Server) healthz(c echo.Context) error {
-	h, err := s.App.Health()
+	h, err := s.App.Health(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -228,7 +248,8 @@ func (s *Server) healthz(c echo.Context) error {
 		status = "degraded"
 	}
 	return c.JSON(code, map[string]any{
-		"status": status, "version": s.Version, "cases": h.Cases, "log_seq": h.LogSeq, "index_seq": h.IndexSeq, "index": h.Index,
+		"status": status, "version": s.Version, "records": h.Records, "cases": h.Cases, "policies": h.Policies,
+		"log_seq": h.LogSeq, "index_seq": h.IndexSeq, "index": h.Index,
 		"index_lag": h.Lag(),
 	})
 }

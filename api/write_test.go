@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/time/rate"
+
 	"casebank/api"
 	"casebank/corpus"
 	"casebank/corpus/app"
@@ -29,6 +31,10 @@ type writeSite struct {
 	editor, admin string
 	logs          *bytes.Buffer
 }
+
+// unlimitedWrites configures a site for tests that race many writes: how
+// many a fast machine sends is not what they are about (TestWriteRateLimit is).
+func unlimitedWrites(s *api.Server) { s.App.WriteRate = rate.Inf }
 
 func newWriteSite(t *testing.T, configure ...func(*api.Server)) *writeSite {
 	t.Helper()
@@ -67,28 +73,42 @@ func (w *writeSite) do(t *testing.T, method, path, token string, body any, out a
 		data, _ := json.Marshal(b)
 		r = bytes.NewReader(data)
 	}
-	req, _ := http.NewRequest(method, w.ts.URL+path, r)
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		headers = append([]string{"Content-Type", "application/json"}, headers...) // the caller's may replace it
 	}
+	status, _, data := w.send(t, method, path, token, r, headers...)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: %d %s", method, path, status, data)
+		}
+	}
+	return status
+}
+
+// request is a request to the site with an optional token and headers
+// (name, value, …).
+func (w *writeSite) request(method, path, token string, body io.Reader, headers ...string) *http.Request {
+	req, _ := http.NewRequest(method, w.ts.URL+path, body)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	return req
+}
+
+// send sends a request with an optional token and headers (name, value, …)
+// and returns the status, the answer's headers and its body.
+func (w *writeSite) send(t *testing.T, method, path, token string, body io.Reader, headers ...string) (int, http.Header, []byte) {
+	t.Helper()
+	res, err := http.DefaultClient.Do(w.request(method, path, token, body, headers...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, data)
-		}
-	}
-	return res.StatusCode
+	return res.StatusCode, res.Header, data
 }
 
 func newCaseJSON(id string) map[string]any {

@@ -22,8 +22,11 @@ type ImportStep struct {
 
 // ImportOptions configure an import.
 type ImportOptions struct {
-	By       string                // recorded as the author of every change
-	Progress func(done, total int) // called after each record, if set
+	By string // recorded as the author of every change
+	// Progress, if set, is called with 0 when the writing starts (so that
+	// a rate is measured from then, not from the first record), then
+	// after each record or batch.
+	Progress func(done, total int)
 	// MaxErrors is how many bad fields the refusal of an invalid import
 	// names, each with its line; 0 means a few, enough for a message.
 	MaxErrors int

@@ -33,6 +33,16 @@ func (ix *Index) CountCases(ctx context.Context) (*CaseCounts, error) {
 		ByTheme: n.By[corpus.FacetTheme], ByDimensionBankType: n.Cross}, nil
 }
 
+// CountKinds counts the indexed records of each kind (corpus.KindCase,
+// corpus.KindPolicy) from the facet columns.
+func (ix *Index) CountKinds(ctx context.Context) (map[string]int, error) {
+	n, err := ix.engine.Count(ctx, &CountRequest{By: []string{corpus.FacetKind}})
+	if err != nil {
+		return nil, err
+	}
+	return n.By[corpus.FacetKind], nil
+}
+
 // BankCases returns a bank's cases in id order, found through the index
 // rather than by reading every case of the store.
 func (ix *Index) BankCases(ctx context.Context, bankID string) ([]*corpus.Case, error) {

@@ -16,6 +16,8 @@ type Store interface {
 	LastSeq() (uint64, error)
 	ChangesSince(after uint64, limit int) ([]corpus.Change, error)
 	EachRecord(ctx context.Context, policy func(*corpus.Policy) error, kase func(*corpus.Case) error) (uint64, error)
+	// CountRecords counts the cases and policies, for a build's progress.
+	CountRecords() (int, error)
 	FindCaseByID(ctx context.Context, id string) (*corpus.Case, error)
 	FindCases(ctx context.Context, f corpus.Filter) ([]*corpus.Case, error)
 	// ReadCases reads several cases at once, from a cache where it can.
@@ -97,6 +99,7 @@ func (s source) Documents(ctx context.Context, put func(*Document) error) (uint6
 	if err != nil {
 		return 0, err
 	}
+	put = buildProgress(ctx, s.ix.store, put)
 	return s.ix.store.EachRecord(ctx,
 		func(p *corpus.Policy) error { return put(policyDocument(p)) },
 		func(c *corpus.Case) error { return put(document(c, tax)) })

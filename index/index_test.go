@@ -258,16 +258,23 @@ func TestHighlightsEscapeHostileText(t *testing.T) {
 	}
 }
 
-// A write that reached the store but not the index (the process died in
-// between) is applied when the index is next opened.
-func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	dir := t.TempDir()
+// closedIndex builds the index of a seeded store in dir and closes it, as a
+// stopped server leaves them; deepSeek is how many records match DeepSeek.
+func closedIndex(t *testing.T) (store *boltdb.Store, dir string, deepSeek uint64) {
+	t.Helper()
+	store, dir = bolttest.MustOpenStore(t, true), t.TempDir()
 	ix := openAt(t, dir, store)
-	before := search(t, ix, index.Request{Text: "DeepSeek"}).Total
+	deepSeek = search(t, ix, index.Request{Text: "DeepSeek"}).Total
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
+	return store, dir, deepSeek
+}
+
+// A write that reached the store but not the index (the process died in
+// between) is applied when the index is next opened.
+func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
+	store, dir, before := closedIndex(t)
 	c := bolttest.NewCase("written-not-indexed", "chongqing-bank", "断电前写入的案例", "断电测试专用词汇 反洗钱")
 	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
 		t.Fatal(err)
@@ -275,7 +282,7 @@ func TestCatchUpAfterCrashBetweenStoreAndIndex(t *testing.T) {
 	if err := store.DeleteCase(ctx, "r2025-t1-4-beijing-bank", 0, "tester"); err != nil {
 		t.Fatal(err)
 	}
-	ix = openAt(t, dir, store)
+	ix := openAt(t, dir, store)
 	defer ix.Close()
 	if ids := hitIDs(search(t, ix, index.Request{Text: "断电测试专用词汇"})); !slices.Equal(ids, []string{"written-not-indexed"}) {
 		t.Fatalf("after catch-up: %v", ids)
@@ -306,16 +313,12 @@ func TestBankRenameReindexesItsCases(t *testing.T) {
 }
 
 func TestCorruptIndexIsRebuilt(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	dir := t.TempDir()
-	ix := openAt(t, dir, store)
-	want := search(t, ix, index.Request{Text: "DeepSeek"}).Total
-	ix.Close()
+	store, dir, want := closedIndex(t)
 	meta := filepath.Join(dir, "index.bleve", "index_meta.json")
 	if err := os.WriteFile(meta, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ix = openAt(t, dir, store)
+	ix := openAt(t, dir, store)
 	defer ix.Close()
 	if res := search(t, ix, index.Request{Text: "DeepSeek"}); res.Total != want {
 		t.Fatalf("after rebuild: %d hits, want %d", res.Total, want)

@@ -83,6 +83,11 @@ type Filter struct {
 	// says them meets the filter for ranking even if untagged (a case about
 	// 人工智能 without the ai theme), though it is not counted as inside.
 	Text *Concept
+	// Implied filters follow from a named thing rather than from words that
+	// name the value (a model names its theme: DeepSeek → ai). They rank
+	// like the others, but a record that misses one is not outside: a
+	// search for DeepSeek is about every DeepSeek case.
+	Implied bool
 }
 
 // Require says which of a plan's required concepts a tier requires.
@@ -209,7 +214,7 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 					if val, ok := v.tax.Lookup(corpus.FacetTheme, code); ok {
 						tm := &meaning{field: corpus.FacetTheme, code: code, label: corpus.Text{ZH: val.ZH, EN: val.EN}}
 						// Tagged cases meet it: its words are searched already.
-						u.addInferred(Inferred{Field: corpus.FacetTheme, Code: code, Label: tm.label, Words: un.words, Applied: true})
+						u.addInferred(Inferred{Field: corpus.FacetTheme, Code: code, Label: tm.label, Words: un.words, Applied: true, implied: true})
 					}
 				}
 			}
@@ -303,7 +308,7 @@ func (u *understood) filters() []Filter {
 		if values == nil {
 			values = []string{in.Code}
 		}
-		out = append(out, Filter{Facet: in.Field, Values: values, Inferred: true, Text: in.text})
+		out = append(out, Filter{Facet: in.Field, Values: values, Inferred: true, Text: in.text, Implied: in.implied})
 	}
 	return out
 }

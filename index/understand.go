@@ -19,7 +19,8 @@ type Inferred struct {
 	// ranks rather than filters: hits that meet it come first.
 	Applied bool `json:"applied"`
 
-	text *Concept // a theme's words, which also meet it for ranking
+	text    *Concept // a theme's words, which also meet it for ranking
+	implied bool     // follows from a named thing (Filter.Implied)
 }
 
 // FilterRef names one facet value: an inferred filter a hit meets or not.

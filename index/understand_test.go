@@ -303,3 +303,37 @@ func similarIDs(sims []index.Similar) []string {
 	}
 	return ids
 }
+
+// A theme a model names ranks its cases, but a DeepSeek case without the
+// tag is still inside: the search is about every DeepSeek case.
+func TestImpliedThemeDoesNotSplitTheResults(t *testing.T) {
+	store, ix := indextest.MustOpen(t)
+	// A DeepSeek case tagged with another theme only.
+	c := bolttest.NewCase("untagged-deepseek", "jiangsu-bank", "某行用DeepSeek整理会议纪要", "该行把DeepSeek用于整理内部会议纪要。")
+	c.Themes = []string{"channels"}
+	if _, err := store.CreateCase(ctx, c, "tester"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, index.Request{Text: "DeepSeek", Size: index.MaxSize})
+	if !slices.Contains(hitIDs(res), "untagged-deepseek") {
+		t.Fatalf("the untagged case is not found: %v", hitIDs(res))
+	}
+	if got := inferredPairs(res); !slices.Equal(got, []string{"theme=ai"}) {
+		t.Fatalf("inferred %v, want theme=ai", got)
+	}
+	if res.Inside != res.Total {
+		t.Errorf("inside %d of %d", res.Inside, res.Total)
+	}
+	for _, h := range res.Hits {
+		if len(h.Outside) > 0 {
+			t.Errorf("hit %s outside %v", h.Case.ID, h.Outside)
+		}
+	}
+	ids, n, err := ix.MatchIDs(ctx, index.Request{Text: "DeepSeek"}, 1000)
+	if err != nil || n != res.Total || len(ids) != int(res.Total) {
+		t.Errorf("MatchIDs: %d ids, total %d, err %v; the search has %d", len(ids), n, err, res.Total)
+	}
+}

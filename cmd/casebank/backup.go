@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,25 +13,16 @@ import (
 	"casebank/corpus/boltdb"
 )
 
-type backupCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run writes a consistent copy of the store: directly when no server holds
+// backup writes a consistent copy of the store: directly when no server holds
 // the data directory, or from a running server (--from URL --token T).
-func (c *backupCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+func (c *cli) backup(ctx context.Context, args []string) error {
+	fs := newFlagSet("backup", "FILE", "  writes a consistent copy of the store to FILE (0600): from --data while no\n  server runs on it, else from a running server with --from URL --token ADMIN_TOKEN", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	from := fs.String("from", "", "base URL of a running casebank server, e.g. http://127.0.0.1:8080")
 	token := fs.String("token", "", "admin token for --from")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, "usage: casebank backup [--data DIR | --from URL --token T] FILE")
-		return errUsage
 	}
 	tmp := fs.Arg(0) + ".part"
 	// Private like the store: a backup holds token hashes and sessions. Chmod
@@ -48,13 +39,16 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 	defer os.Remove(tmp)
 	var n int64
 	if *from != "" {
-		n, err = c.fetch(ctx, strings.TrimRight(*from, "/")+"/api/v1/backup", *token, out)
+		n, err = c.fetchBackup(ctx, strings.TrimRight(*from, "/")+"/api/v1/backup", *token, out)
 	} else {
 		var store *boltdb.Store
 		store, err = boltdb.Open(filepath.Join(df.dir, boltdb.StoreFile), boltdb.Options{})
 		if err != nil {
 			out.Close()
-			return fmt.Errorf("%w\n(while a server runs, back up through it: casebank backup --from http://ADDR --token ADMIN_TOKEN %s)", err, fs.Arg(0))
+			if errors.Is(err, boltdb.ErrInUse) {
+				err = fmt.Errorf("%w\n(while a server runs, back up through it: casebank backup --from http://ADDR --token ADMIN_TOKEN %s)", err, fs.Arg(0))
+			}
+			return err
 		}
 		n, err = store.Backup(ctx, out)
 		store.Close()
@@ -75,7 +69,7 @@ func (c *backupCommand) Run(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (c *backupCommand) fetch(ctx context.Context, url, token string, w io.Writer) (int64, error) {
+func (c *cli) fetchBackup(ctx context.Context, url, token string, w io.Writer) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
@@ -93,24 +87,15 @@ func (c *backupCommand) fetch(ctx context.Context, url, token string, w io.Write
 	return io.Copy(w, res.Body)
 }
 
-type restoreCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run restores a backup into an empty data directory and rebuilds the index.
-func (c *restoreCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+// restore restores a backup into an empty data directory and rebuilds the index.
+func (c *cli) restore(ctx context.Context, args []string) error {
+	fs := newFlagSet("restore", "FILE", "  restores the backup FILE into an empty --data directory and rebuilds the index", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	var lf logFlags
 	lf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, "usage: casebank restore [--data DIR] FILE   (into an empty data directory)")
-		return errUsage
 	}
 	// The index is rebuilt inside the restore: if that fails, the data
 	// directory is left as it was. A restored store is never seeded.

@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"casebank/corpus"
-	"casebank/corpus/boltdb"
 )
 
 // chromiumPath finds Debian's Chromium. Without it the browser tests skip,
@@ -106,19 +105,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 func seededWithToken(t *testing.T, name, role string) (dir, secret string) {
 	t.Helper()
 	dir = filepath.Join(t.TempDir(), "data")
-	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret, _, err = store.CreateToken(context.Background(), name, role)
-	store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir, secret
+	return dir, seedWithToken(t, dir, name, role)
 }
 
 // browserSite runs the real server on :0, with any extra serve flags, and
@@ -151,9 +138,9 @@ func TestBrowserSearchCaseLanguage(t *testing.T) {
 		t.Errorf("desktop: the facets are not a visible sidebar")
 	}
 	screenshot(t, ctx, "search")
-	// Remove the chip: more results.
-	follow(t, ctx, ".chip a")
-	do(t, ctx, chromedp.WaitNotPresent(chromedp.CSS(".chip")))
+	// Remove the bank type's chip (DeepSeek's theme stays): more results.
+	follow(t, ctx, `.chip a[aria-label*="城商行"]`)
+	do(t, ctx, chromedp.WaitNotPresent(chromedp.CSS(`.chip a[aria-label*="城商行"]`)))
 	if total2 := get(t, ctx, chromedp.Text(chromedp.CSS(".total"))); number(total2) <= number(total1) {
 		t.Fatalf("without the chip %q, with it %q", total2, total1)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"casebank/corpus"
-	"casebank/corpus/boltdb"
 )
 
 // smallDisk mounts a tmpfs of size bytes for the test, or skips where the
@@ -72,18 +70,7 @@ func fileSize(t *testing.T, path string) int64 {
 func testDiskFull(t *testing.T, room int64) {
 	disk := smallDisk(t, 32<<20)
 	dir := filepath.Join(disk, "data")
-	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
-		t.Fatal(errs)
-	}
-	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, _, err := store.CreateToken(context.Background(), "disk test", corpus.RoleEditor)
-	store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := seedWithToken(t, dir, "disk test", corpus.RoleEditor)
 	base, stop := serveInProcess(t, dir)
 	defer stop()
 	client := &http.Client{Timeout: time.Minute} // a hang guard

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,22 +16,17 @@ import (
 	"casebank/index/bleveengine"
 )
 
-type evalCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run scores search on the embedded relevance suite against the embedded
+// eval scores search on the embedded relevance suite against the embedded
 // corpus (in a temporary data directory, so the judgments' ids exist), next
 // to a plain bleve baseline.
-func (c *evalCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+func (c *cli) eval(ctx context.Context, args []string) error {
+	fs := newFlagSet("eval", "", "  scores search on the relevance suite (nDCG@10, recall@10) next to a plain bleve baseline", c.stderr)
 	asJSON := fs.Bool("json", false, "print the evaluation as JSON")
 	quiet := fs.Bool("summary", false, "print only the summary table")
 	tags := fs.Bool("tags", false, "measure the tag suggester instead, leave-one-out over the corpus")
 	set := fs.String("set", "", "list only the queries of one half: tune or heldout (tune on the one, judge on the other)")
 	glossary := fs.String("glossary", "", "measure with this glossary (JSON, as GET /api/v1/glossary gives it) instead of the embedded one: try an edit before you PUT it")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "casebank-eval-")

@@ -4,26 +4,20 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 
 	"casebank/corpus"
 )
 
-type genCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run writes a synthetic corpus as JSONL: the default corpus's banks, then
+// gen writes a synthetic corpus as JSONL: the default corpus's banks, then
 // n generated cases. Import it with casebank import.
-func (c *genCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+func (c *cli) gen(ctx context.Context, args []string) error {
+	fs := newFlagSet("gen", "", "  writes the default corpus's banks and --n synthetic cases as JSONL, for load and crash tests", c.stderr)
 	n := fs.Int("n", 1000, "number of cases")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same cases")
 	out := fs.String("o", "", "write to this file instead of standard output")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	if *n < 0 {

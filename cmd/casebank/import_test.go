@@ -129,7 +129,14 @@ func TestExportOfASearchHasEveryMatch(t *testing.T) {
 		t.Fatalf("import: %d %s %s", code, out, errs)
 	}
 	code, out, errs := run(t, "search", "--data", dir, "DeepSeek")
-	total, err := strconv.Atoi(strings.Fields(out + " x")[0])
+	// The count is on the line after what the query was understood as.
+	total, err := -1, error(nil)
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[1] == "cases" {
+			total, err = strconv.Atoi(f[0])
+			break
+		}
+	}
 	if code != 0 || err != nil {
 		t.Fatalf("search: %d %q %s", code, out, errs)
 	}
@@ -159,5 +166,63 @@ func TestImportReportsProgressAsLines(t *testing.T) {
 	if !regexp.MustCompile(`import: \d+ of `+strconv.Itoa(total)+` records, \d+ a second, about \d+s left`).MatchString(errs) ||
 		!strings.Contains(errs, fmt.Sprintf("import: %d of %d records", total, total)) {
 		t.Fatalf("progress lines:\n%s", errs)
+	}
+}
+
+// A redirected index build reports its progress as lines like the import's:
+// records indexed of all, the rate and the time left, and a last line when
+// it is done (reindex here; an import that leaves the index far behind
+// rebuilds it through the same code, see TestFarBehindIndexIsRebuilt).
+func TestReindexReportsProgressAsLines(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 { // seeds
+		t.Fatal(errs)
+	}
+	defer func(d time.Duration) { progressEvery = d }(progressEvery)
+	progressEvery = 0 // every record
+	code, _, errs := run(t, "reindex", "--data", dir)
+	if code != 0 {
+		t.Fatalf("reindex: %d %s", code, errs)
+	}
+	total := 114 + 32 // the embedded cases and policies
+	if !regexp.MustCompile(`(?m)^index: \d+ of `+strconv.Itoa(total)+` records, \d+ a second, about \d+s left$`).MatchString(errs) ||
+		!strings.Contains(errs, fmt.Sprintf("index: %d of %d records, ", total, total)) || strings.Contains(errs, "index: 0 of") {
+		t.Fatalf("progress lines:\n%s", errs)
+	}
+}
+
+// casebank import of JSONL takes labels and aliases where codes go, and a
+// bank by its name or alias, and stores the codes.
+func TestImportCommandTakesLabelsAndAliases(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 { // seeds the banks
+		t.Fatal(errs)
+	}
+	lines := `{"id":"cli-labels-1","kind":"case","year":2026,"bank":{"name":"江苏银行股份有限公司"},"title":{"zh":"江苏银行标签导入测试"},"summary":{"zh":"摘要。"},"dimensions":["技术层面","Application"],"themes":["人工智能","green finance"],"source":{"report":"测试","year":2026}}
+{"id":"cli-labels-2","kind":"case","year":2026,"bank":{"name":"江苏银行"},"title":{"zh":"江苏银行标签导入测试二"},"summary":{"zh":"摘要。"},"dimensions":["战略"],"themes":["普惠金融","信创"],"source":{"report":"测试","year":2026}}
+`
+	file := filepath.Join(t.TempDir(), "labels.jsonl")
+	if err := os.WriteFile(file, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "import", "--data", dir, file); code != 0 {
+		t.Fatalf("import with labels: %d %s", code, errs)
+	}
+	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	for id, want := range map[string]string{
+		"cli-labels-1": "technology,application ai,green jiangsu-bank",
+		"cli-labels-2": "strategy inclusive,xinchuang jiangsu-bank",
+	} {
+		c, err := store.FindCaseByID(context.Background(), id)
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		if got := strings.Join(c.Dimensions, ",") + " " + strings.Join(c.Themes, ",") + " " + c.Bank.ID; got != want {
+			t.Errorf("%s stored as %q, want %q", id, got, want)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,8 +20,7 @@ import (
 	"golang.org/x/term"
 )
 
-const importUsage = `usage: casebank import [--data DIR] [--by NAME] [--drafts] FILE
-  FILE is a JSONL export (banks, cases, policies), a report's text or a
+const importAbout = `  FILE is a JSONL export (banks, cases, policies), a report's text or a
   report's PDF (read with pdftotext -layout, from Debian's poppler-utils).
   Every record is checked first; a file with a bad one is refused whole,
   naming its lines, and nothing is stored.
@@ -34,25 +32,17 @@ const importUsage = `usage: casebank import [--data DIR] [--by NAME] [--drafts] 
   --drafts, becomes drafts to review (GET /api/v1/drafts), not cases; the
   import prints what it found in each table and section.`
 
-type importCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *importCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+// importFile imports FILE into the store; see importAbout.
+func (c *cli) importFile(ctx context.Context, args []string) error {
+	fs := newFlagSet("import", "FILE", importAbout, c.stderr)
 	var df dataFlags
 	df.register(fs)
 	by := fs.String("by", "casebank-import", "name recorded as the author of the imported changes")
 	drafts := fs.Bool("drafts", false, "store a report's items as drafts to review, whatever its layout")
 	var lf logFlags
 	lf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(c.stderr, importUsage)
-		return errUsage
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -87,12 +77,13 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	defer d.Close()
 
 	svc := app.New(d.store, d.index, logger)
-	var progressLog *slog.Logger
-	if lf.format == "json" {
-		progressLog = logger
-	}
-	report, finish := progress(c.stderr, progressLog)
+	report, finish := lf.progress(c.stderr, "import")
 	opts := corpus.ImportOptions{By: *by, Progress: report}
+	// An import that leaves the index far behind rebuilds it: that shows
+	// its progress too.
+	indexReport, indexFinish := lf.progress(c.stderr, "index")
+	defer indexFinish()
+	ctx = index.WithBuildProgress(ctx, indexReport)
 	var res *corpus.ImportResult
 	var w app.Searchable
 	if jsonl {
@@ -124,7 +115,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 }
 
 // importDrafts stores a report, its text or its PDF, as drafts.
-func (c *importCommand) importDrafts(ctx context.Context, df dataFlags, lf logFlags, path string, in io.Reader, pdf, asked bool, by string) error {
+func (c *cli) importDrafts(ctx context.Context, df dataFlags, lf logFlags, path string, in io.Reader, pdf, asked bool, by string) error {
 	var text []byte
 	var err error
 	if pdf {
@@ -162,7 +153,7 @@ func (c *importCommand) importDrafts(ctx context.Context, df dataFlags, lf logFl
 	return c.printDrafts(ctx, svc, text, by)
 }
 
-func (c *importCommand) printDrafts(ctx context.Context, svc *app.Service, text []byte, by string) error {
+func (c *cli) printDrafts(ctx context.Context, svc *app.Service, text []byte, by string) error {
 	sum, res, err := svc.ImportDrafts(ctx, bytes.NewReader(text), by)
 	if err != nil {
 		return err
@@ -191,33 +182,59 @@ func printImport(w io.Writer, res *corpus.ImportResult) {
 // progressEvery is how often a redirected import reports its progress.
 var progressEvery = 5 * time.Second
 
-// progress reports an import's progress on w: a bar where w is a terminal
-// that takes control characters (see terminal; schollz/progressbar, no
-// colour), else a line every progressEvery with the records done, the rate
-// and the time left, so that a log shows a long import moving; those lines
-// are log records when logger is set (--log-format json).
-func progress(w io.Writer, logger *slog.Logger) (report func(done, total int), finish func()) {
+// progress reports the progress of a stage of work ("import", "index") on
+// w: a bar where w is a terminal that takes control characters (see
+// terminal; schollz/progressbar, no colour), else a line every
+// progressEvery with the records done, the rate and the time left, and one
+// when it is done, so that a log shows a long import moving; those lines
+// are log records when logger is set (--log-format json). The rate is
+// measured from the first report (done 0: the importer and the index build
+// send one when they start). The stage ends when done reaches total, or at
+// finish.
+func progress(w io.Writer, logger *slog.Logger, stage string) (report func(done, total int), finish func()) {
 	if terminal(w) {
 		var bar *progressbar.ProgressBar
-		return func(done, total int) {
-				if bar == nil {
-					bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("import"),
-						progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
-						progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond))
-				}
-				bar.Set(done)
-			}, func() {
-				if bar != nil {
-					bar.Finish()
-					fmt.Fprintln(w)
-				}
+		barMax, finished := 0, false
+		finish = func() {
+			if bar != nil && !finished {
+				finished = true
+				bar.Finish()
+				fmt.Fprintln(w)
 			}
+		}
+		return func(done, total int) {
+			if finished || total == 0 {
+				return
+			}
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(stage),
+					progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("records"),
+					progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(100*time.Millisecond))
+				// The bar's clock starts now: its first rate is of the
+				// records since, not of a first batch over no time.
+				bar.StartWithoutRender()
+			} else if total != barMax {
+				bar.ChangeMax(total)
+			}
+			barMax = total
+			if done > 0 {
+				bar.Set(done)
+			}
+			if done >= total {
+				finish()
+			}
+		}, finish
 	}
-	start, last := time.Now(), time.Now()
+	var start, last time.Time
+	finished := false
 	return func(done, total int) {
-		if time.Since(last) < progressEvery && done < total {
+		if start.IsZero() {
+			start, last = time.Now(), time.Now()
+		}
+		if finished || done == 0 || time.Since(last) < progressEvery && done < total {
 			return
 		}
+		finished = done >= total
 		last = time.Now()
 		took := time.Since(start)
 		rate := float64(done) / max(took.Seconds(), 1e-3)
@@ -226,10 +243,10 @@ func progress(w io.Writer, logger *slog.Logger) (report func(done, total int), f
 			left = time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
 		}
 		if logger != nil {
-			logger.Info("import progress", "done", done, "total", total, "per_second", math.Round(rate), "left_s", left.Seconds())
+			logger.Info(stage+" progress", "done", done, "total", total, "per_second", math.Round(rate), "left_s", left.Seconds())
 			return
 		}
-		line := fmt.Sprintf("import: %d of %d records, %.0f a second", done, total, rate)
+		line := fmt.Sprintf("%s: %d of %d records, %.0f a second", stage, done, total, rate)
 		if done < total && rate > 0 {
 			line += fmt.Sprintf(", about %s left", left)
 		}
@@ -250,19 +267,15 @@ func terminal(w io.Writer) bool {
 	return os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 }
 
-type exportCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *exportCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+// export prints every record, or a search's cases, as JSONL or CSV.
+func (c *cli) export(ctx context.Context, args []string) error {
+	fs := newFlagSet("export", "", "  prints every record (or a search's cases with -q) as JSON Lines or CSV", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	format := fs.String("format", "jsonl", "jsonl (cases and policies, re-importable) or csv (cases)")
 	out := fs.String("o", "", "write to this file instead of standard output")
 	query := fs.String("q", "", "export only the cases of this search (query syntax as in search)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	if *format != "jsonl" && *format != "csv" {

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,16 +18,11 @@ import (
 	"casebank/corpus/tagger"
 )
 
-type lintCommand struct {
-	stdout, stderr io.Writer
-}
-
 // errFindings makes lint exit 1 without an error message: the findings
 // are the message.
 var errFindings = errors.New("lint: findings")
 
-const lintUsage = `usage: casebank lint [--data DIR] [--json] [--allow FILE] [--suggester S]
-
+const lintAbout = `
 Lists cases whose title, summary (zh or en), product or technology names
 name a dimension or theme the case is not tagged with: a label or alias of
 the taxonomy (a dimension by its aliases such as 数据层面, not by its bare
@@ -47,19 +41,11 @@ Without --data it reads the embedded default corpus (in a temporary data
 directory).
 
 Exit status: 0 when there is no finding, 1 when there are findings (or on
-an error), 2 on a usage error.
+an error), 2 on a usage error.`
 
-flags:
-`
-
-// Run lints the store's cases; see lintUsage.
-func (c *lintCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), lintUsage)
-		fs.PrintDefaults()
-	}
+// lint lints the store's cases; see lintAbout.
+func (c *cli) lint(ctx context.Context, args []string) error {
+	fs := newFlagSet("lint", "", lintAbout, c.stderr)
 	// No default directory: without --data the embedded corpus is linted.
 	dir := fs.String("data", "", "data directory (store and index); empty: the embedded default corpus")
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
@@ -69,8 +55,7 @@ func (c *lintCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 || *minScore < 0 || *minScore > 1 {
-		fs.Usage()
-		return errUsage
+		return usageError(fs)
 	}
 	allowData := defaultLintAllow
 	if *allowFile != "" {

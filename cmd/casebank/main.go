@@ -1,12 +1,3 @@
-// Command casebank serves and maintains the casebank knowledge base.
-//
-//	casebank [serve] [--addr 127.0.0.1:8080] [--data casebank-data]
-//	casebank search [--data DIR] "query"
-//	casebank import [--data DIR] FILE
-//	casebank export [--data DIR] [--format jsonl|csv] [-o FILE]
-//	casebank reindex [--data DIR]
-//	casebank lint [--data DIR] [--json]
-//	casebank version | --version
 package main
 
 import (
@@ -76,6 +67,19 @@ func main() {
 	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// cli runs the subcommands: each is a method that parses its own flags and
+// writes its answer to stdout, its progress and errors to stderr.
+type cli struct {
+	stdout, stderr io.Writer
+}
+
+// commands are the subcommands by name.
+var commands = map[string]func(c *cli, ctx context.Context, args []string) error{
+	"serve": (*cli).serve, "search": (*cli).search, "import": (*cli).importFile, "export": (*cli).export,
+	"backup": (*cli).backup, "restore": (*cli).restore, "gen": (*cli).gen, "token": (*cli).token,
+	"eval": (*cli).eval, "reindex": (*cli).reindex, "lint": (*cli).lint,
+}
+
 // Main runs one subcommand and returns the process exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
@@ -85,32 +89,13 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
-	switch cmd {
-	case "serve":
-		err = (&serveCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "search":
-		err = (&searchCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "import":
-		err = (&importCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "export":
-		err = (&exportCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "backup":
-		err = (&backupCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "restore":
-		err = (&restoreCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "gen":
-		err = (&genCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "token":
-		err = (&tokenCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "eval":
-		err = (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "reindex":
-		err = (&reindexCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "lint":
-		err = (&lintCommand{stdout: stdout, stderr: stderr}).Run(ctx, args)
-	case "version", "--version", "-version":
+	c := &cli{stdout: stdout, stderr: stderr}
+	switch run, ok := commands[cmd]; {
+	case ok:
+		err = run(c, ctx, args)
+	case cmd == "version" || cmd == "--version" || cmd == "-version":
 		fmt.Fprintln(stdout, "casebank", version)
-	case "help", "-h", "--help", "-help":
+	case cmd == "help" || cmd == "-h" || cmd == "--help" || cmd == "-help":
 		fmt.Fprint(stdout, usage)
 	default:
 		fmt.Fprintf(stderr, "casebank: unknown command %q\n\n%s", cmd, usage)
@@ -163,6 +148,33 @@ Run "casebank <command> -h" for a command's flags.
 
 var errUsage = errors.New("usage")
 
+// newFlagSet returns the flag set of subcommand name. Its -h (and a wrong
+// call, through usageError) prints a usage line that names the operands,
+// then about, then the flags.
+func newFlagSet(name, operands, about string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		line := "usage: casebank " + name + " [flags]"
+		if operands != "" {
+			line += " " + operands
+		}
+		fmt.Fprintln(fs.Output(), line)
+		if about != "" {
+			fmt.Fprintln(fs.Output(), about)
+		}
+		fmt.Fprintln(fs.Output(), "\nflags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// usageError prints fs's usage for a wrong call and returns errUsage.
+func usageError(fs *flag.FlagSet) error {
+	fs.Usage()
+	return errUsage
+}
+
 // parseFlags parses a subcommand's flags after taking each one's value from
 // the environment when it is set there: --data from CASEBANK_DATA,
 // --write-rate from CASEBANK_WRITE_RATE. The command line wins (a repeatable
@@ -186,6 +198,18 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage // the flag package said what was wrong
 	} else if err != nil {
 		return err
+	}
+	return nil
+}
+
+// parseOperands is parseFlags that also wants exactly n operands after the
+// flags: a wrong call prints the usage.
+func parseOperands(fs *flag.FlagSet, args []string, n int) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != n {
+		return usageError(fs)
 	}
 	return nil
 }
@@ -233,10 +257,7 @@ func openData(ctx context.Context, dir string, logger *slog.Logger) (*data, erro
 
 // openDataSeeding is openData that seeds a new store only if seedNew.
 func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedNew bool) (*data, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("data directory: %w", err)
-	}
-	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
+	store, err := openStore(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -264,6 +285,15 @@ func openDataSeeding(ctx context.Context, dir string, logger *slog.Logger, seedN
 	return d, nil
 }
 
+// openStore opens the store in dir, creating the directory (private: the
+// store holds token hashes) and the store file when they are new.
+func openStore(dir string) (*boltdb.Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	return boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
+}
+
 func newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
@@ -286,6 +316,19 @@ func (l *logFlags) logger(w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// progress reports a stage's progress on w as the flags say: as log
+// records with --log-format json, else as a bar or plain lines; not at all
+// above --log-level info (progress is information).
+func (l *logFlags) progress(w io.Writer, stage string) (report func(done, total int), finish func()) {
+	switch {
+	case slog.Level(l.level) > slog.LevelInfo:
+		return func(int, int) {}, func() {}
+	case l.format == "json":
+		return progress(w, l.logger(w), stage)
+	}
+	return progress(w, nil, stage)
 }
 
 // logFormat is --log-format: "text" (the default) or "json".

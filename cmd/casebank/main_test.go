@@ -224,17 +224,38 @@ func startBinary(t *testing.T, bin, dir string) (*exec.Cmd, string) {
 	return cmd, m[1]
 }
 
-// -h on any subcommand prints its flags and exits 0 without opening (or
-// creating) the data directory; --version works as version does.
+// -h on any subcommand prints a usage line naming its operands, then its
+// flags, and exits 0 without opening (or creating) the data directory;
+// --version works as version does.
 func TestHelpNeverOpensTheStore(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "never")
-	for _, sub := range []string{"serve", "search", "import", "export", "backup", "restore", "gen", "token", "eval", "reindex", "lint"} {
+	for _, tc := range []struct{ args, usage string }{
+		{"serve", "usage: casebank serve [flags]\n"},
+		{"search", "usage: casebank search [flags] QUERY...\n"},
+		{"import", "usage: casebank import [flags] FILE\n"},
+		{"export", "usage: casebank export [flags]\n"},
+		{"backup", "usage: casebank backup [flags] FILE\n"},
+		{"restore", "usage: casebank restore [flags] FILE\n"},
+		{"gen", "usage: casebank gen [flags]\n"},
+		{"token", "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID\n"},
+		{"token create", "usage: casebank token create [flags]\n"},
+		{"token list", "usage: casebank token list [flags]\n"},
+		{"token revoke", "usage: casebank token revoke [flags] ID\n"},
+		{"eval", "usage: casebank eval [flags]\n"},
+		{"reindex", "usage: casebank reindex [flags]\n"},
+		{"lint", "usage: casebank lint [flags]\n"},
+	} {
 		var out, errb bytes.Buffer
-		if code := Main(context.Background(), []string{sub, "-h", "--data", dir}, &out, &errb); code != 0 {
-			t.Errorf("%s -h: exit %d %s", sub, code, errb.String())
+		args := append(strings.Fields(tc.args), "-h", "--data", dir)
+		if code := Main(context.Background(), args, &out, &errb); code != 0 {
+			t.Errorf("%s -h: exit %d %s", tc.args, code, errb.String())
+		}
+		help := out.String() + errb.String()
+		if !strings.HasPrefix(help, tc.usage) || (tc.args != "token" && !strings.Contains(help, "\nflags:\n")) {
+			t.Errorf("%s -h does not begin with %q and list its flags:\n%s", tc.args, tc.usage, help)
 		}
 		if _, err := os.Stat(dir); err == nil {
-			t.Fatalf("%s -h opened the data directory", sub)
+			t.Fatalf("%s -h opened the data directory", tc.args)
 		}
 	}
 	var out, errb bytes.Buffer

@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,22 +26,29 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// A backup taken from a running server restores into an empty directory
-// with the same export.
-func TestBackupFromRunningServerAndRestore(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
-	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 { // seeds the directory
+// seedWithToken makes dir a data directory seeded with the embedded corpus
+// (and indexed) and returns the secret of a new token of role named name.
+func seedWithToken(t *testing.T, dir, name, role string) string {
+	t.Helper()
+	if code, _, errs := run(t, "reindex", "--data", dir); code != 0 {
 		t.Fatal(errs)
 	}
 	store, err := boltdb.Open(filepath.Join(dir, boltdb.StoreFile), boltdb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	secret, _, err := store.CreateToken(context.Background(), "ops", corpus.RoleAdmin)
+	secret, _, err := store.CreateToken(context.Background(), name, role)
 	store.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return secret
+}
+
+// A backup taken from a running server restores into an empty directory
+// with the same export.
+func TestBackupFromRunningServerAndRestore(t *testing.T) {
+	dir, secret := seededWithToken(t, "ops", corpus.RoleAdmin)
 	code, before, _ := run(t, "export", "--data", dir)
 	if code != 0 {
 		t.Fatal("export failed")
@@ -208,6 +219,65 @@ func TestStoreWithOnlyTokensIsSeeded(t *testing.T) {
 	}
 	if code, out, errs := run(t, "search", "--data", dir, "DeepSeek"); code != 0 || !strings.Contains(out, "DeepSeek") {
 		t.Fatalf("search: %d %s %s", code, out, errs)
+	}
+}
+
+// The first admin token is made offline on a fresh machine, before any
+// serve: token create makes the default data directory (private) and its
+// store; the first serve then still seeds the embedded corpus, and the token
+// works against it.
+func TestFirstAdminTokenOnAFreshMachine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	work := t.TempDir()
+	create := exec.Command(bin, "token", "create", "--role", "admin", "--name", "first admin")
+	create.Dir = work // no --data: ./casebank-data, which does not exist yet
+	var stdout, stderr bytes.Buffer
+	create.Stdout, create.Stderr = &stdout, &stderr
+	if err := create.Run(); err != nil {
+		t.Fatalf("token create on a fresh machine: %v\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "--from") {
+		t.Errorf("a hint about a running server where none runs: %s", stderr.String())
+	}
+	secret := strings.TrimSpace(stdout.String())
+	dir := filepath.Join(work, "casebank-data")
+	mustBePrivate(t, filepath.Join(dir, boltdb.StoreFile))
+	cmd, base := startBinary(t, bin, dir)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	var health struct{ Cases, Policies int }
+	getJSON(t, base+"healthz", "", &health)
+	if health.Cases != 114 || health.Policies != 32 {
+		t.Fatalf("the first serve after token create: %+v, want the embedded 114 cases and 32 policies", health)
+	}
+	var list struct{ Tokens []struct{ Name, Role string } }
+	getJSON(t, base+"api/v1/tokens", secret, &list)
+	if len(list.Tokens) != 1 || list.Tokens[0].Name != "first admin" || list.Tokens[0].Role != "admin" {
+		t.Fatalf("tokens with the first admin's token: %+v", list)
+	}
+}
+
+// getJSON GETs url (with a bearer token unless it is empty), wants a 200
+// and decodes its body into out.
+func getJSON(t *testing.T, url, token string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s %s", url, res.Status, body)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
 }
 

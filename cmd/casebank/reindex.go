@@ -2,24 +2,20 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 	"time"
+
+	"casebank/index"
 )
 
-type reindexCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *reindexCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("reindex", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+// reindex rebuilds the index from the store, showing its progress.
+func (c *cli) reindex(ctx context.Context, args []string) error {
+	fs := newFlagSet("reindex", "", "  rebuilds the search index from the store", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	var lf logFlags
 	lf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseOperands(fs, args, 0); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -28,7 +24,10 @@ func (c *reindexCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer d.Close()
-	if err := d.index.Rebuild(ctx); err != nil {
+	report, finish := lf.progress(c.stderr, "index")
+	err = d.index.Rebuild(index.WithBuildProgress(ctx, report))
+	finish()
+	if err != nil {
 		return err
 	}
 	n, err := d.index.DocCount()

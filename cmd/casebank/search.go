@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -10,13 +9,9 @@ import (
 	"casebank/index"
 )
 
-type searchCommand struct {
-	stdout, stderr io.Writer
-}
-
-func (c *searchCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+// search prints the best hits of a query and how it was understood.
+func (c *cli) search(ctx context.Context, args []string) error {
+	fs := newFlagSet("search", "QUERY...", `  prints the best hits of QUERY (e.g. "城商行 DeepSeek"), with how it was understood`, c.stderr)
 	var df dataFlags
 	df.register(fs)
 	size := fs.Int("n", 10, "number of hits to print")
@@ -25,8 +20,7 @@ func (c *searchCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(c.stderr, `usage: casebank search [--data DIR] [-n 10] "query"`)
-		return errUsage
+		return usageError(fs)
 	}
 	d, err := openData(ctx, df.dir, newLogger(io.Discard))
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,10 +20,6 @@ import (
 	"casebank/ui"
 )
 
-type serveCommand struct {
-	stdout, stderr io.Writer
-}
-
 // serveConfig is what serve's flags say.
 type serveConfig struct {
 	addr      string
@@ -37,8 +32,9 @@ type serveConfig struct {
 	writeBurst int
 }
 
-func (c *serveCommand) Run(ctx context.Context, args []string) error {
-	cfg, err := c.parse(args)
+// serve runs the web server until ctx is done, then shuts it down.
+func (c *cli) serve(ctx context.Context, args []string) error {
+	cfg, err := c.parseServe(args)
 	if err != nil {
 		return err
 	}
@@ -89,11 +85,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	return d.Close()
 }
 
-// parse reads serve's flags, loading the TLS certificate if one is named.
-func (c *serveCommand) parse(args []string) (*serveConfig, error) {
+// parseServe reads serve's flags, loading the TLS certificate if one is named.
+func (c *cli) parseServe(args []string) (*serveConfig, error) {
 	cfg := &serveConfig{}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	fs := newFlagSet("serve", "", "  serves the web pages and the API; a new --data directory is seeded with the embedded corpus", c.stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "listen address (host:port; port 0 picks a free one)")
 	fs.Var(&cfg.proxies, "trusted-proxy", "address or CIDR range of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto\nare believed (repeat the flag or separate with commas); from anyone else they are ignored")
 	certFile := fs.String("tls-cert", "", "PEM certificate (chain) file: serve https directly, with --tls-key")

@@ -265,3 +265,51 @@ func TestTokensOnARunningServer(t *testing.T) {
 		t.Fatalf("offline token list while serving: %d %s", code, errs)
 	}
 }
+
+// Searches are counted and timed by front end and tier wherever they come
+// from: the API or the search page, which share the server; /healthz counts
+// cases and policies apart.
+func TestSearchMetricsOfTheAPIAndThePages(t *testing.T) {
+	base, stop := serveInProcess(t, t.TempDir())
+	defer stop()
+	for _, path := range []string{"api/v1/search?q=DeepSeek", "?q=DeepSeek", "?q=DeepSeek", "?q=元宇宙", "?q=deepseak"} {
+		res, err := http.Get(base + path)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, res, err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	res, err := http.Get(base + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`casebank_searches_total{source="api",tier="all_words"} 1`,
+		`casebank_searches_total{source="ui",tier="all_words"} 2`,
+		`casebank_searches_total{source="ui",tier="no_match"} 1`,
+		`casebank_searches_total{source="ui",tier="corrected"} 1`,
+		`casebank_search_duration_seconds_count{source="ui"} 4`,
+		`casebank_search_duration_seconds_count{source="api"} 1`,
+		`casebank_records{kind="case"} 114`,
+		`casebank_records{kind="policy"} 32`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	var health struct{ Records, Cases, Policies int }
+	getJSON(t, base+"healthz", "", &health)
+	if health != (struct{ Records, Cases, Policies int }{146, 114, 32}) {
+		t.Errorf("healthz: %+v, want 146 records: 114 cases, 32 policies", health)
+	}
+	if t.Failed() {
+		for _, line := range strings.Split(string(body), "\n") {
+			if strings.HasPrefix(line, "casebank_search") || strings.HasPrefix(line, "casebank_records") {
+				t.Log(line)
+			}
+		}
+	}
+}

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"casebank/corpus"
@@ -18,14 +18,10 @@ import (
 	"github.com/mattn/go-runewidth"
 )
 
-type tokenCommand struct {
-	stdout, stderr io.Writer
-}
-
-// Run manages API tokens: create prints a new token once; list; revoke.
+// token manages API tokens: create prints a new token once; list; revoke.
 // With --from it asks a running server (admins); without, it opens the data
 // directory, which a running server holds: the first admin token is made so.
-func (c *tokenCommand) Run(ctx context.Context, args []string) error {
+func (c *cli) token(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintln(c.stderr, "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID\n  each with [--data DIR] or [--from URL --token ADMIN_TOKEN] (a running server)")
 		return errUsage
@@ -35,8 +31,8 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stdout, "usage: casebank token create --role editor|admin --name NAME | token list | token revoke ID\n  each with [--data DIR] or [--from URL --token ADMIN_TOKEN] (a running server)")
 		return nil // help never opens the store
 	}
-	fs := flag.NewFlagSet("token "+sub, flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
+	operands := map[string]string{"revoke": "ID"}[sub]
+	fs := newFlagSet("token "+sub, operands, "  on --data while no server runs on it, else on a running server with\n  --from URL --token ADMIN_TOKEN", c.stderr)
 	var df dataFlags
 	df.register(fs)
 	role := fs.String("role", corpus.RoleEditor, "editor or admin (create)")
@@ -50,14 +46,19 @@ func (c *tokenCommand) Run(ctx context.Context, args []string) error {
 	if *from != "" {
 		tokens = &remoteTokens{base: strings.TrimRight(*from, "/"), token: *token}
 	} else {
-		store, err := boltdb.Open(filepath.Join(df.dir, boltdb.StoreFile), boltdb.Options{})
-		if err != nil {
+		// A new directory is made as serve makes it: the first admin token
+		// comes before the first serve, which still seeds the store (a
+		// token is not a change of the log).
+		store, err := openStore(df.dir)
+		if errors.Is(err, boltdb.ErrInUse) {
 			return fmt.Errorf("%w\n(while a server runs, manage tokens through it: casebank token %s --from http://ADDR --token ADMIN_TOKEN)", err, sub)
+		} else if err != nil {
+			return err
 		}
 		defer store.Close()
 		tokens = store
 	}
-	return c.run(ctx, tokens, sub, fs, *name, *role)
+	return c.tokenRun(ctx, tokens, sub, fs, *name, *role)
 }
 
 // tokenStore is where tokens are kept: the store, or a server's API.
@@ -67,7 +68,7 @@ type tokenStore interface {
 	RevokeToken(ctx context.Context, id string) error
 }
 
-func (c *tokenCommand) run(ctx context.Context, store tokenStore, sub string, fs *flag.FlagSet, name, role string) error {
+func (c *cli) tokenRun(ctx context.Context, store tokenStore, sub string, fs *flag.FlagSet, name, role string) error {
 	switch sub {
 	case "create":
 		secret, tok, err := store.CreateToken(ctx, name, role)
@@ -93,8 +94,7 @@ func (c *tokenCommand) run(ctx context.Context, store tokenStore, sub string, fs
 		return nil
 	case "revoke":
 		if fs.NArg() != 1 {
-			fmt.Fprintln(c.stderr, "usage: casebank token revoke [--data DIR] ID")
-			return errUsage
+			return usageError(fs)
 		}
 		if err := store.RevokeToken(ctx, fs.Arg(0)); err != nil {
 			return err

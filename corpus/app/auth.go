@@ -38,7 +38,7 @@ func PrincipalFrom(ctx context.Context) *corpus.Principal {
 // checks the role and, for a write, the caller's write rate, and returns r
 // with the principal in its context.
 func (s *Service) Admit(r *http.Request, addr, role string) (*http.Request, error) {
-	p, err := s.authenticate(r, addr)
+	p, err := s.authenticate(r, addr, role)
 	if err != nil {
 		return nil, err
 	}
@@ -67,14 +67,20 @@ func (s *Service) writeLimits() (rate.Limit, int) {
 // attempts are logged (never the token) and limited per client address; an
 // address over its limit is refused before its credential is checked, so
 // that a guesser cannot tell a right guess from a wrong one.
-func (s *Service) authenticate(r *http.Request, addr string) (*corpus.Principal, error) {
+func (s *Service) authenticate(r *http.Request, addr, role string) (*corpus.Principal, error) {
 	if p := PrincipalFrom(r.Context()); p != nil {
 		return p, nil
 	}
 	header := r.Header.Get("Authorization")
 	session, _ := r.Cookie(SessionCookie)
 	if header == "" && (session == nil || session.Value == "") {
-		return nil, corpus.Errorf(corpus.EUNAUTHORIZED, "writing needs a token: send Authorization: Bearer <token>")
+		// Most of what needs a token is a write, but not all: import
+		// jobs, tokens and backups are read with one too.
+		what := "writing"
+		if !Unsafe(r.Method) {
+			what = "reading " + r.URL.Path
+		}
+		return nil, corpus.Errorf(corpus.EUNAUTHORIZED, "%s needs an %s token: send Authorization: Bearer <token>", what, role)
 	}
 	finish, err := s.attempt(addr)
 	if err != nil {

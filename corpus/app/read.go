@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"time"
 
 	"casebank/corpus"
 	"casebank/corpus/export"
@@ -101,7 +102,10 @@ func (s *Service) FindPolicyByID(ctx context.Context, id string) (*corpus.Policy
 
 // Search answers a search request.
 func (s *Service) Search(ctx context.Context, req index.Request) (*index.Result, error) {
-	return s.index.Search(ctx, req)
+	start := time.Now()
+	res, err := s.index.Search(ctx, req)
+	s.observeSearch(ctx, req, res, time.Since(start), err)
+	return res, err
 }
 
 // SearchIDs collects the ids of the cases a search matches, best first, up
@@ -187,7 +191,9 @@ func (s *Service) StoreSize() int64 {
 
 // Health is the state of the store and the index.
 type Health struct {
-	Cases    uint64 // records the index holds
+	Records  uint64 // records the index holds: cases and policies
+	Cases    uint64 // of them, cases
+	Policies uint64 // and policies
 	LogSeq   uint64 // the store's newest change
 	IndexSeq uint64 // the newest change the index took
 	// Index is "ok"; "damaged" (being rebuilt: searches may fail until
@@ -200,12 +206,17 @@ type Health struct {
 func (h Health) Lag() uint64 { return h.LogSeq - min(h.IndexSeq, h.LogSeq) }
 
 // Health reports the state of the store and the index.
-func (s *Service) Health() (Health, error) {
+func (s *Service) Health(ctx context.Context) (Health, error) {
 	var h Health
 	var err error
-	if h.Cases, err = s.index.DocCount(); err != nil {
+	if h.Records, err = s.index.DocCount(); err != nil {
 		return h, err
 	}
+	kinds, err := s.index.CountKinds(ctx)
+	if err != nil {
+		return h, err
+	}
+	h.Cases, h.Policies = uint64(kinds[corpus.KindCase]), uint64(kinds[corpus.KindPolicy])
 	if h.LogSeq, err = s.store.LastSeq(); err != nil {
 		return h, err
 	}

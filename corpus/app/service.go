@@ -31,6 +31,8 @@ type Service struct {
 	failed  failures    // failed authentications, per client address
 	authLog quietLog    // their log lines
 	writes  writeLimits // writes, per token
+
+	observers searchObservers // of every search, for the metrics
 }
 
 // New returns the service over an open store and its index. Close it

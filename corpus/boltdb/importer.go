@@ -31,6 +31,9 @@ func (s *Store) ApplyImport(ctx context.Context, steps []corpus.ImportStep, opts
 	// The versions the plan read, then those this import writes.
 	version := map[string]int{}
 	res := &corpus.ImportResult{}
+	if opts.Progress != nil {
+		opts.Progress(0, len(steps))
+	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for i, st := range steps {
 			if err := ctx.Err(); err != nil {
@@ -255,6 +258,9 @@ func eachBatch(ctx context.Context, r io.Reader, fn func(first int, lines [][]by
 // the last whole batch.
 func (s *Store) writeJSONL(ctx context.Context, r io.Reader, total int, opts corpus.ImportOptions) (*corpus.ImportResult, error) {
 	res := &corpus.ImportResult{}
+	if opts.Progress != nil {
+		opts.Progress(0, total)
+	}
 	err := eachBatch(ctx, r, func(first int, lines [][]byte) error {
 		batch := &corpus.ImportResult{}
 		err := s.db.Update(func(tx *bolt.Tx) error {

@@ -64,3 +64,22 @@ func TestBankAliasesResolve(t *testing.T) {
 		t.Fatalf("unknown name: %v", err)
 	}
 }
+
+// An import reports 0 of its lines when it starts writing, then the lines
+// done after each batch, up to all of them: a progress display measures its
+// rate from the start, not from the first batch over no time.
+func TestImportProgressStartsAtZero(t *testing.T) {
+	src := bolttest.MustOpenStore(t, true)
+	exported := bolttest.ExportJSONL(t, src)
+	lines := bytes.Count(exported, []byte("\n"))
+	var reports [][2]int
+	dst := bolttest.MustOpenStore(t, false)
+	_, err := dst.ImportJSONL(ctx, bytes.NewReader(exported), corpus.ImportOptions{By: "restore",
+		Progress: func(done, total int) { reports = append(reports, [2]int{done, total}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) < 2 || reports[0] != [2]int{0, lines} || reports[len(reports)-1] != [2]int{lines, lines} {
+		t.Fatalf("progress of %d lines: %v", lines, reports)
+	}
+}

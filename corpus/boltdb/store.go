@@ -65,6 +65,9 @@ type decodedTaxonomy struct {
 	t   *corpus.Taxonomy
 }
 
+// ErrInUse is the error Open wraps when another process holds the store.
+var ErrInUse = errors.New("data directory in use by another process")
+
 // Open opens (creating if needed) the store file at path.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.Timeout == 0 {
@@ -93,7 +96,7 @@ func Open(path string, opts Options) (*Store, error) {
 	var damage *damagedError
 	switch {
 	case errors.Is(err, bolt.ErrTimeout):
-		return nil, fmt.Errorf("store: data directory in use by another process: %s is locked (gave up after %s); stop the other casebank first", path, opts.Timeout)
+		return nil, fmt.Errorf("store: %w: %s is locked (gave up after %s); stop the other casebank first", ErrInUse, path, opts.Timeout)
 	case errors.As(err, &damage), errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
 		return nil, fmt.Errorf("store: %s is damaged (%v); move it aside and restore a backup with `casebank restore --data %s BACKUP`", path, err, filepath.Dir(path))
 	case err != nil:
@@ -442,6 +445,16 @@ func (s *Store) CountCases() (int, error) {
 	var n int
 	err := s.db.View(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketCases).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// CountRecords returns the number of stored cases and policies.
+func (s *Store) CountRecords() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketCases).Stats().KeyN + tx.Bucket(bucketPolicies).Stats().KeyN
 		return nil
 	})
 	return n, err

@@ -4,19 +4,13 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"casebank/corpus"
 	"casebank/corpus/tagger"
 )
 
 // Any text gets an answer: the subject reading slices the text by the
 // names and clauses it finds, and names may hold commas or end a text.
 func FuzzSuggest(f *testing.F) {
-	s, _ := newSuggester(f)
-	cases, _ := s.FindCases(ctx, corpus.Filter{})
-	tax, _ := s.Taxonomy()
-	gloss, _ := s.Glossary()
-	banks, _ := s.FindBanks(ctx)
-	m := tagger.NewModel(cases, tax, gloss, banks)
+	m := seedTrainingSet(f).model()
 	for _, seed := range []string{"某城商行", "alliance, association or non-bank", "我行作为", "工商银行、", "等", "A city commercial bank.", "阿里云为，某农商行", "the bank's", "农商行农商行的联盟", "ai", "village banks,"} {
 		f.Add(seed)
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"casebank/corpus"
-	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/tagger"
 )
 
@@ -46,12 +45,8 @@ func TestSuggestTagsWithReasons(t *testing.T) {
 
 // The leave-one-out floor, from the measurement in BENCHMARKS.md.
 func TestSuggesterLeaveOneOut(t *testing.T) {
-	s := bolttest.MustOpenStore(t, true)
-	cases, _ := s.FindCases(ctx, corpus.Filter{})
-	tax, _ := s.Taxonomy()
-	gloss, _ := s.Glossary()
-	banks, _ := s.FindBanks(ctx)
-	ev := tagger.Evaluate(cases, tax, gloss, banks)
+	ts := seedTrainingSet(t)
+	ev := tagger.Evaluate(ts.cases, ts.tax, ts.gloss, ts.banks)
 	t.Logf("%+v", ev)
 	if ev.DimensionTop1 < 0.72 || ev.ThemeRecall < 0.82 || ev.ThemePrecision < 0.53 || ev.BankTypeFromTxt < 0.95 || ev.BankTypeNoReg < 0.65 ||
 		ev.EnglishDimTop1 < 0.65 || ev.EnglishThemeP < 0.60 || ev.EnglishThemeR < 0.68 {

@@ -92,20 +92,16 @@ func TestThemesFollowNamedTechnologies(t *testing.T) {
 // 数字人民币 implies a theme only when the taxonomy has one for it; until
 // then it is not read as 数字人 (a digital human, ai) either.
 func TestECNYThemeOnlyWhenTheTaxonomyHasOne(t *testing.T) {
-	s, _ := newSuggester(t)
-	cases, _ := s.FindCases(ctx, corpus.Filter{})
-	tax, _ := s.Taxonomy()
-	gloss, _ := s.Glossary()
-	banks, _ := s.FindBanks(ctx)
+	ts := seedTrainingSet(t)
 	draft := tagger.Draft{Text: "某城商行在菜市场推广数字人民币支付。"}
-	for _, th := range tagger.NewModel(cases, tax, gloss, banks).Suggest(draft, nil, "").Themes {
+	for _, th := range ts.model().Suggest(draft, nil, "").Themes {
 		if slices.Contains(th.Terms, "数字人") || slices.Contains(th.Terms, "数字人民币") {
 			t.Errorf("without an e-CNY theme: %s %v", th.Code, th.Terms)
 		}
 	}
-	withECNY := tax.Clone()
-	withECNY.Themes = append(withECNY.Themes, corpus.Value{Code: "ecny", ZH: "数字人民币", EN: "e-CNY"})
-	sg := tagger.NewModel(cases, withECNY, gloss, banks).Suggest(draft, nil, "")
+	ts.tax = ts.tax.Clone()
+	ts.tax.Themes = append(ts.tax.Themes, corpus.Value{Code: "ecny", ZH: "数字人民币", EN: "e-CNY"})
+	sg := ts.model().Suggest(draft, nil, "")
 	if i := slices.IndexFunc(sg.Themes, func(s tagger.Suggestion) bool { return s.Code == "ecny" }); i < 0 || !slices.Contains(sg.Themes[i].Terms, "数字人民币") {
 		t.Errorf("with an e-CNY theme: %+v", sg.Themes)
 	}
@@ -113,13 +109,9 @@ func TestECNYThemeOnlyWhenTheTaxonomyHasOne(t *testing.T) {
 
 // A bank added to the registry is read as a subject by the next model.
 func TestRegistryBankIsASubject(t *testing.T) {
-	s, _ := newSuggester(t)
-	cases, _ := s.FindCases(ctx, corpus.Filter{})
-	tax, _ := s.Taxonomy()
-	gloss, _ := s.Glossary()
-	banks, _ := s.FindBanks(ctx)
-	banks = append(banks, &corpus.Bank{ID: "tailong-bank", Name: "泰隆银行", NameEN: "Tailong Bank", Type: "city_commercial", Region: "zhejiang"})
-	m := tagger.NewModel(cases, tax, gloss, banks)
+	ts := seedTrainingSet(t)
+	ts.banks = append(ts.banks, &corpus.Bank{ID: "tailong-bank", Name: "泰隆银行", NameEN: "Tailong Bank", Type: "city_commercial", Region: "zhejiang"})
+	m := ts.model()
 	for _, text := range []string{"泰隆银行与阿里云合作建设小微金融云。", "Tailong Bank joined an alliance of small banks."} {
 		b := m.Suggest(tagger.Draft{Text: text}, nil, "").BankType[0]
 		if b.Code != "city_commercial" || !strings.Contains(b.Reason, "in the bank registry") {

@@ -24,6 +24,41 @@ func newSuggester(tb testing.TB) (*boltdb.Store, *tagger.Suggester) {
 	return s, tg
 }
 
+// trainingSet is what a model is trained on: a store's cases, taxonomy,
+// glossary and banks.
+type trainingSet struct {
+	cases []*corpus.Case
+	tax   *corpus.Taxonomy
+	gloss *corpus.Glossary
+	banks []*corpus.Bank
+}
+
+// seedTrainingSet reads the training set of a store seeded with the
+// embedded corpus.
+func seedTrainingSet(tb testing.TB) trainingSet {
+	tb.Helper()
+	s := bolttest.MustOpenStore(tb, true)
+	var ts trainingSet
+	var err error
+	if ts.cases, err = s.FindCases(ctx, corpus.Filter{}); err != nil {
+		tb.Fatal(err)
+	}
+	if ts.tax, err = s.Taxonomy(); err != nil {
+		tb.Fatal(err)
+	}
+	if ts.gloss, err = s.Glossary(); err != nil {
+		tb.Fatal(err)
+	}
+	if ts.banks, err = s.FindBanks(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return ts
+}
+
+func (ts trainingSet) model() *tagger.Model {
+	return tagger.NewModel(ts.cases, ts.tax, ts.gloss, ts.banks)
+}
+
 // The model is trained once per store generation, not per request; a write
 // makes the next request start one new training while the old model answers.
 func TestTagModelIsTrainedOncePerGeneration(t *testing.T) {

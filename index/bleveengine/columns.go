@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -35,6 +36,17 @@ type segColumn struct {
 	// is in none of its documents.
 	counts []uint32
 	pos    map[string]uint32 // id → local document number
+	// The documents holding value number v are docs[docsAt[v]:docsAt[v+1]],
+	// in order: similar cases read the few that share a rare value first.
+	docs, docsAt []uint32
+}
+
+// holding is the local documents of the segment that hold val.
+func (c *segColumn) holding(val uint32) []uint32 {
+	if int(val)+1 >= len(c.docsAt) {
+		return nil
+	}
+	return c.docs[c.docsAt[val]:c.docsAt[val+1]]
 }
 
 func newColumns() *columns {
@@ -136,6 +148,18 @@ func (c *columns) build(seg segment.Segment) (*segColumn, error) {
 	col.counts = make([]uint32, len(c.codes))
 	for _, val := range col.flat {
 		col.counts[val]++
+	}
+	col.docsAt = make([]uint32, len(c.codes)+1)
+	for val, n := range col.counts {
+		col.docsAt[val+1] = col.docsAt[val] + n
+	}
+	col.docs = make([]uint32, len(col.flat))
+	next := slices.Clone(col.docsAt[:len(c.codes)])
+	for d := range n {
+		for _, val := range col.flat[col.start[d]:col.start[d+1]] {
+			col.docs[next[val]] = uint32(d)
+			next[val]++
+		}
 	}
 	return col, nil
 }

@@ -68,7 +68,9 @@ func TestTaxonomyChangeReindexesInBatches(t *testing.T) {
 }
 
 // An index far behind its store (a large import) is rebuilt beside the live
-// one instead of replaying the log, and ends at the store's sequence.
+// one instead of replaying the log, and ends at the store's sequence; the
+// rebuild reports its progress to the context's reporter: 0 first, then
+// every record, up to all the store's cases and policies.
 func TestFarBehindIndexIsRebuilt(t *testing.T) {
 	defer func(n uint64) { rebuildAfter = n }(rebuildAfter)
 	rebuildAfter = 5
@@ -87,8 +89,14 @@ func TestFarBehindIndexIsRebuilt(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := ix.CatchUp(ctx); err != nil {
+	var reports [][2]int
+	progress := index.WithBuildProgress(ctx, func(done, total int) { reports = append(reports, [2]int{done, total}) })
+	if err := ix.CatchUp(progress); err != nil {
 		t.Fatal(err)
+	}
+	records, _ := store.CountRecords()
+	if len(reports) != records+1 || reports[0] != [2]int{0, records} || reports[records] != [2]int{records, records} {
+		t.Errorf("progress of the rebuild of %d records: %d reports, the first %v", records, len(reports), reports[:min(3, len(reports))])
 	}
 	if !strings.Contains(logs.String(), "rebuilding it beside the live one") {
 		t.Fatalf("12 changes behind with rebuildAfter 5: not rebuilt; log:\n%s", logs.String())

@@ -34,6 +34,8 @@ type clause struct {
 	field string
 	codes []string
 	soft  bool
+	// implied: soft, and a record missing it is not outside (Filter.Implied)
+	implied bool
 }
 
 // drill counts one filtered field's values over the records that pass the
@@ -80,7 +82,7 @@ func (e *Engine) Run(ctx context.Context, p *index.Plan, w index.Window) (*index
 func clausesOf(p *index.Plan) []clause {
 	out := make([]clause, len(p.Filters))
 	for i, f := range p.Filters {
-		out[i] = clause{field: f.Facet, codes: f.Values, soft: f.Inferred}
+		out[i] = clause{field: f.Facet, codes: f.Values, soft: f.Inferred, implied: f.Inferred && f.Implied}
 	}
 	return out
 }
@@ -130,6 +132,7 @@ type pass struct {
 	required int    // required concepts
 	marks    *marks // concepts each document matched; nil when not needed
 	soft     uint64 // bit per soft clause
+	named    uint64 // the soft clauses not implied: what inside and outside mean
 	needSoft bool   // a record must meet a soft clause (no text is required)
 	asideBit uint64 // the clause whose failures are listed apart
 	side     *topK
@@ -173,6 +176,9 @@ func (p *pass) masks() {
 	for i, cl := range p.clauses {
 		if cl.soft {
 			p.soft |= 1 << i
+			if !cl.implied {
+				p.named |= 1 << i
+			}
 		} else {
 			p.all |= 1 << i
 		}
@@ -296,7 +302,7 @@ func (p *pass) keep(id string, score float64, vals []uint32, mask uint64, cover 
 	for _, n := range vals {
 		p.counts[n]++
 	}
-	if mask&p.soft == p.soft {
+	if mask&p.named == p.named {
 		p.inside++
 	}
 	for i := range p.clauses {
@@ -317,7 +323,7 @@ func (p *pass) aside(id string, score float64, vals []uint32, mask uint64, cover
 func (p *pass) offer(t *topK, id string, score float64, vals []uint32, mask uint64, cover int) {
 	if s := (scored{id: id, score: score, cover: cover}); t.accepts(s) {
 		s.kind = kindOf(p.v, vals)
-		s.unmet = p.soft &^ mask
+		s.unmet = p.named &^ mask
 		t.push(s)
 	}
 }

@@ -1,4 +1,3 @@
-// Package indextest opens a real store and index in a temporary directory.
 package indextest
 
 import (

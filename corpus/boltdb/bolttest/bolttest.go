@@ -1,6 +1,3 @@
-// Package bolttest opens real stores in temporary directories for tests
-// and checks each store file's consistency when its test ends, as bbolt's
-// own tests do.
 package bolttest
 
 import (

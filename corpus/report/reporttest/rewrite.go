@@ -1,5 +1,3 @@
-// Package reporttest makes unseen editions of the report for tests, from
-// the 2025 text at run time: nothing of the report is committed.
 package reporttest
 
 import (
