@@ -103,12 +103,15 @@ func (s *Service) themeCandidates(ctx context.Context, ch corpus.CodebookChange)
 	if t, err := s.store.Taxonomy(); err != nil || !t.Has(corpus.FacetTheme, ch.Code) {
 		return nil // the store names the unknown theme
 	}
-	h, err := s.Health()
-	if err != nil || h.Index == "damaged" || h.Lag() > maxCandidateLag {
-		s.logger.Warn("codebook change reads every case: the index is damaged or far behind", "err", err, "index", h.Index, "lag", h.Lag())
+	seq, err := s.index.AppliedSeq() // read before the ids, which reflect at least it
+	if err != nil {
 		return nil
 	}
-	seq := h.IndexSeq // read before the ids, which reflect at least it
+	last, err := s.store.LastSeq()
+	if err != nil || s.index.Damaged() || last > seq+maxCandidateLag {
+		s.logger.Warn("codebook change reads every case: the index is damaged or far behind", "err", err, "damaged", s.index.Damaged(), "lag", last-min(seq, last))
+		return nil
+	}
 	ids, _, err := s.index.MatchIDs(ctx, index.Request{Filter: corpus.Filter{corpus.FacetTheme: {ch.Code}}}, math.MaxInt32)
 	if err != nil || s.index.Damaged() {
 		s.logger.Warn("codebook change reads every case: the index could not name them", "err", err)
