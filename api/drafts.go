@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -18,55 +19,64 @@ func (s *Server) registerDrafts(v1 *echo.Group) {
 	v1.GET("/drafts/:id", s.getDraft, editor)
 	v1.POST("/drafts/:id/publish", s.publishDraft, editor)
 	v1.DELETE("/drafts/:id", s.rejectDraft, editor)
+	v1.GET("/draft-banks", s.listDraftBanks, editor)
+	v1.POST("/draft-banks/:id", s.reviewDraftBank, editor)
 }
 
 // DraftsJSON is the answer of GET /api/v1/drafts.
 type DraftsJSON struct {
 	Drafts []*corpus.Draft `json:"drafts"`
 	Counts DraftCounts     `json:"counts"`
+	// Banks are the banks open drafts propose that await review.
+	Banks []*corpus.ProposedBank `json:"banks"`
 }
 
 // DraftCounts counts every draft by status, whatever the list shows.
-type DraftCounts struct {
-	Extracted int `json:"extracted"`
-	Open      int `json:"open"`
-	Published int `json:"published"`
-	Rejected  int `json:"rejected"`
-	NewBanks  int `json:"new_banks"` // banks the open drafts propose
-}
+type DraftCounts = corpus.DraftCounts
 
 func (s *Server) listDrafts(c echo.Context) error {
 	status := c.QueryParam("status")
 	switch status {
 	case "", corpus.DraftOpen, corpus.DraftPublished, corpus.DraftRejected:
 	default:
-		return corpus.Errorf(corpus.EINVALID, "status is open, published or rejected, not %s", corpus.QuoteShort(status))
+		return &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("status is open, published or rejected, not %s", corpus.QuoteShort(status)),
+			Fields: []corpus.FieldError{{Field: "status", Message: "unknown status", Allowed: corpus.AllowedCodes(corpus.DraftOpen, corpus.DraftPublished, corpus.DraftRejected)}}}
 	}
 	all, err := s.App.Drafts(c.Request().Context(), "")
 	if err != nil {
 		return err
 	}
 	out := DraftsJSON{Drafts: []*corpus.Draft{}}
-	banks := map[string]bool{}
+	out.Counts, out.Banks = corpus.CountDrafts(all)
 	for _, d := range all {
-		out.Counts.Extracted++
-		switch d.Status {
-		case corpus.DraftOpen:
-			out.Counts.Open++
-			if d.NewBank {
-				banks[d.Bank.ID] = true
-			}
-		case corpus.DraftPublished:
-			out.Counts.Published++
-		case corpus.DraftRejected:
-			out.Counts.Rejected++
-		}
 		if status == "" || d.Status == status {
 			out.Drafts = append(out.Drafts, d)
 		}
 	}
-	out.Counts.NewBanks = len(banks)
 	return c.JSON(http.StatusOK, out)
+}
+
+// listDraftBanks lists the banks open drafts propose, awaiting review.
+func (s *Server) listDraftBanks(c echo.Context) error {
+	all, err := s.App.Drafts(c.Request().Context(), "")
+	if err != nil {
+		return err
+	}
+	_, banks := corpus.CountDrafts(all)
+	return c.JSON(http.StatusOK, map[string]any{"banks": banks, "total": len(banks)})
+}
+
+// reviewDraftBank maps a proposed bank to a registry bank or registers it.
+func (s *Server) reviewDraftBank(c echo.Context) error {
+	var rv corpus.BankReview
+	if err := decodeJSON(c, &rv); err != nil {
+		return err
+	}
+	res, w, err := s.App.ReviewBank(c.Request().Context(), c.Param("id"), rv, by(c))
+	if err != nil {
+		return unprocessable(err)
+	}
+	return s.written(c, w, http.StatusOK, res)
 }
 
 // draftID reads the path's draft number; one that is no number names no

@@ -55,7 +55,7 @@ const jobRetrySeconds = 10
 type JobJSON struct {
 	ID       string     `json:"id"`
 	Kind     string     `json:"kind"`   // "import"
-	Format   string     `json:"format"` // "jsonl" or "report"
+	Format   string     `json:"format"` // "jsonl", "report" (cases) or "drafts"
 	State    string     `json:"state"`
 	By       string     `json:"by"`
 	Created  time.Time  `json:"created"`
@@ -78,6 +78,8 @@ type JobJSON struct {
 	Errors  []corpus.FieldError  `json:"errors"`
 	Error   *JobError            `json:"error"`
 	Summary *corpus.ImportResult `json:"summary"` // what the synchronous import answers; when done
+	// Drafts is what a drafts import answers at once; when done.
+	Drafts *DraftImportJSON `json:"drafts,omitempty"`
 }
 
 // JobError is why a job failed: an error code and message as in error
@@ -108,6 +110,12 @@ func (j *job) snapshot() JobJSON {
 func (j *job) progress(done, total int) {
 	j.mu.Lock()
 	j.v.Done, j.v.Total = done, total
+	j.mu.Unlock()
+}
+
+func (j *job) setDrafts(d *DraftImportJSON) {
+	j.mu.Lock()
+	j.v.Drafts = d
 	j.mu.Unlock()
 }
 

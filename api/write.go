@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"casebank/corpus"
 	"casebank/corpus/app"
 	"casebank/corpus/export"
+	"casebank/corpus/report"
 	"casebank/corpus/tagger"
 	"casebank/index"
 )
@@ -325,6 +327,19 @@ func (s *Server) importData(c echo.Context) error {
 			removeSpool(f)
 			return corpus.Errorf(corpus.ETOOLARGE, "report text is at most %d bytes (a JSONL import up to %d)", MaxBodyBytes, s.maxImportBytes())
 		}
+		if bytes.HasPrefix(head[:n], []byte("%PDF-")) {
+			removeSpool(f)
+			return corpus.Errorf(app.EMEDIATYPE, "send the report's text (pdftotext -layout report.pdf), not its PDF; or import the PDF with casebank import report.pdf")
+		}
+		// An edition no layout knows, or any with ?drafts=true, becomes
+		// drafts to review, as casebank import makes them.
+		if asDrafts, err := s.asDrafts(c, f); err != nil || asDrafts {
+			if err != nil {
+				removeSpool(f)
+				return err
+			}
+			return s.importDrafts(c, f, async)
+		}
 		records = app.ReportItems(f)
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			removeSpool(f)
@@ -348,6 +363,94 @@ func (s *Server) importData(c echo.Context) error {
 		return unprocessable(err)
 	}
 	return s.written(c, w, http.StatusOK, res)
+}
+
+// asDrafts says whether report text f is imported as drafts: asked with
+// ?drafts=true, or an edition no layout knows.
+func (s *Server) asDrafts(c echo.Context, f *os.File) (bool, error) {
+	if v := c.QueryParam("drafts"); v != "" {
+		asked, err := strconv.ParseBool(v)
+		if err != nil {
+			return false, &corpus.Error{Code: corpus.EINVALID, Message: fmt.Sprintf("drafts must be true or false, not %s", corpus.QuoteShort(v)),
+				Fields: []corpus.FieldError{{Field: "drafts", Message: "not a boolean", Allowed: corpus.AllowedCodes("true", "false")}}}
+		}
+		if asked {
+			return true, nil
+		}
+	}
+	text, err := readSpool(f)
+	if err != nil {
+		return false, err
+	}
+	known, err := s.App.KnowsLayout(c.Request().Context(), text)
+	return !known, err
+}
+
+// readSpool reads a spooled upload whole and rewinds it.
+func readSpool(f *os.File) ([]byte, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	text, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	return text, nil
+}
+
+// DraftImportJSON is the answer of an import of report text as drafts:
+// what was found per table and section, and what the store did.
+type DraftImportJSON struct {
+	Kind    string               `json:"kind"` // "drafts"
+	Summary *report.Summary      `json:"summary"`
+	Drafts  *corpus.DraftsResult `json:"drafts"`
+}
+
+// importDrafts stores report text f as drafts: checked while the client
+// waits, then at once or, past AsyncImportRecords items or with
+// ?async=true, as a job. It owns f.
+func (s *Server) importDrafts(c echo.Context, f *os.File, async bool) error {
+	started := false
+	defer func() {
+		if !started {
+			removeSpool(f)
+		}
+	}()
+	text, err := readSpool(f)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	items, err := s.App.CheckDrafts(ctx, text)
+	if err != nil {
+		return unprocessable(err)
+	}
+	author := by(c)
+	if async || items > AsyncImportRecords {
+		j, err := s.jobs.add(JobJSON{Kind: "import", Format: "drafts", By: author, Total: items})
+		if err != nil {
+			return err
+		}
+		started = true
+		s.jobs.run(j, func(ctx context.Context, progress func(done, total int)) (*corpus.ImportResult, app.Searchable, error) {
+			sum, res, err := s.App.ImportDrafts(ctx, bytes.NewReader(text), author)
+			if err == nil {
+				j.setDrafts(&DraftImportJSON{Kind: "drafts", Summary: sum, Drafts: res})
+			}
+			return nil, app.Searchable{}, err
+		}, func() { removeSpool(f) })
+		v := j.snapshot()
+		c.Response().Header().Set(echo.HeaderLocation, "/api/v1/jobs/"+v.ID)
+		return c.JSON(http.StatusAccepted, map[string]any{"job": v})
+	}
+	sum, res, err := s.App.ImportDrafts(ctx, bytes.NewReader(text), author)
+	if err != nil {
+		return unprocessable(err)
+	}
+	return c.JSON(http.StatusOK, &DraftImportJSON{Kind: "drafts", Summary: sum, Drafts: res})
 }
 
 // spoolImport copies an import's body, at most limit bytes, to a temporary

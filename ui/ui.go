@@ -90,6 +90,8 @@ func New(svc *app.Service) (*UI, error) {
 		"textOf":     func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
 		"pick":       pick,
 		"textOfBank": func(b *corpus.Bank) corpus.Text { return corpus.Text{ZH: b.Name, EN: b.NameEN} },
+		"placeEN":    placeEN,
+		"tagWhy":     tagWhy,
 		// inLang hands a sub-template its value with the page's language.
 		"inLang": func(lang string, v any) map[string]any { return map[string]any{"Lang": lang, "V": v} },
 		"list":   func(xs ...any) []any { return xs },

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -293,6 +294,118 @@ func number(s string) int {
 		}
 	}
 	return n
+}
+
+// An editor uploads an unseen edition's text through the API, signs in,
+// registers the bank the drafts propose, edits and publishes a draft on
+// /review, publishes a table as suggested, and finds the case by search
+// with its year 2026.
+func TestBrowserReviewDrafts(t *testing.T) {
+	base, token := browserSite(t)
+	api := func(method, path string, body []byte, out any) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if out != nil {
+			if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return res.StatusCode
+	}
+	text, err := os.ReadFile(edition2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imported struct {
+		Kind   string
+		Drafts corpus.DraftsResult
+	}
+	if code := api("POST", "/api/v1/import", text, &imported); code != 200 || imported.Kind != "drafts" || imported.Drafts.Created != 9 {
+		t.Fatalf("import: %d %+v", code, imported)
+	}
+	var list struct {
+		Drafts []corpus.Draft
+		Banks  []corpus.ProposedBank
+	}
+	if code := api("GET", "/api/v1/drafts", nil, &list); code != 200 || len(list.Banks) != 1 {
+		t.Fatalf("drafts: %d %+v", code, list.Banks)
+	}
+	ids := map[string]string{}
+	for _, d := range list.Drafts {
+		ids[d.BankName] = "#draft-" + strconv.FormatUint(d.ID, 10)
+	}
+	proposed := list.Banks[0].ID
+
+	ctx := browser(t, 1280, 900)
+	do(t, ctx, chromedp.Navigate(base+"/signin?next=/review"), chromedp.SendKeys(chromedp.ID("token"), token))
+	follow(t, ctx, `form[action="/signin"] button`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".review .counts")))
+	if counts := get(t, ctx, chromedp.Text(chromedp.CSS(".review .counts"))); !strings.Contains(counts, "抽取 9") || !strings.Contains(counts, "待审阅的银行 1") {
+		t.Fatalf("counts %q", counts)
+	}
+	if !get(t, ctx, chromedp.Evaluate[bool](`document.querySelector("`+ids["青山测试农商行"]+` button[value=publish]").disabled`)) {
+		t.Error("the new bank's draft can be published before the bank's review")
+	}
+	// The top of the queue (the whole page is nine drafts long).
+	png := get(t, ctx, chromedp.CaptureScreenshot())
+	if err := os.WriteFile(filepath.Join(screenshotDir, "review.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// The proposed bank is registered: a rural commercial bank in Sichuan.
+	form := `form[action="/review/banks/` + proposed + `"]:has(input[value="new"])`
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(form+` select[name="type"]`), "rural_commercial"),
+		chromedp.SetValue(chromedp.CSS(form+` select[name="region"]`), "sichuan"),
+	)
+	follow(t, ctx, form+` button`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".review .notice")))
+	if counts := get(t, ctx, chromedp.Text(chromedp.CSS(".review .counts"))); !strings.Contains(counts, "待审阅的银行 0") {
+		t.Fatalf("after the bank's review: %q", counts)
+	}
+
+	// The researcher's title, the suggested tags as ticked, published.
+	draft := ids["重庆银行"]
+	do(t, ctx,
+		chromedp.Clear(chromedp.CSS(draft+` input[name="title_zh"]`)),
+		chromedp.SendKeys(chromedp.CSS(draft+` input[name="title_zh"]`), "重庆银行浏览器审阅：成长评分卡服务科创企业"),
+	)
+	follow(t, ctx, draft+` button[value="publish"]`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".review .notice")))
+	if note := get(t, ctx, chromedp.Text(chromedp.CSS(".review .notice"))); !strings.Contains(note, "已发布草稿") {
+		t.Fatalf("after publishing: %q", note)
+	}
+	// A whole table as suggested.
+	follow(t, ctx, `form.bulk:has(input[value="表4-2"]) button`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(".review .notice")))
+	if counts := get(t, ctx, chromedp.Text(chromedp.CSS(".review .counts"))); !strings.Contains(counts, "已发布 3") || !strings.Contains(counts, "待审 6") {
+		t.Fatalf("after the bulk publish: %q", counts)
+	}
+
+	do(t, ctx, chromedp.Navigate(base+"/?q="+url.QueryEscape("浏览器审阅 year:2026")), chromedp.WaitVisible(chromedp.CSS("main")))
+	hits := get(t, ctx, chromedp.Text(chromedp.CSS(".hits")))
+	if !strings.Contains(hits, "重庆银行浏览器审阅：成长评分卡服务科创企业") || !strings.Contains(hits, "2026") {
+		t.Fatalf("the published case is not found with year 2026: %q", hits)
+	}
+	// In English, on a phone: no Chinese but the folded originals (and the
+	// registry's names in the selects), nothing wider than the screen.
+	do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
+		chromedp.Navigate(base+"/review?lang=en"), chromedp.WaitVisible(chromedp.CSS(".review .counts")))
+	han := get(t, ctx, chromedp.Evaluate[string](`(() => { const m = document.querySelector("main").cloneNode(true);
+		m.querySelectorAll("details.original, select, input").forEach(e => e.remove());
+		return (m.innerText.match(/\p{Script=Han}+/gu) || []).join(" ") })()`))
+	if han != "" {
+		t.Errorf("English review page shows Chinese: %q", han)
+	}
+	if get(t, ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		t.Errorf("/review overflows the phone width")
+	}
 }
 
 // An admin renames a theme on /codebook: the preview says what changes and

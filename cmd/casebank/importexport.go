@@ -159,7 +159,7 @@ func (c *cli) printDrafts(ctx context.Context, svc *app.Service, text []byte, by
 		return err
 	}
 	fmt.Fprint(c.stdout, sum.String())
-	fmt.Fprintf(c.stdout, "drafts: %d created, %d updated, %d unchanged; review them at GET /api/v1/drafts\n", res.Created, res.Updated, res.Same)
+	fmt.Fprintf(c.stdout, "drafts: %d created, %d updated, %d unchanged; review them at /review or GET /api/v1/drafts (new banks first: GET /api/v1/draft-banks)\n", res.Created, res.Updated, res.Same)
 	return nil
 }
 

@@ -5,15 +5,16 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
+	"strings"
 
 	"casebank/corpus"
-	"casebank/corpus/tagger"
 )
 
-// Suggester suggests tags for a draft's text: *tagger.Suggester is one.
+// Suggester suggests dimensions and themes for an item's text, with their
+// reasons; bank is the registry's id, or the name when the bank is new.
+// corpus/app adapts the tagger to it, so that the parser knows no tagger.
 type Suggester interface {
-	Suggest(ctx context.Context, d tagger.Draft) (*tagger.Suggestions, error)
+	SuggestDraftTags(ctx context.Context, text, bank string) (dimensions, themes []corpus.DraftTag, err error)
 }
 
 // DraftStore is where ImportDrafts reads banks and writes drafts:
@@ -70,6 +71,10 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 	if rep.Generic {
 		layout = "generic"
 	}
+	tax := corpus.DefaultTaxonomy()
+	if g, ok := rep.Layout.(Generic); ok && g.Taxonomy != nil {
+		tax = g.Taxonomy
+	}
 	out := make([]*corpus.Draft, 0, len(rep.Items))
 	for _, it := range rep.Items {
 		bank, known := names[corpus.NormalizeBankName(it.Bank)]
@@ -80,7 +85,7 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 		c := rep.Layout.Draft(it, bank, title)
 		d := &corpus.Draft{
 			Key: corpus.SourceKey(it.Year, it.Where(), bank.ID, it.Part), Year: it.Year,
-			Bank: *bank, NewBank: !known, Title: c.Title, Summary: c.Summary, MachineMade: true,
+			Bank: *bank, NewBank: !known, BankName: it.Bank, Title: c.Title, Summary: c.Summary, MachineMade: true,
 			Pattern: c.Pattern, Source: c.Source, Layout: layout,
 			Dimensions: []corpus.DraftTag{}, Themes: []corpus.DraftTag{}, BankType: []corpus.DraftTag{},
 		}
@@ -92,48 +97,68 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 		}
 		if it.Dimension != "" || !rep.Generic {
 			for _, code := range c.Dimensions {
-				d.Dimensions = append(d.Dimensions, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why})
+				d.Dimensions = append(d.Dimensions, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why,
+					Words: named(tax.Dimensions, code, it.Heading)})
 			}
 		}
 		for _, code := range c.Themes {
-			d.Themes = append(d.Themes, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why})
+			d.Themes = append(d.Themes, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why,
+				Words: named(tax.Themes, code, it.Heading)})
 		}
 		if known {
-			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 1, Source: "registry", Reason: "the registry's " + bank.Name})
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 1, Source: "registry", Reason: "the registry's " + bank.Name, Words: []string{bank.Name}})
 		} else {
-			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank})
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank, Words: []string{it.Bank}})
 		}
 		if sg != nil && it.Text != "" {
-			td := tagger.Draft{Text: truncate(it.Text, tagger.MaxDraftRunes-1), Bank: bank.ID}
+			who := bank.ID
 			if !known {
-				td.Bank = it.Bank
+				who = it.Bank
 			}
-			s, err := sg.Suggest(ctx, td)
+			dims, themes, err := sg.SuggestDraftTags(ctx, it.Text, who)
 			if err != nil {
 				return nil, fmt.Errorf("suggest tags for line %d: %w", it.Line, err)
 			}
-			d.Dimensions = addSuggested(d.Dimensions, s.Dimensions)
-			d.Themes = addSuggested(d.Themes, s.Themes)
+			d.Dimensions = addSuggested(d.Dimensions, dims)
+			d.Themes = addSuggested(d.Themes, themes)
 		}
 		out = append(out, d)
 	}
 	return out, nil
 }
 
-// addSuggested appends the tagger's suggestions the report did not give.
-func addSuggested(tags []corpus.DraftTag, ss []tagger.Suggestion) []corpus.DraftTag {
+// addSuggested appends the suggestions the report did not give.
+func addSuggested(tags, suggested []corpus.DraftTag) []corpus.DraftTag {
 	have := map[string]bool{}
 	for _, t := range tags {
 		have[t.Code] = true
 	}
-	for _, s := range ss {
-		if !have[s.Code] {
-			// Rounded: retrainings differ in the last digits, and a
-			// re-import must find the draft the same.
-			score := math.Round(s.Score*1000) / 1000
-			tags = append(tags, corpus.DraftTag{Code: s.Code, Score: score, Source: s.Source, Reason: s.Reason})
-			have[s.Code] = true
+	for _, t := range suggested {
+		if !have[t.Code] {
+			tags = append(tags, t)
+			have[t.Code] = true
 		}
 	}
 	return tags
+}
+
+// named is the longest Chinese label or alias of code that text holds: the
+// word of a caption or heading that gave the tag; nil when none does (the
+// 2025 layout places by number).
+func named(vals []corpus.Value, code, text string) []string {
+	word := ""
+	for _, v := range vals {
+		if v.Code != code {
+			continue
+		}
+		for _, n := range append([]string{v.ZH}, v.AliasesZH...) {
+			if n != "" && strings.Contains(text, n) && len(n) > len(word) {
+				word = n
+			}
+		}
+	}
+	if word == "" {
+		return nil
+	}
+	return []string{word}
 }

@@ -2,11 +2,13 @@ package report_test
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"casebank/corpus"
+	"casebank/corpus/app"
 	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/corpus/report"
@@ -22,7 +24,7 @@ func importDrafts(t *testing.T, s *boltdb.Store, path string) (*report.Summary, 
 	defer f.Close()
 	sg := tagger.New(s)
 	defer sg.Close()
-	sum, res, err := report.ImportDrafts(ctx, s, sg, f, "researcher")
+	sum, res, err := report.ImportDrafts(ctx, s, app.DraftTagger(sg), f, "researcher")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,4 +139,166 @@ func TestImportRefusesAnotherEditionAsCases(t *testing.T) {
 	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), "import it as drafts") {
 		t.Fatalf("import of a 2026 edition as cases: %v", err)
 	}
+}
+
+// A reviewer's decisions are recorded: the published case is named by the
+// store from its draft, whatever the client sends; its history says which
+// suggested tags were accepted and rejected; a rejected draft keeps who
+// and when. A bank the drafts propose must be reviewed before its drafts
+// are published: mapped to a registry bank (an alias) or registered as
+// new; the drafts then name it, and a re-import of the edition finds them.
+func TestDraftReviewDecisionsAndProposedBanks(t *testing.T) {
+	s := bolttest.MustOpenStore(t, true)
+	importDrafts(t, s, "testdata/2026/edition-2026.txt")
+	byBank := func() map[string]*corpus.Draft {
+		ds, err := s.Drafts(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]*corpus.Draft{}
+		for _, d := range ds {
+			m[d.BankName] = d
+		}
+		return m
+	}
+	drafts := byBank()
+	cc, cq, nb := drafts["长春农商行"], drafts["重庆银行"], drafts["青山测试农商行"]
+	if cc == nil || cq == nil || nb == nil {
+		t.Fatalf("drafts %v", drafts)
+	}
+	// A table whose first column numbers its rows (序号) titles them by
+	// the practice, not the number.
+	if hz := drafts["杭州银行"]; hz == nil || !strings.HasPrefix(hz.Title.ZH, "杭州银行：搭建虚构的数据中台") {
+		t.Errorf("title of a numbered row: %+v", hz)
+	}
+	if nb.Proposed == nil || nb.Proposed.ID != nb.Bank.ID || cc.Proposed != nil {
+		t.Fatalf("proposed: %+v, %+v", nb.Proposed, cc.Proposed)
+	}
+	edit := func(d *corpus.Draft, dims, themes []string) *corpus.Case {
+		return &corpus.Case{Kind: corpus.KindCase, Year: d.Year, Title: corpus.Text{ZH: d.Title.ZH}, Summary: corpus.Text{ZH: d.Summary.ZH},
+			Body: d.Source.Excerpt, Dimensions: dims, Themes: themes, Source: d.Source}
+	}
+
+	// The client names no case.
+	named := edit(cc, []string{"strategy"}, nil)
+	named.ID = "my-own-id"
+	if _, err := s.PublishDraft(ctx, cc.ID, named, "researcher"); corpus.ErrorCode(err) != corpus.EINVALID {
+		t.Fatalf("publish with an id: %v", err)
+	}
+	// A label is a code; the draft's bank is the case's.
+	pub, err := s.PublishDraft(ctx, cc.ID, edit(cc, []string{"战略层面"}, []string{}), "researcher")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.ID != "r2026-t3-changchun-rcb" || pub.Bank.ID != "changchun-rcb" {
+		t.Fatalf("published %s of bank %s", pub.ID, pub.Bank.ID)
+	}
+	hist, err := s.History(ctx, pub.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := hist[0].Decisions
+	if dec == nil || !slices.Contains(dec.Accepted, "dimension:strategy") || !slices.Contains(dec.Accepted, "bank_type:rural_commercial") {
+		t.Fatalf("decisions %+v", dec)
+	}
+	if n := len(cc.Dimensions) + len(cc.Themes) + len(cc.BankType); len(dec.Accepted)+len(dec.Rejected) != n {
+		t.Errorf("%d decisions for %d suggestions: %+v", len(dec.Accepted)+len(dec.Rejected), n, dec)
+	}
+	for _, tg := range cc.Themes {
+		if !slices.Contains(dec.Rejected, "theme:"+tg.Code) {
+			t.Errorf("theme %s unticked but not recorded rejected: %+v", tg.Code, dec)
+		}
+	}
+	// A section numbered 五 names its cases s5.
+	if pub, err := s.PublishDraft(ctx, cq.ID, edit(cq, []string{"application"}, []string{"tech_finance"}), "researcher"); err != nil || pub.ID != "r2026-s5-chongqing-bank" {
+		t.Fatalf("topic case %v %v", pub, err)
+	}
+
+	// The proposed bank blocks its draft until reviewed.
+	if _, err := s.PublishDraft(ctx, nb.ID, edit(nb, []string{"application"}, nil), "researcher"); corpus.ErrorCode(err) != corpus.ECONFLICT || !strings.Contains(err.Error(), "no one has reviewed") {
+		t.Fatalf("publish with an unreviewed bank: %v", err)
+	}
+	counts, banks := corpus.CountDrafts(mustDrafts(t, s))
+	if counts.NewBanks != 1 || counts.BanksToReview != 1 || len(banks) != 1 || banks[0].ID != nb.Bank.ID || banks[0].Where[0] != "表3" {
+		t.Fatalf("counts %+v, banks %+v", counts, banks)
+	}
+	for _, bad := range []struct {
+		rv   corpus.BankReview
+		code string
+	}{
+		{corpus.BankReview{}, corpus.EINVALID},                                               // neither a bank nor type and region
+		{corpus.BankReview{Bank: "没有这家银行"}, corpus.EINVALID},                                 // no such registry bank
+		{corpus.BankReview{Bank: "北京银行", Type: "农商行"}, corpus.EINVALID},                      // both
+		{corpus.BankReview{Type: "农商行", Region: "火星"}, corpus.EINVALID},                      // no such region
+		{corpus.BankReview{ID: "beijing-bank", Type: "农商行", Region: "四川"}, corpus.ECONFLICT}, // an id the registry has
+	} {
+		if _, err := s.ReviewBank(ctx, nb.Bank.ID, bad.rv, "researcher"); corpus.ErrorCode(err) != bad.code {
+			t.Errorf("review %+v: %v, want %s", bad.rv, err, bad.code)
+		}
+	}
+	if _, err := s.ReviewBank(ctx, "bank-none", corpus.BankReview{Bank: "北京银行"}, "researcher"); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+		t.Errorf("review of no proposal: %v", err)
+	}
+	// Mapped to the registry's 长春农商银行: an alias.
+	res, err := s.ReviewBank(ctx, nb.Bank.ID, corpus.BankReview{Bank: "长春农商银行"}, "researcher")
+	if err != nil || res.Action != "alias" || res.Bank.ID != "changchun-rcb" || len(res.Drafts) != 1 {
+		t.Fatalf("review %+v %v", res, err)
+	}
+	if b, _ := s.FindBankByID(ctx, "changchun-rcb"); !slices.Contains(b.Aliases, "青山测试农商行") {
+		t.Fatalf("aliases %v", b.Aliases)
+	}
+	if _, res := importDrafts(t, s, "testdata/2026/edition-2026.txt"); res.Created+res.Updated != 0 || res.Same != 9 {
+		t.Fatalf("re-import after the bank review %+v", res)
+	}
+	nb = byBank()["青山测试农商行"]
+	if nb.NewBank || nb.Bank.ID != "changchun-rcb" || nb.BankReviewed == nil || nb.Proposed == nil {
+		t.Fatalf("reviewed draft %+v", nb)
+	}
+	// Another draft of the same bank in the table: the id stays unique.
+	if pub, err := s.PublishDraft(ctx, nb.ID, edit(nb, []string{"application"}, nil), "researcher"); err != nil || pub.ID != "r2026-t3-changchun-rcb-2" {
+		t.Fatalf("publish after review: %v %v", pub, err)
+	}
+	counts, banks = corpus.CountDrafts(mustDrafts(t, s))
+	if counts != (corpus.DraftCounts{Extracted: 9, Open: 6, Published: 3, NewBanks: 1}) || len(banks) != 0 {
+		t.Fatalf("counts %+v, banks %+v", counts, banks)
+	}
+
+	// In another store: the proposal is registered as new, with labels.
+	s2 := bolttest.MustOpenStore(t, true)
+	importDrafts(t, s2, "testdata/2026/edition-2026.txt")
+	ds2, _ := s2.Drafts(ctx, "")
+	var nb2 *corpus.Draft
+	for _, d := range ds2 {
+		if d.NewBank {
+			nb2 = d
+		}
+	}
+	if err := s2.RejectDraft(ctx, ds2[0].ID, "王研究员"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := s2.Draft(ctx, ds2[0].ID); d.Reviewed == nil || d.Reviewed.By != "王研究员" || d.Reviewed.At.IsZero() {
+		t.Fatalf("rejected draft keeps no record: %+v", d.Reviewed)
+	}
+	res, err = s2.ReviewBank(ctx, nb2.Bank.ID, corpus.BankReview{ID: "qingshan-rcb", Type: "农商行", Region: "四川"}, "researcher")
+	if err != nil || res.Action != "new" || res.Bank.Type != "rural_commercial" || res.Bank.Region != "sichuan" {
+		t.Fatalf("register %+v %v", res, err)
+	}
+	if _, res := importDrafts(t, s2, "testdata/2026/edition-2026.txt"); res.Created+res.Updated != 0 || res.Same != 9 {
+		t.Fatalf("re-import after registering %+v", res)
+	}
+	if pub, err := s2.PublishDraft(ctx, nb2.ID, edit(nb2, []string{"application"}, nil), "researcher"); err != nil || pub.ID != "r2026-t3-qingshan-rcb" || pub.Bank.Region != "sichuan" {
+		t.Fatalf("publish of the new bank's draft: %v %v", pub, err)
+	}
+	if d, _ := s2.Draft(ctx, ds2[0].ID); d.Status != corpus.DraftRejected {
+		t.Fatalf("a re-import resurrected the rejected draft: %+v", d)
+	}
+}
+
+func mustDrafts(t *testing.T, s *boltdb.Store) []*corpus.Draft {
+	t.Helper()
+	ds, err := s.Drafts(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
 }

@@ -288,6 +288,17 @@ func (p *genParser) row(n int, cells []string) {
 	})
 }
 
+// startsKnown says whether n, a normalised name, is the start of a longer
+// name the registry knows: 中小银行, wrapped, begins an alliance's name.
+func (p *genParser) startsKnown(n string) bool {
+	for k := range p.names {
+		if len(k) > len(n) && strings.HasPrefix(k, n) {
+			return true
+		}
+	}
+	return false
+}
+
 // isBank says whether s names a bank: one the registry knows by a name or
 // alias, or a name shaped like a bank's.
 func (p *genParser) isBank(s string) bool {
@@ -352,10 +363,19 @@ func (g Generic) Draft(it Item, bank *corpus.Bank, report string) *corpus.Case {
 	excerpt := it.Text
 	// A row's text starts with its column's header ("主要做法：…"):
 	// the title and summary are the words after it.
-	if first, _, _ := strings.Cut(it.Text, "\n"); it.Table != "" {
-		if h, rest, ok := strings.Cut(first, "："); ok && len([]rune(h)) <= 8 {
-			it.Text = rest + strings.TrimPrefix(it.Text, first)
+	for it.Table != "" {
+		first, more, _ := strings.Cut(it.Text, "\n")
+		h, rest, ok := strings.Cut(first, "：")
+		if !ok || len([]rune(h)) > 8 {
+			break
 		}
+		// A row number (序号：1) is no title: the next cell is.
+		if _, err := strconv.Atoi(strings.TrimSpace(rest)); err == nil && more != "" {
+			it.Text = more
+			continue
+		}
+		it.Text = rest + strings.TrimPrefix(it.Text, first)
+		break
 	}
 	c := Layout2025.Draft(it, bank, report)
 	c.Body, c.Source.Excerpt = excerpt, excerpt
@@ -507,6 +527,10 @@ func (p *genParser) layoutRows() {
 	if len(lines) < 2 {
 		return
 	}
+	// A page break (form feed) inside a table is no character of a cell.
+	for i := range lines {
+		lines[i].raw = strings.ReplaceAll(lines[i].raw, "\f", " ")
+	}
 	hdr := segments(lines[0].raw)
 	cols := make([]int, len(hdr))
 	header := make([]string, len(hdr))
@@ -553,17 +577,33 @@ func (p *genParser) layoutRows() {
 	}
 	data := make([][]string, 0, len(lines)-i)
 	at := make([]int, 0, len(lines)-i)
+	// Its wording may differ (代表性机构 for 机构): two words of the
+	// header at their places make it the header; its wrapped words follow.
+	wrapped := false
 	for k, l := range lines[i:] {
 		ss := segments(l.raw)
-		if len(ss) == len(words) {
-			same := true
-			for j, sg := range ss {
-				same = same && sg.text == words[j]
+		if wrapped {
+			short := len(ss) > 0
+			for _, sg := range ss {
+				short = short && len([]rune(sg.text)) <= 4 && !p.isBank(sg.text)
 			}
-			if same {
+			if short {
+				continue
+			}
+			wrapped = false
+		}
+		if len(ss) == len(words) {
+			same := 0
+			for j, sg := range ss {
+				if sg.text == words[j] {
+					same++
+				}
+			}
+			if same == len(words) || same >= 2 {
 				for j, sg := range ss {
 					cols[j] = sg.start
 				}
+				wrapped = true
 				continue
 			}
 		}
@@ -595,10 +635,34 @@ func (p *genParser) layoutRows() {
 		n     int
 		cells []string
 	}
+	// A name the registry knows, banks' and organisations' (an alliance's
+	// row is its members' case), ends a wrapped name.
+	known := func(s string) bool {
+		_, ok := p.names[corpus.NormalizeBankName(s)]
+		return ok
+	}
 	var rows []row
-	complete := true
+	complete, inHeader := true, false
 	for k, f := range data {
-		if f[best] != "" && (complete || p.isBank(f[best])) {
+		// The header again may wrap too (代表/性机/构): its short words
+		// are no row.
+		if inHeader {
+			short := true
+			for _, sg := range segments(lines[at[k]].raw) {
+				short = short && len([]rune(sg.text)) <= 4 && !p.isBank(sg.text)
+			}
+			if short {
+				continue
+			}
+			inHeader = false
+		}
+		cur := ""
+		if len(rows) > 0 && !complete {
+			cur = rows[len(rows)-1].cells[best]
+		}
+		// A wrapped name's next line may look like a name itself
+		// (北京中关 / 村银行): the registry's name it completes wins.
+		if f[best] != "" && (complete || p.isBank(f[best]) && !known(cur+f[best])) {
 			rows = append(rows, row{n: lines[at[k]].n, cells: make([]string, len(cols))})
 			complete = false
 		}
@@ -609,9 +673,11 @@ func (p *genParser) layoutRows() {
 		for c := range f {
 			r.cells[c] += f[c]
 		}
-		if n := corpus.NormalizeBankName(r.cells[best]); reBankLike.MatchString(n) && reNotABank.MatchString(n) {
-			rows, complete = rows[:len(rows)-1], true // the header again, in other words (代表性银行)
-		} else if p.isBank(r.cells[best]) {
+		n := corpus.NormalizeBankName(r.cells[best])
+		switch {
+		case (reBankLike.MatchString(n) && reNotABank.MatchString(n) || strings.HasPrefix(n, "代表性")) && !p.startsKnown(n):
+			rows, complete, inHeader = rows[:len(rows)-1], true, true // the header again (代表性银行)
+		case p.isBank(r.cells[best]) || known(r.cells[best]):
 			complete = true
 		}
 	}

@@ -192,3 +192,36 @@ func TestGenericReadsRewrittenReal2025(t *testing.T) {
 		}
 	}
 }
+
+// A table pdftotext -layout laid out by position, with what the 2025
+// report's PDF does to it (an invented text of the same shapes): a bank's
+// name wrapped so that its tail looks like a name (北京中关 / 村银行), an
+// alliance's name wrapped from 中小银行, the header repeated in other
+// words and wrapped (代表/性机/构), names one character a line with a page
+// break inside. Every row is one item of the registry's bank or alliance.
+func TestGenericRebuildsWrappedLayoutRows(t *testing.T) {
+	banks := seedBanks(t)
+	data, err := os.ReadFile("testdata/2026/layout-wrapped.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.Generic{Banks: banks}.Parse(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"表9 北京中关村银行", "表9 上海银行", "表9 中小银行互联网金融（深圳）联盟", "表9 亚洲金融合作联盟",
+		"表10 苏州银行", "表10 四川天府银行", "表10 青岛银行"}
+	var got []string
+	for _, it := range rep.Items {
+		got = append(got, it.Where()+" "+strings.TrimSpace(it.Bank))
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") || len(rep.Unplaced) != 0 {
+		t.Fatalf("items %q, unplaced %+v; want %q", got, rep.Unplaced, want)
+	}
+	if s := report.Summarize(rep, banks); s.Resolved != len(want) || len(s.NewBanks) != 0 {
+		t.Fatalf("summary %+v", s)
+	}
+	if !strings.Contains(rep.Items[2].Text, "提供交流与合作的机会") || strings.Contains(rep.Items[2].Text, "性机") || strings.Contains(rep.Items[3].Text, "性机") {
+		t.Errorf("the alliance's text %q", rep.Items[2].Text)
+	}
+}
