@@ -125,8 +125,13 @@ func (s source) Changes(ctx context.Context, after uint64, n int, put func(Chang
 			ix.invalidateVocabulary()
 			// Bank names and tag labels are indexed with each case.
 			f := corpus.Filter{}
-			if ch.Op == corpus.OpBankPut {
+			switch {
+			case ch.Op == corpus.OpBankPut:
 				f[corpus.FacetBank] = []string{ch.ID}
+			case ch.Scoped && len(ch.Relabelled) == 0:
+				continue // a merge or a retirement: its cases have entries of their own
+			case ch.Scoped:
+				f[corpus.FacetTheme] = ch.Relabelled
 			}
 			cases, err := ix.store.FindCases(ctx, f)
 			if err != nil {

@@ -150,12 +150,18 @@ func (s *Store) Path() string { return s.db.Path() }
 
 // appendChange writes the next log entry inside tx.
 func (s *Store) appendChange(tx *bolt.Tx, op, id, by string) (uint64, error) {
+	return s.appendEntry(tx, corpus.Change{Op: op, ID: id, By: by})
+}
+
+// appendEntry writes ch as the next log entry inside tx, numbered and
+// stamped now.
+func (s *Store) appendEntry(tx *bolt.Tx, ch corpus.Change) (uint64, error) {
 	log := tx.Bucket(bucketLog)
 	seq, err := log.NextSequence()
 	if err != nil {
 		return 0, fmt.Errorf("store: log sequence: %w", err)
 	}
-	ch := corpus.Change{Seq: seq, Op: op, ID: id, At: s.now().UTC(), By: by}
+	ch.Seq, ch.At = seq, s.now().UTC()
 	if err := putJSON(log, seqKey(seq), ch); err != nil {
 		return 0, fmt.Errorf("store: append log: %w", err)
 	}
