@@ -92,6 +92,7 @@ func New(svc *app.Service) (*UI, error) {
 		"textOfBank": func(b *corpus.Bank) corpus.Text { return corpus.Text{ZH: b.Name, EN: b.NameEN} },
 		"placeEN":    placeEN,
 		"tagWhy":     tagWhy,
+		"sourceName": sourceName,
 		// inLang hands a sub-template its value with the page's language.
 		"inLang": func(lang string, v any) map[string]any { return map[string]any{"Lang": lang, "V": v} },
 		"list":   func(xs ...any) []any { return xs },
@@ -145,6 +146,8 @@ func (u *UI) render(c echo.Context, status int, page string, data any) error {
 		if _, ok := m["Report"]; !ok {
 			m["Report"] = corpus.ReportTitle
 		}
+		// The footer names the report in the page's language.
+		m["FooterReport"] = tr(lang, corpus.ReportTitle, corpus.ReportTitleEN)
 	}
 	var buf bytes.Buffer
 	if err := u.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
@@ -209,6 +212,16 @@ func pick(lang string, t corpus.Text) string {
 		return t.EN
 	}
 	return t.ZH
+}
+
+// sourceName names where a tag suggestion comes from (the tagger's
+// Source) in the page's language.
+func sourceName(lang, source string) string {
+	zh, en := map[string]string{"corpus": "案例语料", "codebook": "编码表", "terms": "技术与产品名", "subject": "文本主体", "registry": "银行名录"}[source], source
+	if zh == "" {
+		zh = source
+	}
+	return tr(lang, zh, en)
 }
 
 // tr chooses between a Chinese and an English string.
