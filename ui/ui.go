@@ -86,6 +86,7 @@ func New(svc *app.Service) (*UI, error) {
 		"has":        func(xs []string, x string) bool { return slices.Contains(xs, x) },
 		"short":      shortValue,
 		"facetName":  facetName,
+		"lower":      strings.ToLower,
 		"tr":         tr,
 		"textOf":     func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
 		"pick":       pick,
@@ -250,6 +251,7 @@ type facetLink struct {
 	Count    int
 	Selected bool
 	URL      string
+	Match    string // code and the other language's label, lower-cased, for the facet search box
 }
 
 // facetView is one facet's values: the first facetHead shown, the rest
@@ -437,6 +439,11 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 		for i, val := range f.Values {
 			link := facetLink{Label: pick(l.lang, val.Label), Count: val.Count, Selected: val.Selected,
 				URL: toggleParam(params, f.Field, val.Code)}
+			if len(f.Values) > facetHead {
+				// The shown label is matched from the page; the code and
+				// the other language's label are only in the attribute.
+				link.Match = facetMatch(val.Code, alt(l.lang, val.Label))
+			}
 			if i < facetHead {
 				fv.Values = append(fv.Values, link)
 			} else {
@@ -459,6 +466,20 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 	v.Sorts = sortLinks(l, params)
 	v.ClearURL = clearURL(params, len(v.Chips) > 0)
 	return v
+}
+
+// facetMatch is what a facet value matches besides its shown label: its
+// other label and its code, the code left out when each of its words is in
+// that label already (jiangsu-bank in "bank of jiangsu"), to keep the first
+// page light.
+func facetMatch(code, other string) string {
+	other = strings.ToLower(other)
+	for _, w := range strings.FieldsFunc(strings.ToLower(code), func(r rune) bool { return r == '-' || r == '_' }) {
+		if !strings.Contains(other, w) {
+			return strings.ToLower(code) + " " + other
+		}
+	}
+	return other
 }
 
 // maxResults is how deep pages reach (index.Search refuses beyond).
