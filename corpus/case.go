@@ -13,6 +13,7 @@ import (
 // The report the default corpus comes from: its title and publisher.
 const (
 	ReportTitle     = "中小银行数字金融发展研究报告（2025）"
+	ReportTitleEN   = "Research Report on Digital Finance Development of Small and Medium Banks (2025)"
 	ReportPublisher = "中小银行互联网金融（深圳）联盟"
 )
 

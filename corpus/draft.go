@@ -64,6 +64,8 @@ type DraftTag struct {
 	Score  float64 `json:"score"`
 	Source string  `json:"source"` // report (its caption or heading), registry, name, or the tagger's source
 	Reason string  `json:"reason"`
+	// ReasonZH is Reason in Chinese; drafts imported before it lack it.
+	ReasonZH string `json:"reason_zh,omitempty"`
 	// Words are the report's words behind it (the caption's 战略层面, the
 	// tagger's evidence): pages say why in their own language around them.
 	Words []string `json:"words,omitempty"`

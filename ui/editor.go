@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -320,7 +321,7 @@ func (u *UI) newCase(c echo.Context) error {
 			return err
 		}
 		data["Error"] = body.Error.Message
-		data["Fields"] = body.Error.Fields
+		data["Fields"] = formFieldErrors(u.lang(c), body.Error.Fields)
 		return u.render(c, http.StatusUnprocessableEntity, "newcase", data)
 	}
 	// A stored write stands: when the index is behind, it catches up later.
@@ -412,4 +413,75 @@ func (u *UI) bulkTags(c echo.Context) error {
 	}
 	return u.render(c, http.StatusOK, "confirm", map[string]any{"Bulk": bt, "Result": res, "Search": c.FormValue("search"),
 		"Summary": fmt.Sprintf("%s %s %s", action, facetName(l.lang, bt.Kind), l.of(bt.Kind, bt.Code))})
+}
+
+// caseFormLabels names a case's field paths as the new-case form labels
+// them: an error says "标题（中文）", not "title.zh".
+var caseFormLabels = map[string][2]string{
+	"title":           {"标题", "Title"},
+	"title.zh":        {"标题（中文）", "Title (Chinese)"},
+	"title.en":        {"标题（英文）", "Title (English)"},
+	"summary":         {"摘要", "Summary"},
+	"summary.zh":      {"摘要（中文）", "Summary (Chinese)"},
+	"summary.en":      {"摘要（英文）", "Summary (English)"},
+	"body":            {"做法", "Practice"},
+	"body_en":         {"做法（英文）", "Practice (English)"},
+	"outcome":         {"成效", "Outcome"},
+	"outcome_en":      {"成效（英文）", "Outcome (English)"},
+	"products":        {"产品与系统", "Products and systems"},
+	"products_en":     {"产品与系统（英文）", "Products and systems (English)"},
+	"technologies":    {"技术", "Technologies"},
+	"technologies_en": {"技术（英文）", "Technologies (English)"},
+	"partners":        {"合作方", "Partners"},
+	"partners_en":     {"合作方（英文）", "Partners (English)"},
+	"figures":         {"数据", "Figures"},
+	"dimensions":      {"维度", "Dimensions"},
+	"themes":          {"主题", "Themes"},
+	"year":            {"年份", "Year"},
+	"bank":            {"银行", "Bank"},
+	"bank.id":         {"已登记的银行", "Registered bank"},
+	"bank.name":       {"新银行名称", "New bank's name"},
+	"bank.name_en":    {"银行英文名称", "Bank's English name"},
+	"bank.aliases":    {"银行别名", "Bank's other names"},
+	"bank.type":       {"银行类型", "Bank type"},
+	"bank.region":     {"银行地区", "Bank's region"},
+	"bank.city":       {"银行所在城市", "Bank's city"},
+	"source":          {"来源", "Source"},
+	"source.report":   {"来源：报告", "Source: report"},
+	"source.section":  {"来源：章节", "Source: section"},
+	"source.table":    {"来源：表格", "Source: table"},
+	"source.heading":  {"来源：标题", "Source: heading"},
+	"source.part":     {"来源：部分", "Source: part"},
+	"source.excerpt":  {"来源：摘录", "Source: excerpt"},
+}
+
+// fieldPathIndex matches a list index in a field path ("products[3]").
+var fieldPathIndex = regexp.MustCompile(`\[(\d+)\]`)
+
+// formFieldErrors relabels the errors' field paths with the form's labels
+// in the page's language, keeping their messages; an unknown path stays.
+func formFieldErrors(lang string, fields []corpus.FieldError) []corpus.FieldError {
+	out := make([]corpus.FieldError, len(fields))
+	for i, f := range fields {
+		out[i] = f
+		var n string
+		path := fieldPathIndex.ReplaceAllStringFunc(f.Field, func(m string) string {
+			n = m[1 : len(m)-1]
+			return ""
+		})
+		// A figure's parts ("figures[0].label") are named by the list.
+		if strings.HasPrefix(path, "figures.") {
+			path = "figures"
+		}
+		l, ok := caseFormLabels[path]
+		if !ok {
+			continue
+		}
+		out[i].Field = tr(lang, l[0], l[1])
+		if n != "" {
+			k, _ := strconv.Atoi(n)
+			out[i].Field += tr(lang, "第"+strconv.Itoa(k+1)+"项", " (item "+strconv.Itoa(k+1)+")")
+		}
+	}
+	return out
 }

@@ -181,7 +181,7 @@ func themeBars(l labels, byTheme map[string]int) []themeBar {
 	var themes []themeBar
 	for _, t := range l.tax.Themes {
 		if n := byTheme[t.Code]; n > 0 {
-			themes = append(themes, themeBar{Label: l.of(corpus.FacetTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
+			themes = append(themes, themeBar{Label: l.heading(corpus.FacetTheme, t.Code), URL: "/?theme=" + t.Code, Count: n, Width: 100 * n / maxTheme})
 		}
 	}
 	sort.SliceStable(themes, func(i, j int) bool { return themes[i].Count > themes[j].Count })

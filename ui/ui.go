@@ -86,12 +86,14 @@ func New(svc *app.Service) (*UI, error) {
 		"has":        func(xs []string, x string) bool { return slices.Contains(xs, x) },
 		"short":      shortValue,
 		"facetName":  facetName,
+		"lower":      strings.ToLower,
 		"tr":         tr,
 		"textOf":     func(v corpus.Value) corpus.Text { return corpus.Text{ZH: v.ZH, EN: v.EN} },
 		"pick":       pick,
 		"textOfBank": func(b *corpus.Bank) corpus.Text { return corpus.Text{ZH: b.Name, EN: b.NameEN} },
 		"placeEN":    placeEN,
 		"tagWhy":     tagWhy,
+		"sourceName": sourceName,
 		// inLang hands a sub-template its value with the page's language.
 		"inLang": func(lang string, v any) map[string]any { return map[string]any{"Lang": lang, "V": v} },
 		"list":   func(xs ...any) []any { return xs },
@@ -145,6 +147,8 @@ func (u *UI) render(c echo.Context, status int, page string, data any) error {
 		if _, ok := m["Report"]; !ok {
 			m["Report"] = corpus.ReportTitle
 		}
+		// The footer names the report in the page's language.
+		m["FooterReport"] = tr(lang, corpus.ReportTitle, corpus.ReportTitleEN)
 	}
 	var buf bytes.Buffer
 	if err := u.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
@@ -211,6 +215,16 @@ func pick(lang string, t corpus.Text) string {
 	return t.ZH
 }
 
+// sourceName names where a tag suggestion comes from (the tagger's
+// Source) in the page's language.
+func sourceName(lang, source string) string {
+	zh, en := map[string]string{"corpus": "案例语料", "codebook": "编码表", "terms": "技术与产品名", "subject": "文本主体", "registry": "银行名录"}[source], source
+	if zh == "" {
+		zh = source
+	}
+	return tr(lang, zh, en)
+}
+
 // tr chooses between a Chinese and an English string.
 func tr(lang, zh, en string) string {
 	if lang == "en" {
@@ -237,6 +251,7 @@ type facetLink struct {
 	Count    int
 	Selected bool
 	URL      string
+	Match    string // code and the other language's label, lower-cased, for the facet search box
 }
 
 // facetView is one facet's values: the first facetHead shown, the rest
@@ -424,6 +439,11 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 		for i, val := range f.Values {
 			link := facetLink{Label: pick(l.lang, val.Label), Count: val.Count, Selected: val.Selected,
 				URL: toggleParam(params, f.Field, val.Code)}
+			if len(f.Values) > facetHead {
+				// The shown label is matched from the page; the code and
+				// the other language's label are only in the attribute.
+				link.Match = facetMatch(val.Code, alt(l.lang, val.Label))
+			}
 			if i < facetHead {
 				fv.Values = append(fv.Values, link)
 			} else {
@@ -446,6 +466,20 @@ func (u *UI) resultView(res *index.Result, params url.Values, l labels) *resultV
 	v.Sorts = sortLinks(l, params)
 	v.ClearURL = clearURL(params, len(v.Chips) > 0)
 	return v
+}
+
+// facetMatch is what a facet value matches besides its shown label: its
+// other label and its code, the code left out when each of its words is in
+// that label already (jiangsu-bank in "bank of jiangsu"), to keep the first
+// page light.
+func facetMatch(code, other string) string {
+	other = strings.ToLower(other)
+	for _, w := range strings.FieldsFunc(strings.ToLower(code), func(r rune) bool { return r == '-' || r == '_' }) {
+		if !strings.Contains(other, w) {
+			return strings.ToLower(code) + " " + other
+		}
+	}
+	return other
 }
 
 // maxResults is how deep pages reach (index.Search refuses beyond).

@@ -216,7 +216,7 @@ func TestEditorFlow(t *testing.T) {
 		"source_report": {"中小银行数字金融发展研究报告（2026）"}, "source_section": {"5.3"}}
 	code, body = page("POST", "/cases/new", draft)
 	if code != 200 || !strings.Contains(body, `name="decide:theme:xinchuang"`) || !strings.Contains(body, "依据：") ||
-		!strings.Contains(body, "理由：the draft&#39;s bank 江苏银行 is 城商行 in the bank registry") || !strings.Contains(body, "点名：") {
+		!strings.Contains(body, "理由：银行名录中草稿的银行江苏银行为城商行") || !strings.Contains(body, "点名：") {
 		t.Fatalf("suggestions: %d", code)
 	}
 	// A form without the CSRF token is refused.

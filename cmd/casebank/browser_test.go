@@ -437,3 +437,68 @@ func TestBrowserCodebookRename(t *testing.T) {
 		t.Fatalf("risk's row after the rename (new label, old one an alias): %q", after)
 	}
 }
+
+// A long facet has a search box, shown by the script: typing keeps only the
+// values whose label (either language) or code matches.
+func TestBrowserFacetSearch(t *testing.T) {
+	base, _ := browserSite(t)
+	// Without the script the box is not there to use: "show more" is.
+	res, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	page.ReadFrom(res.Body)
+	res.Body.Close()
+	if !strings.Contains(page.String(), `<p class="facet-find" hidden><label for="find-bank">查找银行</label>`) {
+		t.Fatalf("the bank facet's search box is not rendered hidden with its label")
+	}
+	ctx := browser(t, 1280, 900)
+	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("find-bank")))
+	// The bank facet's values shown, as text and the attribute they match.
+	shown := `Array.from(document.getElementById("find-bank").closest("section").querySelectorAll("li[data-match]"))
+		.filter(li => li.checkVisibility()).map(li => li.textContent + " | " + li.dataset.match)`
+	before := get(t, ctx, chromedp.Evaluate[[]string](shown))
+	if len(before) != 8 {
+		t.Fatalf("before typing %d bank values shown, want the first 8", len(before))
+	}
+	clear := chromedp.Evaluate[bool](`(() => { const i = document.getElementById("find-bank"); i.value = ""; i.dispatchEvent(new Event("input")); return true })()`)
+	for _, c := range []struct{ typed, want string }{{"江苏", "江苏"}, {"JIANGSU", "jiangsu"}, {"rcb", "rcb"}} {
+		get(t, ctx, clear)
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("find-bank"), c.typed))
+		got := get(t, ctx, chromedp.Evaluate[[]string](shown))
+		if len(got) == 0 {
+			t.Errorf("typing %q shows no bank", c.typed)
+		}
+		for _, v := range got {
+			if !strings.Contains(strings.ToLower(v), c.want) {
+				t.Errorf("typing %q shows %q", c.typed, v)
+			}
+		}
+		// The matches behind "show more" are shown too.
+		if c.typed == "rcb" && len(got) <= 1 {
+			t.Errorf("typing rcb shows %d banks", len(got))
+		}
+		if c.typed == "江苏" && !strings.Contains(strings.Join(got, "\n"), "江苏银行") {
+			t.Errorf("typing 江苏 does not show 江苏银行: %q", got)
+		}
+	}
+	get(t, ctx, clear)
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("find-bank"), "没有这个银行"))
+	if n := len(get(t, ctx, chromedp.Evaluate[[]string](shown))); n != 0 || !get(t, ctx, chromedp.Evaluate[bool](`document.getElementById("find-bank").parentNode.querySelector(".facet-none").checkVisibility()`)) {
+		t.Errorf("a word no bank matches shows %d banks, or no 'no match' note", n)
+	}
+	get(t, ctx, clear)
+	if n := len(get(t, ctx, chromedp.Evaluate[[]string](shown))); n != 8 {
+		t.Errorf("after clearing %d bank values shown, want 8 again", n)
+	}
+	// English page: an English label and a Chinese word both find the bank.
+	do(t, ctx, chromedp.Navigate(base+"/?lang=en"), chromedp.WaitVisible(chromedp.ID("find-bank")))
+	if l := get(t, ctx, chromedp.Text(chromedp.CSS(`label[for="find-bank"]`))); l != "Find a bank" {
+		t.Errorf("English label %q", l)
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("find-bank"), "江苏"))
+	if got := get(t, ctx, chromedp.Evaluate[[]string](shown)); len(got) == 0 || !strings.Contains(strings.Join(got, "\n"), "Bank of Jiangsu") {
+		t.Errorf("English page, typing 江苏: %q", got)
+	}
+}

@@ -117,7 +117,7 @@ func draftTags(ss []tagger.Suggestion) []corpus.DraftTag {
 	for i, s := range ss {
 		// Rounded: retrainings differ in the last digits, and a re-import
 		// must find the draft the same.
-		out[i] = corpus.DraftTag{Code: s.Code, Score: math.Round(s.Score*1000) / 1000, Source: s.Source, Reason: s.Reason, Words: evidence(s)}
+		out[i] = corpus.DraftTag{Code: s.Code, Score: math.Round(s.Score*1000) / 1000, Source: s.Source, Reason: s.Reason, ReasonZH: s.ReasonZH, Words: evidence(s)}
 	}
 	return out
 }

@@ -91,24 +91,25 @@ func Drafts(ctx context.Context, rep *Report, banks []*corpus.Bank, sg Suggester
 		}
 		// The report's own placing comes first: a generic reading's
 		// caption or heading, or the 2025 layout's table and part.
-		why := it.Hint
+		why, whyZH := it.Hint, hintZH.Replace(it.Hint)
 		if why == "" {
 			why = "the " + layout + " layout places " + it.Where() + " there"
+			whyZH = layout + "版式将" + it.Where() + "归于此"
 		}
 		if it.Dimension != "" || !rep.Generic {
 			for _, code := range c.Dimensions {
-				d.Dimensions = append(d.Dimensions, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why,
+				d.Dimensions = append(d.Dimensions, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why, ReasonZH: whyZH,
 					Words: named(tax.Dimensions, code, it.Heading)})
 			}
 		}
 		for _, code := range c.Themes {
-			d.Themes = append(d.Themes, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why,
+			d.Themes = append(d.Themes, corpus.DraftTag{Code: code, Score: 1, Source: "report", Reason: why, ReasonZH: whyZH,
 				Words: named(tax.Themes, code, it.Heading)})
 		}
 		if known {
-			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 1, Source: "registry", Reason: "the registry's " + bank.Name, Words: []string{bank.Name}})
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 1, Source: "registry", Reason: "the registry's " + bank.Name, ReasonZH: "银行名录中的" + bank.Name, Words: []string{bank.Name}})
 		} else {
-			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank, Words: []string{it.Bank}})
+			d.BankType = append(d.BankType, corpus.DraftTag{Code: bank.Type, Score: 0.5, Source: "name", Reason: "guessed from the name " + it.Bank, ReasonZH: "由行名" + it.Bank + "推测", Words: []string{it.Bank}})
 		}
 		if sg != nil && it.Text != "" {
 			who := bank.ID
@@ -162,3 +163,7 @@ func named(vals []corpus.Value, code, text string) []string {
 	}
 	return []string{word}
 }
+
+// hintZH puts a caption's or heading's reason ("caption names 战略层面")
+// in Chinese.
+var hintZH = strings.NewReplacer("caption names ", "表题点名", "heading names ", "标题点名", "; ", "；")

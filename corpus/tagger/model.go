@@ -20,8 +20,9 @@ type Suggestion struct {
 	Matched  []string    `json:"matched"`         // codebook entries (labels, aliases) found in the text
 	Terms    []string    `json:"terms,omitempty"` // named technologies and products found in the text that imply the theme
 	Sentence string      `json:"sentence,omitempty"`
-	Source   string      `json:"source"` // corpus (learned), codebook, terms, subject (the text's subject), registry (the draft's bank)
-	Reason   string      `json:"reason"` // why, in a line: "subject names 城商行", "names 联邦学习"
+	Source   string      `json:"source"`    // corpus (learned), codebook, terms, subject (the text's subject), registry (the draft's bank)
+	Reason   string      `json:"reason"`    // why, in a line: "subject names 城商行", "names 联邦学习"
+	ReasonZH string      `json:"reason_zh"` // the same in Chinese: "主体点名城商行", "点名联邦学习"
 }
 
 // Draft is what the suggester reads.

@@ -127,7 +127,7 @@ func (m *Model) suggest(d Draft, bank *corpus.Bank, exclude string, noRegistry b
 					}
 				}
 			}
-			s.Reason = reasonOf(s)
+			s.Reason, s.ReasonZH = reasonOf(s)
 			s.Sentence = sents.with(s.Terms, s.Matched, s.Evidence)
 			list = append(list, s)
 		}
@@ -160,7 +160,8 @@ func (m *Model) bankType(d Draft, bank *corpus.Bank, norm string, found []lexMat
 		v, _ := m.tax.Lookup(kind, bank.Type)
 		return []Suggestion{{Kind: kind, Code: bank.Type, Label: corpus.Text{ZH: v.ZH, EN: v.EN}, Score: 1,
 			Evidence: []string{bank.Name}, Matched: []string{}, Source: "registry",
-			Reason: fmt.Sprintf("the draft's bank %s is %s in the bank registry", bank.Name, v.ZH)}}
+			Reason:   fmt.Sprintf("the draft's bank %s is %s in the bank registry", bank.Name, v.ZH),
+			ReasonZH: fmt.Sprintf("银行名录中草稿的银行%s为%s", bank.Name, v.ZH)}}
 	}
 	sub := m.lex.findSubject(norm, found, noRegistry)
 	if sub != nil && sub.typ != "" {
@@ -170,17 +171,22 @@ func (m *Model) bankType(d Draft, bank *corpus.Bank, norm string, found []lexMat
 			switch sub.how {
 			case "apposition":
 				s.Reason = fmt.Sprintf("subject %s is named %s", sub.via, sub.written)
+				s.ReasonZH = fmt.Sprintf("主体%s被称为%s", sub.via, sub.written)
 			case "provider":
 				s.Reason = fmt.Sprintf("subject %s is named as the provider; the bank it serves names %s", sub.via, sub.written)
+				s.ReasonZH = fmt.Sprintf("主体%s是服务提供方；其服务的银行点名%s", sub.via, sub.written)
 			case "served":
 				s.Score = 0.8
 				s.Reason = fmt.Sprintf("no institution is the subject; the bank worked for names %s", sub.written)
+				s.ReasonZH = fmt.Sprintf("没有机构作主体；所服务的银行点名%s", sub.written)
 			default:
 				s.Reason = "subject names " + sub.written
+				s.ReasonZH = "主体点名" + sub.written
 			}
 			if sub.bank != "" {
 				s.Matched = []string{sub.bank}
 				s.Reason += fmt.Sprintf(" (%s in the bank registry)", v.ZH)
+				s.ReasonZH += fmt.Sprintf("（银行名录中为%s）", v.ZH)
 			}
 			s.Sentence = sents.with(s.Evidence)
 			return []Suggestion{s}
@@ -196,6 +202,7 @@ func (m *Model) bankType(d Draft, bank *corpus.Bank, norm string, found []lexMat
 		if len(banks) > 0 {
 			top := banks[0]
 			top.Reason = fmt.Sprintf("subject %s is a bank of a type the text does not name; %s", sub.written, top.Reason)
+			top.ReasonZH = fmt.Sprintf("主体%s是银行，文中未点明其类型；%s", sub.written, top.ReasonZH)
 			return []Suggestion{top}
 		}
 	}
@@ -204,25 +211,31 @@ func (m *Model) bankType(d Draft, bank *corpus.Bank, norm string, found []lexMat
 	}
 	top := list[0]
 	top.Reason = "no bank type is named as the subject; " + top.Reason
+	top.ReasonZH = "主体未点明银行类型；" + top.ReasonZH
 	return []Suggestion{top}
 }
 
-// reasonOf says in a line why a tag is suggested.
-func reasonOf(s Suggestion) string {
-	var parts []string
+// reasonOf says in a line why a tag is suggested, in English and in
+// Chinese.
+func reasonOf(s Suggestion) (en, zh string) {
+	var parts, partsZH []string
 	if len(s.Terms) > 0 {
 		parts = append(parts, "names "+strings.Join(s.Terms, "、"))
+		partsZH = append(partsZH, "点名"+strings.Join(s.Terms, "、"))
 	}
 	if len(s.Matched) > 0 {
 		parts = append(parts, "codebook: "+strings.Join(s.Matched, "、"))
+		partsZH = append(partsZH, "编码表："+strings.Join(s.Matched, "、"))
 	}
 	if len(s.Evidence) > 0 {
-		parts = append(parts, "words of its cases: "+strings.Join(s.Evidence[:min(3, len(s.Evidence))], "、"))
+		ev := strings.Join(s.Evidence[:min(3, len(s.Evidence))], "、")
+		parts = append(parts, "words of its cases: "+ev)
+		partsZH = append(partsZH, "其案例的用词："+ev)
 	}
 	if len(parts) == 0 {
-		return "nothing in the text points to it"
+		return "nothing in the text points to it", "文中没有指向它的内容"
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, "; "), strings.Join(partsZH, "；")
 }
 
 // sentences are a draft's sentences, cut to maxSentence characters, with

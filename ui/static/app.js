@@ -12,6 +12,32 @@
     if (d && window.matchMedia && window.matchMedia("(min-width: 48.01rem)").matches) d.open = true;
   };
   openFilters();
+  // Facet search boxes: shown only with this script; they hide the values
+  // of a long facet that do not match (code or either label), opening its
+  // "show more" while a word is typed.
+  var findFacets = function () {
+    document.querySelectorAll("input[data-facet-find]").forEach(function (input) {
+      var section = input.closest("section");
+      var more = section && section.querySelector("details.more");
+      var none = input.parentNode.querySelector(".facet-none");
+      if (!section || input.dataset.ready) return;
+      input.dataset.ready = "1";
+      var wasOpen = false, prev = "";
+      input.parentNode.hidden = false;
+      input.addEventListener("input", function () {
+        var q = input.value.trim().toLowerCase(), shown = 0;
+        if (prev === "" && more) wasOpen = more.open;
+        prev = q;
+        section.querySelectorAll("li[data-match]").forEach(function (li) {
+          li.hidden = q !== "" && (li.textContent + " " + li.getAttribute("data-match")).toLowerCase().indexOf(q) < 0;
+          if (!li.hidden) shown++;
+        });
+        if (more) more.open = q !== "" || wasOpen;
+        if (none) none.hidden = shown > 0;
+      });
+    });
+  };
+  findFacets();
   if (box && box.form && results && window.fetch && window.DOMParser) {
     var timer, seq = 0;
     var update = function () {
@@ -28,6 +54,7 @@
           if (!fresh) return;
           results.replaceChildren.apply(results, Array.prototype.slice.call(fresh.childNodes));
           openFilters();
+          findFacets();
           history.replaceState(null, "", url);
           document.title = doc.title;
         })
