@@ -31,6 +31,40 @@ func analyzer(name string) analysis.Analyzer {
 
 var indexMapping = sync.OnceValue(buildMapping)
 
+// A query analyses each alternative's text once per field it is searched
+// in, a dozen fields for two analyzers: the token streams are kept, and
+// dropped all at once when many queries' texts have piled up.
+var analysed struct {
+	sync.Mutex
+	m map[analysedKey]analysis.TokenStream
+}
+
+type analysedKey struct {
+	lang index.Lang
+	text string
+}
+
+const maxAnalysed = 4096
+
+// analyse is the token stream of text in lang; callers must not change it.
+func analyse(lang index.Lang, text string) analysis.TokenStream {
+	k := analysedKey{lang, text}
+	analysed.Lock()
+	ts, ok := analysed.m[k]
+	analysed.Unlock()
+	if ok {
+		return ts
+	}
+	ts = analyzer(analyzerOf(lang)).Analyze([]byte(text))
+	analysed.Lock()
+	if analysed.m == nil || len(analysed.m) >= maxAnalysed {
+		analysed.m = make(map[analysedKey]analysis.TokenStream, 256)
+	}
+	analysed.m[k] = ts
+	analysed.Unlock()
+	return ts
+}
+
 // Terms returns the terms the field analyzer of lang makes of text.
 func (e *Engine) Terms(lang index.Lang, text string) []string {
 	tokens := analyzer(analyzerOf(lang)).Analyze([]byte(text))
@@ -182,13 +216,13 @@ func fieldQuery(a index.Alternative, fw index.FieldWeight) query.Query {
 // allWords matches text in one field with every one of its words (Chinese:
 // bigrams) required.
 func allWords(f index.TextField, text string, boost float64) query.Query {
-	return distinctTerms(f, analyzer(analyzerOf(f.Lang)).Analyze([]byte(text)), boost)
+	return distinctTerms(f, analyse(f.Lang, text), boost)
 }
 
 // phraseQuery matches text word for word in field f, or, when the text has
 // more than MaxPhraseTokens words, as all its distinct words.
 func phraseQuery(f index.TextField, text string, boost float64) query.Query {
-	tokens := analyzer(analyzerOf(f.Lang)).Analyze([]byte(text))
+	tokens := analyse(f.Lang, text)
 	if len(tokens) <= index.MaxPhraseTokens {
 		q := bleve.NewMatchPhraseQuery(text)
 		q.SetField(f.Name)
