@@ -320,7 +320,7 @@ func (u *UI) newCase(c echo.Context) error {
 		if status >= 500 {
 			return err
 		}
-		data["Error"] = body.Error.Message
+		data["Error"] = formError(u.lang(c), body.Error.Message, len(body.Error.Fields))
 		data["Fields"] = formFieldErrors(u.lang(c), body.Error.Fields)
 		return u.render(c, http.StatusUnprocessableEntity, "newcase", data)
 	}
@@ -459,11 +459,13 @@ var caseFormLabels = map[string][2]string{
 var fieldPathIndex = regexp.MustCompile(`\[(\d+)\]`)
 
 // formFieldErrors relabels the errors' field paths with the form's labels
-// in the page's language, keeping their messages; an unknown path stays.
+// and says their messages in the page's language; an unknown path or
+// message stays as it is.
 func formFieldErrors(lang string, fields []corpus.FieldError) []corpus.FieldError {
 	out := make([]corpus.FieldError, len(fields))
 	for i, f := range fields {
 		out[i] = f
+		out[i].Message = messageIn(lang, f.Message)
 		var n string
 		path := fieldPathIndex.ReplaceAllStringFunc(f.Field, func(m string) string {
 			n = m[1 : len(m)-1]

@@ -79,6 +79,10 @@ func TestFormErrorsNameTheFormLabels(t *testing.T) {
 	if !strings.Contains(list, "标题（中文）：") && !strings.Contains(list, "标题：") {
 		t.Errorf("Chinese form errors do not name the title's label: %s", list)
 	}
+	// Their messages too: no English word is left in the list or the line above it.
+	if w := regexp.MustCompile(`[A-Za-z]{3,}`).FindString(list + between(zh, `<p class="error" role="alert">`, `</p>`)); w != "" {
+		t.Errorf("Chinese form errors say %q: %s", w, list)
+	}
 	code, en := postWith(t, client, ts.URL+"/cases/new?lang=en", form)
 	list = errorsOf(en)
 	if code != 422 || !strings.Contains(list, "Title") || regexp.MustCompile(`(?m)^(title|bank)\.`).MatchString(list) {
