@@ -3,6 +3,7 @@ package ui
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Validation speaks English (the API's clients read it as it is); a Chinese
@@ -66,4 +67,9 @@ func formError(lang, msg string, fields int) string {
 		return "未能保存：请修改以下各项。"
 	}
 	return messageIn(lang, msg)
+}
+
+// hasHan reports whether s holds a Chinese character.
+func hasHan(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }

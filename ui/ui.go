@@ -663,7 +663,28 @@ func (u *UI) casePage(c echo.Context) error {
 		"BankName": pick(l.lang, corpus.Text{ZH: cs.Bank.Name, EN: cs.Bank.NameEN}), "BankType": l.of(corpus.FacetBankType, cs.Bank.Type),
 		"Text":   caseTextOf(l.lang, cs),
 		"Region": l.of(corpus.FacetRegion, cs.Bank.Region), "Tags": l.tags(cs), "Report": corpus.ReportTitle,
+		"SourceEN": sourceEN(cs.Source),
 	})
+}
+
+// sourceEN cites a case's place in the report in English: the report's
+// English title, its section and table; the Chinese caption is in the
+// original's box.
+func sourceEN(s corpus.Source) string {
+	report := s.Report
+	if hasHan(report) {
+		report = corpus.ReportTitleEN
+		if s.Year != 0 && s.Year != 2025 {
+			report = strings.Replace(report, "(2025)", "("+strconv.Itoa(s.Year)+")", 1)
+		}
+	}
+	out := report
+	for _, p := range []string{s.Section, s.Table} {
+		if p != "" {
+			out += ", " + placeEN(p)
+		}
+	}
+	return out
 }
 
 // caseText is a case's practice, outcome, figures and names in the page's

@@ -502,3 +502,23 @@ func TestBrowserFacetSearch(t *testing.T) {
 		t.Errorf("English page, typing 江苏: %q", got)
 	}
 }
+
+// In English every part of a case page reads in English, in the browser as
+// a reader sees it: only the folded Chinese original (and the citation,
+// which quotes the record) holds Chinese.
+func TestBrowserEnglishCasePage(t *testing.T) {
+	base, _ := browserSite(t)
+	ctx := browser(t, 1280, 900)
+	for _, id := range []string{"r2025-t1-4-chengdu-bank", "r2025-topic-4-zhejiang-rural-union-bank", "r2025-t5-1-shaanxi-rcu"} {
+		do(t, ctx, chromedp.Navigate(base+"/cases/"+id+"?lang=en"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		han := get(t, ctx, chromedp.Evaluate[string](`(() => { const m = document.querySelector("main").cloneNode(true);
+			m.querySelectorAll("details.original, textarea").forEach(e => e.remove());
+			return (m.innerText.match(/\p{Script=Han}+/gu) || []).join(" ") })()`))
+		if han != "" {
+			t.Errorf("%s in English shows Chinese outside the original: %q", id, han)
+		}
+		if !get(t, ctx, chromedp.Evaluate[bool](`!!document.querySelector("details.original")`)) {
+			t.Errorf("%s: no Chinese original to open", id)
+		}
+	}
+}
