@@ -2,6 +2,8 @@ package index
 
 import (
 	"strings"
+	"sync"
+	"unicode"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -19,16 +21,27 @@ var pinyinArgs = func() pinyin.Args {
 	return a
 }()
 
+// runeReadings keeps each character's readings: go-pinyin strips tones
+// with regular expressions on every call, and a vocabulary reads thousands
+// of terms.
+var runeReadings sync.Map // rune → []string
+
 // readings are the toneless readings of each character of s; nil when a
 // character is not Chinese.
 func readings(s string) [][]string {
 	out := make([][]string, 0, len(s)/3)
 	for _, r := range s {
-		rs := pinyin.SinglePinyin(r, pinyinArgs)
-		if len(rs) == 0 {
+		if !unicode.Is(unicode.Han, r) {
+			return nil // and the cache holds only Chinese characters
+		}
+		rs, ok := runeReadings.Load(r)
+		if !ok {
+			rs, _ = runeReadings.LoadOrStore(r, dedupe(pinyin.SinglePinyin(r, pinyinArgs)))
+		}
+		if len(rs.([]string)) == 0 {
 			return nil
 		}
-		out = append(out, dedupe(rs))
+		out = append(out, rs.([]string))
 	}
 	return out
 }
