@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -14,13 +13,8 @@ import (
 // postWith posts a form and returns the status and page.
 func postWith(t *testing.T, c *http.Client, u string, form url.Values) (int, string) {
 	t.Helper()
-	res, err := c.PostForm(u, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	code, _, body := post(t, c, u, form)
+	return code, body
 }
 
 func TestSuggestionReasonsInThePageLanguage(t *testing.T) {
