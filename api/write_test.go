@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -460,5 +461,45 @@ func TestStoredWriteSucceedsWhenTheIndexCannotFollow(t *testing.T) {
 	}
 	if !strings.Contains(w.logs.String(), "index behind the store") {
 		t.Fatal("the failed catch-up is not logged")
+	}
+}
+
+// A codebook change that outlasts the settle wait (here: no wait) is
+// answered at commit, marked searchable later, and the index still takes
+// it in: the merged cases turn up under the theme they were merged into.
+func TestLargeCodebookChangeAnswersBeforeTheIndex(t *testing.T) {
+	w := newWriteSite(t, func(s *api.Server) { s.App.SettleWait = -1 })
+	var before api.SearchJSON
+	w.do(t, "GET", "/api/v1/search?theme=green&size=100", "", nil, &before)
+	if before.Total == 0 {
+		t.Fatal("no green cases to merge")
+	}
+	merge := map[string]any{"op": "merge", "code": "green", "into": "inclusive"}
+	data, _ := json.Marshal(merge)
+	status, header, body := w.send(t, "POST", "/api/v1/codebook", w.admin, bytes.NewReader(data), "Content-Type", "application/json")
+	if status != 200 || header.Get(api.SearchableHeader) != "later" {
+		t.Fatalf("merge: %d, %s %q: %s", status, api.SearchableHeader, header.Get(api.SearchableHeader), body)
+	}
+	green := before.Hits[0].ID
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var sr api.SearchJSON
+		if code := w.do(t, "GET", "/api/v1/search?theme=inclusive&size=100", "", nil, &sr); code != 200 {
+			t.Fatalf("search: %d", code)
+		}
+		found := false
+		for _, h := range sr.Hits {
+			found = found || h.ID == green
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never found under inclusive after the merge (%d hits of %d)", green, len(sr.Hits), sr.Total)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if strings.Contains(w.logs.String(), "level=ERROR") {
+		t.Fatalf("a slow catch-up is logged as an error:\n%s", w.logs.String())
 	}
 }

@@ -78,6 +78,33 @@ func (ix *Index) retryCatchUp() {
 	}
 }
 
+// ErrStillIndexing says a write's catch-up outlasted the wait of its request
+// and goes on in the background.
+var ErrStillIndexing = errors.New("index: still taking in the change")
+
+// SettleWithin is Settle for a write that may retag thousands of cases (a
+// codebook merge at 100,000 cases takes the index tens of seconds): it waits
+// at most wait, or not at all when wait is not positive, then answers
+// ErrStillIndexing while the catch-up goes on. The client gets its answer
+// before the write timeout instead of none.
+func (ix *Index) SettleWithin(ctx context.Context, wait time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- ix.Settle(context.WithoutCancel(ctx)) }()
+	if wait <= 0 {
+		return ErrStillIndexing
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		return ErrStillIndexing
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // CatchUpError is why the index is behind the store, or nil.
 func (ix *Index) CatchUpError() error {
 	ix.retry.mu.Lock()

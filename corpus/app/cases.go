@@ -71,7 +71,7 @@ func (s *Service) BulkTag(ctx context.Context, b corpus.BulkTag, search *index.R
 	if err != nil {
 		return nil, Searchable{}, err
 	}
-	return res, s.settle(ctx), nil
+	return res, s.settleLarge(ctx), nil
 }
 
 // ChangeCodebook adds, renames, merges or retires a theme. The cases a merge
@@ -86,7 +86,7 @@ func (s *Service) ChangeCodebook(ctx context.Context, ch corpus.CodebookChange, 
 	if ch.Preview {
 		return res, Searchable{}, nil
 	}
-	return res, s.settle(ctx), nil
+	return res, s.settleLarge(ctx), nil
 }
 
 // themeCandidates returns the cases the index holds with the theme a merge

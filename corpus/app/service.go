@@ -24,6 +24,10 @@ type Service struct {
 	// means DefaultWriteRate and DefaultWriteBurst.
 	WriteRate  rate.Limit
 	WriteBurst int
+	// SettleWait is how long a codebook change or a bulk tag waits for the
+	// index before answering that the change becomes searchable later; zero
+	// means DefaultSettleWait, negative not at all.
+	SettleWait time.Duration
 	// Now is the clock of the failed-authentication limit and of its log;
 	// nil means time.Now.
 	Now func() time.Time
@@ -68,4 +72,18 @@ func (w Searchable) Later() bool { return w.Behind != nil }
 // settle catches the index up after a committed write.
 func (s *Service) settle(ctx context.Context) Searchable {
 	return Searchable{Behind: s.index.Settle(ctx)}
+}
+
+// DefaultSettleWait keeps a large retagging's answer well inside the
+// server's 30 s write timeout.
+const DefaultSettleWait = 10 * time.Second
+
+// settleLarge is settle for a write that may retag many cases: past the
+// wait the answer says searchable later while the index goes on.
+func (s *Service) settleLarge(ctx context.Context) Searchable {
+	wait := s.SettleWait
+	if wait == 0 {
+		wait = DefaultSettleWait
+	}
+	return Searchable{Behind: s.index.SettleWithin(ctx, wait)}
 }
