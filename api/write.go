@@ -116,13 +116,15 @@ func (s *Server) written(c echo.Context, w app.Searchable, status int, v any) er
 
 // searchable marks the answer of a write the index has not taken yet.
 func (s *Server) searchable(c echo.Context, w app.Searchable) {
+	if !w.Later() {
+		return
+	}
 	if errors.Is(w.Behind, index.ErrStillIndexing) {
 		s.Logger.Info("write stored; the index is still taking it in", "id", c.Get(requestIDKey))
-		c.Response().Header().Set(SearchableHeader, "later")
-	} else if w.Later() {
+	} else {
 		s.Logger.Error("write stored; index behind the store", "id", c.Get(requestIDKey), "err", w.Behind)
-		c.Response().Header().Set(SearchableHeader, "later")
 	}
+	c.Response().Header().Set(SearchableHeader, "later")
 }
 
 func etag(version int) string { return fmt.Sprintf(`"v%d"`, version) }
