@@ -195,6 +195,12 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 					c := labelConcept(v, un, m)
 					in.text = &c
 				}
+				if m.field == corpus.FacetCity {
+					// A case that says 深圳 ranks with those of banks there.
+					in.Covers = m.cities
+					c := labelConcept(v, un, m)
+					in.text = &c
+				}
 				if m.field == corpus.FacetBankType {
 					// A bank type is also a topic: a case about village banks'
 					// reform, by another bank, covers "village banks" for
@@ -203,6 +209,18 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 					in.text = &c
 				}
 				u.addInferred(in)
+				// A city's province ranks next: 深圳's banks, then Guangdong's.
+				if len(m.regions) > 0 && !slices.Contains(req.NoInferFields, corpus.FacetRegion) && len(explicit[corpus.FacetRegion]) == 0 {
+					var label corpus.Text
+					for _, code := range m.regions {
+						if val, ok := v.tax.Lookup(corpus.FacetRegion, code); ok {
+							label.ZH = strings.TrimPrefix(label.ZH+"、"+val.ZH, "、")
+							label.EN = strings.TrimPrefix(label.EN+", "+val.EN, ", ")
+						}
+					}
+					u.addInferred(Inferred{Field: corpus.FacetRegion, Code: m.regions[0], Label: label,
+						Words: un.words, Covers: m.regions, Applied: true, implied: true})
+				}
 			}
 		case m != nil:
 			c, searched := glossaryConcept(an, un, m)
@@ -415,8 +433,12 @@ func topicConcept(v *vocabulary, u unit, m *meaning) Concept {
 // are bodies: a theme's words are in thousands of them.
 func labelConcept(v *vocabulary, u unit, m *meaning) Concept {
 	c := concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool { return u.han == (f.Lang == Chinese) && !isTagField(f) }))
+	labels := m.label
 	if val, ok := v.tax.Lookup(m.field, m.code); ok {
-		for _, label := range []string{val.ZH, val.EN} {
+		labels = corpus.Text{ZH: val.ZH, EN: val.EN}
+	}
+	{
+		for _, label := range []string{labels.ZH, labels.EN} {
 			if label != "" && !strings.EqualFold(label, u.words) {
 				han := hasHan(label)
 				c.Alternatives = append(c.Alternatives, matchIn(aboutFields, label, 0.8, func(f TextField) bool { return han == (f.Lang == Chinese) && !isTagField(f) }))

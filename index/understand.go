@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -49,6 +50,9 @@ type meaning struct {
 	// a lower weight, and the themes it belongs to, inferred as filters.
 	broader, related []*meaning
 	themes           []string
+	// A city's stored spellings (深圳, 深圳市) and its province; an English
+	// name can be two cities' (Taizhou: 台州, 泰州).
+	cities, regions []string
 }
 
 // vocabulary is built from the taxonomy, the bank registry and the glossary.
@@ -204,6 +208,30 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 					*link.to = append(*link.to, entries[j])
 				}
 			}
+		}
+	}
+	// Cities after everything else: a bank's name, a filter's or a
+	// glossary term's words mean what those say.
+	for _, c := range corpus.Cities() {
+		if _, ok := tax.Lookup(corpus.FacetRegion, c.Region); !ok {
+			continue
+		}
+		m := &meaning{field: corpus.FacetCity, code: c.ZH, label: corpus.Text{ZH: c.ZH, EN: c.EN},
+			cities: append([]string{c.ZH}, c.AliasesZH...), regions: []string{c.Region}}
+		for _, n := range append([]string{c.ZH}, c.AliasesZH...) {
+			add(n, m)
+		}
+		for _, n := range append([]string{c.EN}, c.AliasesEN...) {
+			key := strings.Join(enWords(n), " ")
+			if have := v.en[key]; have != nil && have.field == corpus.FacetCity && have != m {
+				have.cities = append(have.cities, m.cities...)
+				have.label.ZH += "、" + c.ZH
+				if !slices.Contains(have.regions, c.Region) {
+					have.regions = append(have.regions, c.Region)
+				}
+				continue
+			}
+			add(n, m)
 		}
 	}
 	v.sounds = map[string][][]string{}

@@ -337,3 +337,47 @@ func TestImpliedThemeDoesNotSplitTheResults(t *testing.T) {
 		t.Errorf("MatchIDs: %d ids, total %d, err %v; the search has %d", len(ids), n, err, res.Total)
 	}
 }
+
+// A city's name ranks its banks' cases first and its province's next; an
+// English name two cities share means both, and an ordinary word that is
+// also a city's name (合作) stays a word.
+func TestCityNamesRankTheirBanksFirst(t *testing.T) {
+	_, ix := indextest.MustOpen(t)
+	res := search(t, ix, index.Request{Text: "成都的银行", Size: 10})
+	if got := inferredPairs(res); !slices.Equal(got, []string{"city=成都", "region=sichuan"}) {
+		t.Fatalf("成都的银行: inferred %v", got)
+	}
+	ids := hitIDs(res)
+	if len(ids) < 3 || !strings.Contains(ids[0], "chengdu") || !strings.Contains(ids[1], "chengdu") {
+		t.Errorf("成都的银行: hits %v, want the Chengdu banks' cases first", ids)
+	}
+	// Sichuan's other banks follow the Chengdu ones.
+	if !slices.Contains(ids, "r2025-t5-1-sichuan-tianfu-bank") {
+		t.Errorf("成都的银行: hits %v lack Sichuan Tianfu Bank", ids)
+	}
+
+	res = search(t, ix, index.Request{Text: "banks in Hangzhou", Size: 5})
+	if got := inferredPairs(res); !slices.Equal(got, []string{"city=杭州", "region=zhejiang"}) {
+		t.Errorf("banks in Hangzhou: inferred %v", got)
+	}
+	for _, id := range hitIDs(res)[:3] {
+		if !strings.Contains(id, "hangzhou") {
+			t.Errorf("banks in Hangzhou: %s among the first three", id)
+		}
+	}
+
+	res = search(t, ix, index.Request{Text: "Taizhou", Size: 5})
+	for _, in := range res.Query.Inferred {
+		if in.Field == corpus.FacetCity && !(slices.Contains(in.Covers, "台州") && slices.Contains(in.Covers, "泰州")) {
+			t.Errorf("Taizhou covers %v, want both cities", in.Covers)
+		}
+		if in.Field == corpus.FacetRegion && !(slices.Contains(in.Covers, "zhejiang") && slices.Contains(in.Covers, "jiangsu")) {
+			t.Errorf("Taizhou's provinces %v, want Zhejiang and Jiangsu", in.Covers)
+		}
+	}
+
+	res = search(t, ix, index.Request{Text: "合作", Size: 5})
+	if got := inferredPairs(res); len(got) != 0 || res.Total == 0 {
+		t.Errorf("合作: inferred %v, %d hits; want a plain word that finds cases", got, res.Total)
+	}
+}

@@ -190,6 +190,9 @@ func (l labels) of(kind, code string) string {
 	if v, ok := l.tax.Lookup(kind, code); ok {
 		return pick(l.lang, corpus.Text{ZH: v.ZH, EN: v.EN})
 	}
+	if kind == corpus.FacetCity {
+		return pick(l.lang, corpus.CityLabel(code))
+	}
 	return code
 }
 
