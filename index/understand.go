@@ -182,6 +182,34 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 			}
 		}
 	}
+	// A glossary term that begins with a theme's name, its modifier, belongs
+	// to the theme: "AI CFO" is about AI, 跨境电商 about cross-border trade
+	// (a head word says less: a green channel is no channel theme).
+	var themeZH []string
+	for term, m := range v.zh {
+		if m.field == corpus.FacetTheme && len([]rune(term)) >= 2 {
+			themeZH = append(themeZH, term)
+		}
+	}
+	slices.Sort(themeZH)
+	themesWithin := func(term string) []string {
+		var codes []string
+		if hasHan(term) {
+			for _, name := range themeZH {
+				if name != term && strings.HasPrefix(term, name) {
+					codes = append(codes, v.zh[name].code)
+				}
+			}
+			return codes
+		}
+		words := enWords(term)
+		for j := 1; j < len(words); j++ {
+			if m := v.en[strings.Join(words[:j], " ")]; m != nil && m.field == corpus.FacetTheme {
+				codes = append(codes, m.code)
+			}
+		}
+		return codes
+	}
 	entries := make([]*meaning, len(gloss.Entries))
 	for i, e := range gloss.Entries {
 		m := &meaning{zh: e.ZH, en: e.EN}
@@ -193,6 +221,7 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 				m.themes = append(m.themes, code)
 			}
 		}
+
 		for _, t := range append(append([]string{}, e.EN...), e.ZH...) {
 			add(t, m)
 		}
@@ -232,6 +261,31 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 				continue
 			}
 			add(n, m)
+		}
+	}
+	// After the links, so that a term's own meaning keeps them.
+	for i, e := range gloss.Entries {
+		for _, t := range append(append([]string{}, e.EN...), e.ZH...) {
+			m := entries[i]
+			var extra []string
+			for _, code := range themesWithin(t) {
+				if !slices.Contains(m.themes, code) && !slices.Contains(extra, code) {
+					extra = append(extra, code)
+				}
+			}
+			if len(extra) == 0 {
+				continue
+			}
+			// Only this term: 电商 is not cross-border, 跨境电商 is.
+			own := *m
+			own.themes = append(slices.Clone(m.themes), extra...)
+			if hasHan(t) {
+				if v.zh[t] == m {
+					v.zh[t] = &own
+				}
+			} else if key := strings.Join(enWords(t), " "); v.en[key] == m {
+				v.en[key] = &own
+			}
 		}
 	}
 	v.sounds = map[string][][]string{}
@@ -392,7 +446,7 @@ func enWords(s string) []string {
 // singular strips common English plural endings.
 func singular(w string) string {
 	switch {
-	case len(w) <= 3:
+	case len(w) <= 3, w == "securities": // securities are not a security theme
 		return w
 	case strings.HasSuffix(w, "ies"):
 		return w[:len(w)-3] + "y"

@@ -381,3 +381,22 @@ func TestCityNamesRankTheirBanksFirst(t *testing.T) {
 		t.Errorf("合作: inferred %v, %d hits; want a plain word that finds cases", got, res.Total)
 	}
 }
+
+// A glossary phrase that begins with a theme's name is about the theme
+// (AI CFO, 跨境电商), the rest of its ring is not (电商), and a head word
+// or a look-alike plural says nothing (green channel, securities).
+func TestThemeNameInsideAPhraseRanksTheTheme(t *testing.T) {
+	_, ix := indextest.MustOpen(t)
+	for q, want := range map[string][]string{
+		"AI CFO":           {"theme=ai"},
+		"跨境电商":             {"theme=cross_border"},
+		"电商平台":             nil,
+		"green channel":    nil,
+		"securities firms": nil,
+	} {
+		res := search(t, ix, index.Request{Text: q, Size: 5})
+		if got := inferredPairs(res); !slices.Equal(got, want) {
+			t.Errorf("%q: inferred %v, want %v", q, got, want)
+		}
+	}
+}
