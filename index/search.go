@@ -168,8 +168,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(ans.Unmatched) > 0 {
-		if u, ans, err = ix.corrected(ctx, req, size, u, ans, run); err != nil {
+	if words := u.doubtful(ans); len(words) > 0 {
+		if u, ans, err = ix.corrected(ctx, req, size, u, ans, words, run); err != nil {
 			return nil, err
 		}
 		res.Query = QueryInfo{Raw: req.Text, Text: u.text, Terms: u.parsed.Terms, Filters: u.filter,
@@ -243,13 +243,35 @@ func (ix *Index) sorted(ctx context.Context, by string, hits []Scored) ([]Scored
 	return out, nil
 }
 
-// corrected runs the query again with its unmatched words spelt as the
-// closest known names, and returns that answer when it matches more words.
-func (ix *Index) corrected(ctx context.Context, req Request, size int, u *understood, ans *Answer, w Window) (*understood, *Answer, error) {
+// doubtful are the words a correction may respell: those that matched
+// nothing, and, when the answer is weak (its words were relaxed, or no hit
+// meets what the query named), a Chinese word the vocabulary lacks that
+// sounds like a term it has: 新创 of 新创核心系统 matches a bigram of 创新创业
+// in one case, where 信创 was meant.
+func (u *understood) doubtful(ans *Answer) []string {
 	var words []string
 	for _, i := range ans.Unmatched {
 		words = append(words, u.plan.Required[i].Words)
 	}
+	if len(words) > 0 {
+		return words
+	}
+	relaxed := u.plan.Tiers[ans.Tier].Require != RequireAll
+	if !relaxed && !(len(u.inferred) > 0 && ans.Inside == 0) {
+		return nil
+	}
+	for _, c := range u.plan.Required {
+		if hasHan(c.Words) && u.voc.zh[c.Words] == nil && u.voc.soundsLike(c.Words) != "" {
+			words = append(words, c.Words)
+		}
+	}
+	return words
+}
+
+// corrected runs the query again with its doubtful words spelt as the
+// closest known names, and returns that answer when it matches more words,
+// or as many in a stricter tier, or more of what the query names.
+func (ix *Index) corrected(ctx context.Context, req Request, size int, u *understood, ans *Answer, words []string, w Window) (*understood, *Answer, error) {
 	text, ok := ix.correct(ctx, u.voc, req.Text, words)
 	if !ok {
 		return u, ans, nil
@@ -264,7 +286,9 @@ func (ix *Index) corrected(ctx context.Context, req Request, size int, u *unders
 	if err != nil {
 		return nil, nil, err
 	}
-	if ans2.Total == 0 || len(ans2.Unmatched) >= len(ans.Unmatched) {
+	better := len(ans2.Unmatched) < len(ans.Unmatched) ||
+		len(ans2.Unmatched) == len(ans.Unmatched) && (ans2.Tier < ans.Tier || ans2.Tier == ans.Tier && ans2.Inside > ans.Inside)
+	if ans2.Total == 0 || !better {
 		return u, ans, nil
 	}
 	u2.corrected = text
