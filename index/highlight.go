@@ -109,10 +109,14 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 // asciiLower lowercases ASCII letters only, so byte offsets stay the same.
 func asciiLower(s string) string {
+	first := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
+	if first < 0 {
+		return s // most Chinese texts: no copy
+	}
 	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+	for i := first; i < len(b); i++ {
+		if 'A' <= b[i] && b[i] <= 'Z' {
+			b[i] += 'a' - 'A'
 		}
 	}
 	return string(b)
@@ -172,9 +176,10 @@ func fragment(text string, spans []span) string {
 	start, end := 0, len(text)
 	if wider(text, fragmentWidth) {
 		best := -1
-		// Windows move forward with their anchors, and so do the first and
-		// the last span inside them: counting is one pass.
+		// Windows move forward with their anchors, and so do their ends and
+		// the first and the last span inside them: counting is one pass.
 		lo, hi := 0, 0
+		ws, e, w := 0, 0, 0 // the last window [ws, e) and its width
 		for _, anchor := range spans {
 			// Open a little before the match, on a rune boundary.
 			s := anchor.start
@@ -182,8 +187,17 @@ func fragment(text string, spans []span) string {
 				_, size := utf8.DecodeLastRuneInString(text[:s])
 				s -= size
 			}
-			e := s
-			for w := 0; w < fragmentWidth && e < len(text); {
+			if e <= s {
+				ws, e, w = s, s, 0
+			}
+			for ws < s {
+				r, size := utf8.DecodeRuneInString(text[ws:])
+				ws += size
+				w -= runeWidth(r)
+			}
+			// The narrowest window from s as wide as a fragment ends no
+			// sooner than the last one did.
+			for w < fragmentWidth && e < len(text) {
 				r, size := utf8.DecodeRuneInString(text[e:])
 				e += size
 				w += runeWidth(r)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"casebank/corpus"
 	"casebank/corpus/boltdb"
@@ -94,13 +95,32 @@ func TestSearchBudget(t *testing.T) {
 	if _, err := ix.Search(late, index.Request{Text: "DeepSeek", Fresh: true}); corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
 		t.Fatalf("search past its deadline: %v", err)
 	}
-	var distinct []rune
-	for r := rune(0x4E00); len(distinct) < index.MaxQueryLength-10; r += 3 {
-		distinct = append(distinct, r)
+	// The corpus's own words: every bigram is in the index, so none is
+	// pruned as absent and the look-ups run out.
+	seed, err := corpus.DefaultCorpus()
+	if err != nil {
+		t.Fatal(err)
 	}
-	_, err := ix.Search(ctx, index.Request{Text: string(distinct), Fresh: true})
+	var words []rune
+	for _, c := range seed.Cases {
+		for _, r := range c.Body {
+			if unicode.Is(unicode.Han, r) && len(words) < index.MaxQueryLength-10 {
+				words = append(words, r)
+			}
+		}
+	}
+	_, err = ix.Search(ctx, index.Request{Text: string(words), Fresh: true})
 	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(corpus.ErrorMessage(err), "term lookups") {
-		t.Fatalf("a query of %d distinct characters: %v", len(distinct), err)
+		t.Fatalf("a query of %d characters of the corpus: %v", len(words), err)
+	}
+	// Characters no record has are pruned before any searcher is built:
+	// the query is cheap, and finds nothing.
+	var absent []rune
+	for r := rune(0x4E00); len(absent) < index.MaxQueryLength-10; r += 3 {
+		absent = append(absent, r)
+	}
+	if _, err := ix.Search(ctx, index.Request{Text: string(absent), Fresh: true}); err != nil && corpus.ErrorCode(err) != corpus.EINVALID {
+		t.Fatalf("a query of %d distinct characters: %v", len(absent), err)
 	}
 	// The client going away is neither.
 	gone, stop := context.WithCancel(ctx)

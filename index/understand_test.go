@@ -400,3 +400,26 @@ func TestThemeNameInsideAPhraseRanksTheTheme(t *testing.T) {
 		}
 	}
 }
+
+// A word no record has is pruned from the query; once a record has it, the
+// next search finds it (what the index holds is remembered per generation).
+func TestAbsentWordFoundOnceWritten(t *testing.T) {
+	store, ix := indextest.MustOpen(t)
+	for _, q := range []string{"鸿鹄量子", "quokkafintech"} {
+		if res := search(t, ix, index.Request{Text: q, Fresh: true}); res.Total != 0 {
+			t.Fatalf("%s: %d hits before the write", q, res.Total)
+		}
+	}
+	c := bolttest.NewCase("absent-check", "jiangsu-bank", "鸿鹄量子平台", "鸿鹄量子 quokkafintech 平台上线")
+	if _, err := store.CreateCase(ctx, c, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"鸿鹄量子", "quokkafintech"} {
+		if res := search(t, ix, index.Request{Text: q, Fresh: true}); !slices.Contains(hitIDs(res), "absent-check") {
+			t.Errorf("%s after the write: hits %v", q, hitIDs(res))
+		}
+	}
+}

@@ -49,6 +49,7 @@ type Engine struct {
 	// gen advances with every change applied to the index.
 	gen     atomic.Uint64
 	columns *columns
+	known   knownTerms // which terms the index holds, for this gen
 }
 
 // New returns an engine keeping its index under dir; Open opens it.

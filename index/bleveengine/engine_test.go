@@ -189,8 +189,8 @@ func TestFailedReadOfIntactIndexIsNotDamage(t *testing.T) {
 // A phrase of more words than a phrase may have matches as all its words.
 func TestLongPhraseMatchesAsWords(t *testing.T) {
 	f := textFields["names"]
-	short := fmt.Sprintf("%T", phraseQuery(f, "数据治理", 1))
-	long := fmt.Sprintf("%T", phraseQuery(f, strings.Repeat("数据治理", index.MaxPhraseTokens), 1))
+	short := fmt.Sprintf("%T", phraseQuery(f, "数据治理", 1, nil))
+	long := fmt.Sprintf("%T", phraseQuery(f, strings.Repeat("数据治理", index.MaxPhraseTokens), 1, nil))
 	if short != "*query.MatchPhraseQuery" || long == short {
 		t.Fatalf("short phrase %s, long phrase %s", short, long)
 	}

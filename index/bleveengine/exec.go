@@ -56,7 +56,11 @@ func (e *Engine) Run(ctx context.Context, p *index.Plan, w index.Window) (*index
 	if len(p.Filters) > maxClauses {
 		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most %d", len(p.Filters), maxClauses)
 	}
-	c := compile(p)
+	has, release := e.hasTerm(ctx)
+	c := compile(p, has)
+	if release() {
+		return nil, corpus.Errorf(corpus.EINVALID, "the query expands to more than %d term lookups; use fewer or shorter words", index.MaxTermSearchers)
+	}
 	var ans *index.Answer
 	for i, t := range tiers {
 		var err error

@@ -91,19 +91,19 @@ type compiled struct {
 	filterText []query.Query
 }
 
-func compile(p *index.Plan) *compiled {
+func compile(p *index.Plan, has hasTerm) *compiled {
 	c := &compiled{filterText: make([]query.Query, len(p.Filters))}
 	for _, set := range []struct {
 		concepts []index.Concept
 		out      *[]query.Query
 	}{{p.Required, &c.required}, {p.Optional, &c.optional}, {p.Excluded, &c.excluded}} {
 		for _, cn := range set.concepts {
-			*set.out = append(*set.out, conceptQuery(cn))
+			*set.out = append(*set.out, conceptQuery(cn, has))
 		}
 	}
 	for i, f := range p.Filters {
 		if f.Inferred && f.Text != nil && i < 64-markSoft {
-			c.filterText[i] = conceptQuery(*f.Text)
+			c.filterText[i] = conceptQuery(*f.Text, has)
 		}
 	}
 	return c
@@ -176,32 +176,32 @@ func (c *compiled) query(t index.Tier, clauses []clause, aside int, mk *marks) (
 }
 
 // conceptQuery matches any of a concept's alternatives.
-func conceptQuery(c index.Concept) query.Query {
+func conceptQuery(c index.Concept, has hasTerm) query.Query {
 	if len(c.Alternatives) == 1 {
-		return alternativeQuery(c.Alternatives[0])
+		return alternativeQuery(c.Alternatives[0], has)
 	}
 	alts := make([]query.Query, len(c.Alternatives))
 	for i, a := range c.Alternatives {
-		alts[i] = alternativeQuery(a)
+		alts[i] = alternativeQuery(a, has)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // alternativeQuery matches an alternative in any of its fields.
-func alternativeQuery(a index.Alternative) query.Query {
+func alternativeQuery(a index.Alternative, has hasTerm) query.Query {
 	alts := make([]query.Query, len(a.Fields))
 	for i, fw := range a.Fields {
-		alts[i] = fieldQuery(a, fw)
+		alts[i] = fieldQuery(a, fw, has)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // fieldQuery matches an alternative's text in one field.
-func fieldQuery(a index.Alternative, fw index.FieldWeight) query.Query {
+func fieldQuery(a index.Alternative, fw index.FieldWeight, has hasTerm) query.Query {
 	f := textFields[fw.Field]
 	switch {
 	case a.Match == index.Phrase && f.Positions:
-		return phraseQuery(f, a.Text, fw.Weight)
+		return phraseQuery(f, a.Text, fw.Weight, has)
 	case a.Match == index.AnyWord:
 		mq := bleve.NewMatchQuery(a.Text)
 		mq.SetField(f.Name)
@@ -210,31 +210,56 @@ func fieldQuery(a index.Alternative, fw index.FieldWeight) query.Query {
 		}
 		return mq
 	}
-	return allWords(f, a.Text, fw.Weight)
+	return allWords(f, a.Text, fw.Weight, has)
+}
+
+// hasTerm reports whether some record holds term in field; nil: assume so.
+type hasTerm func(field, term string) bool
+
+// absent reports whether a token is in no record's field: then the words
+// cannot match there. A match-none query in its place costs nothing to
+// set up, where a term searcher reads a postings list per segment, and it
+// still counts in its disjunction's coordination, so scores do not change.
+func absent(f index.TextField, tokens analysis.TokenStream, has hasTerm) bool {
+	if has == nil {
+		return false
+	}
+	for _, tok := range tokens {
+		if !has(f.Name, string(tok.Term)) {
+			return true
+		}
+	}
+	return false
 }
 
 // allWords matches text in one field with every one of its words (Chinese:
 // bigrams) required.
-func allWords(f index.TextField, text string, boost float64) query.Query {
-	return distinctTerms(f, analyse(f.Lang, text), boost)
+func allWords(f index.TextField, text string, boost float64, has hasTerm) query.Query {
+	return distinctTerms(f, analyse(f.Lang, text), boost, has)
 }
 
 // phraseQuery matches text word for word in field f, or, when the text has
 // more than MaxPhraseTokens words, as all its distinct words.
-func phraseQuery(f index.TextField, text string, boost float64) query.Query {
+func phraseQuery(f index.TextField, text string, boost float64, has hasTerm) query.Query {
 	tokens := analyse(f.Lang, text)
+	if absent(f, tokens, has) {
+		return bleve.NewMatchNoneQuery()
+	}
 	if len(tokens) <= index.MaxPhraseTokens {
 		q := bleve.NewMatchPhraseQuery(text)
 		q.SetField(f.Name)
 		q.SetBoost(boost)
 		return q
 	}
-	return distinctTerms(f, tokens, boost)
+	return distinctTerms(f, tokens, boost, has)
 }
 
 // distinctTerms requires every distinct token in field f: what a match query
 // with operator AND does, without looking a repeated word up again.
-func distinctTerms(f index.TextField, tokens analysis.TokenStream, boost float64) query.Query {
+func distinctTerms(f index.TextField, tokens analysis.TokenStream, boost float64, has hasTerm) query.Query {
+	if absent(f, tokens, has) {
+		return bleve.NewMatchNoneQuery()
+	}
 	seen := make(map[string]bool, len(tokens))
 	terms := make([]query.Query, 0, len(tokens))
 	for _, tok := range tokens {

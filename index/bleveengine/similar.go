@@ -50,7 +50,7 @@ func (e *Engine) Similar(ctx context.Context, l *index.Like, n int) ([]index.Sco
 	var amongCandidates []query.Query
 	for _, a := range l.Text {
 		for _, fw := range a.Fields {
-			q := fieldQuery(a, fw)
+			q := fieldQuery(a, fw, nil)
 			if a.Match == index.AnyWord {
 				amongCandidates = append(amongCandidates, q)
 			} else if df, idf2 := e.phraseTerms(bctx, r, a.Text, fw.Field, total); df <= rareLimit {
