@@ -3,7 +3,6 @@ package index
 import (
 	"html"
 	"slices"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,6 +38,9 @@ func clipBytes(text string, n int) string {
 }
 
 func runeWidth(r rune) int {
+	if r >= 0x4E00 && r <= 0x9FFF { // the common Han block, most of a Chinese text
+		return 2
+	}
 	if r >= 0x1100 && (isHan(r) || unicode.In(r, unicode.Hangul, unicode.Hiragana, unicode.Katakana) || r >= 0xFF00 && r <= 0xFFEF || r >= 0x3000 && r <= 0x303F) {
 		return 2
 	}
@@ -59,9 +61,12 @@ func wider(text string, width int) bool {
 
 // marker finds the searched words in a text.
 type marker struct {
-	exact []string               // contain Chinese; ASCII letters lowercased
-	stems map[string]bool        // English words, analysed
-	match func(word string) bool // whether a word stems to one of stems
+	exact []string // contain Chinese; ASCII letters lowercased
+	// exactLatin: some exact word has ASCII letters (AI客服), so texts are
+	// matched lowercased.
+	exactLatin bool
+	stems      map[string]bool        // English words, analysed
+	match      func(word string) bool // whether a word stems to one of stems
 	// starts holds the first two bytes of every stem: stemming keeps a
 	// word's start, so a word starting otherwise is not stemmed at all.
 	starts [1 << 10]uint64 // a bit per two-byte start
@@ -109,8 +114,11 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 // asciiLower lowercases ASCII letters only, so byte offsets stay the same.
 func asciiLower(s string) string {
-	first := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
-	if first < 0 {
+	first := 0
+	for first < len(s) && !('A' <= s[first] && s[first] <= 'Z') {
+		first++
+	}
+	if first == len(s) {
 		return s // most Chinese texts: no copy
 	}
 	b := []byte(s)
@@ -124,12 +132,37 @@ func asciiLower(s string) string {
 
 type span struct{ start, end int } // byte offsets
 
+// hasCJK reports whether text may hold a Han character: a UTF-8 lead byte
+// of U+3000 or above (CJK punctuation, Han, fullwidth forms, planes 2–3).
+func hasCJK(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= 0xE3 {
+			return true
+		}
+	}
+	return false
+}
+
 func isWordByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 func (m *marker) spans(text string) []span {
 	var out []span
-	lower := asciiLower(text)
-	for _, e := range m.exact {
+	exact := m.exact
+	if !hasCJK(text) {
+		exact = nil // an English text: the Chinese words are not in it
+	}
+	lower := text
+	if len(exact) > 0 && m.exactLatin {
+		lower = asciiLower(text)
+	}
+	for _, e := range exact {
 		for from := 0; ; {
 			i := strings.Index(lower[from:], e)
 			if i < 0 {
@@ -142,22 +175,27 @@ func (m *marker) spans(text string) []span {
 	if len(m.stems) > 0 {
 		// Runs of ASCII letters and digits are the English analyser's words
 		// here; stemming just those is far cheaper than analysing the text.
-		for i := 0; i < len(lower); {
-			if !isWordByte(lower[i]) {
+		// Words are lowercased one by one, into word: a copy of the whole
+		// text was a tenth of a search.
+		var word []byte
+		for i := 0; i < len(text); {
+			if !isWordByte(lowerByte(text[i])) {
 				i++
 				continue
 			}
 			j := i
-			for j < len(lower) && isWordByte(lower[j]) {
+			word = word[:0]
+			for j < len(text) && isWordByte(lowerByte(text[j])) {
+				word = append(word, lowerByte(text[j]))
 				j++
 			}
-			if m.matches(lower[i:j]) {
+			if m.matches(word) {
 				out = append(out, span{i, j})
 			}
 			i = j
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	slices.SortFunc(out, func(a, b span) int { return a.start - b.start })
 	var merged []span
 	for _, s := range out {
 		// Touching or overlapping matches show as one: 城商 + 商行 → 城商行.
@@ -247,6 +285,9 @@ func fragment(text string, spans []span) string {
 // prepare readies the stems for matching with an's stemming.
 func (m *marker) prepare(an Analyzer) {
 	m.match = an.MatchStems(m.stems)
+	for _, e := range m.exact {
+		m.exactLatin = m.exactLatin || strings.ContainsFunc(e, func(r rune) bool { return 'a' <= r && r <= 'z' })
+	}
 	for stem := range m.stems {
 		if len(stem) >= 2 {
 			k := int(stem[0])<<8 | int(stem[1])
@@ -257,7 +298,7 @@ func (m *marker) prepare(an Analyzer) {
 	}
 }
 
-func (m *marker) matches(word string) bool {
+func (m *marker) matches(word []byte) bool {
 	if !m.short {
 		if len(word) < 2 {
 			return false
@@ -266,15 +307,16 @@ func (m *marker) matches(word string) bool {
 			return false
 		}
 	}
-	if ok, seen := m.matched[word]; seen {
+	if ok, seen := m.matched[string(word)]; seen { // no copy to look up
 		return ok
 	}
-	ok := m.match(word)
+	w := string(word)
+	ok := m.match(w)
 	if m.matched == nil {
 		m.matched = map[string]bool{}
 	}
 	if len(m.matched) < 4096 {
-		m.matched[word] = ok
+		m.matched[w] = ok
 	}
 	return ok
 }
