@@ -121,8 +121,9 @@ type Scored struct {
 	Kind  string
 	Score float64
 	// Unmet lists the inferred filters (indices into Plan.Filters) the
-	// record does not meet.
-	Unmet []int
+	// record does not meet; Missed the implied ones it does not meet, which
+	// do not put it outside (Filter.Implied).
+	Unmet, Missed []int
 }
 
 // Count is how many records have a facet value.

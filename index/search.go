@@ -419,7 +419,7 @@ func (ix *Index) hits(ctx context.Context, u *understood, marks *marker, scored 
 		byID[c.ID] = c
 	}
 	for _, s := range scored {
-		hit := Hit{Score: s.Score, Matched: u.met(s.Unmet), Outside: u.filterRefs(s.Unmet)}
+		hit := Hit{Score: s.Score, Matched: u.met(slices.Concat(s.Unmet, s.Missed)), Outside: u.filterRefs(s.Unmet)}
 		if s.Kind == corpus.KindPolicy {
 			p, err := ix.store.FindPolicyByID(ctx, s.ID)
 			if corpus.ErrorCode(err) == corpus.ENOTFOUND {

@@ -355,6 +355,14 @@ func TestCityNamesRankTheirBanksFirst(t *testing.T) {
 	if !slices.Contains(ids, "r2025-t5-1-sichuan-tianfu-bank") {
 		t.Errorf("成都的银行: hits %v lack Sichuan Tianfu Bank", ids)
 	}
+	// A hit says it meets the province only when its bank is there.
+	res = search(t, ix, index.Request{Text: "成都的银行 大模型", Size: 30})
+	for _, h := range res.Hits {
+		inSichuan := slices.Contains(h.Matched, index.FilterRef{Field: corpus.FacetRegion, Code: "sichuan"})
+		if h.Case != nil && inSichuan != (h.Case.Bank.Region == "sichuan") {
+			t.Errorf("%s (bank in %s): matched %v", h.Case.ID, h.Case.Bank.Region, h.Matched)
+		}
+	}
 
 	res = search(t, ix, index.Request{Text: "banks in Hangzhou", Size: 5})
 	if got := inferredPairs(res); !slices.Equal(got, []string{"city=杭州", "region=zhejiang"}) {

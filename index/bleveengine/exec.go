@@ -328,6 +328,7 @@ func (p *pass) offer(t *topK, id string, score float64, vals []uint32, mask uint
 	if s := (scored{id: id, score: score, cover: cover}); t.accepts(s) {
 		s.kind = kindOf(p.v, vals)
 		s.unmet = p.named &^ mask
+		s.missed = p.soft &^ p.named &^ mask
 		t.push(s)
 	}
 }

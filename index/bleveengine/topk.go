@@ -13,6 +13,8 @@ type scored struct {
 	kind  string
 	cover int    // concepts covered
 	unmet uint64 // inferred filters not met, a bit per plan filter
+	// missed: implied filters not met, which put no record outside
+	missed uint64
 }
 
 func (s scored) export() index.Scored {
@@ -20,6 +22,9 @@ func (s scored) export() index.Scored {
 	for i := range 64 {
 		if s.unmet&(1<<i) != 0 {
 			out.Unmet = append(out.Unmet, i)
+		}
+		if s.missed&(1<<i) != 0 {
+			out.Missed = append(out.Missed, i)
 		}
 	}
 	return out
