@@ -44,6 +44,15 @@ type Index struct {
 	noCache bool // benchmarks measure the search itself
 
 	retry retrier // catches up in the background after a failed catch-up
+
+	// counts are the case counts of one engine generation: the stats pages
+	// ask for them on every view, and they change only with a write.
+	counts atomic.Pointer[generationCounts]
+}
+
+type generationCounts struct {
+	gen    uint64
+	counts *CaseCounts
 }
 
 // DisableCache makes every search run in full; benchmarks use it to measure

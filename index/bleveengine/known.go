@@ -16,7 +16,7 @@ import (
 type knownTerms struct {
 	mu  sync.Mutex
 	gen uint64
-	m   map[fieldTerm]bool
+	m   map[fieldTerm]uint64 // documents holding the term in the field
 }
 
 type fieldTerm struct{ field, term string }
@@ -24,26 +24,26 @@ type fieldTerm struct{ field, term string }
 // maxKnownTerms bounds the memory: past it the map starts again.
 const maxKnownTerms = 200_000
 
-func (k *knownTerms) lookup(gen uint64, key fieldTerm) (has, ok bool) {
+func (k *knownTerms) lookup(gen uint64, key fieldTerm) (df uint64, ok bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.gen != gen {
 		k.gen, k.m = gen, nil
 	}
-	has, ok = k.m[key]
-	return has, ok
+	df, ok = k.m[key]
+	return df, ok
 }
 
-func (k *knownTerms) store(gen uint64, key fieldTerm, has bool) {
+func (k *knownTerms) store(gen uint64, key fieldTerm, df uint64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.gen != gen {
 		return // the index changed while we looked
 	}
 	if k.m == nil || len(k.m) >= maxKnownTerms {
-		k.m = make(map[fieldTerm]bool, 1024)
+		k.m = make(map[fieldTerm]uint64, 1024)
 	}
-	k.m[key] = has
+	k.m[key] = df
 }
 
 // hasTerm returns the check compile prunes absent terms with, and a
@@ -62,8 +62,8 @@ func (e *Engine) hasTerm(ctx context.Context) (has hasTerm, release func() (tooM
 			return false // the query is refused: build nothing more
 		}
 		key := fieldTerm{field, term}
-		if v, ok := e.known.lookup(gen, key); ok {
-			return v
+		if df, ok := e.known.lookup(gen, key); ok {
+			return df > 0
 		}
 		if r == nil && !failed {
 			var err error
@@ -74,13 +74,13 @@ func (e *Engine) hasTerm(ctx context.Context) (has hasTerm, release func() (tooM
 		if failed {
 			return true // the search itself reports the error
 		}
-		found, ok := lookUp(ctx, r, field, term)
+		df, ok := lookUp(ctx, r, field, term)
 		if !ok {
 			failed = true
 			return true
 		}
-		e.known.store(gen, key, found)
-		return found
+		e.known.store(gen, key, df)
+		return df > 0
 	}
 	return has, func() bool {
 		if r != nil {
@@ -90,19 +90,32 @@ func (e *Engine) hasTerm(ctx context.Context) (has hasTerm, release func() (tooM
 	}
 }
 
-// lookUp reports whether some record holds term in field; ok is false when
-// the index could not tell. A damaged segment may panic: the search that
+// docFreq is how many records hold term in field, read through r once per
+// index generation; ok is false when the index could not tell.
+func (e *Engine) docFreq(ctx context.Context, r bleveindex.IndexReader, gen uint64, field, term string) (df uint64, ok bool) {
+	key := fieldTerm{field, term}
+	if df, ok := e.known.lookup(gen, key); ok {
+		return df, true
+	}
+	if df, ok = lookUp(ctx, r, field, term); ok {
+		e.known.store(gen, key, df)
+	}
+	return df, ok
+}
+
+// lookUp counts the records holding term in field; ok is false when the
+// index could not tell. A damaged segment may panic: the search that
 // follows reads it again, through the path that detects and repairs it.
-func lookUp(ctx context.Context, r bleveindex.IndexReader, field, term string) (found, ok bool) {
+func lookUp(ctx context.Context, r bleveindex.IndexReader, field, term string) (df uint64, ok bool) {
 	defer func() {
 		if recover() != nil {
-			found, ok = false, false
+			df, ok = 0, false
 		}
 	}()
 	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
-		return false, false
+		return 0, false
 	}
 	defer tfr.Close()
-	return tfr.Count() > 0, true
+	return tfr.Count(), true
 }

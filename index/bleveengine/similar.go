@@ -36,6 +36,7 @@ const maxNameHits = 1000
 func (e *Engine) Similar(ctx context.Context, l *index.Like, n int) ([]index.Scored, error) {
 	bctx, cancel := budgeted(ctx)
 	defer cancel()
+	gen := e.gen.Load() // before the snapshot: see hasTerm
 	r, v, err := e.snapshot()
 	if err != nil {
 		return nil, err
@@ -52,8 +53,8 @@ func (e *Engine) Similar(ctx context.Context, l *index.Like, n int) ([]index.Sco
 		for _, fw := range a.Fields {
 			q := fieldQuery(a, fw, nil)
 			if a.Match == index.AnyWord {
-				amongCandidates = append(amongCandidates, q)
-			} else if df, idf2 := e.phraseTerms(bctx, r, a.Text, fw.Field, total); df <= rareLimit {
+				amongCandidates = append(amongCandidates, e.rarestWords(bctx, r, gen, a.Text, fw))
+			} else if df, idf2 := e.phraseTerms(bctx, r, gen, a.Text, fw.Field, total); df <= rareLimit {
 				rare = append(rare, rarePhrase{q, fw.Weight, idf2})
 			} else {
 				amongCandidates = append(amongCandidates, q)
@@ -125,16 +126,15 @@ const minRareLimit = 500
 
 // phraseTerms reads text's words in field: the fewest documents any one of
 // them is in, and the sum of their idf² (a phrase scores as its words do).
-func (e *Engine) phraseTerms(ctx context.Context, r bleveindex.IndexReader, text, field string, total int) (rarest int, idf2 float64) {
+func (e *Engine) phraseTerms(ctx context.Context, r bleveindex.IndexReader, gen uint64, text, field string, total int) (rarest int, idf2 float64) {
 	f := textFields[field]
 	rarest = math.MaxInt
-	for _, tok := range analyzer(analyzerOf(f.Lang)).Analyze([]byte(text)) {
-		tfr, err := r.TermFieldReader(ctx, tok.Term, f.Name, false, false, false)
-		if err != nil {
+	for _, tok := range analyse(f.Lang, text) {
+		n, ok := e.docFreq(ctx, r, gen, f.Name, string(tok.Term))
+		if !ok {
 			return 0, idf2 // unknown: treat as rare
 		}
-		df := int(tfr.Count())
-		tfr.Close()
+		df := int(n)
 		rarest = min(rarest, df)
 		idf := 1 + math.Log(float64(total)/float64(df+1))
 		idf2 += idf * idf
@@ -143,6 +143,45 @@ func (e *Engine) phraseTerms(ctx context.Context, r bleveindex.IndexReader, text
 		rarest = 0
 	}
 	return rarest, idf2
+}
+
+// maxTitleWords bounds the title words a similar-case query scores the
+// candidates by: its rarest, which weigh the most (a word's weight is its
+// idf², and a bigram in a third of the corpus weighs a tenth of a rare one),
+// where advancing the posting lists of the common ones to the candidates
+// was most of a case page at 100,000 cases.
+const maxTitleWords = 12
+
+// rarestWords is text's any-word query in fw's field, of its rarest words
+// that some record holds.
+func (e *Engine) rarestWords(ctx context.Context, r bleveindex.IndexReader, gen uint64, text string, fw index.FieldWeight) query.Query {
+	f := textFields[fw.Field]
+	type word struct {
+		term string
+		df   uint64
+	}
+	var words []word
+	for _, tok := range analyse(f.Lang, text) {
+		t := string(tok.Term)
+		if slices.ContainsFunc(words, func(w word) bool { return w.term == t }) {
+			continue
+		}
+		if df, ok := e.docFreq(ctx, r, gen, f.Name, t); !ok || df > 0 {
+			words = append(words, word{t, df})
+		}
+	}
+	slices.SortStableFunc(words, func(a, b word) int { return cmp.Compare(a.df, b.df) })
+	alts := make([]query.Query, 0, maxTitleWords)
+	for _, w := range words[:min(len(words), maxTitleWords)] {
+		tq := bleve.NewTermQuery(w.term)
+		tq.SetField(f.Name)
+		tq.SetBoost(fw.Weight)
+		alts = append(alts, tq)
+	}
+	if len(alts) == 0 {
+		return bleve.NewMatchNoneQuery()
+	}
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 // similarText scores the records that match one of qs — among only, when

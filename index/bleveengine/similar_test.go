@@ -6,8 +6,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"casebank/corpus"
 	"casebank/corpus/boltdb/bolttest"
+	"casebank/index"
 )
 
 // Similar cases read only the records that can reach the best; the lists
@@ -60,5 +63,42 @@ func TestSimilarPruningKeepsTheLists(t *testing.T) {
 	}
 	if compared < 200 {
 		t.Fatalf("compared %d cases", compared)
+	}
+}
+
+// A title's words score the candidates by its rarest ones that some record
+// holds: the commonest bigrams are left out, and so are those in no record.
+func TestSimilarTitleKeepsItsRarestWords(t *testing.T) {
+	store := bolttest.MustOpenStore(t, true)
+	_, e := openAt(t, t.TempDir(), store)
+	r, err := e.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	gen := e.gen.Load()
+	title := "江苏银行数字化转型建设智能风控平台并推进普惠金融与科技金融服务鸿鹄量子"
+	q := e.rarestWords(ctx, r, gen, title, index.FieldWeight{Field: "summary_zh", Weight: 1})
+	dq, ok := q.(*query.DisjunctionQuery)
+	if !ok || len(dq.Disjuncts) != maxTitleWords {
+		t.Fatalf("%T with %v, want %d terms", q, q, maxTitleWords)
+	}
+	field := textFields["summary_zh"].Name
+	var kept []uint64
+	terms := map[string]bool{}
+	for _, d := range dq.Disjuncts {
+		tq := d.(*query.TermQuery)
+		df, _ := e.docFreq(ctx, r, gen, field, tq.Term)
+		if df == 0 {
+			t.Errorf("%s is in no record but kept", tq.Term)
+		}
+		kept = append(kept, df)
+		terms[tq.Term] = true
+	}
+	// Every word left out is at least as common as every word kept.
+	for _, tok := range analyse(index.Chinese, title) {
+		if df, _ := e.docFreq(ctx, r, gen, field, string(tok.Term)); !terms[string(tok.Term)] && df > 0 && df < slices.Max(kept) {
+			t.Errorf("%s (in %d records) left out, but a word in %d kept", tok.Term, df, slices.Max(kept))
+		}
 	}
 }
