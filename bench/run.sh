@@ -70,6 +70,9 @@ serve() {
   # The write limiter would measure itself on suggest-tags: lift it.
   "$tmp/casebank" serve --addr 127.0.0.1:18080 --data "$data" --write-rate 1000000 --write-burst 1000000 >"$tmp/serve.log" 2>&1 &
   for _ in $(seq 3000); do curl -sf 127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
+  # The tag model trains at start (about a minute at 100,000 cases): measure
+  # after it, not beside it.
+  for _ in $(seq 1200); do grep -q "tag suggester trained" "$tmp/serve.log" && break; sleep 0.5; done
   curl -s "127.0.0.1:18080/api/v1/search?kind=case&size=100&q=DeepSeek" | grep -o '"id":"[^"]*","kind":"case"' | cut -d'"' -f4 >"$tmp/ids"
   curl -s "127.0.0.1:18080/api/v1/search?kind=case&size=100&q=数据治理" | grep -o '"id":"[^"]*","kind":"case"' | cut -d'"' -f4 >>"$tmp/ids"
   echo '{"text":"某城商行依托DeepSeek大模型建设智能客服与信贷审批助手，并推进信创改造"}' >"$tmp/draft.json"

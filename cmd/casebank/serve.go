@@ -52,8 +52,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	defer closeApp() // before the store: deferred calls run last first
 	// The tag suggester's model is trained now, not in the first editor's request.
 	go func() {
+		start := time.Now()
 		if err := svc.WarmTagModel(ctx); err != nil && ctx.Err() == nil {
 			logger.Warn("tag suggester not trained", "err", err)
+		} else if err == nil {
+			logger.Info("tag suggester trained", "took", time.Since(start).Round(time.Millisecond))
 		}
 	}()
 	ln, err := net.Listen("tcp", cfg.addr)
