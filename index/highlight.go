@@ -1,7 +1,6 @@
 package index
 
 import (
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -50,6 +49,14 @@ func runeWidth(r rune) int {
 // wider reports whether text takes more than width columns, reading no
 // further than it must.
 func wider(text string, width int) bool {
+	// A rune of n bytes is 1 or 2 columns wide and n is 1 to 4: the bytes
+	// bound the width both ways, and most texts need no decoding.
+	switch {
+	case len(text) <= width:
+		return false
+	case len(text) > 4*width:
+		return true
+	}
 	w := 0
 	for _, r := range text {
 		if w += runeWidth(r); w > width {
@@ -155,7 +162,7 @@ func lowerByte(c byte) byte {
 func (m *marker) spans(text string) []span {
 	var out []span
 	exact := m.exact
-	if !hasCJK(text) {
+	if len(exact) > 0 && !hasCJK(text) {
 		exact = nil // an English text: the Chinese words are not in it
 	}
 	lower := text
@@ -207,6 +214,10 @@ func (m *marker) spans(text string) []span {
 	}
 	return merged
 }
+
+// htmlEscaper escapes as html.EscapeString does, writing into the fragment
+// instead of allocating a string for each piece.
+var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
 
 // fragment is text escaped for HTML with the spans in <mark>: all of it when
 // short, else the window of fragmentWidth holding the most matches.
@@ -267,13 +278,13 @@ func fragment(text string, spans []span) string {
 		if sp.start < start || sp.end > end {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[at:sp.start]))
+		htmlEscaper.WriteString(&b, text[at:sp.start])
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[sp.start:sp.end]))
+		htmlEscaper.WriteString(&b, text[sp.start:sp.end])
 		b.WriteString("</mark>")
 		at = sp.end
 	}
-	b.WriteString(html.EscapeString(text[at:end]))
+	htmlEscaper.WriteString(&b, text[at:end])
 	if end < len(text) {
 		b.WriteString("…")
 	}
