@@ -189,15 +189,12 @@ func plan(v *vocabulary, an Analyzer, terms []Term, f corpus.Filter, req Request
 				if members := corpus.RegionMembers(m.code); m.field == corpus.FacetRegion && members != nil {
 					in.Covers = append([]string{m.code}, members...)
 				}
-				if m.field == corpus.FacetTheme || m.field == corpus.FacetDimension {
-					// A case that says 信创 meets the filter for ranking even
-					// untagged, and one that says it ranks above one only tagged so.
-					c := labelConcept(v, un, m)
-					in.text = &c
-				}
 				if m.field == corpus.FacetCity {
-					// A case that says 深圳 ranks with those of banks there.
-					in.Covers = m.cities
+					in.Covers = m.cities // 深圳 and 深圳市
+				}
+				if m.field == corpus.FacetTheme || m.field == corpus.FacetDimension || m.field == corpus.FacetCity {
+					// A case that says 信创 (or 深圳) meets the filter for ranking
+					// even untagged, and one that says it ranks above one only tagged so.
 					c := labelConcept(v, un, m)
 					in.text = &c
 				}
@@ -433,16 +430,14 @@ func topicConcept(v *vocabulary, u unit, m *meaning) Concept {
 // are bodies: a theme's words are in thousands of them.
 func labelConcept(v *vocabulary, u unit, m *meaning) Concept {
 	c := concept(u.words, matchIn(aboutFields, u.words, 1, func(f TextField) bool { return u.han == (f.Lang == Chinese) && !isTagField(f) }))
-	labels := m.label
+	labels := m.label // a city's; the taxonomy's labels for a coded value
 	if val, ok := v.tax.Lookup(m.field, m.code); ok {
 		labels = corpus.Text{ZH: val.ZH, EN: val.EN}
 	}
-	{
-		for _, label := range []string{labels.ZH, labels.EN} {
-			if label != "" && !strings.EqualFold(label, u.words) {
-				han := hasHan(label)
-				c.Alternatives = append(c.Alternatives, matchIn(aboutFields, label, 0.8, func(f TextField) bool { return han == (f.Lang == Chinese) && !isTagField(f) }))
-			}
+	for _, label := range []string{labels.ZH, labels.EN} {
+		if label != "" && !strings.EqualFold(label, u.words) {
+			han := hasHan(label)
+			c.Alternatives = append(c.Alternatives, matchIn(aboutFields, label, 0.8, func(f TextField) bool { return han == (f.Lang == Chinese) && !isTagField(f) }))
 		}
 	}
 	return c

@@ -10,7 +10,7 @@ import (
 
 // Inferred is a filter that query understanding read from the query's words.
 type Inferred struct {
-	Field string      `json:"field"` // bank_type, region, theme, bank or dimension
+	Field string      `json:"field"` // bank_type, region, theme, bank, dimension or city
 	Code  string      `json:"code"`
 	Label corpus.Text `json:"label"`
 	Words string      `json:"words"` // the words it came from, as typed
@@ -221,7 +221,6 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 				m.themes = append(m.themes, code)
 			}
 		}
-
 		for _, t := range append(append([]string{}, e.EN...), e.ZH...) {
 			add(t, m)
 		}
