@@ -61,9 +61,8 @@ func (e *Engine) hasTerm(ctx context.Context) (has hasTerm, release func() (tooM
 		if asked++; asked > index.MaxTermSearchers {
 			return false // the query is refused: build nothing more
 		}
-		key := fieldTerm{field, term}
-		if df, ok := e.known.lookup(gen, key); ok {
-			return df > 0
+		if df, ok := e.known.lookup(gen, fieldTerm{field, term}); ok {
+			return df > 0 // no reader opened for a query seen before
 		}
 		if r == nil && !failed {
 			var err error
@@ -74,12 +73,11 @@ func (e *Engine) hasTerm(ctx context.Context) (has hasTerm, release func() (tooM
 		if failed {
 			return true // the search itself reports the error
 		}
-		df, ok := lookUp(ctx, r, field, term)
+		df, ok := e.docFreq(ctx, r, gen, field, term)
 		if !ok {
 			failed = true
 			return true
 		}
-		e.known.store(gen, key, df)
 		return df > 0
 	}
 	return has, func() bool {
