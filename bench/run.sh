@@ -85,8 +85,11 @@ serve() {
   row "floor" -url http://127.0.0.1:18081 -path / -c 16
   row "search, every answer computed" -url http://127.0.0.1:18080 -c 16 -fresh
   row "search, cached" -url http://127.0.0.1:18080 -c 16
-  row "case page /cases/{id}" -url http://127.0.0.1:18080 -path "/cases/{id}" -ids "$tmp/ids" -c 4
-  row "/api/v1/cases/{id}/similar" -url http://127.0.0.1:18080 -path "/api/v1/cases/{id}/similar" -ids "$tmp/ids" -c 4
+  row "case page /cases/{id}, every list computed" -url http://127.0.0.1:18080 -path "/cases/{id}" -ids "$tmp/ids" -c 4 -fresh
+  row "/api/v1/cases/{id}/similar, every list computed" -url http://127.0.0.1:18080 -path "/api/v1/cases/{id}/similar" -ids "$tmp/ids" -c 4 -fresh
+  # 200 cases in turn: after the first round each list is the kept one.
+  row "case page /cases/{id}, repeat views" -url http://127.0.0.1:18080 -path "/cases/{id}" -ids "$tmp/ids" -c 4
+  row "/api/v1/cases/{id}/similar, repeat views" -url http://127.0.0.1:18080 -path "/api/v1/cases/{id}/similar" -ids "$tmp/ids" -c 4
   row "/api/v1/stats" -url http://127.0.0.1:18080 -path /api/v1/stats -c 4
   row "/stats" -url http://127.0.0.1:18080 -path /stats -c 4
   row "POST /api/v1/suggest-tags" -url http://127.0.0.1:18080 -path /api/v1/suggest-tags -post "$tmp/draft.json" -token "$token" -c 4

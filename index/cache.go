@@ -9,26 +9,28 @@ import (
 	"casebank/corpus"
 )
 
-// resultCache keeps the answers to recent searches. Its keys carry the
-// index generation, which every applied change advances, so an entry can
-// never outlive the data it was computed from; old ones simply age out.
-type resultCache struct {
+// lruCache keeps the answers to recent searches (and the similar cases of
+// recently viewed cases). Its keys carry the index generation, which every
+// applied change advances, so an entry can never outlive the data it was
+// computed from; old ones simply age out. Values are shared: callers must
+// not change them.
+type lruCache[V any] struct {
 	mu    sync.Mutex
 	max   int
 	order *list.List // front: most recently used
 	items map[string]*list.Element
 }
 
-type cacheEntry struct {
+type cacheEntry[V any] struct {
 	key string
-	res *Result
+	val V
 }
 
 // cacheSize bounds the number of cached answers (each some tens of KB).
 const cacheSize = 512
 
-func newResultCache(max int) *resultCache {
-	return &resultCache{max: max, order: list.New(), items: map[string]*list.Element{}}
+func newLRU[V any](max int) *lruCache[V] {
+	return &lruCache[V]{max: max, order: list.New(), items: map[string]*list.Element{}}
 }
 
 func cacheKey(gen uint64, req Request, page, size int) string {
@@ -59,29 +61,30 @@ func cacheKey(gen uint64, req Request, page, size int) string {
 	return b.String()
 }
 
-func (c *resultCache) get(key string) (*Result, bool) {
+func (c *lruCache[V]) get(key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
 	if !ok {
-		return nil, false
+		var zero V
+		return zero, false
 	}
 	c.order.MoveToFront(el)
-	return el.Value.(*cacheEntry).res, true
+	return el.Value.(*cacheEntry[V]).val, true
 }
 
-func (c *resultCache) put(key string, res *Result) {
+func (c *lruCache[V]) put(key string, val V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.items[key]; ok {
-		el.Value.(*cacheEntry).res = res
+		el.Value.(*cacheEntry[V]).val = val
 		c.order.MoveToFront(el)
 		return
 	}
-	c.items[key] = c.order.PushFront(&cacheEntry{key, res})
+	c.items[key] = c.order.PushFront(&cacheEntry[V]{key, val})
 	for c.order.Len() > c.max {
 		last := c.order.Back()
 		c.order.Remove(last)
-		delete(c.items, last.Value.(*cacheEntry).key)
+		delete(c.items, last.Value.(*cacheEntry[V]).key)
 	}
 }

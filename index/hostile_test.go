@@ -59,7 +59,7 @@ func TestPathologicalRecordsStayCheap(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for _, c := range evil {
-		if _, err := ix.SimilarCases(ctx, c.ID, 8); err != nil {
+		if _, err := ix.SimilarCases(ctx, c.ID, 8, false); err != nil {
 			t.Fatalf("similar to %s: %v", c.ID, err)
 		}
 	}

@@ -40,8 +40,9 @@ type Index struct {
 	vocab    atomic.Pointer[vocabulary]
 	vocabGen atomic.Uint64 // bumped on every invalidation
 
-	cache   *resultCache
-	noCache bool // benchmarks measure the search itself
+	cache   *lruCache[*Result]
+	similar *lruCache[[]Similar] // the similar cases of recently viewed cases
+	noCache bool                 // benchmarks measure the search itself
 
 	retry retrier // catches up in the background after a failed catch-up
 
@@ -66,7 +67,8 @@ func Open(ctx context.Context, engine Engine, store Store, logger *slog.Logger) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	ix := &Index{store: store, log: logger, engine: engine, cache: newResultCache(cacheSize)}
+	ix := &Index{store: store, log: logger, engine: engine, cache: newLRU[*Result](cacheSize),
+		similar: newLRU[[]Similar](similarCacheSize)}
 	if err := engine.Open(ctx, source{ix}, logger); err != nil {
 		return nil, err
 	}

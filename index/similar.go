@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"casebank/corpus"
@@ -26,7 +27,24 @@ type Similar struct {
 
 // SimilarCases returns up to n cases that share themes, dimensions, bank
 // type or region with the case and whose text is alike, best first.
-func (ix *Index) SimilarCases(ctx context.Context, id string, n int) ([]Similar, error) {
+// The lists of recently viewed cases are kept for the index generation
+// (fresh: computed anyway); they are shared, callers must not change them.
+func (ix *Index) SimilarCases(ctx context.Context, id string, n int, fresh bool) ([]Similar, error) {
+	key := strconv.FormatUint(ix.engine.Generation()+ix.vocabGen.Load()<<32, 10) + ":" + strconv.Itoa(n) + ":" + id
+	if sims, ok := ix.similar.get(key); ok && !fresh && !ix.noCache {
+		return sims, nil
+	}
+	sims, err := ix.similarCases(ctx, id, n)
+	if err == nil && !ix.noCache {
+		ix.similar.put(key, sims)
+	}
+	return sims, err
+}
+
+// similarCacheSize bounds the lists kept (each a few shared cases).
+const similarCacheSize = 2048
+
+func (ix *Index) similarCases(ctx context.Context, id string, n int) ([]Similar, error) {
 	c, err := ix.store.FindCaseByID(ctx, id)
 	if err != nil {
 		return nil, err

@@ -129,7 +129,7 @@ func TestChineseRunsMatchAsPhrases(t *testing.T) {
 
 func TestSimilarCasesAndPeers(t *testing.T) {
 	_, ix := indextest.MustOpen(t)
-	sims, err := ix.SimilarCases(ctx, "r2025-t5-3-hangzhou-bank", 5)
+	sims, err := ix.SimilarCases(ctx, "r2025-t5-3-hangzhou-bank", 5, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestSimilarCasesAndPeers(t *testing.T) {
 	if !slices.Contains(first.Themes, "xinchuang") {
 		t.Errorf("first similar %s has themes %v", first.ID, first.Themes)
 	}
-	if _, err := ix.SimilarCases(ctx, "no-such-case", 5); corpus.ErrorCode(err) != corpus.ENOTFOUND {
+	if _, err := ix.SimilarCases(ctx, "no-such-case", 5, false); corpus.ErrorCode(err) != corpus.ENOTFOUND {
 		t.Fatalf("unknown case: %v", err)
 	}
 
@@ -280,7 +280,7 @@ func TestSimilarCasesFindARareSharedName(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sims, err := ix.SimilarCases(ctx, base.ID, 8)
+	sims, err := ix.SimilarCases(ctx, base.ID, 8, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,5 +429,48 @@ func TestAbsentWordFoundOnceWritten(t *testing.T) {
 		if res := search(t, ix, index.Request{Text: q, Fresh: true}); !slices.Contains(hitIDs(res), "absent-check") {
 			t.Errorf("%s after the write: hits %v", q, hitIDs(res))
 		}
+	}
+}
+
+// A viewed case's similar cases are kept until the next write: a twin of the
+// case written after the first view is among them at the next.
+func TestSimilarListsFollowWrites(t *testing.T) {
+	store, ix := indextest.MustOpen(t)
+	const id = "r2025-t5-3-hangzhou-bank"
+	first, err := ix.SimilarCases(ctx, id, 5, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := ix.SimilarCases(ctx, id, 5, false)
+	if len(again) != len(first) || len(first) == 0 || &again[0] != &first[0] {
+		t.Fatal("the second view computed its list again")
+	}
+	orig, err := store.FindCaseByID(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twin := *orig
+	twin.ID, twin.Version = "hangzhou-twin", 0
+	if _, err := store.CreateCase(ctx, &twin, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := ix.SimilarCases(ctx, id, 5, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) == 0 || after[0].Case.ID != "hangzhou-twin" {
+		var ids []string
+		for _, s := range after {
+			ids = append(ids, s.Case.ID)
+		}
+		t.Fatalf("after the twin was written: %v", ids)
+	}
+	// Fresh computes anew, to the same list.
+	fresh, _ := ix.SimilarCases(ctx, id, 5, true)
+	if len(fresh) != len(after) || &fresh[0] == &after[0] || fresh[0].Case.ID != after[0].Case.ID {
+		t.Fatal("a fresh list was not computed anew")
 	}
 }

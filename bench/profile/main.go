@@ -123,7 +123,7 @@ func profileSimilar(ctx context.Context, f *os.File, ix *index.Index, reps int) 
 	for range reps {
 		for _, h := range res.Hits {
 			start := time.Now()
-			if _, err := ix.SimilarCases(ctx, h.Case.ID, 6); err != nil {
+			if _, err := ix.SimilarCases(ctx, h.Case.ID, 6, true); err != nil {
 				log.Fatal(err)
 			}
 			took = append(took, time.Since(start))

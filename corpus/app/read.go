@@ -116,9 +116,10 @@ func (s *Service) SearchIDs(ctx context.Context, req index.Request, limit int) (
 	return ids, err
 }
 
-// SimilarCases returns up to n cases like the case id, best first.
-func (s *Service) SimilarCases(ctx context.Context, id string, n int) ([]index.Similar, error) {
-	return s.index.SimilarCases(ctx, id, n)
+// SimilarCases returns up to n cases like the case id, best first; fresh
+// computes them even when a recent view's are kept.
+func (s *Service) SimilarCases(ctx context.Context, id string, n int, fresh bool) ([]index.Similar, error) {
+	return s.index.SimilarCases(ctx, id, n, fresh)
 }
 
 // Suggest completes a search box's prefix with up to n suggestions.
