@@ -12,7 +12,7 @@ import (
 // Suggestion is one completion of what the user is typing.
 type Suggestion struct {
 	Text  string      `json:"text"`
-	Kind  string      `json:"kind"` // bank, bank_type, region, theme, dimension, term, product
+	Kind  string      `json:"kind"` // bank, bank_type, region, theme, dimension, city, term, product
 	Code  string      `json:"code,omitempty"`
 	Label corpus.Text `json:"label"`
 	Count int         `json:"count,omitempty"` // cases naming a product
@@ -107,6 +107,20 @@ func buildCompletions(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.
 			label := corpus.Text{ZH: val.ZH, EN: val.EN}
 			for _, n := range append(append([]string{val.ZH, val.EN}, val.AliasesZH...), val.AliasesEN...) {
 				add(n, kind, val.Code, label)
+			}
+		}
+	}
+	// Cities where some bank of the registry is: the others would find no
+	// case of their own.
+	bankCities := map[string]bool{}
+	for _, b := range banks {
+		bankCities[b.City] = true
+	}
+	for _, c := range corpus.Cities() {
+		if bankCities[c.ZH] {
+			label := corpus.Text{ZH: c.ZH, EN: c.EN}
+			for _, n := range append([]string{c.ZH, c.EN}, c.AliasesZH...) {
+				add(n, corpus.FacetCity, c.ZH, label)
 			}
 		}
 	}

@@ -185,6 +185,17 @@ func TestSuggest(t *testing.T) {
 	if got, _ := ix.Suggest(ctx, "", 10); len(got) != 0 {
 		t.Errorf("empty prefix: %v", got)
 	}
+	// A city with banks of the registry is offered; one without is not.
+	hasCity := func(prefix, city string) bool {
+		got, _ := ix.Suggest(ctx, prefix, 20)
+		return slices.ContainsFunc(got, func(s index.Suggestion) bool { return s.Kind == corpus.FacetCity && s.Code == city })
+	}
+	if !hasCity("shenz", "深圳") || !hasCity("深圳", "深圳") {
+		t.Error("Shenzhen, where several banks are, is not offered")
+	}
+	if hasCity("拉萨", "拉萨") {
+		t.Error("Lhasa, where no bank of the registry is, is offered")
+	}
 	if _, err := ix.Suggest(ctx, strings.Repeat("x", index.MaxSuggestPrefix+1), 10); corpus.ErrorCode(err) != corpus.EINVALID {
 		t.Errorf("long prefix: %v", err)
 	}
