@@ -260,7 +260,7 @@ func (s *Server) search(c echo.Context) error {
 		return err
 	}
 	// A client asking for a fresh answer gets one computed now.
-	req.Fresh = noCache(c)
+	req.Fresh = app.NoCache(c.Request().Header)
 	res, err := s.App.Search(c.Request().Context(), req)
 	if err != nil {
 		return err
@@ -416,7 +416,7 @@ func (s *Server) similar(c echo.Context) error {
 	if n < 1 || n > index.MaxSize {
 		return corpus.Errorf(corpus.EINVALID, "size must be between 1 and %d", index.MaxSize)
 	}
-	sims, err := s.App.SimilarCases(c.Request().Context(), c.Param("id"), n, noCache(c))
+	sims, err := s.App.SimilarCases(c.Request().Context(), c.Param("id"), n, app.NoCache(c.Request().Header))
 	if err != nil {
 		return err
 	}
@@ -453,10 +453,4 @@ func (s *Server) backup(c echo.Context) error {
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := s.App.Backup(c.Request().Context(), c.Response())
 	return s.streamed(c, err)
-}
-
-// noCache reports whether the client asked for an answer computed anew
-// (Cache-Control: no-cache) rather than one kept from a recent request.
-func noCache(c echo.Context) bool {
-	return strings.Contains(c.Request().Header.Get("Cache-Control"), "no-cache")
 }

@@ -130,9 +130,7 @@ func asciiLower(s string) string {
 	}
 	b := []byte(s)
 	for i := first; i < len(b); i++ {
-		if 'A' <= b[i] && b[i] <= 'Z' {
-			b[i] += 'a' - 'A'
-		}
+		b[i] = lowerByte(b[i])
 	}
 	return string(b)
 }

@@ -647,7 +647,7 @@ func (u *UI) casePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sims, err := u.app.SimilarCases(c.Request().Context(), cs.ID, 5, noCache(c))
+	sims, err := u.app.SimilarCases(c.Request().Context(), cs.ID, 5, app.NoCache(c.Request().Header))
 	if corpus.ErrorCode(err) == corpus.EUNAVAILABLE {
 		// The index is being rebuilt, or a similar case cannot be read:
 		// the case itself is still worth showing.
@@ -832,10 +832,4 @@ func tries(l labels, res *index.Result, params url.Values) []tryLink {
 		out = append(out, tryLink{Text: tr(l.lang, "换个说法：", "try: ") + strings.Join(other, " "), URL: "/?" + q.Encode()})
 	}
 	return out
-}
-
-// noCache reports whether the client asked for a page computed anew
-// (Cache-Control: no-cache, a browser's reload) rather than from kept lists.
-func noCache(c echo.Context) bool {
-	return strings.Contains(c.Request().Header.Get("Cache-Control"), "no-cache")
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -61,6 +62,13 @@ func SplitValues(vals []string) []string {
 		}
 	}
 	return out
+}
+
+// NoCache reports whether a request asks for an answer computed anew
+// (Cache-Control: no-cache, a browser's reload) rather than one kept from a
+// recent request: the API and the pages read it alike.
+func NoCache(h http.Header) bool {
+	return strings.Contains(h.Get("Cache-Control"), "no-cache")
 }
 
 // IntParam reads a whole-number parameter; an absent one is 0.

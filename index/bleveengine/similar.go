@@ -51,13 +51,12 @@ func (e *Engine) Similar(ctx context.Context, l *index.Like, n int) ([]index.Sco
 	var amongCandidates []query.Query
 	for _, a := range l.Text {
 		for _, fw := range a.Fields {
-			q := fieldQuery(a, fw, nil)
 			if a.Match == index.AnyWord {
 				amongCandidates = append(amongCandidates, e.rarestWords(bctx, r, gen, a.Text, fw))
 			} else if df, idf2 := e.phraseTerms(bctx, r, gen, a.Text, fw.Field, total); df <= rareLimit {
-				rare = append(rare, rarePhrase{q, fw.Weight, idf2})
+				rare = append(rare, rarePhrase{fieldQuery(a, fw, nil), fw.Weight, idf2})
 			} else {
-				amongCandidates = append(amongCandidates, q)
+				amongCandidates = append(amongCandidates, fieldQuery(a, fw, nil))
 			}
 		}
 	}
