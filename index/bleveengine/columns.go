@@ -23,6 +23,8 @@ type columns struct {
 	fields []string          // value number → field
 	codes  []string          // value number → code
 	segs   map[segment.Segment]*segColumn
+	// gone hears of the segments merged away.
+	gone func(map[segment.Segment]bool)
 }
 
 type segColumn struct {
@@ -55,6 +57,7 @@ func newColumns() *columns {
 
 // view is a snapshot's segments with their columns and global offsets.
 type view struct {
+	segs    []segment.Segment
 	cols    []*segColumn
 	offsets []uint64
 	deleted []interface{ Contains(uint32) bool } // per segment; nil: none
@@ -85,7 +88,7 @@ func (c *columns) view(r bleveindex.IndexReader) (*view, error) {
 			}
 			c.segs[seg] = col
 		}
-		v.cols = append(v.cols, col)
+		v.segs, v.cols = append(v.segs, seg), append(v.cols, col)
 		v.offsets = append(v.offsets, offset)
 		var deleted interface{ Contains(uint32) bool }
 		if d := ss.Deleted(); d != nil {
@@ -96,10 +99,15 @@ func (c *columns) view(r bleveindex.IndexReader) (*view, error) {
 	}
 	// Segments merged away are gone for good.
 	if len(c.segs) > len(live) {
+		gone := map[segment.Segment]bool{}
 		for seg := range c.segs {
 			if !live[seg] {
 				delete(c.segs, seg)
+				gone[seg] = true
 			}
+		}
+		if c.gone != nil {
+			c.gone(gone)
 		}
 	}
 	v.nvalues, v.fields, v.codes = len(c.codes), c.fields, c.codes

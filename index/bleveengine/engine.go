@@ -49,12 +49,18 @@ type Engine struct {
 	// gen advances with every change applied to the index.
 	gen     atomic.Uint64
 	columns *columns
-	known   knownTerms // which terms the index holds, for this gen
+	// postings holds decoded postings for term-at-a-time search.
+	postings *postingsCache
+	// bleveSearch runs searches with bleve's searchers (tests compare).
+	bleveSearch bool
+	known       knownTerms // which terms the index holds, for this gen
 }
 
 // New returns an engine keeping its index under dir; Open opens it.
 func New(dir string) *Engine {
-	e := &Engine{path: filepath.Join(dir, "index.bleve"), log: slog.New(slog.DiscardHandler), columns: newColumns()}
+	e := &Engine{path: filepath.Join(dir, "index.bleve"), log: slog.New(slog.DiscardHandler), columns: newColumns(),
+		postings: newPostingsCache(postingsBytes)}
+	e.columns.gone = e.postings.forget
 	e.bleve.e = e
 	return e
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"casebank/corpus"
@@ -113,6 +114,12 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 	}
 	q, textFree := c.query(t, ps.clauses, aside, ps.marks)
 	ps.textFree = textFree
+	if !e.bleveSearch {
+		if err := e.runTerms(bctx, q, ps); err != nil {
+			return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
+		}
+		return ps.answer(w.From), nil
+	}
 	// No facets, fields or sort beyond the score: bleve's collector prepares
 	// nothing per hit and hands each one to the handler.
 	sr := bleve.NewSearchRequestOptions(q, 0, 0, false)
@@ -124,6 +131,46 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 		return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
 	}
 	return ps.answer(w.From), nil
+}
+
+// runTerms scores q term at a time (taat.go) and gives each match to ps.
+func (e *Engine) runTerms(ctx context.Context, q query.Query, ps *pass) error {
+	r, err := e.reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if ps.v, err = e.columns.view(r); err != nil {
+		return err
+	}
+	ps.masks()
+	x := newRun(ctx, e, r, ps.v)
+	defer x.close()
+	if x.docTotal, err = r.DocCount(); err != nil {
+		return err
+	}
+	root, err := x.build(q, bsearch.SearcherOptions{})
+	if err != nil {
+		return err
+	}
+	if err := x.prepare(); err != nil {
+		return err
+	}
+	root.setNorm(1.0 / math.Sqrt(root.weight()))
+	if err := x.collect(); err != nil {
+		return err
+	}
+	for seg, off := range ps.v.offsets {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		res := root.eval(x, seg)
+		for i, d := range res.docs {
+			ps.take(off+uint64(d), res.scores[i])
+		}
+		x.free(res)
+	}
+	return nil
 }
 
 // pass is one walk over a search's hits.
@@ -227,15 +274,20 @@ func (p *pass) collect(d *bsearch.DocumentMatch) error {
 			return err
 		}
 	}
-	num := binary.BigEndian.Uint64(d.IndexInternalID)
+	p.take(binary.BigEndian.Uint64(d.IndexInternalID), d.Score)
+	p.pool.Put(d)
+	return nil
+}
+
+// take counts the document num, a match of the text scoring score.
+func (p *pass) take(num uint64, score float64) {
 	col, local := p.locate(num)
 	vals := col.flat[col.start[local]:col.start[local+1]]
 	mask := p.mask(vals)
 	found := p.marks.get(num)
 	met := mask&p.soft | found>>markSoft&p.soft
 	if p.needSoft && met == 0 {
-		p.pool.Put(d)
-		return nil
+		return
 	}
 	if !p.textFree {
 		p.drill(vals, mask)
@@ -243,12 +295,10 @@ func (p *pass) collect(d *bsearch.DocumentMatch) error {
 	switch hard := mask & p.all; {
 	case hard == p.all:
 		p.matched |= found
-		p.keep(col.ids[local], d.Score, vals, mask, p.cover(found, mask&p.soft, met))
+		p.keep(col.ids[local], score, vals, mask, p.cover(found, mask&p.soft, met))
 	case p.side != nil && hard == p.all&^p.asideBit:
-		p.aside(col.ids[local], d.Score, vals, mask, p.cover(found, mask&p.soft, met))
+		p.aside(col.ids[local], score, vals, mask, p.cover(found, mask&p.soft, met))
 	}
-	p.pool.Put(d)
-	return nil
 }
 
 // cover ranks a record by the inferred filters it meets (by its tags or its
@@ -292,6 +342,9 @@ func (p *pass) mask(vals []uint32) uint64 {
 // drill counts a record's values of each filtered field whose other
 // fields' clauses it passes.
 func (p *pass) drill(vals []uint32, mask uint64) {
+	if len(p.drills) == 0 {
+		return
+	}
 	for _, n := range vals {
 		if i := p.drillOf[n]; i >= 0 && mask&p.drills[i].need == p.drills[i].need {
 			p.drills[i].counts[n]++

@@ -1,0 +1,685 @@
+package bleveengine
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"casebank/corpus"
+	"casebank/index"
+)
+
+// A search scores the same tree of clauses bleve would, with bleve's
+// tf-idf and coordination, but term at a time and a segment at a time:
+// each term's postings are read from a cache of decoded lists and added
+// into arrays, where bleve's searchers advance every term's iterator
+// document by document through heaps of matches. At 100,000 cases a
+// query's frequent words hold tens of thousands of postings each, and that
+// walk was most of a search. Clauses this file does not know (phrases,
+// match queries) are run by bleve's own searchers over the whole snapshot
+// and their matches taken in; TestTermAtATimeScoresAsBleve compares the
+// two on every judged query.
+
+// xnode is one clause of the tree.
+type xnode interface {
+	// weight is bleve's sum of squared weights, from which the query norm is made.
+	weight() float64
+	setNorm(norm float64)
+	// eval returns the clause's matches in segment seg, in document order;
+	// the caller gives the buffers back with x.free.
+	eval(x *xrun, seg int) xres
+}
+
+// xres is a clause's matches in one segment: local document numbers and
+// their scores.
+type xres struct {
+	docs   []uint32
+	scores []float64
+}
+
+// xrun is one search's state.
+type xrun struct {
+	ctx      context.Context
+	e        *Engine
+	r        bleveindex.IndexReader
+	v        *view
+	docTotal uint64
+	terms    []*xterm
+	opaque   []*xbleve
+	free32   [][]uint32
+	free64   [][]float64
+	scratch  []*accumulator // by depth of disjunction
+	depth    int
+	lookups  int
+}
+
+// accumulator holds one segment's sums and match counts.
+type accumulator struct {
+	sum     []float64
+	cnt     []int32
+	touched []uint64
+}
+
+func (x *xrun) alloc(n int) xres {
+	var r xres
+	if k := len(x.free32); k > 0 {
+		r.docs, x.free32 = x.free32[k-1][:0], x.free32[:k-1]
+	}
+	if k := len(x.free64); k > 0 {
+		r.scores, x.free64 = x.free64[k-1][:0], x.free64[:k-1]
+	}
+	r.docs, r.scores = slices.Grow(r.docs, n), slices.Grow(r.scores, n)
+	return r
+}
+
+func (x *xrun) free(r xres) {
+	if cap(r.docs) > 0 {
+		x.free32 = append(x.free32, r.docs)
+	}
+	if cap(r.scores) > 0 {
+		x.free64 = append(x.free64, r.scores)
+	}
+}
+
+func (x *xrun) acc(n int) *accumulator {
+	for len(x.scratch) <= x.depth {
+		x.scratch = append(x.scratch, &accumulator{})
+	}
+	a := x.scratch[x.depth]
+	if len(a.sum) < n {
+		a.sum, a.cnt, a.touched = make([]float64, n), make([]int32, n), make([]uint64, (n+63)/64)
+	}
+	return a
+}
+
+// segCount is how many documents segment seg numbers, deleted ones included.
+func (x *xrun) segCount(seg int) int { return len(x.v.cols[seg].start) - 1 }
+
+// build turns a query of compile's into clauses; false: it holds a query
+// it cannot take, and bleve runs the search.
+func (x *xrun) build(q query.Query, sopts bsearch.SearcherOptions) (xnode, error) {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		x.lookups++
+		t := &xterm{field: q.Field(), term: q.Term, boost: q.Boost()}
+		x.terms = append(x.terms, t)
+		return t, nil
+	case *query.MatchNoneQuery:
+		return xnone{}, nil
+	case *query.MatchAllQuery:
+		return &xall{boost: q.Boost()}, nil
+	case *query.ConjunctionQuery:
+		if len(q.Conjuncts) == 0 {
+			return xnone{}, nil
+		}
+		kids, err := x.buildAll(q.Conjuncts, sopts)
+		if err != nil {
+			return nil, err
+		}
+		return &xconj{kids: kids}, nil
+	case *query.DisjunctionQuery:
+		if len(q.Disjuncts) == 0 || q.Min > 1 {
+			if len(q.Disjuncts) == 0 {
+				return xnone{}, nil
+			}
+			return x.opaqueOf(q, sopts)
+		}
+		kids, err := x.buildAll(q.Disjuncts, sopts)
+		if err != nil {
+			return nil, err
+		}
+		return &xdisj{kids: kids}, nil
+	case *query.BooleanQuery:
+		if q.Filter != nil {
+			return x.opaqueOf(q, sopts)
+		}
+		var must, should, not xnode
+		var err error
+		part := func(p query.Query) (xnode, error) {
+			if p == nil {
+				return nil, nil
+			}
+			n, err := x.build(p, sopts)
+			if _, none := n.(xnone); none {
+				return nil, err
+			}
+			return n, err
+		}
+		if must, err = part(q.Must); err != nil {
+			return nil, err
+		}
+		if should, err = part(q.Should); err != nil {
+			return nil, err
+		}
+		if not, err = part(q.MustNot); err != nil {
+			return nil, err
+		}
+		// What bleve's boolean query makes of its parts.
+		switch {
+		case must == nil && should == nil && not == nil:
+			return xnone{}, nil
+		case should == nil && not == nil:
+			return must, nil
+		case must == nil && not == nil:
+			return should, nil
+		case must == nil && should == nil:
+			must = &xall{boost: 1}
+		}
+		return &xbool{must: must, should: should, not: not}, nil
+	case *markedQuery:
+		kid, err := x.build(q.q, sopts)
+		if err != nil {
+			return nil, err
+		}
+		return &xmark{kid: kid, bit: q.bit, m: q.m}, nil
+	}
+	return x.opaqueOf(q, sopts)
+}
+
+func (x *xrun) buildAll(qs []query.Query, sopts bsearch.SearcherOptions) ([]xnode, error) {
+	kids := make([]xnode, len(qs))
+	for i, q := range qs {
+		var err error
+		if kids[i], err = x.build(q, sopts); err != nil {
+			return nil, err
+		}
+	}
+	return kids, nil
+}
+
+// opaqueOf is q run by bleve's searcher.
+func (x *xrun) opaqueOf(q query.Query, sopts bsearch.SearcherOptions) (xnode, error) {
+	s, err := q.Searcher(x.ctx, x.r, indexMapping(), sopts)
+	if err != nil {
+		return nil, err
+	}
+	if _, none := s.(*searcher.MatchNoneSearcher); none {
+		s.Close()
+		return xnone{}, nil
+	}
+	b := &xbleve{s: s}
+	x.opaque = append(x.opaque, b)
+	return b, nil
+}
+
+// prepare reads every term's postings and document frequency.
+func (x *xrun) prepare() error {
+	if x.lookups > index.MaxTermSearchers {
+		return corpus.Errorf(corpus.EINVALID, "the query expands to more than %d term lookups; use fewer or shorter words", index.MaxTermSearchers)
+	}
+	for i, t := range x.terms {
+		if i&63 == 0 {
+			if err := x.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := t.prepare(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// collect runs the opaque clauses once the norm is set.
+func (x *xrun) collect() error {
+	for _, b := range x.opaque {
+		if err := b.collect(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Runs are pooled with their buffers: a search at 100,000 cases fills
+// lists of tens of thousands of matches.
+var xrunPool = sync.Pool{New: func() any { return &xrun{} }}
+
+func newRun(ctx context.Context, e *Engine, r bleveindex.IndexReader, v *view) *xrun {
+	x := xrunPool.Get().(*xrun)
+	x.ctx, x.e, x.r, x.v = ctx, e, r, v
+	return x
+}
+
+// close closes bleve's searchers and gives the run back to the pool.
+func (x *xrun) close() {
+	for _, b := range x.opaque {
+		b.s.Close()
+	}
+	clear(x.terms)
+	clear(x.opaque)
+	x.terms, x.opaque = x.terms[:0], x.opaque[:0]
+	x.ctx, x.e, x.r, x.v, x.docTotal, x.depth, x.lookups = nil, nil, nil, nil, 0, 0, 0
+	xrunPool.Put(x)
+}
+
+// xterm is a term query: bleve's tf-idf of one term in one field.
+type xterm struct {
+	field, term string
+	boost       float64
+	idf, qw     float64
+	lists       []*plist // per segment; nil: not in it
+	deleted     []bool   // per segment: whether it has deletions
+}
+
+func (t *xterm) prepare(x *xrun) error {
+	t.lists = make([]*plist, len(x.v.cols))
+	t.deleted = make([]bool, len(x.v.cols))
+	var df uint64
+	for s := range x.v.cols {
+		pl, err := x.e.postings.get(x.v.segs[s], t.field, t.term)
+		if err != nil {
+			return err
+		}
+		t.lists[s] = pl
+		del := x.v.deleted[s]
+		if del == nil {
+			df += uint64(len(pl.docs))
+			continue
+		}
+		t.deleted[s] = true
+		for _, d := range pl.docs {
+			if !del.Contains(d) {
+				df++
+			}
+		}
+	}
+	t.idf = 1.0 + math.Log(float64(x.docTotal)/float64(df+1.0))
+	t.qw = 1.0
+	return nil
+}
+
+func (t *xterm) weight() float64 {
+	sum := t.boost * t.idf
+	return sum * sum
+}
+
+func (t *xterm) setNorm(norm float64) { t.qw = t.boost * t.idf * norm }
+
+func (t *xterm) score(tfn float64) float64 {
+	s := tfn * t.idf
+	if t.qw != 1.0 {
+		s *= t.qw
+	}
+	return s
+}
+
+func (t *xterm) eval(x *xrun, seg int) xres {
+	pl := t.lists[seg]
+	r := x.alloc(len(pl.docs))
+	del := x.v.deleted[seg]
+	for i, d := range pl.docs {
+		if t.deleted[seg] && del.Contains(d) {
+			continue
+		}
+		r.docs = append(r.docs, d)
+		r.scores = append(r.scores, t.score(pl.tfn[i]))
+	}
+	return r
+}
+
+// xnone matches nothing.
+type xnone struct{}
+
+func (xnone) weight() float64            { return 0 }
+func (xnone) setNorm(float64)            {}
+func (xnone) eval(x *xrun, seg int) xres { return xres{} }
+
+// xall matches every live document with a constant score.
+type xall struct{ boost, qw float64 }
+
+func (a *xall) weight() float64      { return a.boost * a.boost }
+func (a *xall) setNorm(norm float64) { a.qw = a.boost * norm }
+func (a *xall) eval(x *xrun, seg int) xres {
+	n := x.segCount(seg)
+	r := x.alloc(n)
+	score := 1.0
+	if a.qw != 1.0 {
+		score *= a.qw
+	}
+	del := x.v.deleted[seg]
+	for d := range uint32(n) {
+		if del != nil && del.Contains(d) {
+			continue
+		}
+		r.docs = append(r.docs, d)
+		r.scores = append(r.scores, score)
+	}
+	return r
+}
+
+// xdisj matches documents that match any of its clauses: the sum of their
+// scores times the share of the clauses matched.
+type xdisj struct{ kids []xnode }
+
+func (d *xdisj) weight() float64 {
+	var w float64
+	for _, k := range d.kids {
+		w += k.weight()
+	}
+	return w
+}
+
+func (d *xdisj) setNorm(norm float64) {
+	for _, k := range d.kids {
+		k.setNorm(norm)
+	}
+}
+
+func (d *xdisj) eval(x *xrun, seg int) xres {
+	if len(d.kids) == 1 {
+		// coord 1/1: the clause's own matches
+		return d.kids[0].eval(x, seg)
+	}
+	n := x.segCount(seg)
+	a := x.acc(n)
+	x.depth++
+	for _, k := range d.kids {
+		if t, ok := k.(*xterm); ok {
+			t.addTo(x, seg, a) // no list of its own
+			continue
+		}
+		r := k.eval(x, seg)
+		for i, doc := range r.docs {
+			a.sum[doc] += r.scores[i]
+			a.cnt[doc]++
+			a.touched[doc>>6] |= 1 << (doc & 63)
+		}
+		x.free(r)
+	}
+	x.depth--
+	return a.drain(x, len(d.kids))
+}
+
+// addTo adds the term's scores in segment seg to a.
+func (t *xterm) addTo(x *xrun, seg int, a *accumulator) {
+	pl := t.lists[seg]
+	del := x.v.deleted[seg]
+	for i, doc := range pl.docs {
+		if t.deleted[seg] && del.Contains(doc) {
+			continue
+		}
+		a.sum[doc] += t.score(pl.tfn[i])
+		a.cnt[doc]++
+		a.touched[doc>>6] |= 1 << (doc & 63)
+	}
+}
+
+// drain returns the documents a holds with their coordinated scores, and
+// clears a.
+func (a *accumulator) drain(x *xrun, total int) xres {
+	n := 0
+	for _, w := range a.touched {
+		n += bits.OnesCount64(w)
+	}
+	r := x.alloc(n)
+	for wi, w := range a.touched {
+		if w == 0 {
+			continue
+		}
+		a.touched[wi] = 0
+		for w != 0 {
+			doc := uint32(wi<<6 + bits.TrailingZeros64(w))
+			w &= w - 1
+			coord := float64(a.cnt[doc]) / float64(total)
+			r.docs = append(r.docs, doc)
+			r.scores = append(r.scores, a.sum[doc]*coord)
+			a.sum[doc], a.cnt[doc] = 0, 0
+		}
+	}
+	return r
+}
+
+// xconj matches documents that match all of its clauses: the sum of their
+// scores.
+type xconj struct{ kids []xnode }
+
+func (c *xconj) weight() float64 {
+	var w float64
+	for _, k := range c.kids {
+		w += k.weight()
+	}
+	return w
+}
+
+func (c *xconj) setNorm(norm float64) {
+	for _, k := range c.kids {
+		k.setNorm(norm)
+	}
+}
+
+func (c *xconj) eval(x *xrun, seg int) xres {
+	// The shortest list leads, as bleve orders its searchers by their
+	// counts; a term is intersected straight from its postings.
+	kids := slices.Clone(c.kids)
+	length := func(k xnode) int {
+		if t, ok := k.(*xterm); ok {
+			return len(t.lists[seg].docs)
+		}
+		return math.MaxInt
+	}
+	slices.SortStableFunc(kids, func(a, b xnode) int { return cmp.Compare(length(a), length(b)) })
+	if length(kids[0]) == 0 {
+		return xres{}
+	}
+	out := kids[0].eval(x, seg)
+	for _, k := range kids[1:] {
+		if len(out.docs) == 0 {
+			break
+		}
+		if t, ok := k.(*xterm); ok {
+			out = t.intersect(x, seg, out)
+			continue
+		}
+		r := k.eval(x, seg)
+		out = intersect(out, r)
+		x.free(r)
+	}
+	return out
+}
+
+// intersect keeps the documents of a that hold the term in segment seg,
+// adding its scores; it reuses a's buffers.
+func (t *xterm) intersect(x *xrun, seg int, a xres) xres {
+	pl := t.lists[seg]
+	del := x.v.deleted[seg]
+	k, j := 0, 0
+	for i, doc := range a.docs {
+		j = gallop(pl.docs, j, doc)
+		if j == len(pl.docs) {
+			break
+		}
+		if pl.docs[j] == doc && !(t.deleted[seg] && del.Contains(doc)) {
+			a.docs[k], a.scores[k] = doc, a.scores[i]+t.score(pl.tfn[j])
+			k++
+			j++
+		}
+	}
+	a.docs, a.scores = a.docs[:k], a.scores[:k]
+	return a
+}
+
+// gallop is the first position at or after j of a document not below doc.
+func gallop(docs []uint32, j int, doc uint32) int {
+	if j >= len(docs) || docs[j] >= doc {
+		return j
+	}
+	step := 1
+	for j+step < len(docs) && docs[j+step] < doc {
+		j += step
+		step <<= 1
+	}
+	for j < len(docs) && docs[j] < doc {
+		j++
+	}
+	return j
+}
+
+// intersect keeps the documents of a that are in b, adding b's scores;
+// it reuses a's buffers.
+func intersect(a, b xres) xres {
+	k, j := 0, 0
+	for i, doc := range a.docs {
+		j = gallop(b.docs, j, doc)
+		if j == len(b.docs) {
+			break
+		}
+		if b.docs[j] == doc {
+			a.docs[k], a.scores[k] = doc, a.scores[i]+b.scores[j]
+			k++
+			j++
+		}
+	}
+	a.docs, a.scores = a.docs[:k], a.scores[:k]
+	return a
+}
+
+// xbool is bleve's boolean searcher: the must clause's matches not in the
+// must-not clause, with the should clause's score added where it matches.
+type xbool struct{ must, should, not xnode }
+
+func (b *xbool) weight() float64 {
+	var w float64
+	if b.must != nil {
+		w += b.must.weight()
+	}
+	if b.should != nil {
+		w += b.should.weight()
+	}
+	return w
+}
+
+func (b *xbool) setNorm(norm float64) {
+	if b.must != nil {
+		b.must.setNorm(norm)
+	}
+	if b.should != nil {
+		b.should.setNorm(norm)
+	}
+}
+
+func (b *xbool) eval(x *xrun, seg int) xres {
+	if b.must == nil { // the should clause's matches are the candidates
+		out := b.should.eval(x, seg)
+		not := b.not.eval(x, seg)
+		out = subtract(out, not)
+		x.free(not)
+		return out
+	}
+	out := b.must.eval(x, seg)
+	if b.not != nil && len(out.docs) > 0 {
+		not := b.not.eval(x, seg)
+		out = subtract(out, not)
+		x.free(not)
+	}
+	if b.should != nil && len(out.docs) > 0 {
+		should := b.should.eval(x, seg)
+		j := 0
+		for i, doc := range out.docs {
+			for j < len(should.docs) && should.docs[j] < doc {
+				j++
+			}
+			if j < len(should.docs) && should.docs[j] == doc {
+				out.scores[i] = 0 + out.scores[i] + should.scores[j]
+			}
+		}
+		x.free(should)
+	}
+	return out
+}
+
+// subtract keeps the documents of a that are not in b.
+func subtract(a, b xres) xres {
+	k, j := 0, 0
+	for i, doc := range a.docs {
+		for j < len(b.docs) && b.docs[j] < doc {
+			j++
+		}
+		if j < len(b.docs) && b.docs[j] == doc {
+			continue
+		}
+		a.docs[k], a.scores[k] = doc, a.scores[i]
+		k++
+	}
+	a.docs, a.scores = a.docs[:k], a.scores[:k]
+	return a
+}
+
+// xmark marks every document its clause matches (markedQuery).
+type xmark struct {
+	kid xnode
+	bit int
+	m   *marks
+}
+
+func (mk *xmark) weight() float64      { return mk.kid.weight() }
+func (mk *xmark) setNorm(norm float64) { mk.kid.setNorm(norm) }
+func (mk *xmark) eval(x *xrun, seg int) xres {
+	r := mk.kid.eval(x, seg)
+	off := x.v.offsets[seg]
+	for _, doc := range r.docs {
+		mk.m.set(off+uint64(doc), mk.bit)
+	}
+	return r
+}
+
+// xbleve is a clause bleve's own searcher runs over the whole snapshot.
+type xbleve struct {
+	s      bsearch.Searcher
+	docs   []uint64 // global numbers, in order
+	scores []float64
+}
+
+func (b *xbleve) weight() float64      { return b.s.Weight() }
+func (b *xbleve) setNorm(norm float64) { b.s.SetQueryNorm(norm) }
+
+func (b *xbleve) collect(x *xrun) error {
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(b.s.DocumentMatchPoolSize(), 0), IndexReader: x.r}
+	for n := 0; ; n++ {
+		if n&1023 == 1023 {
+			if err := x.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		d, err := b.s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			return nil
+		}
+		b.docs = append(b.docs, binary.BigEndian.Uint64(d.IndexInternalID))
+		b.scores = append(b.scores, d.Score)
+		sctx.DocumentMatchPool.Put(d)
+	}
+}
+
+func (b *xbleve) eval(x *xrun, seg int) xres {
+	off := x.v.offsets[seg]
+	end := off + uint64(x.segCount(seg))
+	i, _ := slices.BinarySearch(b.docs, off)
+	j, _ := slices.BinarySearch(b.docs, end)
+	r := x.alloc(j - i)
+	for k := i; k < j; k++ {
+		r.docs = append(r.docs, uint32(b.docs[k]-off))
+		r.scores = append(r.scores, b.scores[k])
+	}
+	return r
+}
+
+// tf is bleve's term frequency factor.
+func tf(freq uint64) float64 {
+	if freq < scorer.MaxSqrtCache {
+		return scorer.SqrtCache[int(freq)]
+	}
+	return math.Sqrt(float64(freq))
+}
