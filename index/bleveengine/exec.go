@@ -115,7 +115,8 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 	q, textFree := c.query(t, ps.clauses, aside, ps.marks)
 	ps.textFree = textFree
 	if !e.bleveSearch {
-		if err := e.runTerms(bctx, q, ps); err != nil {
+		onView := func(v *view) { ps.v = v; ps.masks() }
+		if err := e.runTerms(bctx, q, onView, ps.take); err != nil {
 			return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
 		}
 		return ps.answer(w.From), nil
@@ -133,18 +134,38 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 	return ps.answer(w.From), nil
 }
 
-// runTerms scores q term at a time (taat.go) and gives each match to ps.
-func (e *Engine) runTerms(ctx context.Context, q query.Query, ps *pass) error {
-	r, err := e.reader()
+// runTerms scores q term at a time (taat.go): onView is told the snapshot's
+// view first, and take gets each match in document order.
+// Its reads are guarded as liveIndex guards bleve's: a damaged segment
+// answers unavailable and starts the repair.
+func (e *Engine) runTerms(ctx context.Context, q query.Query, onView func(*view), take func(num uint64, score float64)) (err error) {
+	b, err := e.bleve.load()
 	if err != nil {
 		return err
 	}
+	defer e.bleve.recoverRead(ctx, b, &err)
+	if err := e.scoreTerms(ctx, b, q, onView, take); err != nil {
+		return e.readFailed(ctx, b, err, nil)
+	}
+	return nil
+}
+
+func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, onView func(*view), take func(num uint64, score float64)) error {
+	adv, err := b.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("index: reader: %w", err)
+	}
 	defer r.Close()
-	if ps.v, err = e.columns.view(r); err != nil {
+	v, err := e.columns.view(r)
+	if err != nil {
 		return err
 	}
-	ps.masks()
-	x := newRun(ctx, e, r, ps.v)
+	onView(v)
+	x := newRun(ctx, e, r, v)
 	defer x.close()
 	if x.docTotal, err = r.DocCount(); err != nil {
 		return err
@@ -160,13 +181,13 @@ func (e *Engine) runTerms(ctx context.Context, q query.Query, ps *pass) error {
 	if err := x.collect(); err != nil {
 		return err
 	}
-	for seg, off := range ps.v.offsets {
+	for seg, off := range v.offsets {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		res := root.eval(x, seg)
 		for i, d := range res.docs {
-			ps.take(off+uint64(d), res.scores[i])
+			take(off+uint64(d), res.scores[i])
 		}
 		x.free(res)
 	}

@@ -197,6 +197,9 @@ func (e *Engine) similarText(ctx context.Context, qs []query.Query, only []strin
 	}
 	bq.AddShould(qs...)
 	bq.SetMinShould(1)
+	if !e.bleveSearch {
+		return e.topByScore(ctx, bq, limit)
+	}
 	sr := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	sr.SortBy([]string{"-_score", "_id"})
 	res, err := e.bleve.SearchInContext(ctx, sr)
@@ -206,6 +209,31 @@ func (e *Engine) similarText(ctx context.Context, qs []query.Query, only []strin
 	out := make(map[string]float64, len(res.Hits))
 	for _, h := range res.Hits {
 		out[h.ID] = h.Score
+	}
+	return out, nil
+}
+
+// topByScore is the limit best records q matches, by score and then id,
+// scored term at a time.
+func (e *Engine) topByScore(ctx context.Context, q query.Query, limit int) (map[string]float64, error) {
+	var v *view
+	top := &topK{k: limit}
+	seg := 0
+	take := func(num uint64, score float64) {
+		for seg+1 < len(v.offsets) && num >= v.offsets[seg+1] {
+			seg++
+		}
+		id := v.cols[seg].ids[num-v.offsets[seg]]
+		if s := (scored{id: id, score: finite(score)}); top.accepts(s) {
+			top.push(s)
+		}
+	}
+	if err := e.runTerms(ctx, q, func(sv *view) { v = sv }, take); err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(top.h))
+	for _, s := range top.h {
+		out[s.id] = s.score
 	}
 	return out, nil
 }

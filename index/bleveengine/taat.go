@@ -38,6 +38,12 @@ type xnode interface {
 	// eval returns the clause's matches in segment seg, in document order;
 	// the caller gives the buffers back with x.free.
 	eval(x *xrun, seg int) xres
+	// at scores the clause at the documents docs of segment seg, in
+	// order: hit[i] says whether docs[i] matches, score[i] its score; both
+	// come cleared. It
+	// spares walking a clause's whole postings when another clause has
+	// already narrowed the candidates to a few.
+	at(x *xrun, seg int, docs []uint32, score []float64, hit []bool)
 }
 
 // xres is a clause's matches in one segment: local document numbers and
@@ -128,17 +134,19 @@ func (x *xrun) build(q query.Query, sopts bsearch.SearcherOptions) (xnode, error
 		}
 		return &xconj{kids: kids}, nil
 	case *query.DisjunctionQuery:
-		if len(q.Disjuncts) == 0 || q.Min > 1 {
-			if len(q.Disjuncts) == 0 {
-				return xnone{}, nil
-			}
+		if len(q.Disjuncts) == 0 {
+			return xnone{}, nil
+		}
+		if q.Min > 1 {
 			return x.opaqueOf(q, sopts)
 		}
 		kids, err := x.buildAll(q.Disjuncts, sopts)
 		if err != nil {
 			return nil, err
 		}
-		return &xdisj{kids: kids}, nil
+		return &xdisj{kids: kids, required: q.Min == 1}, nil
+	case *query.DocIDQuery:
+		return x.docsOf(q), nil
 	case *query.BooleanQuery:
 		if q.Filter != nil {
 			return x.opaqueOf(q, sopts)
@@ -210,6 +218,22 @@ func (x *xrun) opaqueOf(q query.Query, sopts bsearch.SearcherOptions) (xnode, er
 	b := &xbleve{s: s}
 	x.opaque = append(x.opaque, b)
 	return b, nil
+}
+
+// docsOf is a doc id query: the live records of those ids, a constant score.
+func (x *xrun) docsOf(q *query.DocIDQuery) xnode {
+	d := &xdocs{boost: q.Boost(), in: make([][]uint32, len(x.v.cols))}
+	for _, id := range q.IDs {
+		for s, col := range x.v.cols {
+			if local, ok := col.pos[id]; ok && (x.v.deleted[s] == nil || !x.v.deleted[s].Contains(local)) {
+				d.in[s] = append(d.in[s], local)
+			}
+		}
+	}
+	for _, docs := range d.in {
+		slices.Sort(docs)
+	}
+	return d
 }
 
 // prepare reads every term's postings and document frequency.
@@ -327,12 +351,27 @@ func (t *xterm) eval(x *xrun, seg int) xres {
 	return r
 }
 
+func (t *xterm) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	pl := t.lists[seg]
+	del := x.v.deleted[seg]
+	j := 0
+	for i, doc := range docs {
+		if j = gallop(pl.docs, j, doc); j == len(pl.docs) {
+			return
+		}
+		if pl.docs[j] == doc && !(t.deleted[seg] && del.Contains(doc)) {
+			hit[i], score[i] = true, t.score(pl.tfn[j])
+		}
+	}
+}
+
 // xnone matches nothing.
 type xnone struct{}
 
 func (xnone) weight() float64            { return 0 }
 func (xnone) setNorm(float64)            {}
 func (xnone) eval(x *xrun, seg int) xres { return xres{} }
+func (xnone) at(*xrun, int, []uint32, []float64, []bool) {}
 
 // xall matches every live document with a constant score.
 type xall struct{ boost, qw float64 }
@@ -357,9 +396,61 @@ func (a *xall) eval(x *xrun, seg int) xres {
 	return r
 }
 
+func (a *xall) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	s := 1.0
+	if a.qw != 1.0 {
+		s *= a.qw
+	}
+	del := x.v.deleted[seg]
+	for i, doc := range docs {
+		if del == nil || !del.Contains(doc) {
+			hit[i], score[i] = true, s
+		}
+	}
+}
+
+// xdocs is a doc id query: bleve's constant score for the records named.
+type xdocs struct {
+	boost, qw float64
+	in        [][]uint32 // per segment, in order
+}
+
+func (d *xdocs) weight() float64      { return d.boost * d.boost }
+func (d *xdocs) setNorm(norm float64) { d.qw = d.boost * norm }
+func (d *xdocs) score() float64 {
+	s := 1.0
+	if d.qw != 1.0 {
+		s *= d.qw
+	}
+	return s
+}
+
+func (d *xdocs) eval(x *xrun, seg int) xres {
+	r := x.alloc(len(d.in[seg]))
+	for _, doc := range d.in[seg] {
+		r.docs, r.scores = append(r.docs, doc), append(r.scores, d.score())
+	}
+	return r
+}
+
+func (d *xdocs) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	in := d.in[seg]
+	j := 0
+	for i, doc := range docs {
+		if j = gallop(in, j, doc); j < len(in) && in[j] == doc {
+			hit[i], score[i] = true, d.score()
+		}
+	}
+}
+
 // xdisj matches documents that match any of its clauses: the sum of their
 // scores times the share of the clauses matched.
-type xdisj struct{ kids []xnode }
+type xdisj struct {
+	kids []xnode
+	// required: a boolean query's should clause with a minimum of one,
+	// which its matches must then meet.
+	required bool
+}
 
 func (d *xdisj) weight() float64 {
 	var w float64
@@ -398,6 +489,28 @@ func (d *xdisj) eval(x *xrun, seg int) xres {
 	}
 	x.depth--
 	return a.drain(x, len(d.kids))
+}
+
+func (d *xdisj) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	n := len(docs)
+	sum, cnt := make([]float64, n), make([]int32, n)
+	ks, kh := make([]float64, n), make([]bool, n)
+	for _, k := range d.kids {
+		clear(ks)
+		clear(kh)
+		k.at(x, seg, docs, ks, kh)
+		for i, h := range kh {
+			if h {
+				sum[i] += ks[i]
+				cnt[i]++
+			}
+		}
+	}
+	for i := range docs {
+		if cnt[i] > 0 {
+			hit[i], score[i] = true, sum[i]*(float64(cnt[i])/float64(len(d.kids)))
+		}
+	}
 }
 
 // addTo adds the term's scores in segment seg to a.
@@ -480,11 +593,61 @@ func (c *xconj) eval(x *xrun, seg int) xres {
 			out = t.intersect(x, seg, out)
 			continue
 		}
-		r := k.eval(x, seg)
-		out = intersect(out, r)
-		x.free(r)
+		out = narrow(x, seg, k, out)
 	}
 	return out
+}
+
+// narrow keeps the documents of a that k matches, adding its scores.
+func narrow(x *xrun, seg int, k xnode, a xres) xres {
+	if len(a.docs)*narrowShare >= x.segCount(seg) {
+		r := k.eval(x, seg)
+		a = intersect(a, r)
+		x.free(r)
+		return a
+	}
+	score, hit := make([]float64, len(a.docs)), make([]bool, len(a.docs))
+	k.at(x, seg, a.docs, score, hit)
+	n := 0
+	for i, doc := range a.docs {
+		if hit[i] {
+			a.docs[n], a.scores[n] = doc, a.scores[i]+score[i]
+			n++
+		}
+	}
+	a.docs, a.scores = a.docs[:n], a.scores[:n]
+	return a
+}
+
+// narrowShare: candidates fewer than a segment's documents over this are
+// scored one by one (at) rather than by walking a clause's matches.
+const narrowShare = 16
+
+func (c *xconj) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	n := len(docs)
+	ks, kh := make([]float64, n), make([]bool, n)
+	alive := make([]bool, n)
+	for i := range alive {
+		alive[i] = true
+	}
+	for _, k := range c.kids {
+		clear(ks)
+		clear(kh)
+		k.at(x, seg, docs, ks, kh)
+		for i := range docs {
+			if !kh[i] {
+				alive[i] = false
+			} else if alive[i] {
+				score[i] += ks[i]
+			}
+		}
+	}
+	for i := range docs {
+		hit[i] = alive[i]
+		if !alive[i] {
+			score[i] = 0
+		}
+	}
 }
 
 // intersect keeps the documents of a that hold the term in segment seg,
@@ -581,20 +744,72 @@ func (b *xbool) eval(x *xrun, seg int) xres {
 		out = subtract(out, not)
 		x.free(not)
 	}
-	if b.should != nil && len(out.docs) > 0 {
+	if b.should == nil || len(out.docs) == 0 {
+		return out
+	}
+	score, hit := make([]float64, len(out.docs)), make([]bool, len(out.docs))
+	if len(out.docs)*narrowShare < x.segCount(seg) {
+		b.should.at(x, seg, out.docs, score, hit)
+	} else {
 		should := b.should.eval(x, seg)
 		j := 0
 		for i, doc := range out.docs {
-			for j < len(should.docs) && should.docs[j] < doc {
-				j++
-			}
-			if j < len(should.docs) && should.docs[j] == doc {
-				out.scores[i] = 0 + out.scores[i] + should.scores[j]
+			if j = gallop(should.docs, j, doc); j < len(should.docs) && should.docs[j] == doc {
+				hit[i], score[i] = true, should.scores[j]
 			}
 		}
 		x.free(should)
 	}
+	n := 0
+	for i, doc := range out.docs {
+		switch {
+		case hit[i]:
+			out.scores[i] = 0 + out.scores[i] + score[i]
+		case b.shouldRequired():
+			continue
+		}
+		out.docs[n], out.scores[n] = doc, out.scores[i]
+		n++
+	}
+	out.docs, out.scores = out.docs[:n], out.scores[:n]
 	return out
+}
+
+// shouldRequired: a should clause with a minimum of one must match.
+func (b *xbool) shouldRequired() bool {
+	d, ok := b.should.(*xdisj)
+	return ok && d.required
+}
+
+func (b *xbool) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	n := len(docs)
+	if b.must == nil {
+		b.should.at(x, seg, docs, score, hit)
+	} else {
+		b.must.at(x, seg, docs, score, hit)
+		if b.should != nil {
+			ks, kh := make([]float64, n), make([]bool, n)
+			b.should.at(x, seg, docs, ks, kh)
+			for i := range docs {
+				switch {
+				case !hit[i]:
+				case kh[i]:
+					score[i] = 0 + score[i] + ks[i]
+				case b.shouldRequired():
+					hit[i], score[i] = false, 0
+				}
+			}
+		}
+	}
+	if b.not != nil {
+		ks, kh := make([]float64, n), make([]bool, n)
+		b.not.at(x, seg, docs, ks, kh)
+		for i, h := range kh {
+			if h {
+				hit[i], score[i] = false, 0
+			}
+		}
+	}
 }
 
 // subtract keeps the documents of a that are not in b.
@@ -630,6 +845,16 @@ func (mk *xmark) eval(x *xrun, seg int) xres {
 		mk.m.set(off+uint64(doc), mk.bit)
 	}
 	return r
+}
+
+func (mk *xmark) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	mk.kid.at(x, seg, docs, score, hit)
+	off := x.v.offsets[seg]
+	for i, doc := range docs {
+		if hit[i] {
+			mk.m.set(off+uint64(doc), mk.bit)
+		}
+	}
 }
 
 // xbleve is a clause bleve's own searcher runs over the whole snapshot.
@@ -674,6 +899,19 @@ func (b *xbleve) eval(x *xrun, seg int) xres {
 		r.scores = append(r.scores, b.scores[k])
 	}
 	return r
+}
+
+func (b *xbleve) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	off := x.v.offsets[seg]
+	j, _ := slices.BinarySearch(b.docs, off)
+	for i, doc := range docs {
+		for j < len(b.docs) && b.docs[j] < off+uint64(doc) {
+			j++
+		}
+		if j < len(b.docs) && b.docs[j] == off+uint64(doc) {
+			hit[i], score[i] = true, b.scores[j]
+		}
+	}
 }
 
 // tf is bleve's term frequency factor.

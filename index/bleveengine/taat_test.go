@@ -113,6 +113,56 @@ func TestTermAtATimeScoresAsBleve(t *testing.T) {
 	}
 }
 
+// Similar cases score their candidates' text term at a time too, as bleve did.
+func TestTermAtATimeSimilarAsBleve(t *testing.T) {
+	store := bolttest.MustOpenStore(t, true)
+	base, err := corpus.DefaultCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jsonl bytes.Buffer
+	enc := json.NewEncoder(&jsonl)
+	for _, c := range corpus.Generate(base, 2000, 5) {
+		if err := enc.Encode(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := store.ImportJSONL(ctx, &jsonl, corpus.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, e := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	cases, err := store.FindCases(ctx, corpus.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	for i, c := range cases {
+		if i%9 != 0 {
+			continue
+		}
+		var lists [2][]hitScore
+		for j, viaBleve := range []bool{true, false} {
+			e.bleveSearch = viaBleve
+			sims, err := ix.SimilarCases(ctx, c.ID, 6, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range sims {
+				lists[j] = append(lists[j], hitScore{s.Case.ID, s.Score})
+			}
+		}
+		e.bleveSearch = false
+		compared++
+		if msg := sameRanking(lists[0], lists[1]); msg != "" {
+			t.Errorf("%s: %s", c.ID, msg)
+		}
+	}
+	if compared < 200 {
+		t.Fatalf("compared %d cases", compared)
+	}
+}
+
 type hitScore struct {
 	id    string
 	score float64
