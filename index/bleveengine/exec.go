@@ -178,14 +178,14 @@ func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, o
 		return err
 	}
 	root.setNorm(1.0 / math.Sqrt(root.weight()))
-	if err := x.collect(); err != nil {
-		return err
-	}
 	for seg, off := range v.offsets {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		res := root.eval(x, seg)
+		if x.err != nil {
+			return x.err
+		}
 		for i, d := range res.docs {
 			take(off+uint64(d), res.scores[i])
 		}

@@ -67,6 +67,7 @@ type xrun struct {
 	scratch  []*accumulator // by depth of disjunction
 	depth    int
 	lookups  int
+	err      error // of a bleve searcher's read
 }
 
 // accumulator holds one segment's sums and match counts.
@@ -254,16 +255,6 @@ func (x *xrun) prepare() error {
 	return nil
 }
 
-// collect runs the opaque clauses once the norm is set.
-func (x *xrun) collect() error {
-	for _, b := range x.opaque {
-		if err := b.collect(x); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // Runs are pooled with their buffers: a search at 100,000 cases fills
 // lists of tens of thousands of matches.
 var xrunPool = sync.Pool{New: func() any { return &xrun{} }}
@@ -282,7 +273,7 @@ func (x *xrun) close() {
 	clear(x.terms)
 	clear(x.opaque)
 	x.terms, x.opaque = x.terms[:0], x.opaque[:0]
-	x.ctx, x.e, x.r, x.v, x.docTotal, x.depth, x.lookups = nil, nil, nil, nil, 0, 0, 0
+	x.ctx, x.e, x.r, x.v, x.docTotal, x.depth, x.lookups, x.err = nil, nil, nil, nil, 0, 0, 0, nil
 	xrunPool.Put(x)
 }
 
@@ -368,9 +359,9 @@ func (t *xterm) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool)
 // xnone matches nothing.
 type xnone struct{}
 
-func (xnone) weight() float64            { return 0 }
-func (xnone) setNorm(float64)            {}
-func (xnone) eval(x *xrun, seg int) xres { return xres{} }
+func (xnone) weight() float64                            { return 0 }
+func (xnone) setNorm(float64)                            {}
+func (xnone) eval(x *xrun, seg int) xres                 { return xres{} }
 func (xnone) at(*xrun, int, []uint32, []float64, []bool) {}
 
 // xall matches every live document with a constant score.
@@ -857,59 +848,85 @@ func (mk *xmark) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool
 	}
 }
 
-// xbleve is a clause bleve's own searcher runs over the whole snapshot.
+// xbleve is a clause bleve's own searcher runs. Segments are evaluated in
+// order and each one's documents in order, so the searcher only moves
+// forward: a whole segment's matches are read with Next, a few candidates
+// reached with Advance, as bleve would have.
 type xbleve struct {
-	s      bsearch.Searcher
-	docs   []uint64 // global numbers, in order
-	scores []float64
+	s       bsearch.Searcher
+	sctx    *bsearch.SearchContext
+	cur     *bsearch.DocumentMatch
+	num     uint64 // cur's global number
+	started bool
+	done    bool
 }
 
 func (b *xbleve) weight() float64      { return b.s.Weight() }
 func (b *xbleve) setNorm(norm float64) { b.s.SetQueryNorm(norm) }
 
-func (b *xbleve) collect(x *xrun) error {
-	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(b.s.DocumentMatchPoolSize(), 0), IndexReader: x.r}
-	for n := 0; ; n++ {
-		if n&1023 == 1023 {
-			if err := x.ctx.Err(); err != nil {
-				return err
-			}
-		}
-		d, err := b.s.Next(sctx)
-		if err != nil {
-			return err
-		}
-		if d == nil {
-			return nil
-		}
-		b.docs = append(b.docs, binary.BigEndian.Uint64(d.IndexInternalID))
-		b.scores = append(b.scores, d.Score)
-		sctx.DocumentMatchPool.Put(d)
+// next moves to the first match at or after target (Next when target is
+// the very next document); false at the end or on an error, kept in x.err.
+func (b *xbleve) seek(x *xrun, target uint64, useNext bool) bool {
+	if b.done {
+		return false
 	}
+	if b.sctx == nil {
+		b.sctx = &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(b.s.DocumentMatchPoolSize(), 0), IndexReader: x.r}
+	}
+	if b.started && b.cur != nil && b.num >= target {
+		return true
+	}
+	if b.cur != nil {
+		b.sctx.DocumentMatchPool.Put(b.cur)
+		b.cur = nil
+	}
+	var d *bsearch.DocumentMatch
+	var err error
+	if useNext || !b.started {
+		d, err = b.s.Next(b.sctx)
+		for err == nil && d != nil && binary.BigEndian.Uint64(d.IndexInternalID) < target {
+			b.sctx.DocumentMatchPool.Put(d)
+			d, err = b.s.Advance(b.sctx, bleveindex.IndexInternalID(binary.BigEndian.AppendUint64(nil, target)))
+		}
+	} else {
+		d, err = b.s.Advance(b.sctx, bleveindex.IndexInternalID(binary.BigEndian.AppendUint64(nil, target)))
+	}
+	b.started = true
+	if err != nil && x.err == nil {
+		x.err = err
+	}
+	if err != nil || d == nil {
+		b.done = true
+		return false
+	}
+	b.cur, b.num = d, binary.BigEndian.Uint64(d.IndexInternalID)
+	return true
 }
 
 func (b *xbleve) eval(x *xrun, seg int) xres {
 	off := x.v.offsets[seg]
 	end := off + uint64(x.segCount(seg))
-	i, _ := slices.BinarySearch(b.docs, off)
-	j, _ := slices.BinarySearch(b.docs, end)
-	r := x.alloc(j - i)
-	for k := i; k < j; k++ {
-		r.docs = append(r.docs, uint32(b.docs[k]-off))
-		r.scores = append(r.scores, b.scores[k])
+	r := x.alloc(0)
+	ok := b.seek(x, off, false)
+	for n := 0; ok && b.num < end; n++ {
+		if n&1023 == 1023 && x.ctx.Err() != nil {
+			x.err = x.ctx.Err()
+			break
+		}
+		r.docs, r.scores = append(r.docs, uint32(b.num-off)), append(r.scores, b.cur.Score)
+		ok = b.seek(x, b.num+1, true)
 	}
 	return r
 }
 
 func (b *xbleve) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
 	off := x.v.offsets[seg]
-	j, _ := slices.BinarySearch(b.docs, off)
 	for i, doc := range docs {
-		for j < len(b.docs) && b.docs[j] < off+uint64(doc) {
-			j++
+		if !b.seek(x, off+uint64(doc), false) {
+			return
 		}
-		if j < len(b.docs) && b.docs[j] == off+uint64(doc) {
-			hit[i], score[i] = true, b.scores[j]
+		if b.num == off+uint64(doc) {
+			hit[i], score[i] = true, b.cur.Score
 		}
 	}
 }
