@@ -116,7 +116,7 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 	ps.textFree = textFree
 	if !e.bleveSearch {
 		onView := func(v *view) { ps.v = v; ps.masks() }
-		if err := e.runTerms(bctx, q, onView, ps.take); err != nil {
+		if err := e.runTerms(bctx, q, textFree, onView, ps.takeSegment); err != nil {
 			return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
 		}
 		return ps.answer(w.From), nil
@@ -127,6 +127,20 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 	if err := sr.Validate(); err != nil {
 		return nil, corpus.Errorf(corpus.EINVALID, "query: %v", err)
 	}
+	if textFree && ps.marks != nil {
+		// The columns count records the search does not walk: mark every
+		// record the inferred filters' words match, not only those the
+		// search's conjunction happened to reach.
+		for i, text := range c.filterText {
+			if text == nil || !ps.clauses[i].soft {
+				continue
+			}
+			all := bleve.NewSearchRequestOptions(marked(text, markSoft+i, ps.marks), 0, 0, false)
+			if _, err := e.bleve.SearchInContext(bctx, all); err != nil {
+				return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
+			}
+		}
+	}
 	hctx := context.WithValue(bctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(ps.prepare))
 	if _, err := e.bleve.SearchInContext(hctx, sr); err != nil {
 		return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
@@ -135,22 +149,24 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 }
 
 // runTerms scores q term at a time (taat.go): onView is told the snapshot's
-// view first, and take gets each match in document order.
+// view first, and take gets each segment's matches in document order.
+// fullMarks marks every record a marked clause matches, not only those
+// the search reaches (the columns then count records it did not walk).
 // Its reads are guarded as liveIndex guards bleve's: a damaged segment
 // answers unavailable and starts the repair.
-func (e *Engine) runTerms(ctx context.Context, q query.Query, onView func(*view), take func(num uint64, score float64)) (err error) {
+func (e *Engine) runTerms(ctx context.Context, q query.Query, fullMarks bool, onView func(*view), take func(seg int, docs []uint32, scores []float64)) (err error) {
 	b, err := e.bleve.load()
 	if err != nil {
 		return err
 	}
 	defer e.bleve.recoverRead(ctx, b, &err)
-	if err := e.scoreTerms(ctx, b, q, onView, take); err != nil {
+	if err := e.scoreTerms(ctx, b, q, fullMarks, onView, take); err != nil {
 		return e.readFailed(ctx, b, err, nil)
 	}
 	return nil
 }
 
-func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, onView func(*view), take func(num uint64, score float64)) error {
+func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, fullMarks bool, onView func(*view), take func(seg int, docs []uint32, scores []float64)) error {
 	adv, err := b.Advanced()
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
@@ -166,6 +182,7 @@ func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, o
 	}
 	onView(v)
 	x := newRun(ctx, e, r, v)
+	x.fullMarks = fullMarks
 	defer x.close()
 	if x.docTotal, err = r.DocCount(); err != nil {
 		return err
@@ -178,17 +195,23 @@ func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, o
 		return err
 	}
 	root.setNorm(1.0 / math.Sqrt(root.weight()))
-	for seg, off := range v.offsets {
+	for seg := range v.offsets {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if fullMarks {
+			for _, mk := range x.marked {
+				mk.premark(x, seg)
+			}
+		}
 		res := root.eval(x, seg)
+		for _, mk := range x.marked {
+			mk.done(x)
+		}
 		if x.err != nil {
 			return x.err
 		}
-		for i, d := range res.docs {
-			take(off+uint64(d), res.scores[i])
-		}
+		take(seg, res.docs, res.scores)
 		x.free(res)
 	}
 	return nil
@@ -213,17 +236,19 @@ type pass struct {
 	met      []uint64 // per clause: records kept that meet it
 	matched  uint64   // required concepts some kept record matched
 
-	v       *view
-	pool    *bsearch.DocumentMatchPool
-	all     uint64   // bit per hard clause
-	selMask []uint64 // value number → clauses it satisfies
-	counts  []int    // value number → count in the result
-	drills  []drill
-	drillOf []int // value number → its field's drill, or -1
-	total   uint64
-	top     *topK
-	seg     int // the segment of the last hit
-	seen    int
+	v        *view
+	pool     *bsearch.DocumentMatchPool
+	all      uint64   // bit per hard clause
+	selMask  []uint64 // value number → clauses it satisfies
+	selVals  []uint32 // the values some clause names
+	segMasks []uint64 // takeSegment's masks of one segment
+	counts   []int    // value number → count in the result
+	drills   []drill
+	drillOf  []int // value number → its field's drill, or -1
+	total    uint64
+	top      *topK
+	seg      int // the segment of the last hit
+	seen     int
 }
 
 // prepare is bleve's handler maker: it reads the snapshot's columns and
@@ -263,7 +288,9 @@ func (p *pass) masks() {
 	}
 	p.selMask = make([]uint64, v.nvalues)
 	for n := range v.nvalues {
-		p.selMask[n] = codesOf[v.fields[n]][v.codes[n]]
+		if p.selMask[n] = codesOf[v.fields[n]][v.codes[n]]; p.selMask[n] != 0 {
+			p.selVals = append(p.selVals, uint32(n))
+		}
 	}
 	p.counts = make([]int, v.nvalues)
 	p.drillOf = make([]int, v.nvalues)
@@ -304,14 +331,53 @@ func (p *pass) collect(d *bsearch.DocumentMatch) error {
 func (p *pass) take(num uint64, score float64) {
 	col, local := p.locate(num)
 	vals := col.flat[col.start[local]:col.start[local+1]]
-	mask := p.mask(vals)
+	p.takeOne(num, col, local, vals, p.mask(vals), score)
+}
+
+// takeSegment counts segment seg's matches docs, in document order. When
+// they are many, the clauses' masks of the whole segment are made from
+// the lists of the documents holding each filtered value, not from each
+// match's values.
+func (p *pass) takeSegment(seg int, docs []uint32, scores []float64) {
+	col, off := p.v.cols[seg], p.v.offsets[seg]
+	var masks []uint64
+	if len(p.selVals) > 0 && len(docs)*denseMasks >= len(col.ids) {
+		masks = p.segmentMasks(col)
+	}
+	for i, local := range docs {
+		vals := col.flat[col.start[local]:col.start[local+1]]
+		var mask uint64
+		switch {
+		case masks != nil:
+			mask = masks[local]
+		case len(p.selVals) > 0:
+			mask = p.mask(vals)
+		}
+		p.takeOne(off+uint64(local), col, uint64(local), vals, mask, scores[i])
+	}
+}
+
+// denseMasks: a segment with more matches than its documents over this
+// gets its masks made for all of its documents at once.
+const denseMasks = 8
+
+func (p *pass) segmentMasks(col *segColumn) []uint64 {
+	p.segMasks = slices.Grow(p.segMasks[:0], len(col.ids))[:len(col.ids)]
+	clear(p.segMasks)
+	for _, val := range p.selVals {
+		m := p.selMask[val]
+		for _, d := range col.holding(val) {
+			p.segMasks[d] |= m
+		}
+	}
+	return p.segMasks
+}
+
+func (p *pass) takeOne(num uint64, col *segColumn, local uint64, vals []uint32, mask uint64, score float64) {
 	found := p.marks.get(num)
 	met := mask&p.soft | found>>markSoft&p.soft
 	if p.needSoft && met == 0 {
 		return
-	}
-	if !p.textFree {
-		p.drill(vals, mask)
 	}
 	switch hard := mask & p.all; {
 	case hard == p.all:
@@ -319,6 +385,13 @@ func (p *pass) take(num uint64, score float64) {
 		p.keep(col.ids[local], score, vals, mask, p.cover(found, mask&p.soft, met))
 	case p.side != nil && hard == p.all&^p.asideBit:
 		p.aside(col.ids[local], score, vals, mask, p.cover(found, mask&p.soft, met))
+		fallthrough
+	default:
+		// Records that pass every clause are counted by keep, and added
+		// to the drills at the end (answer).
+		if !p.textFree {
+			p.drill(vals, mask)
+		}
 	}
 }
 
@@ -383,10 +456,8 @@ func (p *pass) keep(id string, score float64, vals []uint32, mask uint64, cover 
 	if mask&p.named == p.named {
 		p.inside++
 	}
-	for i := range p.clauses {
-		if mask&(1<<i) != 0 {
-			p.met[i]++
-		}
+	for m := mask; m != 0; m &= m - 1 {
+		p.met[bits.TrailingZeros64(m)]++
 	}
 	p.offer(p.top, id, finite(score), vals, mask, cover)
 }
@@ -408,13 +479,17 @@ func (p *pass) offer(t *topK, id string, score float64, vals []uint32, mask uint
 }
 
 // finite: only clauses that score nothing make bleve's normalisation divide
-// zero by zero.
+// zero by zero. Scores are rounded to a grid far finer than any real
+// difference, so that records scoring the same but for the order their
+// clauses were added in tie, and ties go by id.
 func finite(score float64) float64 {
 	if math.IsNaN(score) || math.IsInf(score, 0) {
 		return 0
 	}
-	return score
+	return math.Round(score*scoreGrid) / scoreGrid
 }
+
+const scoreGrid = 1 << 36
 
 // scan counts each selected field's values over the live records that pass
 // every other field's clauses, straight from the columns: what a query
@@ -462,6 +537,13 @@ func (p *pass) answer(from int) *index.Answer {
 	if p.side != nil {
 		for _, s := range p.side.sorted() {
 			ans.Aside = append(ans.Aside, s.export())
+		}
+	}
+	if !p.textFree {
+		for n, d := range p.drillOf {
+			if d >= 0 {
+				p.drills[d].counts[n] += p.counts[n]
+			}
 		}
 	}
 	ans.Facets = groupCounts(p.v, p.counts)

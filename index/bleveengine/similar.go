@@ -218,17 +218,14 @@ func (e *Engine) similarText(ctx context.Context, qs []query.Query, only []strin
 func (e *Engine) topByScore(ctx context.Context, q query.Query, limit int) (map[string]float64, error) {
 	var v *view
 	top := &topK{k: limit}
-	seg := 0
-	take := func(num uint64, score float64) {
-		for seg+1 < len(v.offsets) && num >= v.offsets[seg+1] {
-			seg++
-		}
-		id := v.cols[seg].ids[num-v.offsets[seg]]
-		if s := (scored{id: id, score: finite(score)}); top.accepts(s) {
-			top.push(s)
+	take := func(seg int, docs []uint32, scores []float64) {
+		for i, d := range docs {
+			if s := (scored{id: v.cols[seg].ids[d], score: finite(scores[i])}); top.accepts(s) {
+				top.push(s)
+			}
 		}
 	}
-	if err := e.runTerms(ctx, q, func(sv *view) { v = sv }, take); err != nil {
+	if err := e.runTerms(ctx, q, false, func(sv *view) { v = sv }, take); err != nil {
 		return nil, err
 	}
 	out := make(map[string]float64, len(top.h))

@@ -68,6 +68,9 @@ type xrun struct {
 	depth    int
 	lookups  int
 	err      error // of a bleve searcher's read
+	// fullMarks: a marked clause marks all it matches (runTerms).
+	fullMarks bool
+	marked    []*xmark
 }
 
 // accumulator holds one segment's sums and match counts.
@@ -190,7 +193,9 @@ func (x *xrun) build(q query.Query, sopts bsearch.SearcherOptions) (xnode, error
 		if err != nil {
 			return nil, err
 		}
-		return &xmark{kid: kid, bit: q.bit, m: q.m}, nil
+		mk := &xmark{kid: kid, bit: q.bit, m: q.m}
+		x.marked = append(x.marked, mk)
+		return mk, nil
 	}
 	return x.opaqueOf(q, sopts)
 }
@@ -272,8 +277,9 @@ func (x *xrun) close() {
 	}
 	clear(x.terms)
 	clear(x.opaque)
-	x.terms, x.opaque = x.terms[:0], x.opaque[:0]
-	x.ctx, x.e, x.r, x.v, x.docTotal, x.depth, x.lookups, x.err = nil, nil, nil, nil, 0, 0, 0, nil
+	clear(x.marked)
+	x.terms, x.opaque, x.marked = x.terms[:0], x.opaque[:0], x.marked[:0]
+	x.ctx, x.e, x.r, x.v, x.docTotal, x.depth, x.lookups, x.err, x.fullMarks = nil, nil, nil, nil, 0, 0, 0, nil, false
 	xrunPool.Put(x)
 }
 
@@ -825,20 +831,58 @@ type xmark struct {
 	kid xnode
 	bit int
 	m   *marks
+	// pre is the segment's matches, all marked before the search when
+	// every match must be (runTerms' fullMarks); nil otherwise.
+	pre *xres
 }
 
 func (mk *xmark) weight() float64      { return mk.kid.weight() }
 func (mk *xmark) setNorm(norm float64) { mk.kid.setNorm(norm) }
-func (mk *xmark) eval(x *xrun, seg int) xres {
+
+// premark marks all of the clause's matches in segment seg, whatever the
+// search then reaches of them.
+func (mk *xmark) premark(x *xrun, seg int) {
 	r := mk.kid.eval(x, seg)
+	mk.mark(x, seg, r.docs)
+	mk.pre = &r
+}
+
+// done gives back premark's matches after the segment.
+func (mk *xmark) done(x *xrun) {
+	if mk.pre != nil {
+		x.free(*mk.pre)
+		mk.pre = nil
+	}
+}
+
+func (mk *xmark) mark(x *xrun, seg int, docs []uint32) {
 	off := x.v.offsets[seg]
-	for _, doc := range r.docs {
+	for _, doc := range docs {
 		mk.m.set(off+uint64(doc), mk.bit)
 	}
+}
+
+func (mk *xmark) eval(x *xrun, seg int) xres {
+	if mk.pre != nil {
+		r := x.alloc(len(mk.pre.docs))
+		r.docs, r.scores = append(r.docs, mk.pre.docs...), append(r.scores, mk.pre.scores...)
+		return r
+	}
+	r := mk.kid.eval(x, seg)
+	mk.mark(x, seg, r.docs)
 	return r
 }
 
 func (mk *xmark) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	if mk.pre != nil {
+		j := 0
+		for i, doc := range docs {
+			if j = gallop(mk.pre.docs, j, doc); j < len(mk.pre.docs) && mk.pre.docs[j] == doc {
+				hit[i], score[i] = true, mk.pre.scores[j]
+			}
+		}
+		return
+	}
 	mk.kid.at(x, seg, docs, score, hit)
 	off := x.v.offsets[seg]
 	for i, doc := range docs {

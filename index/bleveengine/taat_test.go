@@ -85,6 +85,7 @@ func TestTermAtATimeScoresAsBleve(t *testing.T) {
 		{Text: ""}, {Text: "DeepSeek"}, {Text: `"数据治理"`}, {Text: "数据治理 -DeepSeek"},
 		{Text: "DeepSeek", Filter: corpus.Filter{corpus.FacetBankType: {"city_commercial"}}},
 		{Text: "", Filter: corpus.Filter{corpus.FacetTheme: {"ai", "xinchuang"}, corpus.FacetRegion: {"zhejiang"}}},
+		{Text: "数据治理", Filter: corpus.Filter{corpus.FacetBankType: {"city_commercial"}, corpus.FacetRegion: {"zhejiang"}}},
 		{Text: "四川 农商行"}, {Text: "科技金融 农商行"}, {Text: "cross-border services for SMEs"},
 		{Text: "元宇宙"}, {Text: "智能客服", Page: 3, Size: 7}, {Text: "DeepSeek", NoInfer: true},
 	}
