@@ -459,18 +459,27 @@ func (p *pass) keep(id string, score float64, vals []uint32, mask uint64, cover 
 	for m := mask; m != 0; m &= m - 1 {
 		p.met[bits.TrailingZeros64(m)]++
 	}
-	p.offer(p.top, id, finite(score), vals, mask, cover)
+	p.offer(p.top, id, score, vals, mask, cover)
 }
 
 // aside counts a record that fails only the aside clause and offers it to
 // the list apart.
 func (p *pass) aside(id string, score float64, vals []uint32, mask uint64, cover int) {
 	p.sideN++
-	p.offer(p.side, id, finite(score), vals, mask, cover)
+	p.offer(p.side, id, score, vals, mask, cover)
 }
 
 func (p *pass) offer(t *topK, id string, score float64, vals []uint32, mask uint64, cover int) {
-	if s := (scored{id: id, score: score, cover: cover}); t.accepts(s) {
+	if t.k == 0 {
+		return
+	}
+	// Most records fall clearly short of a full page's worst.
+	if len(t.h) == t.k {
+		if worst := t.h[0]; cover < worst.cover || cover == worst.cover && score < worst.score*(1-1e-9) {
+			return
+		}
+	}
+	if s := (scored{id: id, score: finite(score), cover: cover}); t.accepts(s) {
 		s.kind = kindOf(p.v, vals)
 		s.unmet = p.named &^ mask
 		s.missed = p.soft &^ p.named &^ mask

@@ -17,6 +17,20 @@ type plist struct {
 
 func (p *plist) size() int { return 64 + 12*len(p.docs) }
 
+// wordList is the documents of one segment holding every term of a word
+// (a Chinese word's bigrams in one field), with each term's tf × norm
+// there, the terms in the order the word is scored in: its shortest
+// postings first.
+type wordList struct {
+	order []int // term positions of the word, shortest postings first
+	docs  []uint32
+	tfn   [][]float64 // per term of order
+}
+
+func (w *wordList) size() int { return 64 + len(w.docs)*(4+8*len(w.tfn)) }
+
+type cached interface{ size() int }
+
 // postingsCache keeps decoded postings of recently searched terms per
 // segment, bounded by bytes. Segments never change, so an entry stays
 // true until its segment is merged away.
@@ -31,11 +45,12 @@ type postingsCache struct {
 type pkey struct {
 	seg         segment.Segment
 	field, term string
+	word        bool // term is a word's terms joined by NUL: a wordList
 }
 
 type pentry struct {
 	key pkey
-	pl  *plist
+	val cached
 }
 
 // postingsBytes bounds the decoded postings kept: at 100,000 cases the
@@ -50,36 +65,46 @@ var noPostings = &plist{}
 
 // get returns term's postings in field of seg.
 func (c *postingsCache) get(seg segment.Segment, field, term string) (*plist, error) {
-	k := pkey{seg, field, term}
+	v, err := c.lookup(pkey{seg: seg, field: field, term: term}, func() (cached, error) {
+		return decodePostings(seg, field, term)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*plist), nil
+}
+
+// lookup returns k's entry, made by build when it is missing.
+func (c *postingsCache) lookup(k pkey, build func() (cached, error)) (cached, error) {
 	c.mu.Lock()
 	if el, ok := c.items[k]; ok {
 		c.order.MoveToFront(el)
 		c.mu.Unlock()
-		return el.Value.(*pentry).pl, nil
+		return el.Value.(*pentry).val, nil
 	}
 	c.mu.Unlock()
-	pl, err := decodePostings(seg, field, term)
+	v, err := build()
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if el, ok := c.items[k]; ok { // decoded meanwhile by another search
-		return el.Value.(*pentry).pl, nil
+	if el, ok := c.items[k]; ok { // made meanwhile by another search
+		return el.Value.(*pentry).val, nil
 	}
-	c.items[k] = c.order.PushFront(&pentry{key: k, pl: pl})
-	c.bytes += pl.size()
+	c.items[k] = c.order.PushFront(&pentry{key: k, val: v})
+	c.bytes += v.size()
 	for c.bytes > c.max && c.order.Len() > 1 {
 		c.evict(c.order.Back())
 	}
-	return pl, nil
+	return v, nil
 }
 
 func (c *postingsCache) evict(el *list.Element) {
 	e := el.Value.(*pentry)
 	c.order.Remove(el)
 	delete(c.items, e.key)
-	c.bytes -= e.pl.size()
+	c.bytes -= e.val.size()
 }
 
 // forget drops the postings of segments that are gone.

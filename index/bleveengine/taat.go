@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -135,6 +136,9 @@ func (x *xrun) build(q query.Query, sopts bsearch.SearcherOptions) (xnode, error
 		kids, err := x.buildAll(q.Conjuncts, sopts)
 		if err != nil {
 			return nil, err
+		}
+		if w := wordOf(kids); w != nil {
+			return w, nil
 		}
 		return &xconj{kids: kids}, nil
 	case *query.DisjunctionQuery:
@@ -701,6 +705,151 @@ func intersect(a, b xres) xres {
 	}
 	a.docs, a.scores = a.docs[:k], a.scores[:k]
 	return a
+}
+
+// xword is a conjunction of terms of one field (a Chinese word's
+// bigrams): the documents holding them all are kept per segment with each
+// term's tf × norm, so that a frequent word is not intersected again.
+type xword struct {
+	terms []*xterm
+	key   string // the terms joined by NUL
+	lists []*wordList
+}
+
+func wordOf(kids []xnode) *xword {
+	if len(kids) < 2 {
+		return nil
+	}
+	w := &xword{}
+	var key strings.Builder
+	for i, k := range kids {
+		t, ok := k.(*xterm)
+		if !ok || t.field != w.field() && i > 0 {
+			return nil
+		}
+		w.terms = append(w.terms, t)
+		if i > 0 {
+			key.WriteByte(0)
+		}
+		key.WriteString(t.term)
+	}
+	w.key = key.String()
+	return w
+}
+
+func (w *xword) field() string {
+	if len(w.terms) == 0 {
+		return ""
+	}
+	return w.terms[0].field
+}
+
+func (w *xword) weight() float64 {
+	var sum float64
+	for _, t := range w.terms {
+		sum += t.weight()
+	}
+	return sum
+}
+
+func (w *xword) setNorm(norm float64) {
+	for _, t := range w.terms {
+		t.setNorm(norm)
+	}
+}
+
+// list is the word's documents in segment seg (its terms' postings are
+// read by then: prepare).
+func (w *xword) list(x *xrun, seg int) *wordList {
+	if w.lists == nil {
+		w.lists = make([]*wordList, len(x.v.cols))
+	}
+	if w.lists[seg] != nil {
+		return w.lists[seg]
+	}
+	v, err := x.e.postings.lookup(pkey{seg: x.v.segs[seg], field: w.field(), term: w.key, word: true}, func() (cached, error) {
+		return w.intersect(seg), nil
+	})
+	if err != nil { // lookup fails only when building does; this does not
+		v = w.intersect(seg)
+	}
+	w.lists[seg] = v.(*wordList)
+	return w.lists[seg]
+}
+
+// intersect makes the word's list of segment seg from its terms' postings,
+// deleted documents included (eval drops them).
+func (w *xword) intersect(seg int) *wordList {
+	order := make([]int, len(w.terms))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(len(w.terms[a].lists[seg].docs), len(w.terms[b].lists[seg].docs))
+	})
+	first := w.terms[order[0]].lists[seg]
+	wl := &wordList{order: order, docs: slices.Clone(first.docs), tfn: make([][]float64, len(order))}
+	wl.tfn[0] = slices.Clone(first.tfn)
+	for k, ti := range order[1:] {
+		pl := w.terms[ti].lists[seg]
+		tfn := make([]float64, 0, len(wl.docs))
+		n, j := 0, 0
+		for i, doc := range wl.docs {
+			if j = gallop(pl.docs, j, doc); j == len(pl.docs) {
+				break
+			}
+			if pl.docs[j] == doc {
+				wl.docs[n] = doc
+				for c := 0; c <= k; c++ {
+					wl.tfn[c][n] = wl.tfn[c][i]
+				}
+				tfn = append(tfn, pl.tfn[j])
+				n++
+				j++
+			}
+		}
+		wl.docs = wl.docs[:n]
+		for c := 0; c <= k; c++ {
+			wl.tfn[c] = wl.tfn[c][:n]
+		}
+		wl.tfn[k+1] = tfn
+	}
+	return wl
+}
+
+func (w *xword) score(wl *wordList, i int) float64 {
+	s := w.terms[wl.order[0]].score(wl.tfn[0][i])
+	for c := 1; c < len(wl.order); c++ {
+		s = s + w.terms[wl.order[c]].score(wl.tfn[c][i])
+	}
+	return s
+}
+
+func (w *xword) eval(x *xrun, seg int) xres {
+	wl := w.list(x, seg)
+	r := x.alloc(len(wl.docs))
+	del := x.v.deleted[seg]
+	for i, doc := range wl.docs {
+		if del != nil && del.Contains(doc) {
+			continue
+		}
+		r.docs, r.scores = append(r.docs, doc), append(r.scores, w.score(wl, i))
+	}
+	return r
+}
+
+func (w *xword) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
+	wl := w.list(x, seg)
+	del := x.v.deleted[seg]
+	j := 0
+	for i, doc := range docs {
+		if j = gallop(wl.docs, j, doc); j == len(wl.docs) {
+			return
+		}
+		if wl.docs[j] == doc && (del == nil || !del.Contains(doc)) {
+			hit[i], score[i] = true, w.score(wl, j)
+		}
+	}
 }
 
 // xbool is bleve's boolean searcher: the must clause's matches not in the
