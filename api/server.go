@@ -54,6 +54,7 @@ type Server struct {
 func (s *Server) Echo() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.JSONSerializer = jsonSerializer{}
 	s.metrics = s.newMetrics()
 	s.jobs = newJobs(s.Logger)
 	s.jobs.hold = s.holdJobs
