@@ -47,7 +47,7 @@ func TestSimilarPruningKeepsTheLists(t *testing.T) {
 		var lists [2][]string
 		for j, prune := range []bool{false, true} {
 			similarPruning = prune
-			sims, err := ix.SimilarCases(ctx, c.ID, 6, false)
+			sims, err := ix.SimilarCases(ctx, c.ID, 6, true)
 			if err != nil {
 				t.Fatal(err)
 			}
