@@ -3,6 +3,7 @@ package bleveengine
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -97,11 +98,15 @@ func clausesOf(p *index.Plan) []clause {
 func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.Tier, w index.Window) (*index.Answer, error) {
 	bctx, cancel := budgeted(ctx)
 	defer cancel()
-	ps := &pass{e: e, ctx: bctx, clauses: clausesOf(p), tier: t.Require, required: len(c.required),
-		top: &topK{k: w.From + w.Size}}
-	if p.Aside != nil && p.Aside.Filter < len(p.Filters) {
-		ps.asideBit, ps.side = 1<<p.Aside.Filter, &topK{k: p.Aside.Size}
+	newPass := func() *pass {
+		ps := &pass{e: e, ctx: bctx, clauses: clausesOf(p), tier: t.Require, required: len(c.required),
+			top: &topK{k: w.From + w.Size}}
+		if p.Aside != nil && p.Aside.Filter < len(p.Filters) {
+			ps.asideBit, ps.side = 1<<p.Aside.Filter, &topK{k: p.Aside.Size}
+		}
+		return ps
 	}
+	ps := newPass()
 	// Which concepts a hit matched is known only where they are not all
 	// required: each one's searcher marks the documents it finds.
 	if (t.Require == index.RequireAny && len(c.required) > 1) || c.softText() {
@@ -116,10 +121,19 @@ func (e *Engine) exec(ctx context.Context, c *compiled, p *index.Plan, t index.T
 	ps.textFree = textFree
 	if !e.bleveSearch {
 		onView := func(v *view) { ps.v = v; ps.masks() }
-		if err := e.runTerms(bctx, q, textFree, onView, ps.takeSegment); err != nil {
+		err := e.runTerms(bctx, q, textFree, onView, ps.takeSegment)
+		if err == nil {
+			return ps.answer(w.From), nil
+		}
+		if !errors.Is(err, errTooManyPostings) {
 			return nil, fmt.Errorf("index: search: %w", budgetError(ctx, err))
 		}
-		return ps.answer(w.From), nil
+		// A search too broad to hold its postings: bleve streams them.
+		marks := ps.marks
+		ps = newPass()
+		if ps.marks, ps.textFree = marks, textFree; marks != nil {
+			clear(marks.bits)
+		}
 	}
 	// No facets, fields or sort beyond the score: bleve's collector prepares
 	// nothing per hit and hands each one to the handler.

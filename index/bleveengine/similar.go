@@ -3,6 +3,7 @@ package bleveengine
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"slices"
 
@@ -198,7 +199,9 @@ func (e *Engine) similarText(ctx context.Context, qs []query.Query, only []strin
 	bq.AddShould(qs...)
 	bq.SetMinShould(1)
 	if !e.bleveSearch {
-		return e.topByScore(ctx, bq, limit)
+		if hits, err := e.topByScore(ctx, bq, limit); !errors.Is(err, errTooManyPostings) {
+			return hits, err
+		}
 	}
 	sr := bleve.NewSearchRequestOptions(bq, limit, 0, false)
 	sr.SortBy([]string{"-_score", "_id"})

@@ -92,24 +92,33 @@ func TestTermAtATimeScoresAsBleve(t *testing.T) {
 	for _, q := range judged {
 		reqs = append(reqs, index.Request{Text: q.Q})
 	}
+	maxHeld := maxHeldPostings
+	defer func() { maxHeldPostings = maxHeld }()
 	for _, req := range reqs {
 		req.Fresh = true
-		var got [2]string
-		var hits [2][]hitScore
-		for i, viaBleve := range []bool{true, false} {
-			e.bleveSearch = viaBleve
+		var got [3]string
+		var hits [3][]hitScore
+		// bleve, term at a time, and a search past its postings budget,
+		// which falls back to bleve.
+		for i, way := range []struct {
+			viaBleve bool
+			budget   int
+		}{{true, maxHeld}, {false, maxHeld}, {false, 4096}} {
+			e.bleveSearch, maxHeldPostings = way.viaBleve, way.budget
 			res, err := ix.Search(ctx, req)
 			if err != nil {
-				t.Fatalf("%q (bleve %v): %v", req.Text, viaBleve, err)
+				t.Fatalf("%q (bleve %v, budget %d): %v", req.Text, way.viaBleve, way.budget, err)
 			}
 			got[i], hits[i] = digest(res)
 		}
-		e.bleveSearch = false
-		if got[0] != got[1] {
-			t.Errorf("%q: bleve\n%s\nterm at a time\n%s", req.Text, got[0], got[1])
-		}
-		if msg := sameRanking(hits[0], hits[1]); msg != "" {
-			t.Errorf("%q: %s", req.Text, msg)
+		e.bleveSearch, maxHeldPostings = false, maxHeld
+		for i, name := range []string{"term at a time", "past the budget"} {
+			if got[0] != got[i+1] {
+				t.Errorf("%q: bleve\n%s\n%s\n%s", req.Text, got[0], name, got[i+1])
+			}
+			if msg := sameRanking(hits[0], hits[i+1]); msg != "" {
+				t.Errorf("%q (%s): %s", req.Text, name, msg)
+			}
 		}
 	}
 }
