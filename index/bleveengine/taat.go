@@ -28,9 +28,9 @@ import (
 // document by document through heaps of matches. At 100,000 cases a
 // query's frequent words hold tens of thousands of postings each, and that
 // walk was most of a search. Clauses this file does not know (phrases,
-// match queries) are run by bleve's own searchers over the whole snapshot
-// and their matches taken in; TestTermAtATimeScoresAsBleve compares the
-// two on every judged query.
+// match queries) are run by bleve's own searchers, moving forward with the
+// segments; TestTermAtATimeScoresAsBleve compares the two on every judged
+// query.
 
 // xnode is one clause of the tree.
 type xnode interface {
@@ -118,8 +118,9 @@ func (x *xrun) acc(n int) *accumulator {
 // segCount is how many documents segment seg numbers, deleted ones included.
 func (x *xrun) segCount(seg int) int { return len(x.v.cols[seg].start) - 1 }
 
-// build turns a query of compile's into clauses; false: it holds a query
-// it cannot take, and bleve runs the search.
+// build turns a query of compile's into clauses, with the ones it does not
+// know left to bleve's searchers (xbleve), as bleve's queries would build
+// them: a boolean query's match-none parts dropped, a lone part in its place.
 func (x *xrun) build(q query.Query, sopts bsearch.SearcherOptions) (xnode, error) {
 	switch q := q.(type) {
 	case *query.TermQuery:
