@@ -181,6 +181,7 @@ func (e *Engine) runTerms(ctx context.Context, q query.Query, fullMarks bool, on
 }
 
 func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, fullMarks bool, onView func(*view), take func(seg int, docs []uint32, scores []float64)) error {
+	gen := e.gen.Load() // before the snapshot: see hasTerm
 	adv, err := b.Advanced()
 	if err != nil {
 		return fmt.Errorf("index: %w", err)
@@ -196,7 +197,7 @@ func (e *Engine) scoreTerms(ctx context.Context, b bleve.Index, q query.Query, f
 	}
 	onView(v)
 	x := newRun(ctx, e, r, v)
-	x.fullMarks = fullMarks
+	x.fullMarks, x.gen = fullMarks, gen
 	defer x.close()
 	if x.docTotal, err = r.DocCount(); err != nil {
 		return err

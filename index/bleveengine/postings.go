@@ -15,7 +15,10 @@ type plist struct {
 	tfn  []float64
 }
 
-func (p *plist) size() int { return 64 + 12*len(p.docs) }
+func (p *plist) size() int { return plistSize(len(p.docs)) }
+
+// plistSize is the bytes a list of n postings takes.
+func plistSize(n int) int { return 64 + 12*n }
 
 // wordList is the documents of one segment holding every term of a word
 // (a Chinese word's bigrams in one field), with each term's tf × norm

@@ -69,8 +69,9 @@ type xrun struct {
 	scratch  []*accumulator // by depth of disjunction
 	depth    int
 	lookups  int
-	held     int   // bytes of the postings its terms hold
-	err      error // of a bleve searcher's read
+	held     int    // bytes of the postings its terms hold
+	gen      uint64 // the index generation, read before the snapshot
+	err      error  // of a bleve searcher's read
 	// fullMarks: a marked clause marks all it matches (runTerms).
 	fullMarks bool
 	marked    []*xmark
@@ -262,6 +263,17 @@ func (x *xrun) prepare() error {
 	if x.lookups > index.MaxTermSearchers {
 		return corpus.Errorf(corpus.EINVALID, "the query expands to more than %d term lookups; use fewer or shorter words", index.MaxTermSearchers)
 	}
+	// The document frequencies compile looked up tell, before any
+	// decoding, a search that would hold too much.
+	est := 0
+	for _, t := range x.terms {
+		if df, ok := x.e.docFreq(x.ctx, x.r, x.gen, t.field, t.term); ok {
+			est += plistSize(int(df))
+		}
+	}
+	if est > maxHeldPostings {
+		return errTooManyPostings
+	}
 	for i, t := range x.terms {
 		if i&63 == 0 {
 			if err := x.ctx.Err(); err != nil {
@@ -300,7 +312,7 @@ func (x *xrun) close() {
 	clear(x.opaque)
 	clear(x.marked)
 	x.terms, x.opaque, x.marked = x.terms[:0], x.opaque[:0], x.marked[:0]
-	x.ctx, x.e, x.r, x.v, x.docTotal, x.depth, x.lookups, x.held, x.err, x.fullMarks = nil, nil, nil, nil, 0, 0, 0, 0, nil, false
+	x.ctx, x.e, x.r, x.v, x.docTotal, x.depth, x.lookups, x.held, x.gen, x.err, x.fullMarks = nil, nil, nil, nil, 0, 0, 0, 0, 0, nil, false
 	xrunPool.Put(x)
 }
 
