@@ -69,9 +69,10 @@ type xrun struct {
 	scratch  []*accumulator // by depth of disjunction
 	depth    int
 	lookups  int
-	held     int    // bytes of the postings its terms hold
-	gen      uint64 // the index generation, read before the snapshot
-	err      error  // of a bleve searcher's read
+	held     int       // bytes of the postings its terms hold
+	coords   []float64 // drain's coordination factors
+	gen      uint64    // the index generation, read before the snapshot
+	err      error     // of a bleve searcher's read
 	// fullMarks: a marked clause marks all it matches (runTerms).
 	fullMarks bool
 	marked    []*xmark
@@ -565,6 +566,14 @@ func (a *accumulator) drain(x *xrun, total int) xres {
 		n += bits.OnesCount64(w)
 	}
 	r := x.alloc(n)
+	r.docs, r.scores = r.docs[:n], r.scores[:n]
+	// The coordination of each match count, divided once.
+	coords := x.coords[:0]
+	for c := range total + 1 {
+		coords = append(coords, float64(c)/float64(total))
+	}
+	x.coords = coords
+	i := 0
 	for wi, w := range a.touched {
 		if w == 0 {
 			continue
@@ -573,10 +582,9 @@ func (a *accumulator) drain(x *xrun, total int) xres {
 		for w != 0 {
 			doc := uint32(wi<<6 + bits.TrailingZeros64(w))
 			w &= w - 1
-			coord := float64(a.cnt[doc]) / float64(total)
-			r.docs = append(r.docs, doc)
-			r.scores = append(r.scores, a.sum[doc]*coord)
+			r.docs[i], r.scores[i] = doc, a.sum[doc]*coords[a.cnt[doc]]
 			a.sum[doc], a.cnt[doc] = 0, 0
+			i++
 		}
 	}
 	return r
