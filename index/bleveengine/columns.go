@@ -41,7 +41,19 @@ type segColumn struct {
 	// The documents holding value number v are docs[docsAt[v]:docsAt[v+1]],
 	// in order: similar cases read the few that share a rare value first.
 	docs, docsAt []uint32
+	// valueBits[v] is a bit per document holding value v, for the values a
+	// 32nd of the documents or more hold (nil for the others): a search
+	// keeping most of a segment counts those values by a popcount of two
+	// bit sets instead of reading each record's values.
+	valueBits [][]uint64
+	// bitsCost is what counting every value so costs, in words and list
+	// entries read.
+	bitsCost int
 }
+
+// frequentShare: values at least 1/frequentShare of a segment's documents
+// hold get bit sets.
+const frequentShare = 32
 
 // holding is the local documents of the segment that hold val.
 func (c *segColumn) holding(val uint32) []uint32 {
@@ -168,6 +180,20 @@ func (c *columns) build(seg segment.Segment) (*segColumn, error) {
 			col.docs[next[val]] = uint32(d)
 			next[val]++
 		}
+	}
+	words := (int(n) + 63) / 64
+	col.valueBits = make([][]uint64, len(c.codes))
+	for val, count := range col.counts {
+		if count == 0 || int(count)*frequentShare < int(n) {
+			col.bitsCost += int(count)
+			continue
+		}
+		bits := make([]uint64, words)
+		for _, d := range col.holding(uint32(val)) {
+			bits[d>>6] |= 1 << (d & 63)
+		}
+		col.valueBits[val] = bits
+		col.bitsCost += words
 	}
 	return col, nil
 }

@@ -257,13 +257,18 @@ type pass struct {
 	selMask  []uint64 // value number → clauses it satisfies
 	selVals  []uint32 // the values some clause names
 	segMasks []uint64 // takeSegment's masks of one segment
-	counts   []int    // value number → count in the result
-	drills   []drill
-	drillOf  []int // value number → its field's drill, or -1
-	total    uint64
-	top      *topK
-	seg      int // the segment of the last hit
-	seen     int
+	// perSegment: matches come a segment at a time (takeSegment), and
+	// countKept counts the values of the records kept (keptBits).
+	perSegment bool
+	keptBits   []uint64
+	nkept      int
+	counts     []int // value number → count in the result
+	drills     []drill
+	drillOf    []int // value number → its field's drill, or -1
+	total      uint64
+	top        *topK
+	seg        int // the segment of the last hit
+	seen       int
 }
 
 // prepare is bleve's handler maker: it reads the snapshot's columns and
@@ -359,6 +364,9 @@ func (p *pass) takeSegment(seg int, docs []uint32, scores []float64) {
 	if len(p.selVals) > 0 && len(docs)*denseMasks >= len(col.ids) {
 		masks = p.segmentMasks(col)
 	}
+	p.perSegment = true
+	words := (len(col.ids) + 63) / 64
+	p.keptBits = slices.Grow(p.keptBits[:0], words)[:words]
 	for i, local := range docs {
 		vals := col.flat[col.start[local]:col.start[local+1]]
 		var mask uint64
@@ -370,6 +378,48 @@ func (p *pass) takeSegment(seg int, docs []uint32, scores []float64) {
 		}
 		p.takeOne(off+uint64(local), col, uint64(local), vals, mask, scores[i])
 	}
+	p.countKept(col)
+}
+
+// countKept counts the values of the segment's kept records (keptBits):
+// record by record when they are few, else value by value, with a
+// popcount against each frequent value's bit set and the rare values'
+// lists of documents, whichever reads less.
+func (p *pass) countKept(col *segColumn) {
+	if p.nkept == 0 {
+		return
+	}
+	n := len(col.ids)
+	if p.nkept*len(col.flat) <= col.bitsCost*n {
+		for wi, w := range p.keptBits {
+			for ; w != 0; w &= w - 1 {
+				d := wi<<6 + bits.TrailingZeros64(w)
+				for _, val := range col.flat[col.start[d]:col.start[d+1]] {
+					p.counts[val]++
+				}
+			}
+		}
+	} else {
+		kept := p.keptBits
+		for val, count := range col.counts {
+			if count == 0 {
+				continue
+			}
+			c := 0
+			if vb := col.valueBits[val]; vb != nil {
+				for wi, w := range vb {
+					c += bits.OnesCount64(w & kept[wi])
+				}
+			} else {
+				for _, d := range col.holding(uint32(val)) {
+					c += int(kept[d>>6] >> (d & 63) & 1)
+				}
+			}
+			p.counts[val] += c
+		}
+	}
+	clear(p.keptBits)
+	p.nkept = 0
 }
 
 // denseMasks: a segment with more matches than its documents over this
@@ -397,6 +447,10 @@ func (p *pass) takeOne(num uint64, col *segColumn, local uint64, vals []uint32, 
 	switch hard := mask & p.all; {
 	case hard == p.all:
 		p.matched |= found
+		if p.perSegment {
+			p.keptBits[local>>6] |= 1 << (local & 63)
+			p.nkept++
+		}
 		p.keep(col.ids[local], score, vals, mask, p.cover(found, mask&p.soft, met))
 	case p.side != nil && hard == p.all&^p.asideBit:
 		p.aside(col.ids[local], score, vals, mask, p.cover(found, mask&p.soft, met))
@@ -465,8 +519,10 @@ func (p *pass) drill(vals []uint32, mask uint64) {
 // window.
 func (p *pass) keep(id string, score float64, vals []uint32, mask uint64, cover int) {
 	p.total++
-	for _, n := range vals {
-		p.counts[n]++
+	if !p.perSegment { // else countKept counts them
+		for _, n := range vals {
+			p.counts[n]++
+		}
 	}
 	if mask&p.named == p.named {
 		p.inside++
