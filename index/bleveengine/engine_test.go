@@ -3,10 +3,12 @@ package bleveengine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -210,5 +212,42 @@ func TestBaselineRuns(t *testing.T) {
 	r, err := rank(context.Background(), "DeepSeek")
 	if err != nil || len(r.IDs) == 0 {
 		t.Fatalf("baseline: %v %v", r.IDs, err)
+	}
+}
+
+// Searches beyond the processors wait for a slot: a waiting search whose
+// client leaves gives up, and one admitted when a slot frees answers.
+func TestSearchesTakeTurns(t *testing.T) {
+	store := bolttest.MustOpenStore(t, true)
+	ix, _ := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	for range cap(searchSlots) {
+		searchSlots <- struct{}{}
+	}
+	held := cap(searchSlots)
+	defer func() {
+		for range held {
+			<-searchSlots
+		}
+	}()
+	gone, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := ix.Search(gone, index.Request{Text: "DeepSeek", Fresh: true}); !errors.Is(err, context.DeadlineExceeded) && corpus.ErrorCode(err) != corpus.EUNAVAILABLE {
+		t.Fatalf("a search waiting past its client's deadline: %v", err)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		_, err := ix.Search(ctx, index.Request{Text: "DeepSeek", Fresh: true})
+		answered <- err
+	}()
+	select {
+	case err := <-answered:
+		t.Fatalf("a search ran with every slot taken: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-searchSlots
+	held--
+	if err := <-answered; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -25,6 +27,32 @@ import (
 // field) and keep the best page. Bleve's own facets read and decompress doc
 // values for every hit and needed one more search per selected facet; at
 // 100,000 cases that was most of a search's time.
+
+// searchSlots admits as many searches at once as there are processors:
+// one running on each finishes sooner than many sharing them, and the
+// slowest of many wait less (at 100,000 cases and 16 connections on 2
+// cores, p99 165 → 75 ms).
+var searchSlots = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+// admit waits for a search slot, at most a search's time budget; done
+// gives it back.
+func admit(ctx context.Context) (done func(), err error) {
+	select {
+	case searchSlots <- struct{}{}:
+		return func() { <-searchSlots }, nil
+	default:
+	}
+	wait := time.NewTimer(index.SearchTimeout)
+	defer wait.Stop()
+	select {
+	case searchSlots <- struct{}{}:
+		return func() { <-searchSlots }, nil
+	case <-ctx.Done():
+		return nil, budgetError(ctx, ctx.Err())
+	case <-wait.C:
+		return nil, corpus.Errorf(corpus.EUNAVAILABLE, "the server is busy with other searches; try again shortly")
+	}
+}
 
 // maxClauses is what a pass's bit masks hold.
 const maxClauses = 64
@@ -58,6 +86,11 @@ func (e *Engine) Run(ctx context.Context, p *index.Plan, w index.Window) (*index
 	if len(p.Filters) > maxClauses {
 		return nil, corpus.Errorf(corpus.EINVALID, "too many filters (%d); at most %d", len(p.Filters), maxClauses)
 	}
+	done, err := admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	has, release := e.hasTerm(ctx)
 	c := compile(p, has)
 	if release() {

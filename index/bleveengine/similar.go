@@ -35,6 +35,11 @@ const maxNameHits = 1000
 // are searched everywhere; common phrases and the any-word alternatives
 // (the title's words) are scored by bleve among the best candidates only.
 func (e *Engine) Similar(ctx context.Context, l *index.Like, n int) ([]index.Scored, error) {
+	done, err := admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	bctx, cancel := budgeted(ctx)
 	defer cancel()
 	gen := e.gen.Load() // before the snapshot: see hasTerm
