@@ -1,8 +1,6 @@
 package bleveengine
 
 import (
-	"bytes"
-	"encoding/json"
 	"slices"
 	"testing"
 
@@ -17,22 +15,7 @@ import (
 // are those of a pass over every record, for every case of a corpus whose
 // tags repeat as a large one's do.
 func TestSimilarPruningKeepsTheLists(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	base, err := corpus.DefaultCorpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jsonl bytes.Buffer
-	enc := json.NewEncoder(&jsonl)
-	for _, c := range corpus.Generate(base, 1500, 7) {
-		if err := enc.Encode(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := store.ImportJSONL(ctx, &jsonl, corpus.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ix, _ := openAt(t, t.TempDir(), store)
+	store, ix, _ := openGenerated(t, 1500, 7)
 	defer ix.Close()
 	cases, err := store.FindCases(ctx, corpus.Filter{})
 	if err != nil {

@@ -145,7 +145,7 @@ func (x *xrun) build(q query.Query, sopts bsearch.SearcherOptions) (xnode, error
 		if w := wordOf(kids); w != nil {
 			return w, nil
 		}
-		return &xconj{kids: kids}, nil
+		return &xconj{clauses{kids}}, nil
 	case *query.DisjunctionQuery:
 		if len(q.Disjuncts) == 0 {
 			return xnone{}, nil
@@ -157,7 +157,7 @@ func (x *xrun) build(q query.Query, sopts bsearch.SearcherOptions) (xnode, error
 		if err != nil {
 			return nil, err
 		}
-		return &xdisj{kids: kids, required: q.Min == 1}, nil
+		return &xdisj{clauses: clauses{kids}, required: q.Min == 1}, nil
 	case *query.DocIDQuery:
 		return x.docsOf(q), nil
 	case *query.BooleanQuery:
@@ -477,22 +477,26 @@ func (d *xdocs) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool)
 // xdisj matches documents that match any of its clauses: the sum of their
 // scores times the share of the clauses matched.
 type xdisj struct {
-	kids []xnode
+	clauses
 	// required: a boolean query's should clause with a minimum of one,
 	// which its matches must then meet.
 	required bool
 }
 
-func (d *xdisj) weight() float64 {
+// clauses are a composite's clauses: its weight is theirs summed, and the
+// norm is set on each.
+type clauses struct{ kids []xnode }
+
+func (c clauses) weight() float64 {
 	var w float64
-	for _, k := range d.kids {
+	for _, k := range c.kids {
 		w += k.weight()
 	}
 	return w
 }
 
-func (d *xdisj) setNorm(norm float64) {
-	for _, k := range d.kids {
+func (c clauses) setNorm(norm float64) {
+	for _, k := range c.kids {
 		k.setNorm(norm)
 	}
 }
@@ -592,21 +596,7 @@ func (a *accumulator) drain(x *xrun, total int) xres {
 
 // xconj matches documents that match all of its clauses: the sum of their
 // scores.
-type xconj struct{ kids []xnode }
-
-func (c *xconj) weight() float64 {
-	var w float64
-	for _, k := range c.kids {
-		w += k.weight()
-	}
-	return w
-}
-
-func (c *xconj) setNorm(norm float64) {
-	for _, k := range c.kids {
-		k.setNorm(norm)
-	}
-}
+type xconj struct{ clauses }
 
 func (c *xconj) eval(x *xrun, seg int) xres {
 	// The shortest list leads, as bleve orders its searchers by their

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"casebank/corpus"
+	"casebank/corpus/boltdb"
 	"casebank/corpus/boltdb/bolttest"
 	"casebank/index"
 )
@@ -18,23 +19,7 @@ import (
 // facet counts, inferred filters and unmatched words, for every judged
 // query and more, on a corpus with several segments and deleted records.
 func TestTermAtATimeScoresAsBleve(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	base, err := corpus.DefaultCorpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jsonl bytes.Buffer
-	enc := json.NewEncoder(&jsonl)
-	gen := corpus.Generate(base, 1200, 11)
-	for _, c := range gen {
-		if err := enc.Encode(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := store.ImportJSONL(ctx, &jsonl, corpus.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ix, e := openAt(t, t.TempDir(), store)
+	store, ix, e := openGenerated(t, 1200, 11)
 	defer ix.Close()
 	// Deleted and rewritten records, applied in small batches: segments
 	// with deletions beside new ones.
@@ -125,22 +110,7 @@ func TestTermAtATimeScoresAsBleve(t *testing.T) {
 
 // Similar cases score their candidates' text term at a time too, as bleve did.
 func TestTermAtATimeSimilarAsBleve(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	base, err := corpus.DefaultCorpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jsonl bytes.Buffer
-	enc := json.NewEncoder(&jsonl)
-	for _, c := range corpus.Generate(base, 2000, 5) {
-		if err := enc.Encode(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := store.ImportJSONL(ctx, &jsonl, corpus.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ix, e := openAt(t, t.TempDir(), store)
+	store, ix, e := openGenerated(t, 2000, 5)
 	defer ix.Close()
 	cases, err := store.FindCases(ctx, corpus.Filter{})
 	if err != nil {
@@ -171,6 +141,29 @@ func TestTermAtATimeSimilarAsBleve(t *testing.T) {
 	if compared < 200 {
 		t.Fatalf("compared %d cases", compared)
 	}
+}
+
+// openGenerated opens a store of the embedded corpus and n generated cases
+// (seed: the generator's) with its index; the caller closes the index.
+func openGenerated(t *testing.T, n int, seed uint64) (*boltdb.Store, *index.Index, *Engine) {
+	t.Helper()
+	store := bolttest.MustOpenStore(t, true)
+	base, err := corpus.DefaultCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jsonl bytes.Buffer
+	enc := json.NewEncoder(&jsonl)
+	for _, c := range corpus.Generate(base, n, seed) {
+		if err := enc.Encode(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := store.ImportJSONL(ctx, &jsonl, corpus.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, e := openAt(t, t.TempDir(), store)
+	return store, ix, e
 }
 
 type hitScore struct {
