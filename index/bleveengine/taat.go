@@ -794,12 +794,10 @@ func (w *xword) list(x *xrun, seg int) *wordList {
 	if w.lists[seg] != nil {
 		return w.lists[seg]
 	}
-	v, err := x.e.postings.lookup(pkey{seg: x.v.segs[seg], field: w.field(), term: w.key, word: true}, func() (cached, error) {
+	// Building a word's list cannot fail, so neither can its lookup.
+	v, _ := x.e.postings.lookup(pkey{seg: x.v.segs[seg], field: w.field(), term: w.key, word: true}, func() (cached, error) {
 		return w.intersect(seg), nil
 	})
-	if err != nil { // lookup fails only when building does; this does not
-		v = w.intersect(seg)
-	}
 	w.lists[seg] = v.(*wordList)
 	return w.lists[seg]
 }
