@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 
@@ -35,7 +34,7 @@ func analyzerOf(lang index.Lang) string {
 	if lang == index.English {
 		return en.AnalyzerName
 	}
-	return cjk.AnalyzerName
+	return cjkAnalyzerName
 }
 
 // textFields are index.TextFields by name.
@@ -77,7 +76,7 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldNameKeys, nk)
 	im := mapping.NewIndexMapping()
 	im.DefaultMapping = doc
-	im.DefaultAnalyzer = cjk.AnalyzerName
+	im.DefaultAnalyzer = cjkAnalyzerName
 	im.StoreDynamic, im.IndexDynamic, im.DocValuesDynamic = false, false, false
 	return im
 }
