@@ -81,6 +81,12 @@ type marker struct {
 	// matched remembers match's answers: the English bodies of a page's
 	// hits repeat most of their words, and stemming was a third of a search.
 	matched map[string]bool
+	// exactStarts has a bit per first two bytes of the exact words, and
+	// byStart lists the words of each: one pass over a text finds them all,
+	// where a scan per word was most of marking an English query's hits
+	// (its words expand to a dozen Chinese ones).
+	exactStarts [1 << 10]uint64
+	byStart     map[uint16][]int
 }
 
 // newMarker collects what the plan searches for: each part's words and the
@@ -167,14 +173,25 @@ func (m *marker) spans(text string) []span {
 	if len(exact) > 0 && m.exactLatin {
 		lower = asciiLower(text)
 	}
-	for _, e := range exact {
-		for from := 0; ; {
-			i := strings.Index(lower[from:], e)
-			if i < 0 {
-				break
+	if len(exact) > 0 {
+		// A word's next match starts after its last one, as successive
+		// scans for it would find them.
+		var nextBuf [16]int
+		next := nextBuf[:]
+		if len(exact) > len(next) {
+			next = make([]int, len(exact))
+		}
+		for i := 0; i+1 < len(lower); i++ {
+			k := int(lower[i])<<8 | int(lower[i+1])
+			if m.exactStarts[k>>6]&(1<<(k&63)) == 0 {
+				continue
 			}
-			out = append(out, span{from + i, from + i + len(e)})
-			from += i + len(e)
+			for _, w := range m.byStart[uint16(k)] {
+				if e := exact[w]; i >= next[w] && strings.HasPrefix(lower[i:], e) {
+					out = append(out, span{i, i + len(e)})
+					next[w] = i + len(e)
+				}
+			}
 		}
 	}
 	if len(m.stems) > 0 {
@@ -294,8 +311,12 @@ func fragment(text string, spans []span) string {
 // prepare readies the stems for matching with an's stemming.
 func (m *marker) prepare(an Analyzer) {
 	m.match = an.MatchStems(m.stems)
-	for _, e := range m.exact {
+	m.byStart = map[uint16][]int{}
+	for i, e := range m.exact {
 		m.exactLatin = m.exactLatin || strings.ContainsFunc(e, func(r rune) bool { return 'a' <= r && r <= 'z' })
+		k := int(e[0])<<8 | int(e[1]) // an exact word holds a Han character: 3 bytes or more
+		m.exactStarts[k>>6] |= 1 << (k & 63)
+		m.byStart[uint16(k)] = append(m.byStart[uint16(k)], i)
 	}
 	for stem := range m.stems {
 		if len(stem) >= 2 {

@@ -1,6 +1,8 @@
 package index_test
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,4 +43,64 @@ func textWidth(text string) int {
 		w += index.RuneWidth(r)
 	}
 	return w
+}
+
+// Exact words are found in one pass over a text: the marks are those that
+// one scan per word finds, each word's matches not overlapping each other,
+// different words' touching or overlapping matches shown as one.
+func TestEvidenceMarksEveryExactWord(t *testing.T) {
+	an := bleveengine.New(t.TempDir())
+	words := []string{"哈哈", "城商", "商行", "数字", "数字化", "字化转", "ai客服", "银行", "行", "哈哈哈哈"}
+	byScans := func(text string) string {
+		lower := strings.ToLower(text)
+		var spans [][2]int
+		for _, w := range words {
+			for from := 0; ; {
+				i := strings.Index(lower[from:], w)
+				if i < 0 {
+					break
+				}
+				spans = append(spans, [2]int{from + i, from + i + len(w)})
+				from += i + len(w)
+			}
+		}
+		slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+		var merged [][2]int
+		for _, s := range spans {
+			if n := len(merged); n > 0 && s[0] <= merged[n-1][1] {
+				merged[n-1][1] = max(merged[n-1][1], s[1])
+				continue
+			}
+			merged = append(merged, s)
+		}
+		var b strings.Builder
+		at := 0
+		for _, s := range merged {
+			b.WriteString(text[at:s[0]] + "<mark>" + text[s[0]:s[1]] + "</mark>")
+			at = s[1]
+		}
+		return b.String() + text[at:]
+	}
+	alphabet := []rune("哈城商行数字化转银AIai客服 x，")
+	rng := rand.New(rand.NewPCG(3, 4))
+	marked := 0
+	for range 20000 {
+		rs := make([]rune, 1+rng.IntN(30))
+		for i := range rs {
+			rs[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		text := string(rs)
+		want := byScans(text)
+		got := text
+		if ev := index.MarkEvidence(words, nil, an, map[string]string{"body": text})["body"]; len(ev) > 0 {
+			got = ev[0]
+			marked++
+		}
+		if got != want {
+			t.Fatalf("%q: marked %q, want %q", text, got, want)
+		}
+	}
+	if marked < 10000 {
+		t.Fatalf("only %d of 20000 texts marked", marked)
+	}
 }

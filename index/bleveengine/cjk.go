@@ -42,7 +42,6 @@ var (
 	cjkLowerFilter = lowercase.NewLowerCaseFilter()
 )
 
-
 // fastHan reports a Han character the segmenter's tables have always held.
 func fastHan(r rune) bool { return r >= 0x4E00 && r <= 0x9FCC }
 
