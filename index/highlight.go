@@ -154,7 +154,14 @@ func hasCJK(text string) bool {
 	return false
 }
 
-func isWordByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+// wordBytes holds the bytes of the English analyser's words here: ASCII
+// letters of either case and digits.
+var wordBytes = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 func lowerByte(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
@@ -199,20 +206,25 @@ func (m *marker) spans(text string) []span {
 		// here; stemming just those is far cheaper than analysing the text.
 		// Words are lowercased one by one, into word: a copy of the whole
 		// text was a tenth of a search.
+		// A word is copied only when its first two letters start a stem.
 		var word []byte
 		for i := 0; i < len(text); {
-			if !isWordByte(lowerByte(text[i])) {
+			if !wordBytes[text[i]] {
 				i++
 				continue
 			}
-			j := i
-			word = word[:0]
-			for j < len(text) && isWordByte(lowerByte(text[j])) {
-				word = append(word, lowerByte(text[j]))
+			j := i + 1
+			for j < len(text) && wordBytes[text[j]] {
 				j++
 			}
-			if m.matches(word) {
-				out = append(out, span{i, j})
+			if m.short || j-i >= 2 && m.startsStem(lowerByte(text[i]), lowerByte(text[i+1])) {
+				word = word[:0]
+				for _, c := range []byte(text[i:j]) {
+					word = append(word, lowerByte(c))
+				}
+				if m.matches(word) {
+					out = append(out, span{i, j})
+				}
 			}
 			i = j
 		}
@@ -328,15 +340,14 @@ func (m *marker) prepare(an Analyzer) {
 	}
 }
 
+// startsStem reports whether some stem starts with the two bytes.
+func (m *marker) startsStem(a, b byte) bool {
+	k := int(a)<<8 | int(b)
+	return m.starts[k>>6]&(1<<(k&63)) != 0
+}
+
+// matches reports whether a lowercase word stems to a stem.
 func (m *marker) matches(word []byte) bool {
-	if !m.short {
-		if len(word) < 2 {
-			return false
-		}
-		if k := int(word[0])<<8 | int(word[1]); m.starts[k>>6]&(1<<(k&63)) == 0 {
-			return false
-		}
-	}
 	if ok, seen := m.matched[string(word)]; seen { // no copy to look up
 		return ok
 	}
