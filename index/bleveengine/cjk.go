@@ -104,7 +104,9 @@ type bigrams struct {
 
 func (b *bigrams) token() *analysis.Token {
 	if len(b.arena) == 0 {
-		b.arena = make([]analysis.Token, max(16, len(b.input)/3))
+		// A bigram per Han character, in chunks: a text of Latin words
+		// makes its tokens elsewhere.
+		b.arena = make([]analysis.Token, min(max(16, len(b.input)/3), 1024))
 	}
 	t := &b.arena[0]
 	b.arena = b.arena[1:]
