@@ -154,6 +154,15 @@ func hasCJK(text string) bool {
 	return false
 }
 
+const highBits = 0x8080808080808080
+
+// load64 reads the first eight bytes of s (the compiler makes it one load).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
 // wordBytes holds the bytes of the English analyser's words here: ASCII
 // letters of either case and digits.
 var wordBytes = func() (t [256]bool) {
@@ -211,6 +220,11 @@ func (m *marker) spans(text string) []span {
 		for i := 0; i < len(text); {
 			if !wordBytes[text[i]] {
 				i++
+				// Chinese text is bytes of 0x80 and above, none of them a
+				// word's: eight at a time.
+				for i+8 <= len(text) && load64(text[i:])&highBits == highBits {
+					i += 8
+				}
 				continue
 			}
 			j := i + 1
