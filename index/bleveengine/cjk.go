@@ -95,11 +95,11 @@ type bigrams struct {
 	pos   int // the next token's position
 	// held is the characters buffered: 0, 1, or 2 when the last one
 	// already made a bigram with the one before.
-	held             int
-	prev             []byte
-	prevStart, prevE int
-	prevDirect       bool // prev is input[prevStart:prevE]
-	arena            []analysis.Token
+	held               int
+	prev               []byte
+	prevStart, prevEnd int
+	prevDirect         bool // prev is input[prevStart:prevEnd]
+	arena              []analysis.Token
 }
 
 func (b *bigrams) token() *analysis.Token {
@@ -122,7 +122,7 @@ func (b *bigrams) emit(term []byte, start, end int, typ analysis.TokenType) {
 
 // char takes one ideographic character; direct when term is input[start:end].
 func (b *bigrams) char(term []byte, start, end int, direct bool) {
-	if b.held > 0 && start != b.prevE {
+	if b.held > 0 && start != b.prevEnd {
 		b.flush()
 	}
 	if b.held > 0 {
@@ -138,13 +138,13 @@ func (b *bigrams) char(term []byte, start, end int, direct bool) {
 	} else {
 		b.held = 1
 	}
-	b.prev, b.prevStart, b.prevE, b.prevDirect = term, start, end, direct
+	b.prev, b.prevStart, b.prevEnd, b.prevDirect = term, start, end, direct
 }
 
 // flush ends a run of ideographs; a lone one is a unigram.
 func (b *bigrams) flush() {
 	if b.held == 1 {
-		b.emit(b.prev, b.prevStart, b.prevE, analysis.Single)
+		b.emit(b.prev, b.prevStart, b.prevEnd, analysis.Single)
 	}
 	b.held = 0
 }
@@ -219,7 +219,7 @@ func (cjkAnalyzer) Analyze(input []byte) analysis.TokenStream {
 		b.span(spanStart, len(input))
 	}
 	if b.held == 1 {
-		b.emit(b.prev, b.prevStart, b.prevE, analysis.Single)
+		b.emit(b.prev, b.prevStart, b.prevEnd, analysis.Single)
 	}
 	return b.out
 }
