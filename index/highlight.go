@@ -76,8 +76,8 @@ type marker struct {
 	match      func(word string) bool // whether a word stems to one of stems
 	// starts holds the first two bytes of every stem: stemming keeps a
 	// word's start, so a word starting otherwise is not stemmed at all.
-	starts [1 << 10]uint64 // a bit per two-byte start
-	short  bool            // a stem of one letter: every word is stemmed
+	starts pairSet
+	short  bool // a stem of one letter: every word is stemmed
 	// matched remembers match's answers: the English bodies of a page's
 	// hits repeat most of their words, and stemming was a third of a search.
 	matched map[string]bool
@@ -85,7 +85,7 @@ type marker struct {
 	// byStart lists the words of each: one pass over a text finds them all,
 	// where a scan per word was most of marking an English query's hits
 	// (its words expand to a dozen Chinese ones).
-	exactStarts [1 << 10]uint64
+	exactStarts pairSet
 	byStart     map[uint16][]int
 }
 
@@ -198,11 +198,10 @@ func (m *marker) spans(text string) []span {
 			next = make([]int, len(exact))
 		}
 		for i := 0; i+1 < len(lower); i++ {
-			k := int(lower[i])<<8 | int(lower[i+1])
-			if m.exactStarts[k>>6]&(1<<(k&63)) == 0 {
+			if !m.exactStarts.has(lower[i], lower[i+1]) {
 				continue
 			}
-			for _, w := range m.byStart[uint16(k)] {
+			for _, w := range m.byStart[uint16(lower[i])<<8|uint16(lower[i+1])] {
 				if e := exact[w]; i >= next[w] && strings.HasPrefix(lower[i:], e) {
 					out = append(out, span{i, i + len(e)})
 					next[w] = i + len(e)
@@ -231,7 +230,7 @@ func (m *marker) spans(text string) []span {
 			for j < len(text) && wordBytes[text[j]] {
 				j++
 			}
-			if m.short || j-i >= 2 && m.startsStem(lowerByte(text[i]), lowerByte(text[i+1])) {
+			if m.short || j-i >= 2 && m.starts.has(lowerByte(text[i]), lowerByte(text[i+1])) {
 				word = word[:0]
 				for _, c := range []byte(text[i:j]) {
 					word = append(word, lowerByte(c))
@@ -340,24 +339,31 @@ func (m *marker) prepare(an Analyzer) {
 	m.byStart = map[uint16][]int{}
 	for i, e := range m.exact {
 		m.exactLatin = m.exactLatin || strings.ContainsFunc(e, func(r rune) bool { return 'a' <= r && r <= 'z' })
-		k := int(e[0])<<8 | int(e[1]) // an exact word holds a Han character: 3 bytes or more
-		m.exactStarts[k>>6] |= 1 << (k & 63)
-		m.byStart[uint16(k)] = append(m.byStart[uint16(k)], i)
+		// An exact word holds a Han character: 3 bytes or more.
+		m.exactStarts.add(e[0], e[1])
+		k := uint16(e[0])<<8 | uint16(e[1])
+		m.byStart[k] = append(m.byStart[k], i)
 	}
 	for stem := range m.stems {
 		if len(stem) >= 2 {
-			k := int(stem[0])<<8 | int(stem[1])
-			m.starts[k>>6] |= 1 << (k & 63)
+			m.starts.add(stem[0], stem[1])
 		} else {
 			m.short = true
 		}
 	}
 }
 
-// startsStem reports whether some stem starts with the two bytes.
-func (m *marker) startsStem(a, b byte) bool {
+// pairSet is a set of two-byte pairs, a bit each.
+type pairSet [1 << 10]uint64
+
+func (p *pairSet) add(a, b byte) {
 	k := int(a)<<8 | int(b)
-	return m.starts[k>>6]&(1<<(k&63)) != 0
+	p[k>>6] |= 1 << (k & 63)
+}
+
+func (p *pairSet) has(a, b byte) bool {
+	k := int(a)<<8 | int(b)
+	return p[k>>6]&(1<<(k&63)) != 0
 }
 
 // matches reports whether a lowercase word stems to a stem.

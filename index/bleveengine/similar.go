@@ -359,8 +359,9 @@ func similarValues(ctx context.Context, v *view, l *index.Like, named map[string
 	// are not read. Counting each record's shared values from the values'
 	// lists of documents is cheaper than reading its values. The named ones
 	// are scored again below with their names' score (the higher entry wins).
-	// order: the like's values some record holds, heaviest first; of a value
-	// given twice, the one valueScore weighs.
+	//
+	// order is the like's values some record holds, heaviest first; of a
+	// value given twice, the one valueScore weighs.
 	var order []int
 	for i := range l.Values {
 		if wantNum[i] >= 0 && want[wantNum[i]] == i {
