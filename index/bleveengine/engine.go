@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,11 @@ var (
 // batchSize bounds the documents per bleve batch during rebuild and catch-up:
 // bigger batches mean fewer segments to merge.
 var batchSize = 2000 // a variable so that tests can make batches small
+
+// rebuildWorkers is how many batches a rebuild builds at once: bleve builds
+// a batch's segment on one core, and two at a time keep two cores busy.
+// The batches are smaller by as much, so the heap holds no more documents.
+var rebuildWorkers = min(2, runtime.GOMAXPROCS(0))
 
 // rebuildAfter is how many changes behind the store the index may be for a
 // catch-up; further behind (a large import), it is rebuilt instead.
@@ -196,22 +202,51 @@ func (e *Engine) build(ctx context.Context, path string) (bleve.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", path, err)
 	}
-	batch := b.NewBatch()
 	kinds := map[string]int{}
+	// A worker that fails takes the remaining batches unbuilt, so that the
+	// reader never blocks; its error ends the rebuild.
+	full := make(chan *bleve.Batch)
+	errs := make(chan error, rebuildWorkers)
+	var wg sync.WaitGroup
+	for range rebuildWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range full {
+				if err := b.Batch(batch); err != nil {
+					errs <- fmt.Errorf("index: rebuild batch: %w", err)
+					for range full {
+					}
+					return
+				}
+			}
+		}()
+	}
+	batch := b.NewBatch()
 	seq, err := e.src.Documents(ctx, func(d *index.Document) error {
 		kinds[d.Kind]++
 		if err := batch.Index(d.ID, bleveDocument(d)); err != nil {
 			return fmt.Errorf("index: %s: %w", d.ID, err)
 		}
-		if batch.Size() < batchSize {
+		if batch.Size() < max(1, batchSize/rebuildWorkers) {
 			return nil
 		}
-		if err := b.Batch(batch); err != nil {
-			return fmt.Errorf("index: rebuild batch: %w", err)
+		select {
+		case full <- batch:
+		case err := <-errs:
+			return err
 		}
-		batch.Reset()
+		batch = b.NewBatch()
 		return nil
 	})
+	close(full)
+	wg.Wait()
+	if err == nil {
+		select {
+		case err = <-errs:
+		default:
+		}
+	}
 	if err != nil {
 		b.Close()
 		return nil, err

@@ -251,3 +251,36 @@ func TestSearchesTakeTurns(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A rebuild on several workers, in batches of a few records, indexes every
+// record of the store once and ends at the store's sequence.
+func TestRebuildOnWorkersIndexesEveryRecord(t *testing.T) {
+	defer func(n, w int) { batchSize, rebuildWorkers = n, w }(batchSize, rebuildWorkers)
+	batchSize, rebuildWorkers = 9, 3
+	store := bolttest.MustOpenStore(t, true)
+	ix, e := openAt(t, t.TempDir(), store)
+	defer ix.Close()
+	if err := ix.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cases, err := store.FindCases(ctx, corpus.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	policies, err := store.FindPolicies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.DocCount(); n != uint64(len(cases)+len(policies)) || len(cases) < 10*batchSize {
+		t.Fatalf("%d documents indexed, the store holds %d cases and %d policies", n, len(cases), len(policies))
+	}
+	for _, c := range cases {
+		if ok, err := e.Contains(c.ID); !ok || err != nil {
+			t.Fatalf("case %s not indexed (%v)", c.ID, err)
+		}
+	}
+	applied, _ := ix.AppliedSeq()
+	if last, _ := store.LastSeq(); applied != last {
+		t.Fatalf("applied %d of %d", applied, last)
+	}
+}
