@@ -373,38 +373,65 @@ func similarValues(ctx context.Context, v *view, l *index.Like, named map[string
 	for c, i := range order {
 		heaviest[c+1] = heaviest[c] + weight[i]
 	}
-	// holds[sg][d]: how many of the like's values record d of segment sg holds.
-	holds := make([][]uint16, len(v.cols))
+	// holds[g] is how many of the like's values record g holds (g numbers
+	// the records of all segments, from base[sg]), reach[g] their weights'
+	// sum: its score is at most reach × holds / clauses, since a value
+	// among several of its facet counts less, never more.
+	base := make([]int, len(v.cols)+1)
 	for sg, col := range v.cols {
-		holds[sg] = make([]uint16, len(col.ids))
+		base[sg+1] = base[sg] + len(col.ids)
+	}
+	holds, reach := make([]uint16, base[len(v.cols)]), make([]float32, base[len(v.cols)])
+	for sg, col := range v.cols {
 		for _, i := range order {
+			w := float32(weight[i])
 			for _, d := range col.holding(uint32(wantNum[i])) {
-				holds[sg][d]++
+				holds[base[sg]+int(d)]++
+				reach[base[sg]+int(d)] += w
 			}
 		}
 	}
-	seen := 0
-	for c := len(order); c > 0; c-- {
+	// byHolds lists the records by how many values they hold, most first:
+	// those holding c are byHolds[from[c]:from[c+1]], counted out in one pass.
+	from := make([]int, len(order)+2)
+	for _, n := range holds {
+		from[len(order)-int(n)+1]++
+	}
+	for c := 1; c < len(from); c++ {
+		from[c] += from[c-1]
+	}
+	byHolds := make([]uint32, len(holds))
+	next := slices.Clone(from)
+	for g, n := range holds {
+		at := len(order) - int(n)
+		byHolds[next[at]] = uint32(g)
+		next[at]++
+	}
+	sg := 0
+	for tier := 0; tier < len(order); tier++ {
+		c := len(order) - tier
 		if len(tops.h) >= tops.k && similarPruning {
 			if bound := heaviest[c] * float64(c) / clauses; tops.h[0].score > bound {
 				break
 			}
 		}
-		for sg, col := range v.cols {
-			del := v.deleted[sg]
-			for d, n := range holds[sg] {
-				if int(n) != c {
-					continue
-				}
-				if seen++; seen%4096 == 0 && ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-				if del != nil && del.Contains(uint32(d)) {
-					continue
-				}
-				if score, matched, ok := valueScore(col.flat[col.start[d]:col.start[d+1]]); ok {
-					keep(col.ids[d], score, matched)
-				}
+		for at, g := range byHolds[from[tier]:from[tier+1]] {
+			if at%4096 == 4095 && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			// float32 sums: a margin far above their rounding.
+			if len(tops.h) >= tops.k && similarPruning && float64(reach[g])*(1+1e-4)*float64(c)/clauses < tops.h[0].score {
+				continue
+			}
+			for sg = 0; int(g) >= base[sg+1]; sg++ {
+			}
+			d := int(g) - base[sg]
+			if del := v.deleted[sg]; del != nil && del.Contains(uint32(d)) {
+				continue
+			}
+			col := v.cols[sg]
+			if score, matched, ok := valueScore(col.flat[col.start[d]:col.start[d+1]]); ok {
+				keep(col.ids[d], score, matched)
 			}
 		}
 		if ctx.Err() != nil {

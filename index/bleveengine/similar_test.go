@@ -15,7 +15,7 @@ import (
 // are those of a pass over every record, for every case of a corpus whose
 // tags repeat as a large one's do.
 func TestSimilarPruningKeepsTheLists(t *testing.T) {
-	store, ix, _ := openGenerated(t, 1500, 7)
+	store, ix, e := openGenerated(t, 1500, 7)
 	defer ix.Close()
 	cases, err := store.FindCases(ctx, corpus.Filter{})
 	if err != nil {
@@ -46,6 +46,33 @@ func TestSimilarPruningKeepsTheLists(t *testing.T) {
 	}
 	if compared < 200 {
 		t.Fatalf("compared %d cases", compared)
+	}
+	// The candidates themselves: the fifty best by values alone, which the
+	// lists above are ranked from, are the same records with the same scores.
+	for i, c := range cases {
+		if i%5 != 0 {
+			continue
+		}
+		like := &index.Like{ID: c.ID, Kind: corpus.KindCase}
+		for _, th := range c.Themes {
+			like.Values = append(like.Values, index.ValueWeight{Facet: corpus.FacetTheme, Value: th, Weight: 3})
+		}
+		for _, d := range c.Dimensions {
+			like.Values = append(like.Values, index.ValueWeight{Facet: corpus.FacetDimension, Value: d, Weight: 1})
+		}
+		like.Values = append(like.Values, index.ValueWeight{Facet: corpus.FacetBankType, Value: c.Bank.Type, Weight: 1.5},
+			index.ValueWeight{Facet: corpus.FacetRegion, Value: c.Bank.Region, Weight: 1})
+		var got [2][]index.Scored
+		for j, prune := range []bool{false, true} {
+			similarPruning = prune
+			if got[j], err = e.Similar(ctx, like, similarCandidates); err != nil {
+				t.Fatal(err)
+			}
+		}
+		same := func(a, b index.Scored) bool { return a.ID == b.ID && a.Score == b.Score }
+		if !slices.EqualFunc(got[0], got[1], same) || len(got[0]) != similarCandidates {
+			t.Fatalf("%s: the candidates of every record %v, pruned %v", c.ID, got[0], got[1])
+		}
 	}
 }
 
