@@ -608,20 +608,37 @@ const scoreGrid = 1 << 36
 // every other field's clauses, straight from the columns: what a query
 // without text needs and bleve did not walk.
 func (p *pass) scan() {
+	if len(p.drills) == 0 {
+		return
+	}
 	for i, col := range p.v.cols {
 		deleted := p.v.deleted[i]
-		for local := range len(col.start) - 1 {
+		// The masks from the filtered values' lists of documents: a record's
+		// values are read only when it counts in some drill.
+		masks := p.segmentMasks(col)
+		for local, mask := range masks {
+			if !p.drilled(mask) {
+				continue
+			}
 			if deleted != nil && deleted.Contains(uint32(local)) {
 				continue
 			}
-			vals := col.flat[col.start[local]:col.start[local+1]]
-			mask := p.mask(vals)
 			if p.needSoft && mask&p.soft|p.marks.get(p.v.offsets[i]+uint64(local))>>markSoft&p.soft == 0 {
 				continue
 			}
-			p.drill(vals, mask)
+			p.drill(col.flat[col.start[local]:col.start[local+1]], mask)
 		}
 	}
+}
+
+// drilled reports whether a record of these clauses counts in some drill.
+func (p *pass) drilled(mask uint64) bool {
+	for _, d := range p.drills {
+		if mask&d.need == d.need {
+			return true
+		}
+	}
+	return false
 }
 
 // answer is what the pass found: the window from from, and the counts.
