@@ -52,7 +52,7 @@ func (e *Engine) Similar(ctx context.Context, l *index.Like, n int) ([]index.Sco
 	// common (a name most of a large corpus mentions) only among the
 	// candidates, with the any-word alternatives.
 	total := v.docFreq(v.value(corpus.FacetKind, l.Kind))
-	rareLimit := max(minRareLimit, total/200)
+	rareLimit := max(minRareLimit, total/rareShare)
 	var rare []rarePhrase
 	var amongCandidates []query.Query
 	for _, a := range l.Text {
@@ -126,8 +126,10 @@ type namedHit struct {
 const typicalNamesNorm = 0.25
 
 // minRareLimit is the document frequency under which a phrase's rarest word
-// makes it cheap enough to search everywhere, whatever the corpus's size.
-const minRareLimit = 500
+// makes it cheap enough to search everywhere, whatever the corpus's size;
+// so does one in at most a rareShare-th of the records. Variables, so that
+// a test can search every phrase among the candidates.
+var minRareLimit, rareShare = 500, 200
 
 // phraseTerms reads text's words in field: the fewest documents any one of
 // them is in, and the sum of their idf² (a phrase scores as its words do).

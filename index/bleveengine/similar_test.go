@@ -112,3 +112,50 @@ func TestSimilarTitleKeepsItsRarestWords(t *testing.T) {
 		}
 	}
 }
+
+// A phrase among the candidates is looked for only in those holding all of
+// its words: the lists and their scores are those of advancing bleve's
+// phrase searcher to every candidate.
+func TestSimilarPhrasePrefilterKeepsTheLists(t *testing.T) {
+	store, ix, _ := openGenerated(t, 1500, 11)
+	defer ix.Close()
+	cases, err := store.FindCases(ctx, corpus.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(limit, share int) { phrasePrefilter, minRareLimit, rareShare = true, limit, share }(minRareLimit, rareShare)
+	// Every phrase is searched among the candidates, as a common name's is
+	// at 100,000 cases.
+	minRareLimit, rareShare = 0, 1<<30
+	named := 0
+	for i, c := range cases {
+		if i%5 != 0 {
+			continue
+		}
+		if len(c.Products)+len(c.Technologies)+len(c.Partners) > 0 {
+			named++
+		}
+		var lists [2][]index.Similar
+		for j, on := range []bool{false, true} {
+			phrasePrefilter = on
+			if lists[j], err = ix.SimilarCases(ctx, c.ID, 6, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		same := func(a, b index.Similar) bool { return a.Case.ID == b.Case.ID && a.Score == b.Score }
+		if !slices.EqualFunc(lists[0], lists[1], same) {
+			t.Fatalf("%s: advancing to every candidate %v, to those with the words %v", c.ID, ids(lists[0]), ids(lists[1]))
+		}
+	}
+	if named < 100 {
+		t.Fatalf("only %d of the cases compared have names", named)
+	}
+}
+
+func ids(sims []index.Similar) []string {
+	out := make([]string, len(sims))
+	for i, s := range sims {
+		out[i] = s.Case.ID
+	}
+	return out
+}

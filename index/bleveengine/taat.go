@@ -231,9 +231,23 @@ func (x *xrun) opaqueOf(q query.Query, sopts bsearch.SearcherOptions) (xnode, er
 		return xnone{}, nil
 	}
 	b := &xbleve{s: s}
+	if mp, ok := q.(*query.MatchPhraseQuery); ok && phrasePrefilter {
+		if f, ok := textFields[mp.FieldVal]; ok && mp.Analyzer == "" {
+			b.field = f.Name
+			for _, tok := range analyse(f.Lang, mp.MatchPhrase) {
+				if !slices.Contains(b.terms, string(tok.Term)) {
+					b.terms = append(b.terms, string(tok.Term))
+				}
+			}
+		}
+	}
 	x.opaque = append(x.opaque, b)
 	return b, nil
 }
+
+// phrasePrefilter lets a phrase's searcher be advanced only to the
+// candidates that hold all of its words; a test turns it off to compare.
+var phrasePrefilter = true
 
 // docsOf is a doc id query: the live records of those ids, a constant score.
 func (x *xrun) docsOf(q *query.DocIDQuery) xnode {
@@ -1071,7 +1085,12 @@ func (mk *xmark) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool
 // forward: a whole segment's matches are read with Next, a few candidates
 // reached with Advance, as bleve would have.
 type xbleve struct {
-	s       bsearch.Searcher
+	s bsearch.Searcher
+	// A phrase's field and distinct words: a candidate missing one of them
+	// is no match, and advancing the searcher to it would read on to the
+	// next real match, decoding the positions of every record between.
+	field   string
+	terms   []string
 	sctx    *bsearch.SearchContext
 	cur     *bsearch.DocumentMatch
 	num     uint64 // cur's global number
@@ -1139,7 +1158,11 @@ func (b *xbleve) eval(x *xrun, seg int) xres {
 
 func (b *xbleve) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
 	off := x.v.offsets[seg]
+	lists := b.wordLists(x, seg)
 	for i, doc := range docs {
+		if lists != nil && !holdsAll(lists, doc) {
+			continue
+		}
 		if !b.seek(x, off+uint64(doc), false) {
 			return
 		}
@@ -1147,6 +1170,33 @@ func (b *xbleve) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool
 			hit[i], score[i] = true, b.cur.Score
 		}
 	}
+}
+
+// wordLists are the postings of a phrase's words in segment seg, nil when
+// the clause is no phrase or a list cannot be read (the searcher decides).
+func (b *xbleve) wordLists(x *xrun, seg int) []*plist {
+	if len(b.terms) == 0 {
+		return nil
+	}
+	lists := make([]*plist, len(b.terms))
+	for i, term := range b.terms {
+		pl, err := x.e.postings.get(x.v.segs[seg], b.field, term)
+		if err != nil {
+			return nil
+		}
+		lists[i] = pl
+	}
+	return lists
+}
+
+// holdsAll reports whether local document doc is in every list.
+func holdsAll(lists []*plist, doc uint32) bool {
+	for _, pl := range lists {
+		if _, ok := slices.BinarySearch(pl.docs, doc); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // tf is bleve's term frequency factor.
