@@ -393,8 +393,9 @@ func similarValues(ctx context.Context, v *view, l *index.Like, named map[string
 			}
 		}
 	}
-	// byHolds lists the records by how many values they hold, most first:
-	// those holding c are byHolds[from[c]:from[c+1]], counted out in one pass.
+	// byHolds lists the records by how many values they hold, most first,
+	// counted out in one pass: tier t, the records holding len(order)-t,
+	// is byHolds[from[t]:from[t+1]].
 	from := make([]int, len(order)+2)
 	for _, n := range holds {
 		from[len(order)-int(n)+1]++
@@ -409,7 +410,6 @@ func similarValues(ctx context.Context, v *view, l *index.Like, named map[string
 		byHolds[next[at]] = uint32(g)
 		next[at]++
 	}
-	sg := 0
 	for tier := 0; tier < len(order); tier++ {
 		c := len(order) - tier
 		if len(tops.h) >= tops.k && similarPruning {
@@ -425,7 +425,9 @@ func similarValues(ctx context.Context, v *view, l *index.Like, named map[string
 			if len(tops.h) >= tops.k && similarPruning && float64(reach[g])*(1+1e-4)*float64(c)/clauses < tops.h[0].score {
 				continue
 			}
-			for sg = 0; int(g) >= base[sg+1]; sg++ {
+			sg := 0
+			for int(g) >= base[sg+1] {
+				sg++
 			}
 			d := int(g) - base[sg]
 			if del := v.deleted[sg]; del != nil && del.Contains(uint32(d)) {
