@@ -1159,8 +1159,9 @@ func (b *xbleve) eval(x *xrun, seg int) xres {
 func (b *xbleve) at(x *xrun, seg int, docs []uint32, score []float64, hit []bool) {
 	off := x.v.offsets[seg]
 	lists := b.wordLists(x, seg)
+	cursors := make([]int, len(lists))
 	for i, doc := range docs {
-		if lists != nil && !holdsAll(lists, doc) {
+		if lists != nil && !holdsAll(lists, cursors, doc) {
 			continue
 		}
 		if !b.seek(x, off+uint64(doc), false) {
@@ -1189,10 +1190,13 @@ func (b *xbleve) wordLists(x *xrun, seg int) []*plist {
 	return lists
 }
 
-// holdsAll reports whether local document doc is in every list.
-func holdsAll(lists []*plist, doc uint32) bool {
-	for _, pl := range lists {
-		if _, ok := slices.BinarySearch(pl.docs, doc); !ok {
+// holdsAll reports whether local document doc is in every list. The
+// documents asked about ascend, and cursors keep where each list was left:
+// many candidates cost a merge, few a gallop each.
+func holdsAll(lists []*plist, cursors []int, doc uint32) bool {
+	for k, pl := range lists {
+		cursors[k] = gallop(pl.docs, cursors[k], doc)
+		if cursors[k] >= len(pl.docs) || pl.docs[cursors[k]] != doc {
 			return false
 		}
 	}
