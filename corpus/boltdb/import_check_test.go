@@ -137,3 +137,39 @@ func TestImportJSONLFromPipe(t *testing.T) {
 		t.Fatalf("%d cases stored, %+v", n, res)
 	}
 }
+
+// A case line is decoded once, but a line is still one JSON value: anything
+// after a well-formed case is refused with the line's number, as a line
+// that is not JSON is; a case line saying it is another kind is read as
+// that kind; blanks after the value are fine.
+func TestImportCaseLinesAreOneValue(t *testing.T) {
+	s := bolttest.MustOpenStore(t, true)
+	lines := generatedJSONL(t, 3)
+	for _, tc := range []struct {
+		name, tail, want string
+	}{
+		{"a second value", ` {"id":"x"}`, "line 2: invalid character '{' after top-level value"},
+		{"garbage", ` x`, "line 2: invalid character 'x' after top-level value"},
+	} {
+		body := string(lines[0]) + "\n" + string(lines[1]) + tc.tail + "\n" + string(lines[2]) + "\n"
+		_, err := s.ImportJSONL(ctx, strings.NewReader(body), corpus.ImportOptions{By: "importer"})
+		if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("%s: got %v, want an invalid error with %q", tc.name, err, tc.want)
+		}
+	}
+	asPolicy := bytes.Replace(lines[0], []byte(`"kind":"case"`), []byte(`"kind":"policy"`), 1)
+	if bytes.Equal(asPolicy, lines[0]) {
+		t.Fatal("a generated case line has no kind")
+	}
+	_, err := s.ImportJSONL(ctx, bytes.NewReader(append(asPolicy, '\n')), corpus.ImportOptions{By: "importer"})
+	if corpus.ErrorCode(err) != corpus.EINVALID || !strings.Contains(err.Error(), "line 1: ") || !strings.Contains(err.Error(), "unknown field") {
+		t.Fatalf("a case's fields under kind policy: got %v, want an unknown-field error", err)
+	}
+	res, err := s.ImportJSONL(ctx, strings.NewReader(string(lines[0])+" \t\n"+string(lines[1])+"\n"), corpus.ImportOptions{By: "importer"})
+	if err != nil || res == nil {
+		t.Fatalf("blanks after a case: %v", err)
+	}
+	if got, _ := s.FindCases(ctx, corpus.Filter{}); len(got) < 2 {
+		t.Fatalf("%d cases stored", len(got))
+	}
+}

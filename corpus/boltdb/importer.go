@@ -331,6 +331,9 @@ func (ck *importCheck) line(line []byte) error {
 	if len(line) == 0 {
 		return nil
 	}
+	if c, ok := caseLine(line); ok {
+		return ck.checkCase(c)
+	}
 	kind, err := lineKind(line)
 	if err != nil {
 		return err
@@ -341,22 +344,7 @@ func (ck *importCheck) line(line []byte) error {
 		if err := decodeStrict(line, &c); err != nil {
 			return err
 		}
-		cs := c
-		cs.Normalize()
-		err := identifyBank(ck.tx, &cs.Bank, ck.tax)
-		if err == nil {
-			err = cs.Validate(ck.tax)
-		}
-		if err == nil {
-			err = ck.bank(&cs.Bank)
-		}
-		// A line equal to its stored case is not written, so not checked.
-		if err != nil && c.ID != "" {
-			if old, gerr := getCase(ck.tx, c.ID); gerr == nil && sameCase(old, &c) {
-				return nil
-			}
-		}
-		return err
+		return ck.checkCase(&c)
 	case corpus.KindPolicy:
 		var p corpus.Policy
 		if err := decodeStrict(line, &p); err != nil {
@@ -478,6 +466,43 @@ func (b *badLines) err() error {
 	}
 }
 
+// checkCase checks a case line's case as the write pass will store it.
+func (ck *importCheck) checkCase(c *corpus.Case) error {
+	cs := *c
+	cs.Normalize()
+	err := identifyBank(ck.tx, &cs.Bank, ck.tax)
+	if err == nil {
+		err = cs.Validate(ck.tax)
+	}
+	if err == nil {
+		err = ck.bank(&cs.Bank)
+	}
+	// A line equal to its stored case is not written, so not checked.
+	if err != nil && c.ID != "" {
+		if old, gerr := getCase(ck.tx, c.ID); gerr == nil && sameCase(old, c) {
+			return nil
+		}
+	}
+	return err
+}
+
+// caseLine decodes line when it is a well-formed case, the common line of
+// an import: reading the kind first parsed each of them twice. Any other
+// line is for lineKind and the strict decoding of its kind, which report
+// what is wrong with it.
+func caseLine(line []byte) (*corpus.Case, bool) {
+	var c corpus.Case
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&c) != nil || len(bytes.TrimSpace(line[dec.InputOffset():])) > 0 {
+		return nil, false
+	}
+	if c.Kind != "" && c.Kind != corpus.KindCase {
+		return nil, false
+	}
+	return &c, true
+}
+
 // lineKind reads the kind a JSONL line says it is ("" for a case).
 func lineKind(line []byte) (string, error) {
 	var head struct {
@@ -491,6 +516,14 @@ func lineKind(line []byte) (string, error) {
 
 func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *corpus.ImportResult) error {
 	if len(line) == 0 {
+		return nil
+	}
+	if c, ok := caseLine(line); ok {
+		outcome, err := s.importCase(tx, c, by)
+		if err != nil {
+			return err
+		}
+		res.Add(corpus.KindCase, outcome)
 		return nil
 	}
 	kind, err := lineKind(line)
@@ -531,6 +564,11 @@ func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string) (string, err
 	if err := decodeStrict(line, &c); err != nil {
 		return "", err
 	}
+	return s.importCase(tx, &c, by)
+}
+
+// importCase creates or replaces a case decoded from a line.
+func (s *Store) importCase(tx *bolt.Tx, c *corpus.Case, by string) (string, error) {
 	var old *corpus.Case
 	var err error
 	if c.ID != "" {
@@ -540,16 +578,16 @@ func (s *Store) importCaseLine(tx *bolt.Tx, line []byte, by string) (string, err
 	case c.ID != "" && corpus.ErrorCode(err) == corpus.ENOTFOUND || c.ID == "":
 		// A new case keeps the version and stamps it was exported with, so
 		// that an export restores to the same bytes.
-		if _, err := s.createCaseKeeping(tx, &c, by, writeNote{op: corpus.HistCreate}); err != nil {
+		if _, err := s.createCaseKeeping(tx, c, by, writeNote{op: corpus.HistCreate}); err != nil {
 			return "", err
 		}
 		return corpus.ImportCreate, nil
 	case err != nil:
 		return "", err
-	case sameCase(old, &c):
+	case sameCase(old, c):
 		return corpus.ImportSame, nil
 	default:
-		if _, err := s.updateCase(tx, &c, 0, by, writeNote{op: corpus.HistUpdate, note: "import"}); err != nil {
+		if _, err := s.updateCase(tx, c, 0, by, writeNote{op: corpus.HistUpdate, note: "import"}); err != nil {
 			return "", err
 		}
 		return corpus.ImportMerge, nil
