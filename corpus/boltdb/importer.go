@@ -492,8 +492,7 @@ func (ck *importCheck) checkCase(c *corpus.Case) error {
 // what is wrong with it.
 func caseLine(line []byte) (*corpus.Case, bool) {
 	var c corpus.Case
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
+	dec := strictDecoder(line)
 	if dec.Decode(&c) != nil || len(bytes.TrimSpace(line[dec.InputOffset():])) > 0 {
 		return nil, false
 	}
@@ -549,10 +548,15 @@ func (s *Store) importLine(tx *bolt.Tx, line []byte, by string, res *corpus.Impo
 	return nil
 }
 
-func decodeStrict(line []byte, v any) error {
+// strictDecoder reads a line's first JSON value, refusing unknown fields.
+func strictDecoder(line []byte) *json.Decoder {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	return dec
+}
+
+func decodeStrict(line []byte, v any) error {
+	if err := strictDecoder(line).Decode(v); err != nil {
 		return corpus.Errorf(corpus.EINVALID, "%v", err)
 	}
 	return nil
