@@ -416,14 +416,25 @@ func decodeCase(tx *bolt.Tx, id string, v []byte) (*corpus.Case, error) {
 	return &c, nil
 }
 
+// releaseEvery is how many bytes of records a scan reads between releases
+// of the store's mapped pages.
+const releaseEvery = 64 << 20
+
 func forEachCase(tx *bolt.Tx, fn func(*corpus.Case) error) error {
-	return tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+	read := 0
+	err := tx.Bucket(bucketCases).ForEach(func(k, v []byte) error {
+		if read += len(v); read >= releaseEvery {
+			releaseMapped(tx.DB(), tx)
+			read = 0
+		}
 		c, err := decodeCase(tx, string(k), v)
 		if err != nil {
 			return err
 		}
 		return fn(c)
 	})
+	releaseMapped(tx.DB(), tx)
+	return err
 }
 
 // FindCases returns every case matching f (all cases for an empty filter) in id order.

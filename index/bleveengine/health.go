@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -296,14 +298,11 @@ func (e *Engine) verifyAfterFailure(b bleve.Index) error {
 // verifySegments checks every segment file of b against the CRC-32 its
 // footer holds (zap writes it, but reads it without checking). It reports
 // damage only: an index it cannot read (closed meanwhile) passes.
-func verifySegments(b bleve.Index) (err error) {
-	// A file cut short under its memory map faults on read.
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("index: segment unreadable: %v", r)
-		}
-	}()
+//
+// The file is read with read(2), not through zap's memory map: the map's
+// pages would stay in the server's resident set (430 MB at 100,000 cases)
+// though a search touches a small part of them.
+func verifySegments(b bleve.Index) error {
 	adv, err := b.Advanced()
 	if err != nil {
 		return nil
@@ -317,6 +316,7 @@ func verifySegments(b bleve.Index) (err error) {
 	if !ok {
 		return nil
 	}
+	buf := make([]byte, 1<<20)
 	for _, ss := range snap.Segments() {
 		seg, ok := ss.Segment().(interface {
 			Data() []byte
@@ -326,10 +326,37 @@ func verifySegments(b bleve.Index) (err error) {
 		if !ok {
 			continue // in memory, not yet written
 		}
-		data := seg.Data()
-		if len(data) < 4 || crc32.ChecksumIEEE(data[:len(data)-4]) != seg.CRC() {
-			return fmt.Errorf("index: segment %s does not match its checksum", filepath.Base(seg.Path()))
+		if err := verifySegmentFile(seg.Path(), len(seg.Data()), seg.CRC(), buf); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// verifySegmentFile checks that the file at path still has the size zap
+// mapped and that its bytes before the CRC hash to crc.
+func verifySegmentFile(path string, mapped int, crc uint32, buf []byte) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // merged away since the snapshot
+	}
+	if err != nil {
+		return fmt.Errorf("index: segment %s unreadable: %w", filepath.Base(path), err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("index: segment %s unreadable: %w", filepath.Base(path), err)
+	}
+	if st.Size() != int64(mapped) || mapped < 4 {
+		return fmt.Errorf("index: segment %s has %d bytes, not the %d it was opened with", filepath.Base(path), st.Size(), mapped)
+	}
+	h := crc32.NewIEEE()
+	if _, err := io.CopyBuffer(h, io.LimitReader(f, int64(mapped-4)), buf); err != nil {
+		return fmt.Errorf("index: segment %s unreadable: %w", filepath.Base(path), err)
+	}
+	if h.Sum32() != crc {
+		return fmt.Errorf("index: segment %s does not match its checksum", filepath.Base(path))
 	}
 	return nil
 }
