@@ -106,7 +106,8 @@ func main() {
 			took, total = append(took, time.Since(start)), res.Total
 		}
 		slices.Sort(took)
-		fmt.Printf("%-48s %-16v %7d hits  p50 %s\n", q.text, q.filter[corpus.FacetBankType], total, took[len(took)/2].Round(time.Microsecond))
+		fmt.Printf("%-48s %-16v %7d hits  p50 %s  p90 %s  max %s\n", q.text, q.filter[corpus.FacetBankType], total,
+			took[len(took)/2].Round(time.Microsecond), took[len(took)*9/10].Round(time.Microsecond), took[len(took)-1].Round(time.Microsecond))
 	}
 }
 

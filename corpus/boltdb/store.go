@@ -456,6 +456,7 @@ func (s *Store) CountCases() (int, error) {
 	var n int
 	err := s.db.View(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketCases).Stats().KeyN
+		releaseMapped(s.db, tx) // Stats reads every page of the bucket
 		return nil
 	})
 	return n, err
@@ -466,6 +467,7 @@ func (s *Store) CountRecords() (int, error) {
 	var n int
 	err := s.db.View(func(tx *bolt.Tx) error {
 		n = tx.Bucket(bucketCases).Stats().KeyN + tx.Bucket(bucketPolicies).Stats().KeyN
+		releaseMapped(s.db, tx) // Stats reads every page of the buckets
 		return nil
 	})
 	return n, err
