@@ -78,6 +78,14 @@ func Open(ctx context.Context, engine Engine, store Store, logger *slog.Logger) 
 // Close closes the engine; a second call does nothing.
 func (ix *Index) Close() error { return ix.engine.Close() }
 
+// ReleaseMapped lets go of the pages of the index's files that reads have
+// mapped into the process, where the engine reads through memory maps.
+func (ix *Index) ReleaseMapped() {
+	if m, ok := ix.engine.(interface{ ReleaseMapped() }); ok {
+		m.ReleaseMapped()
+	}
+}
+
 // Rebuild discards the index and builds it again from the store.
 func (ix *Index) Rebuild(ctx context.Context) error { return ix.engine.Rebuild(ctx) }
 

@@ -245,6 +245,13 @@ type data struct {
 	index *index.Index
 }
 
+// releaseMapped lets go of the pages of the store's and the index's files
+// that reads have mapped.
+func (d *data) releaseMapped() {
+	d.store.ReleaseMapped()
+	d.index.ReleaseMapped()
+}
+
 // Close closes the index, then the store; a second call does nothing.
 func (d *data) Close() error {
 	var errs []error

@@ -59,6 +59,14 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			logger.Info("tag suggester trained", "took", time.Since(start).Round(time.Millisecond))
 		}
 	}()
+	releaseCtx, stopReleasing := context.WithCancel(ctx)
+	var releasing sync.WaitGroup
+	releasing.Go(func() {
+		releaseMappedEvery(releaseCtx, mappedCheckEvery, mappedBudget, residentFileBytes, d.releaseMapped)
+	})
+	// It reads the store and the index: it ends before they close.
+	defer releasing.Wait()
+	defer stopReleasing()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -83,6 +91,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := serveUntilDone(ctx, hs, ln, logger); err != nil {
 		return err
 	}
+	stopReleasing()
+	releasing.Wait()
 	// Import jobs stop (after their current batch) before the store closes.
 	closeApp()
 	return d.Close()

@@ -50,4 +50,24 @@ func TestWholeStoreReadsLeaveNoPagesResident(t *testing.T) {
 	if err != nil || len(all) != n {
 		t.Fatalf("after the release: %d cases, %v; want %d", len(all), err, n)
 	}
+
+	// Reads of one case at a time (case pages) map pages that stay until
+	// ReleaseMapped lets go of them.
+	for _, c := range all {
+		if _, err := s.FindCaseByID(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := bolttest.MappedResident(t, func(p string) bool { return p == path }); got < 10*limit {
+		t.Fatalf("after reading every case by id %d bytes are resident, want at least %d (the test reads nothing)", got, 10*limit)
+	}
+	s.ReleaseMapped()
+	if got := bolttest.MappedResident(t, func(p string) bool { return p == path }); got > limit {
+		t.Errorf("after ReleaseMapped %d bytes of the %d-byte store are resident, want at most %d", got, st.Size(), limit)
+	}
+	for _, c := range all[:100] {
+		if got, err := s.FindCaseByID(ctx, c.ID); err != nil || got.Title != c.Title {
+			t.Fatalf("case %s after the release: %v, %v", c.ID, got, err)
+		}
+	}
 }

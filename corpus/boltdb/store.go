@@ -783,3 +783,14 @@ func (s *Store) FindBankByName(ctx context.Context, name string) (*corpus.Bank, 
 	}
 	return nil, corpus.Errorf(corpus.ENOTFOUND, "no bank named %s", corpus.QuoteShort(name))
 }
+
+// ReleaseMapped lets go of the store's pages that reads have mapped into the
+// process: a record read maps its pages and the kernel maps 64 KiB around
+// each, so a server that had shown a few hundred case pages held 100 MB of
+// a 420 MB store resident. The pages stay in the page cache.
+func (s *Store) ReleaseMapped() {
+	s.db.View(func(tx *bolt.Tx) error {
+		releaseMapped(s.db, tx)
+		return nil
+	})
+}

@@ -303,6 +303,23 @@ func (e *Engine) verifyAfterFailure(b bleve.Index) error {
 // pages would stay in the server's resident set (430 MB at 100,000 cases)
 // though a search touches a small part of them.
 func verifySegments(b bleve.Index) error {
+	buf := make([]byte, 1<<20)
+	return eachSegmentFile(b, func(seg fileSegment) error {
+		return verifySegmentFile(seg.Path(), len(seg.Data()), seg.CRC(), buf)
+	})
+}
+
+// fileSegment is a zap segment read from its file through a memory map.
+type fileSegment interface {
+	Data() []byte
+	CRC() uint32
+	Path() string
+}
+
+// eachSegmentFile calls fn with every file segment of b's current snapshot,
+// which stays open (mapped) until fn has seen them all. An index it cannot
+// read (closed meanwhile) has none.
+func eachSegmentFile(b bleve.Index, fn func(fileSegment) error) error {
 	adv, err := b.Advanced()
 	if err != nil {
 		return nil
@@ -316,17 +333,12 @@ func verifySegments(b bleve.Index) error {
 	if !ok {
 		return nil
 	}
-	buf := make([]byte, 1<<20)
 	for _, ss := range snap.Segments() {
-		seg, ok := ss.Segment().(interface {
-			Data() []byte
-			CRC() uint32
-			Path() string
-		})
+		seg, ok := ss.Segment().(fileSegment)
 		if !ok {
 			continue // in memory, not yet written
 		}
-		if err := verifySegmentFile(seg.Path(), len(seg.Data()), seg.CRC(), buf); err != nil {
+		if err := fn(seg); err != nil {
 			return err
 		}
 	}
@@ -461,4 +473,20 @@ func (e *Engine) stopRepair() {
 		r.cancel()
 	}
 	r.wg.Wait()
+}
+
+// ReleaseMapped lets go of the pages of the index's segment files that
+// searches have mapped into the process: each search maps its terms'
+// postings and the kernel maps 64 KiB around each read, so a server that has
+// answered many distinct queries held most of its index files (430 MB at
+// 100,000 cases) resident though few are read again soon.
+func (e *Engine) ReleaseMapped() {
+	b, err := e.bleve.load()
+	if err != nil {
+		return
+	}
+	eachSegmentFile(b, func(seg fileSegment) error {
+		releaseMapped(seg.Data())
+		return nil
+	})
 }

@@ -1,6 +1,8 @@
 package bleveengine
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
@@ -11,7 +13,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"casebank/corpus"
 	"casebank/corpus/boltdb/bolttest"
+	"casebank/index"
 )
 
 // A segment file is checked by reading it, not through its map: the size
@@ -88,5 +92,63 @@ func TestVerifySegmentsMapsNoPages(t *testing.T) {
 	t.Logf("segments %d bytes; resident %d before the check, %d after", size, before, after)
 	if size < 1<<20 || after-before > size/10 {
 		t.Errorf("the check mapped %d of the segments' %d bytes, want at most a tenth", after-before, size)
+	}
+}
+
+// Searches and similar cases map the segments' pages; ReleaseMapped lets go
+// of them, and the index answers as before afterwards.
+func TestReleaseMappedLetsGoOfSegmentPages(t *testing.T) {
+	store := bolttest.MustOpenStore(t, true)
+	base, err := corpus.DefaultCorpus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jsonl bytes.Buffer
+	enc := json.NewEncoder(&jsonl)
+	for _, c := range corpus.Generate(base, 3000, 7) {
+		if err := enc.Encode(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := store.ImportJSONL(ctx, &jsonl, corpus.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ix, e := openAt(t, dir, store)
+	defer ix.Close()
+	ofSegments := func(p string) bool { return strings.HasPrefix(p, dir) && strings.HasSuffix(p, ".zap") }
+	cases, err := store.FindCases(ctx, corpus.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	similarOf := func(id string) string {
+		sims, err := ix.SimilarCases(ctx, id, 5, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ids(sims))
+	}
+	before := map[string]string{}
+	for i, c := range cases {
+		if _, err := ix.Search(ctx, index.Request{Text: c.Title.ZH, Size: 10, Fresh: true}); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 0 {
+			before[c.ID] = similarOf(c.ID)
+		}
+	}
+	mapped := bolttest.MappedResident(t, ofSegments)
+	if mapped < 1<<20 {
+		t.Fatalf("after %d searches %d bytes of the segments are resident, want at least 1 MiB (the test reads nothing)", len(cases), mapped)
+	}
+	e.ReleaseMapped()
+	t.Logf("segments: %d bytes resident after the searches", mapped)
+	if got := bolttest.MappedResident(t, ofSegments); got > mapped/10 {
+		t.Errorf("after ReleaseMapped %d bytes of the segments are resident (%d before), want at most a tenth", got, mapped)
+	}
+	for id, want := range before {
+		if got := similarOf(id); got != want {
+			t.Fatalf("similar to %s after the release: %s, want %s", id, got, want)
+		}
 	}
 }

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package bleveengine
+
+// releaseMapped is a no-op off Linux.
+func releaseMapped([]byte) {}
