@@ -17,6 +17,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
@@ -47,6 +48,7 @@ func main() {
 	rebuild := flag.Bool("rebuild", false, "profile rebuilding the index instead of searching")
 	importN := flag.Int("import", 0, "profile importing this many generated cases into a new store instead")
 	similar := flag.Bool("similar", false, "profile the similar cases of 50 DeepSeek cases instead of searching")
+	memOut := flag.String("memprofile", "", "also write the searches' allocations to this file")
 	flag.Parse()
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200) // as the casebank binary does
@@ -89,6 +91,10 @@ func main() {
 		return
 	}
 	ix.DisableCache()
+	if *memOut != "" {
+		runtime.MemProfileRate = 4096
+		defer writeHeapProfile(*memOut)
+	}
 	pprof.StartCPUProfile(f)
 	defer pprof.StopCPUProfile()
 	for _, q := range queries {
@@ -165,4 +171,16 @@ func profileImport(ctx context.Context, f *os.File, n int) {
 	}
 	pprof.StopCPUProfile()
 	fmt.Printf("import of %d cases: %s\n", n, time.Since(start).Round(time.Millisecond))
+}
+
+// writeHeapProfile writes the allocations since MemProfileRate was set.
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		log.Fatal(err)
+	}
 }
