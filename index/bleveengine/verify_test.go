@@ -1,8 +1,6 @@
 package bleveengine
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"math/rand/v2"
@@ -98,24 +96,9 @@ func TestVerifySegmentsMapsNoPages(t *testing.T) {
 // Searches and similar cases map the segments' pages; ReleaseMapped lets go
 // of them, and the index answers as before afterwards.
 func TestReleaseMappedLetsGoOfSegmentPages(t *testing.T) {
-	store := bolttest.MustOpenStore(t, true)
-	base, err := corpus.DefaultCorpus()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var jsonl bytes.Buffer
-	enc := json.NewEncoder(&jsonl)
-	for _, c := range corpus.Generate(base, 3000, 7) {
-		if err := enc.Encode(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := store.ImportJSONL(ctx, &jsonl, corpus.ImportOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	ix, e := openAt(t, dir, store)
+	store, ix, e := openGenerated(t, 3000, 7)
 	defer ix.Close()
+	dir := e.path
 	ofSegments := func(p string) bool { return strings.HasPrefix(p, dir) && strings.HasSuffix(p, ".zap") }
 	cases, err := store.FindCases(ctx, corpus.Filter{})
 	if err != nil {
