@@ -276,7 +276,7 @@ func (s *Store) writeJSONL(ctx context.Context, r io.Reader, total int, opts cor
 		}
 		// Each batch maps the pages its writes passed through; 100,000
 		// cases would keep the whole file resident.
-		s.db.View(func(tx *bolt.Tx) error { releaseMapped(s.db, tx); return nil })
+		s.ReleaseMapped()
 		res.Merge(batch)
 		if opts.Progress != nil {
 			opts.Progress(first+len(lines)-1, total)
