@@ -35,6 +35,28 @@ func BenchmarkUnderstand(b *testing.B) {
 	}
 }
 
+// BenchmarkBuildVocabulary builds the query vocabulary of the embedded
+// corpus's banks, the taxonomy and the glossary.
+func BenchmarkBuildVocabulary(b *testing.B) {
+	store := bolttest.MustOpenStore(b, true)
+	tax, err := store.Taxonomy()
+	if err != nil {
+		b.Fatal(err)
+	}
+	banks, err := store.FindBanks(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	gloss, err := store.Glossary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		index.BuildVocabulary(tax, banks, gloss)
+	}
+}
+
 // BenchmarkSearch runs whole searches (understanding, bleve, facets,
 // highlights, reading hits from the store) on the default corpus.
 func BenchmarkSearch(b *testing.B) {

@@ -1,6 +1,10 @@
 package index
 
-import "context"
+import (
+	"context"
+
+	"casebank/corpus"
+)
 
 // FragmentWidth and RuneWidth are the evidence fragments' bounds.
 const FragmentWidth = fragmentWidth
@@ -30,3 +34,9 @@ func Understand(ix *Index, q string, size int) (*Plan, []Inferred, error) {
 
 // EngineOf is the index's engine.
 func EngineOf(ix *Index) Engine { return ix.engine }
+
+// BuildVocabulary builds the query vocabulary, as a search does after a
+// bank, the taxonomy or the glossary changed.
+func BuildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.Glossary) {
+	buildVocabulary(tax, banks, gloss)
+}

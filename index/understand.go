@@ -226,13 +226,14 @@ func buildVocabulary(tax *corpus.Taxonomy, banks []*corpus.Bank, gloss *corpus.G
 		}
 		entries[i] = m
 	}
+	find := gloss.Finder()
 	for i, e := range gloss.Entries {
 		for _, link := range []struct {
 			terms []string
 			to    *[]*meaning
 		}{{e.Broader, &entries[i].broader}, {e.Related, &entries[i].related}} {
 			for _, t := range link.terms {
-				if j := gloss.Find(t); j >= 0 && j != i {
+				if j := find(t); j >= 0 && j != i {
 					*link.to = append(*link.to, entries[j])
 				}
 			}
