@@ -2,6 +2,7 @@ package boltdb_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"testing"
 
@@ -69,5 +70,42 @@ func TestWholeStoreReadsLeaveNoPagesResident(t *testing.T) {
 		if got, err := s.FindCaseByID(ctx, c.ID); err != nil || got.Title != c.Title {
 			t.Fatalf("case %s after the release: %v, %v", c.ID, got, err)
 		}
+	}
+
+	// Released while reads and a write run, as serve's releaser does.
+	stop, released := make(chan struct{}), make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-stop:
+				released <- n
+				return
+			default:
+				s.ReleaseMapped()
+				n++
+			}
+		}
+	}()
+	edited := all[0]
+	edited.Title.EN += " (edited)"
+	_, writeErr := s.UpdateCase(ctx, edited, edited.Version, "test")
+	var readErr error
+	for _, c := range all[1:500] {
+		if got, err := s.FindCaseByID(ctx, c.ID); err != nil || got.Title != c.Title {
+			readErr = fmt.Errorf("case %s while releasing: %v, %v", c.ID, got, err)
+			break
+		}
+	}
+	close(stop)
+	releases := <-released
+	if writeErr != nil || readErr != nil {
+		t.Fatal(writeErr, readErr)
+	}
+	if got, err := s.FindCaseByID(ctx, edited.ID); err != nil || got.Title.EN != edited.Title.EN {
+		t.Fatalf("the case written while releasing: %v, %v", got, err)
+	}
+	if releases < 2 {
+		t.Errorf("released %d times during the reads, want several (the test releases nothing)", releases)
 	}
 }
